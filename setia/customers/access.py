@@ -1,0 +1,31 @@
+"""Record-level access to customers, in one place for pages, exports, commands and the API."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from setia.customers.models import Customer
+
+
+def get_customer_for_user(
+    request, code, *, permission: str | None = None, deleted: bool = False
+) -> Customer:
+    """Return the customer with `code` if the user may see it, else raise Http404.
+
+    A customer outside the user's scope is a 404, not a 403, so that its existence does not
+    leak. With `permission` (e.g. "change_customer"), a visible customer the user may not act on
+    is a 403.
+    """
+    user = request.user
+    customers = Customer.objects.visible_to(user)
+    customers = customers.deleted() if deleted else customers.alive()
+    customer = get_object_or_404(
+        customers.select_related("category", "owner", "team", "subscription"), code=code
+    )
+    if permission and not user.has_perm(f"customers.{permission}"):
+        raise PermissionDenied
+    return customer
+
+
+def can_change(user) -> bool:
+    """Whether `user` may edit the customers they can see (and their contacts and stores)."""
+    return user.has_perm("customers.change_customer")

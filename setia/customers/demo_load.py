@@ -1,0 +1,178 @@
+"""Write the demo data: people first, then customers in batches with set-based inserts."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import Group
+
+from setia.accounts.models import Role, Team, User
+from setia.audit.models import AuditEntry
+from setia.customers.demo import generate_customer
+from setia.customers.models import Category, Contact, Customer, Store, Subscription
+
+DEMO_PASSWORD = "setia-demo"
+BATCH = 500  # rows per INSERT round; keeps memory flat at 100k customers
+
+TEAMS = ["Tim Barat", "Tim Timur"]
+# (email, full name, role, team index or None, leads the team)
+PEOPLE = [
+    ("admin@setia.test", "Adi Nugroho", Role.ADMIN, None, False),
+    ("manager@setia.test", "Maya Kusuma", Role.MANAGER, None, False),
+    ("executive@setia.test", "Rina Wulandari", Role.EXECUTIVE, 0, True),
+    ("executive2@setia.test", "Dimas Pratama", Role.EXECUTIVE, 0, False),
+    ("intern@setia.test", "Intan Permata", Role.INTERN, 0, False),
+    ("viewer@setia.test", "Vina Halim", Role.VIEWER, 0, False),
+    ("executive.timur@setia.test", "Bayu Saputra", Role.EXECUTIVE, 1, True),
+    ("executive2.timur@setia.test", "Sari Lestari", Role.EXECUTIVE, 1, False),
+    ("intern.timur@setia.test", "Yoga Siregar", Role.INTERN, 1, False),
+]
+
+
+@dataclass
+class DemoPeople:
+    users: list[User]
+    teams: list[Team]
+    owners_by_team: list[list[User]]
+
+
+def load_demo_people() -> DemoPeople:
+    """Create the demo teams and users if missing; existing ones are left as they are."""
+    teams = [Team.objects.get_or_create(name=name)[0] for name in TEAMS]
+    users = []
+    for email, full_name, role, team_index, leads in PEOPLE:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email,
+                DEMO_PASSWORD,
+                full_name=full_name,
+                team=teams[team_index] if team_index is not None else None,
+                is_staff=role == Role.ADMIN,
+                is_superuser=role == Role.ADMIN,
+            )
+            user.groups.add(Group.objects.get(name=role))
+            if leads:
+                Team.objects.filter(pk=teams[team_index].pk, lead__isnull=True).update(lead=user)
+        users.append(user)
+    owners_by_team = [
+        [
+            user
+            for (email, _n, role, index, _l), user in zip(PEOPLE, users, strict=True)
+            if index == team_index and role == Role.EXECUTIVE
+        ]
+        + [users[1]]  # the manager owns some customers of each team too
+        for team_index in range(len(TEAMS))
+    ]
+    return DemoPeople(users=users, teams=teams, owners_by_team=owners_by_team)
+
+
+def load_demo_customers(
+    *,
+    count: int,
+    seed: int,
+    people: DemoPeople,
+    reference: date,
+    on_progress: Callable[[int], None],
+) -> int:
+    """Insert the first `count` demo customers for `seed` that are not there yet; return how many."""
+    categories = dict(Category.objects.values_list("slug", "id"))
+    taken_domains: set[str] = set()
+    created = 0
+    for start in range(0, count, BATCH):
+        batch = [
+            generate_customer(seed, index, reference=reference)
+            for index in range(start, min(start + BATCH, count))
+        ]
+        for demo in batch:
+            for store in demo.stores:
+                # Two brands can slug to one domain; the later one gets a numbered domain.
+                if store.domain in taken_domains:
+                    store.domain = (
+                        f"{store.domain.replace('/', '/n')}{start}"
+                        if "/" in store.domain
+                        else f"n{start}-{store.domain}"
+                    )
+                    store.url = f"https://{store.domain}"
+                taken_domains.add(store.domain)
+        existing = set(
+            Customer.objects.filter(code__in=[demo.code for demo in batch]).values_list(
+                "code", flat=True
+            )
+        )
+        fresh = [demo for demo in batch if demo.code not in existing]
+        if fresh:
+            _insert(fresh, categories, people)
+            created += len(fresh)
+        on_progress(min(start + BATCH, count))
+    return created
+
+
+def _insert(batch, categories, people: DemoPeople) -> None:
+    customers = Customer.objects.bulk_create(
+        [
+            Customer(
+                code=demo.code,
+                name=demo.name,
+                category_id=categories[demo.category_slug],
+                city=demo.city,
+                province=demo.province,
+                status=demo.status,
+                team=people.teams[demo.team_index],
+                owner=people.owners_by_team[demo.team_index][
+                    demo.owner_index % len(people.owners_by_team[demo.team_index])
+                ],
+                notes=demo.notes,
+            )
+            for demo in batch
+        ]
+    )
+    # SQLite and PostgreSQL both return primary keys from bulk_create; MySQL would not.
+    by_code = {customer.code: customer for customer in customers}
+    Contact.objects.bulk_create(
+        [
+            Contact(customer=by_code[demo.code], **vars(contact))
+            for demo in batch
+            for contact in demo.contacts
+        ]
+    )
+    taken = set(
+        Store.objects.filter(
+            domain__in=[s.domain for demo in batch for s in demo.stores]
+        ).values_list("domain", flat=True)
+    )
+    Store.objects.bulk_create(
+        [
+            Store(customer=by_code[demo.code], **vars(store))
+            for demo in batch
+            for store in demo.stores
+            if store.domain not in taken
+        ]
+    )
+    Subscription.objects.bulk_create(
+        [
+            Subscription(
+                customer=by_code[demo.code],
+                plan=demo.plan,
+                started_on=demo.started_on,
+                renews_on=demo.renews_on,
+                monthly_price=demo.monthly_price,
+                discount_percent=demo.discount_percent,
+            )
+            for demo in batch
+        ]
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                customer=customer,
+                action=AuditEntry.Action.CREATE,
+                object_type="customers.customer",
+                object_id=customer.pk,
+                object_repr=customer.name[:200],
+                changes={},
+                source="demo",
+            )
+            for customer in customers
+        ]
+    )

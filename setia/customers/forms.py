@@ -1,0 +1,258 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from setia.accounts.models import Team, User
+from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.lib.dates import parse_date
+from setia.lib.domains import normalise_domain
+from setia.lib.money import parse_rupiah
+from setia.lib.phones import PhoneError, normalise_phone
+
+
+class FlexibleDateField(forms.DateField):
+    """Accepts the browser's ISO date and what people type: `05/04/2024`, `17 Agustus 2024`."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a date such as 17/08/2024 or 17 Agustus 2024."), code="invalid"
+            ) from None
+
+
+class RupiahField(forms.CharField):
+    """Whole rupiah from `1.234.567`, `Rp 1.234.567` or `1234567`."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_rupiah(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter an amount in rupiah, such as 1.500.000."), code="invalid"
+            ) from None
+        if amount < 0:
+            raise forms.ValidationError(_("The amount cannot be negative."), code="negative")
+        return amount
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ["name", "category", "status", "city", "province", "owner", "team", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        owners = User.objects.filter(is_active=True)
+        teams = Team.objects.all()
+        if not user.has_perm("customers.view_all_customers"):
+            # Executives keep customers inside their own team: a customer handed to another
+            # team would vanish from their own list.
+            owners = (
+                owners.filter(team_id=user.team_id) if user.team_id else owners.filter(pk=user.pk)
+            )
+            teams = teams.filter(pk=user.team_id)
+            self.fields["team"].required = True
+        self.fields["owner"].queryset = owners
+        self.fields["team"].queryset = teams
+        self.fields["name"].widget.attrs["autofocus"] = True
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            self.initial.setdefault("owner", user.pk)
+            self.initial.setdefault("team", user.team_id)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter the business name."))
+        return name
+
+    def clean_city(self):
+        return " ".join(self.cleaned_data["city"].split()).title()
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "position", "phone", "whatsapp", "email", "is_primary"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "0812-3456-7890"}),
+            "whatsapp": forms.TextInput(
+                attrs={"inputmode": "tel", "placeholder": "0812-3456-7890"}
+            ),
+        }
+        help_texts = {"whatsapp": _("Leave empty when it is the same as the phone number.")}
+
+    def _clean_number(self, name):
+        value = self.cleaned_data.get(name, "").strip()
+        if not value:
+            return ""
+        try:
+            return normalise_phone(value)
+        except PhoneError as error:
+            raise forms.ValidationError(error.message, code="invalid_phone") from None
+
+    def clean_phone(self):
+        return self._clean_number("phone")
+
+    def clean_whatsapp(self):
+        return self._clean_number("whatsapp")
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not (cleaned.get("phone") or cleaned.get("whatsapp") or cleaned.get("email"))
+            and not self.errors
+        ):
+            raise forms.ValidationError(
+                _("Give at least a phone number, a WhatsApp number or an email.")
+            )
+        if cleaned.get("phone") and not cleaned.get("whatsapp"):
+            # Most merchants use one mobile number for calls and WhatsApp.
+            cleaned["whatsapp"] = cleaned["phone"]
+        return cleaned
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class StoreForm(forms.ModelForm):
+    class Meta:
+        model = Store
+        fields = ["kind", "url", "platform_version", "launched_on"]
+        field_classes = {"launched_on": FlexibleDateField}
+        widgets = {"url": forms.TextInput(attrs={"placeholder": "https://tokoanda.com"})}
+
+    def clean_url(self):
+        url = self.cleaned_data["url"].strip()
+        try:
+            domain = normalise_domain(url)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the store's address, such as https://tokoanda.com.")
+            ) from None
+        others = Store.objects.filter(domain=domain).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("The store %(domain)s is already registered to a customer.") % {"domain": domain}
+            )
+        self.cleaned_data["domain"] = domain
+        return url if "://" in url else f"https://{url}"
+
+    def _post_clean(self):
+        super()._post_clean()
+        if "domain" in self.cleaned_data:
+            self.instance.domain = self.cleaned_data["domain"]
+
+    def model_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["domain"] = self.cleaned_data["domain"]
+        return data
+
+
+class SubscriptionForm(forms.ModelForm):
+    monthly_price = RupiahField(
+        label=_("monthly price (Rp)"), widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+
+    class Meta:
+        model = Subscription
+        fields = ["plan", "started_on", "renews_on", "monthly_price", "discount_percent"]
+        field_classes = {"started_on": FlexibleDateField, "renews_on": FlexibleDateField}
+
+    def clean(self):
+        cleaned = super().clean()
+        started, renews = cleaned.get("started_on"), cleaned.get("renews_on")
+        if started and renews and renews < started:
+            self.add_error("renews_on", _("The renewal date cannot be before the start date."))
+        return cleaned
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CustomerFilterForm(forms.Form):
+    """The list's search, filters and sort, read from the query string."""
+
+    SORTS = {
+        "name": ("name", "id"),
+        "-name": ("-name", "-id"),
+        "city": ("city", "name", "id"),
+        "-updated": ("-updated_at", "-id"),
+        "-created": ("-created_at", "-id"),
+        "status": ("status", "name", "id"),
+    }
+    SORT_CHOICES = [
+        ("name", _("Name A–Z")),
+        ("-name", _("Name Z–A")),
+        ("city", _("City")),
+        ("status", _("Status")),
+        ("-updated", _("Recently updated")),
+        ("-created", _("Newest")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False, to_field_name="slug"
+    )
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", ""), *Customer.Status.choices], required=False
+    )
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *Customer.Status.choices]
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Name, contact, phone, email or domain")}
+        )
+
+    def filter(self, queryset):
+        """Apply the valid filters to `queryset`; invalid ones are ignored (and shown as errors)."""
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {
+                name: value
+                for name, value in getattr(self, "cleaned_data", {}).items()
+                if name not in self.errors
+            }
+        )
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        if data.get("category"):
+            queryset = queryset.filter(category=data["category"])
+        if data.get("city"):
+            queryset = queryset.filter(city=" ".join(data["city"].split()).title())
+        if data.get("owner"):
+            queryset = queryset.filter(owner=data["owner"])
+        if data.get("team"):
+            queryset = queryset.filter(team=data["team"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset.order_by(*self.SORTS[data.get("sort") or "name"])

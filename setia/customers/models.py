@@ -1,0 +1,278 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from setia.lib.phones import search_prefix
+from setia.lib.regions import PROVINCE_CHOICES
+
+
+class Category(models.Model):
+    """A business category from the managed list (fashion, F&B, beauty, …)."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class CustomerQuerySet(models.QuerySet):
+    def alive(self):
+        """Customers that are not soft-deleted."""
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        """Soft-deleted customers, which a manager can restore."""
+        return self.filter(deleted_at__isnull=False)
+
+    def visible_to(self, user):
+        """The customers `user` may read: every one for admins and managers (the
+        `view_all_customers` permission), otherwise those they own or their team holds.
+
+        Soft-deleted customers are included only for users who may restore them; combine with
+        `alive()` or `deleted()`.
+        """
+        if not user.is_authenticated or not user.has_perm("customers.view_customer"):
+            return self.none()
+        if user.has_perm("customers.view_all_customers"):
+            return self
+        scope = Q(owner=user)
+        if user.team_id:
+            scope |= Q(team_id=user.team_id)
+        return self.filter(scope)
+
+    def editable_by(self, user):
+        """The customers `user` may change: visible ones, for holders of `change_customer`."""
+        if not user.has_perm("customers.change_customer"):
+            return self.none()
+        return self.visible_to(user)
+
+    def search(self, text: str):
+        """Match name, contact name, contact phone (any format), contact e-mail or store domain.
+
+        Related rows are matched with EXISTS so that a customer with two matching contacts is
+        returned once and the page keeps its row count.
+        """
+        text = " ".join(text.split())
+        if not text:
+            return self
+        contacts = Contact.objects.filter(customer=OuterRef("pk"))
+        stores = Store.objects.filter(customer=OuterRef("pk"))
+        condition = (
+            Q(name__icontains=text)
+            | Exists(contacts.filter(name__icontains=text))
+            | Exists(contacts.filter(email__iexact=text.lower()))
+            | Exists(stores.filter(domain__icontains=text.lower()))
+        )
+        if prefix := search_prefix(text):
+            condition |= Exists(
+                contacts.filter(Q(phone__startswith=prefix) | Q(whatsapp__startswith=prefix))
+            )
+        return self.filter(condition)
+
+
+class Customer(models.Model):
+    """A merchant business subscribed to the platform: one record per business."""
+
+    class Status(models.TextChoices):
+        ONBOARDING = "onboarding", _("Onboarding")
+        ACTIVE = "active", _("Active")
+        AT_RISK = "at_risk", _("At risk")
+        PAUSED = "paused", _("Paused")
+        CHURNED = "churned", _("Churned")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="customers"
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=60, choices=PROVINCE_CHOICES, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_customers",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ONBOARDING
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    # Optimistic lock: an edit made from an older version is refused instead of silently
+    # overwriting a colleague's change (DESIGN §6).
+    version = models.PositiveIntegerField(default=1)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        permissions = [
+            ("view_all_customers", _("Can see every team's customers")),
+            ("restore_customer", _("Can restore deleted customers")),
+            ("export_customer", _("Can export customers")),
+        ]
+        indexes = [
+            models.Index(fields=["name", "id"], name="customer_name_idx"),
+            models.Index(fields=["city"], name="customer_city_idx"),
+            models.Index(fields=["status", "name"], name="customer_status_idx"),
+            models.Index(fields=["team", "name"], name="customer_team_idx"),
+            models.Index(fields=["owner", "name"], name="customer_owner_idx"),
+            models.Index(fields=["category", "name"], name="customer_category_idx"),
+            models.Index(fields=["-created_at"], name="customer_created_idx"),
+            models.Index(fields=["-updated_at"], name="customer_updated_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("customers:customer-detail", args=[self.code])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Contact(models.Model):
+    """A person at a customer; phones are stored E.164 (`+6281234567890`)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    whatsapp = models.CharField(_("WhatsApp"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_primary", "name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(is_primary=True), name="one_primary_contact"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Store(models.Model):
+    """A customer's online store or sales channel; the normalised domain identifies it."""
+
+    class Kind(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        MARKETPLACE = "marketplace", _("Marketplace")
+        SOCIAL = "social", _("Social media")
+
+    class PlatformVersion(models.TextChoices):
+        V1 = "v1", "v1"
+        V2 = "v2", "v2"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stores")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBSITE)
+    url = models.URLField(_("URL"), max_length=300)
+    domain = models.CharField(_("domain"), max_length=255, unique=True)
+    platform_version = models.CharField(
+        _("platform version"), max_length=10, choices=PlatformVersion.choices, blank=True
+    )
+    launched_on = models.DateField(_("launch date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+
+    def __str__(self):
+        return self.domain
+
+
+class Plan(models.TextChoices):
+    STARTER = "starter", _("Starter")
+    GROWTH = "growth", _("Growth")
+    BUSINESS = "business", _("Business")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class Subscription(models.Model):
+    """What the customer pays for; money in whole rupiah."""
+
+    MONEY_FIELDS = ("monthly_price",)
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="subscription")
+    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices)
+    started_on = models.DateField(_("start date"))
+    renews_on = models.DateField(_("renewal date"), db_index=True)
+    monthly_price = models.BigIntegerField(
+        _("monthly price (Rp)"), validators=[MinValueValidator(0)]
+    )
+    discount_percent = models.PositiveSmallIntegerField(
+        _("discount (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["renews_on"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__lte=100), name="discount_at_most_100"
+            ),
+            models.CheckConstraint(condition=Q(monthly_price__gte=0), name="price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(renews_on__gte=models.F("started_on")), name="renews_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_plan_display()} ({self.customer})"
+
+    @property
+    def net_monthly_price(self) -> int:
+        """The monthly price after discount, rounded half up to whole rupiah."""
+        return (self.monthly_price * (100 - self.discount_percent) + 50) // 100

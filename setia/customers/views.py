@@ -1,0 +1,258 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from setia.customers import actions
+from setia.customers.access import can_change, get_customer_for_user
+from setia.customers.forms import (
+    ContactForm,
+    CustomerFilterForm,
+    CustomerForm,
+    StoreForm,
+    SubscriptionForm,
+)
+from setia.customers.models import Contact, Customer
+
+HISTORY_LIMIT = 50
+
+
+@login_required
+@require_GET
+def list_customers(request: HttpRequest) -> HttpResponse:
+    filters = CustomerFilterForm(request.GET or None)
+    customers = filters.filter(Customer.objects.visible_to(request.user).alive())
+    customers = customers.select_related("category", "owner", "team").prefetch_related(
+        Prefetch(
+            "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
+        )
+    )
+    page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    return render(request, "customers/list.html", context)
+
+
+@login_required
+@require_GET
+def customer_detail(request: HttpRequest, code) -> HttpResponse:
+    customer = get_customer_for_user(request, code)
+    history = customer.audit_entries.select_related("actor")[:HISTORY_LIMIT]
+    context = {
+        "customer": customer,
+        "contacts": customer.contacts.all(),
+        "stores": customer.stores.all(),
+        "history": history,
+        "subscription": getattr(customer, "subscription", None),
+        "contact_form": ContactForm(auto_id="new_contact_%s"),
+        "can_change": can_change(request.user),
+    }
+    return render(request, "customers/detail.html", context)
+
+
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def create_customer(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None, user=request.user)
+    context = {"form": form, "title": _("New customer")}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "customers/form.html", context, status=400)
+        customer = actions.create_customer(actor=request.user, data=form.model_data())
+        messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+        return redirect(customer)
+    return render(request, "customers/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_customer(request: HttpRequest, code) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="change_customer")
+    form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    context = {
+        "form": form,
+        "customer": customer,
+        "title": _("Edit %(name)s") % {"name": customer.name},
+    }
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "customers/form.html", context, status=400)
+        try:
+            actions.update_customer(
+                customer=customer,
+                actor=request.user,
+                data=form.model_data(),
+                expected_version=form.cleaned_data["version"] or customer.version,
+            )
+        except actions.StaleEditError as error:
+            fresh = get_customer_for_user(request, code)
+            context.update(form=CustomerForm(instance=fresh, user=request.user), customer=fresh)
+            messages.error(request, error.message)
+            return render(request, "customers/form.html", context, status=409)
+        messages.success(request, _("Changes to %(name)s saved.") % {"name": customer.name})
+        return redirect(customer)
+    return render(request, "customers/form.html", context)
+
+
+@login_required
+@require_POST
+def delete_customer(request: HttpRequest, code) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="delete_customer")
+    actions.delete_customer(customer=customer, actor=request.user)
+    messages.success(
+        request, _("%(name)s was deleted. A manager can restore it.") % {"name": customer.name}
+    )
+    return redirect("customers:customer-list")
+
+
+@login_required
+@permission_required("customers.restore_customer", raise_exception=True)
+@require_GET
+def list_deleted_customers(request: HttpRequest) -> HttpResponse:
+    customers = (
+        Customer.objects.visible_to(request.user)
+        .deleted()
+        .select_related("category", "deleted_by")
+        .order_by("-deleted_at", "-id")
+    )
+    page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "customers/deleted.html", {"page": page})
+
+
+@login_required
+@require_POST
+def restore_customer(request: HttpRequest, code) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="restore_customer", deleted=True)
+    actions.restore_customer(customer=customer, actor=request.user)
+    messages.success(request, _("%(name)s was restored.") % {"name": customer.name})
+    return redirect(customer)
+
+
+def _contacts_response(request, customer, form=None, status=200):
+    context = {
+        "customer": customer,
+        "contacts": customer.contacts.all(),
+        "contact_form": form or ContactForm(auto_id="new_contact_%s"),
+        "can_change": True,
+    }
+    return render(request, "customers/_contacts.html", context, status=status)
+
+
+@login_required
+@require_POST
+def add_contact(request: HttpRequest, code) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="change_customer")
+    form = ContactForm(request.POST, auto_id="new_contact_%s")
+    if not form.is_valid():
+        if request.htmx:
+            return _contacts_response(request, customer, form, status=400)
+        context = {"form": form, "customer": customer, "title": _("Add a contact")}
+        return render(request, "customers/form.html", context, status=400)
+    contact = actions.add_contact(customer=customer, actor=request.user, data=form.model_data())
+    messages.success(request, _("Contact %(name)s added.") % {"name": contact.name})
+    if request.htmx:
+        return _contacts_response(request, customer)
+    return redirect(customer)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_contact(request: HttpRequest, code, contact_id: int) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="change_customer")
+    contact = get_object_or_404(customer.contacts, pk=contact_id)
+    form = ContactForm(request.POST or None, instance=contact)
+    context = {
+        "form": form,
+        "customer": customer,
+        "title": _("Edit contact %(name)s") % {"name": contact.name},
+        "delete_url": reverse("customers:contact-delete", args=[customer.code, contact.pk]),
+    }
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "customers/form.html", context, status=400)
+        actions.update_contact(contact=contact, actor=request.user, data=form.model_data())
+        messages.success(request, _("Contact %(name)s saved.") % {"name": contact.name})
+        return redirect(customer)
+    return render(request, "customers/form.html", context)
+
+
+@login_required
+@require_POST
+def delete_contact(request: HttpRequest, code, contact_id: int) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="change_customer")
+    contact = get_object_or_404(customer.contacts, pk=contact_id)
+    actions.delete_contact(contact=contact, actor=request.user)
+    messages.success(request, _("Contact %(name)s removed.") % {"name": contact.name})
+    if request.htmx:
+        return _contacts_response(request, customer)
+    return redirect(customer)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_store(request: HttpRequest, code) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="change_customer")
+    form = StoreForm(request.POST or None)
+    context = {"form": form, "customer": customer, "title": _("Add a store")}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "customers/form.html", context, status=400)
+        store = actions.add_store(customer=customer, actor=request.user, data=form.model_data())
+        messages.success(request, _("Store %(domain)s added.") % {"domain": store.domain})
+        return redirect(customer)
+    return render(request, "customers/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_store(request: HttpRequest, code, store_code) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="change_customer")
+    store = get_object_or_404(customer.stores, code=store_code)
+    form = StoreForm(request.POST or None, instance=store)
+    context = {
+        "form": form,
+        "customer": customer,
+        "title": _("Edit store %(domain)s") % {"domain": store.domain},
+        "delete_url": reverse("customers:store-delete", args=[customer.code, store.code]),
+    }
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "customers/form.html", context, status=400)
+        actions.update_store(store=store, actor=request.user, data=form.model_data())
+        messages.success(request, _("Store %(domain)s saved.") % {"domain": store.domain})
+        return redirect(customer)
+    return render(request, "customers/form.html", context)
+
+
+@login_required
+@require_POST
+def delete_store(request: HttpRequest, code, store_code) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="change_customer")
+    store = get_object_or_404(customer.stores, code=store_code)
+    actions.delete_store(store=store, actor=request.user)
+    messages.success(request, _("Store %(domain)s removed.") % {"domain": store.domain})
+    return redirect(customer)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_subscription(request: HttpRequest, code) -> HttpResponse:
+    customer = get_customer_for_user(request, code, permission="change_customer")
+    subscription = getattr(customer, "subscription", None)
+    form = SubscriptionForm(request.POST or None, instance=subscription)
+    context = {"form": form, "customer": customer, "title": _("Subscription")}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "customers/form.html", context, status=400)
+        actions.save_subscription(customer=customer, actor=request.user, data=form.model_data())
+        messages.success(request, _("Subscription saved."))
+        return redirect(customer)
+    return render(request, "customers/form.html", context)

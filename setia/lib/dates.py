@@ -1,0 +1,55 @@
+"""Dates as Indonesian teams write them: day first, Indonesian or English month names."""
+
+import re
+from datetime import date, datetime
+
+from django.utils import timezone
+
+_MONTHS = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "feb": 2, "pebruari": 2, "february": 2,
+    "maret": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "agus": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nov": 11, "nop": 11, "nopember": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}  # fmt: skip
+_NUMERIC = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WORDS = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
+
+
+def parse_date(text: str) -> date:
+    """Parse `2024-04-05`, `05/04/2024` (5 April, never US order), `5-4-24`, `17 Agustus 2024`,
+    `17 Agu 2024` or `17 August 2024`. Raises ValueError on anything else or an impossible date.
+    """
+    value = " ".join((text or "").strip().split())
+    if match := _ISO.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _NUMERIC.match(value):
+        day, month, year = (int(part) for part in match.groups())
+        if year < 100:
+            year += 2000
+    elif match := _WORDS.match(value):
+        day, year = int(match.group(1)), int(match.group(3))
+        month = _MONTHS.get(match.group(2).lower())
+        if month is None:
+            raise ValueError(f"unknown month in {text!r}")
+    else:
+        raise ValueError(f"not a date: {text!r}")
+    return date(year, month, day)
+
+
+def today() -> date:
+    """Today in the team's time zone (Asia/Jakarta by default), not in UTC."""
+    return timezone.localdate()
+
+
+def now() -> datetime:
+    """The current aware time; the one clock tests freeze."""
+    return timezone.now()

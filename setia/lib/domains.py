@@ -1,0 +1,49 @@
+"""Store addresses: one normalised domain per store, so `https://www.Toko.id/` and `toko.id` match."""
+
+import re
+from urllib.parse import urlsplit
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def normalise_domain(text: str) -> str:
+    """Return the lower-case host of a URL or domain without `www.`, port or path.
+
+    Raises ValueError when no valid host name is left. Marketplace and social shops share a host
+    (`shopee.co.id/tokoku`), so for those the first path segment is kept: `shopee.co.id/tokoku`.
+    """
+    value = (text or "").strip().lower()
+    if not value:
+        raise ValueError("empty")
+    if "://" not in value:
+        value = "//" + value
+    parts = urlsplit(value)
+    host = (parts.hostname or "").rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"not a domain: {text!r}") from None
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
+        raise ValueError(f"not a domain: {text!r}")
+    if host in SHARED_HOSTS:
+        segment = parts.path.strip("/").split("/")[0].lstrip("@")
+        if not segment:
+            raise ValueError(f"{text!r} needs the shop's path on {host}")
+        return f"{host}/{segment}"
+    return host
+
+
+# Hosts where many merchants have a shop: the shop is identified by its path.
+SHARED_HOSTS = {
+    "shopee.co.id",
+    "tokopedia.com",
+    "lazada.co.id",
+    "blibli.com",
+    "bukalapak.com",
+    "instagram.com",
+    "tiktok.com",
+    "facebook.com",
+}

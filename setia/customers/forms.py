@@ -228,6 +228,9 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All statuses")), *Customer.Status.choices]
+        self.fields["category"].empty_label = _("All categories")
+        self.fields["owner"].empty_label = _("All owners")
+        self.fields["team"].empty_label = _("All teams")
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Name, contact, phone, email or domain")}
         )

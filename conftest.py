@@ -1,0 +1,53 @@
+"""Persona fixtures for the whole suite (factories live in setia/test.py)."""
+
+import pytest
+
+from setia.accounts.models import Role
+from setia.test import make_customer, make_team, make_user
+
+
+@pytest.fixture
+def team_a(db):
+    return make_team("Team A")
+
+
+@pytest.fixture
+def team_b(db):
+    return make_team("Team B")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(Role.ADMIN, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user(Role.MANAGER)
+
+
+@pytest.fixture
+def executive(team_a):
+    return make_user(Role.EXECUTIVE, team=team_a)
+
+
+@pytest.fixture
+def intern(team_a):
+    return make_user(Role.INTERN, team=team_a)
+
+
+@pytest.fixture
+def viewer(team_a):
+    return make_user(Role.VIEWER, team=team_a)
+
+
+@pytest.fixture
+def other_executive(team_b):
+    """An executive of another team: team A's customers are invisible (404) to them."""
+    return make_user(Role.EXECUTIVE, team=team_b)
+
+
+@pytest.fixture
+def customer(team_a, executive):
+    """A team-A customer owned by the executive persona."""
+    return make_customer(team=team_a, owner=executive, name="Batik Lestari")

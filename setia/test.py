@@ -1,0 +1,83 @@
+"""Personas and factories shared by every app's tests.
+
+Personas (see conftest.py fixtures): an admin, a manager, an executive, an intern and a viewer
+of team A, and an executive of team B who must not see team A's customers.
+"""
+
+import itertools
+
+from django.contrib.auth.models import Group
+
+from setia.accounts.models import Role, Team, User
+from setia.customers.models import Category, Contact, Customer, Store, Subscription
+
+_sequence = itertools.count(1)
+
+
+def make_team(name: str | None = None) -> Team:
+    return Team.objects.create(name=name or f"Team {next(_sequence)}")
+
+
+def make_user(role: str, *, team: Team | None = None, email: str | None = None, **fields) -> User:
+    number = next(_sequence)
+    user = User.objects.create_user(
+        email or f"{role}{number}@example.test",
+        "password-for-tests",
+        full_name=fields.pop("full_name", f"{role.title()} {number}"),
+        team=team,
+        **fields,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_category(name: str | None = None) -> Category:
+    number = next(_sequence)
+    name = name or f"Category {number}"
+    return Category.objects.create(name=name, slug=f"category-{number}")
+
+
+def make_customer(*, team: Team | None = None, owner: User | None = None, **fields) -> Customer:
+    fields.setdefault("name", f"Toko Contoh {next(_sequence)}")
+    fields.setdefault("category", Category.objects.first() or make_category())
+    fields.setdefault("city", "Bandung")
+    fields.setdefault("province", "Jawa Barat")
+    return Customer.objects.create(team=team, owner=owner, **fields)
+
+
+def make_contact(customer: Customer, **fields) -> Contact:
+    number = next(_sequence)
+    fields.setdefault("name", f"Kontak {number}")
+    fields.setdefault("phone", f"+62812{number:08d}")
+    fields.setdefault("whatsapp", fields["phone"])
+    fields.setdefault("email", f"kontak{number}@example.test")
+    return Contact.objects.create(customer=customer, **fields)
+
+
+def make_store(customer: Customer, **fields) -> Store:
+    number = next(_sequence)
+    fields.setdefault("domain", f"toko{number}.example.id")
+    fields.setdefault("url", f"https://{fields['domain']}")
+    return Store.objects.create(customer=customer, **fields)
+
+
+def make_subscription(customer: Customer, **fields) -> Subscription:
+    import datetime
+
+    fields.setdefault("plan", "growth")
+    fields.setdefault("started_on", datetime.date(2026, 1, 15))
+    fields.setdefault("renews_on", datetime.date(2027, 1, 15))
+    fields.setdefault("monthly_price", 349_000)
+    return Subscription.objects.create(customer=customer, **fields)
+
+
+__all__ = [
+    "Role",
+    "make_category",
+    "make_contact",
+    "make_customer",
+    "make_store",
+    "make_subscription",
+    "make_team",
+    "make_user",
+]

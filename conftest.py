@@ -51,3 +51,6 @@ def other_executive(team_b):
 def customer(team_a, executive):
     """A team-A customer owned by the executive persona."""
     return make_customer(team=team_a, owner=executive, name="Batik Lestari")
+
+
+from setia.browser import browser, page  # noqa: E402, F401  (fixtures)

@@ -105,11 +105,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def role(self) -> str | None:
         """The user's role (a Role value): the highest of the role groups they belong to.
 
-        Reads prefetched groups when present so that lists of users do not query per row.
+        The group names come with the permissions (RoleBackend loads both in one query).
         """
         if self.is_superuser:
             return Role.ADMIN
-        names = {group.name for group in self.groups.all()}
+        if not hasattr(self, "_role_names"):
+            self.get_all_permissions()
+        names = getattr(self, "_role_names", None)
+        if names is None:  # another authentication backend answered
+            names = set(self.groups.values_list("name", flat=True))
         return next((role for role in Role.values if role in names), None)
 
     def get_role_display(self) -> str:

@@ -54,12 +54,14 @@ class AuditEntry(models.Model):
         from django.apps import apps
 
         from setia.lib.money import format_rupiah
+        from setia.lib.phones import format_phone
 
         try:
             model = apps.get_model(self.object_type)
         except LookupError:
             model = None
         money_fields = getattr(model, "MONEY_FIELDS", ())
+        phone_fields = getattr(model, "PHONE_FIELDS", ())
         rows = []
         for name, (before, after) in self.changes.items():
             label, display = name, str
@@ -77,6 +79,8 @@ class AuditEntry(models.Model):
                         display = lambda value: str(_("yes") if value == "True" else _("no"))  # noqa: E731
                     elif name in money_fields:
                         display = lambda value: format_rupiah(int(value))  # noqa: E731
+                    elif name in phone_fields:
+                        display = format_phone
             rows.append(
                 (
                     label,

@@ -137,11 +137,14 @@ class ContactForm(forms.ModelForm):
 
 
 class StoreForm(forms.ModelForm):
+    url = forms.CharField(
+        label=_("URL"), max_length=300, widget=forms.TextInput(attrs={"placeholder": "https://tokoanda.com"})
+    )
+
     class Meta:
         model = Store
         fields = ["kind", "url", "platform_version", "launched_on"]
         field_classes = {"launched_on": FlexibleDateField}
-        widgets = {"url": forms.TextInput(attrs={"placeholder": "https://tokoanda.com"})}
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()

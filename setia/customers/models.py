@@ -173,6 +173,8 @@ class Customer(models.Model):
 class Contact(models.Model):
     """A person at a customer; phones are stored E.164 (`+6281234567890`)."""
 
+    PHONE_FIELDS = ("phone", "whatsapp")
+
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=150)
     position = models.CharField(_("position"), max_length=100, blank=True)

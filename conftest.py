@@ -1,9 +1,17 @@
 """Persona fixtures for the whole suite (factories live in setia/test.py)."""
 
 import pytest
+from django.utils import translation
 
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request activates its user's language in the test's thread; the next test starts afresh."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

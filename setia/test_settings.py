@@ -9,7 +9,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijk
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("HTTPS", "0")
 
-from setia.settings import *  # noqa: E402, F403
+from setia.settings import *  # noqa: F403
 
 # Argon2 is deliberately slow; tests log in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,8 +1,9 @@
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from setia.accounts.models import Language
+from setia.accounts.models import Language, User
 
 
 class LoginForm(AuthenticationForm):
@@ -20,6 +21,20 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        # Pass the address as `email`, not `username`: django-axes keys its lockout on the
+        # credential named after USERNAME_FIELD. Under `username` it saw no user at all, counted
+        # every failure against "None" and never refused the right password during a lockout.
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email is not None and password:
+            self.user_cache = authenticate(
+                self.request, **{User.USERNAME_FIELD: email}, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class LanguageForm(forms.Form):

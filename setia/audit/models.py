@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -11,7 +12,7 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", _("created")
+        CREATE = "create", pgettext_lazy("audit action", "created")
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
         RESTORE = "restore", _("restored")

@@ -55,7 +55,7 @@ class CustomerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        categories = Category.objects.filter(is_active=True)
         owners = User.objects.filter(is_active=True)
         teams = Team.objects.all()
         if not user.has_perm("customers.view_all_customers"):
@@ -66,6 +66,14 @@ class CustomerForm(forms.ModelForm):
             )
             teams = teams.filter(pk=user.team_id)
             self.fields["team"].required = True
+        if self.instance.pk:
+            # The current values stay valid, so that changing the notes does not force a
+            # reassignment: an owner who left or sits outside the team (a manager), a team the
+            # executive is not in (a customer they own there), a retired category.
+            categories = categories | Category.objects.filter(pk=self.instance.category_id)
+            owners = owners | User.objects.filter(pk=self.instance.owner_id)
+            teams = teams | Team.objects.filter(pk=self.instance.team_id)
+        self.fields["category"].queryset = categories
         self.fields["owner"].queryset = owners
         self.fields["team"].queryset = teams
         self.fields["name"].widget.attrs["autofocus"] = True
@@ -138,7 +146,9 @@ class ContactForm(forms.ModelForm):
 
 class StoreForm(forms.ModelForm):
     url = forms.CharField(
-        label=_("URL"), max_length=300, widget=forms.TextInput(attrs={"placeholder": "https://tokoanda.com"})
+        label=_("URL"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "https://tokoanda.com"}),
     )
 
     class Meta:

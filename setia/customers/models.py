@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
@@ -16,7 +17,7 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("list order", "position"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,8 +75,10 @@ class CustomerQuerySet(models.QuerySet):
         condition = (
             Q(name__icontains=text)
             | Exists(contacts.filter(name__icontains=text))
-            | Exists(contacts.filter(email__iexact=text.lower()))
-            | Exists(stores.filter(domain__icontains=text.lower()))
+            # E-mails and domains are stored lower-cased: exact and case-sensitive lookups use
+            # the B-tree and trigram indexes where iexact/icontains would wrap them in UPPER().
+            | Exists(contacts.filter(email=text.lower()))
+            | Exists(stores.filter(domain__contains=text.lower()))
         )
         if prefix := search_prefix(text):
             condition |= Exists(
@@ -177,7 +180,7 @@ class Contact(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=150)
-    position = models.CharField(_("position"), max_length=100, blank=True)
+    position = models.CharField(pgettext_lazy("job title", "position"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
     whatsapp = models.CharField(_("WhatsApp"), max_length=20, blank=True, db_index=True)
     email = models.EmailField(_("email"), blank=True, db_index=True)

@@ -25,7 +25,9 @@ def test_it_reads_indonesian_dates(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "10/25/2009", "31/02/2024", "17 Agustos 2024", "2024/13/01", "kemarin"])
+@pytest.mark.parametrize(
+    "text", ["", "10/25/2009", "31/02/2024", "17 Agustos 2024", "2024/13/01", "kemarin"]
+)
 def test_it_refuses_impossible_or_unknown_dates(text):
     with pytest.raises(ValueError):
         parse_date(text)

@@ -18,7 +18,9 @@ def test_it_normalises_store_addresses(text, domain):
     assert normalise_domain(text) == domain
 
 
-@pytest.mark.parametrize("text", ["", "toko", "http://", "-toko.id", "shopee.co.id", "192.168.1.1", "toko..id"])
+@pytest.mark.parametrize(
+    "text", ["", "toko", "http://", "-toko.id", "shopee.co.id", "192.168.1.1", "toko..id"]
+)
 def test_it_refuses_what_is_not_a_store_address(text):
     with pytest.raises(ValueError):
         normalise_domain(text)

@@ -1,11 +1,25 @@
 import pytest
 
-from setia.lib.phones import PhoneError, format_phone, normalise_phone, parse_phone, search_prefix, whatsapp_link
+from setia.lib.phones import (
+    PhoneError,
+    format_phone,
+    normalise_phone,
+    parse_phone,
+    search_prefix,
+    whatsapp_link,
+)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "+62 0812 3456 7890", "0812 3456 7890 ext 12", "(0812) 3456-7890"],
+    [
+        "0812-3456-7890",
+        "+62 812 3456 7890",
+        "6281234567890",
+        "+62 0812 3456 7890",
+        "0812 3456 7890 ext 12",
+        "(0812) 3456-7890",
+    ],
 )
 def test_it_reads_one_number_in_every_format(text):
     assert normalise_phone(text) == "+6281234567890"
@@ -28,7 +42,10 @@ def test_it_keeps_landlines_with_their_area_code():
     assert format_phone("+62215551234") == "(021) 5551234"
 
 
-@pytest.mark.parametrize("text", ["6,28E+12", "6.28e+12", "=+6281234567890", "081234", "", "abc", "0812-3456-7890-1234-5"])
+@pytest.mark.parametrize(
+    "text",
+    ["6,28E+12", "6.28e+12", "=+6281234567890", "081234", "", "abc", "0812-3456-7890-1234-5"],
+)
 def test_it_refuses_what_is_not_a_phone_number(text):
     with pytest.raises(PhoneError):
         normalise_phone(text)

@@ -1,0 +1,294 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from setia.customers import actions
+from setia.customers.models import Customer
+from setia.test import make_contact, make_customer, make_store, make_subscription
+
+
+def _url(customer) -> str:
+    return reverse("customers:customer-detail", args=[customer.code])
+
+
+def _edit_url(customer) -> str:
+    return reverse("customers:customer-edit", args=[customer.code])
+
+
+def test_it_shows_the_profile(client, executive, customer):
+    Customer.objects.filter(pk=customer.pk).update(
+        city="Yogyakarta", province="DI Yogyakarta", notes="Prefers WhatsApp in the afternoon."
+    )
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert response.status_code == 200
+    assert response.context["customer"] == customer
+    assert "<h1>Batik Lestari " in response.text
+    assert "Yogyakarta, DI Yogyakarta" in response.text
+    assert executive.full_name in response.text
+    assert "Team A" in response.text
+    assert "Prefers WhatsApp in the afternoon." in response.text
+
+
+def test_it_shows_contacts_with_readable_phones_and_whatsapp_links(client, executive, customer):
+    make_contact(
+        customer,
+        name="Sari Wijaya",
+        phone="+6281234567890",
+        whatsapp="+6285712345678",
+        email="sari@batik.test",
+        is_primary=True,
+    )
+    make_contact(customer, name="Landline Desk", phone="+62215551234", whatsapp="")
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert [contact.name for contact in response.context["contacts"]] == [
+        "Sari Wijaya",
+        "Landline Desk",
+    ]
+    assert '<a href="tel:+6281234567890">0812-3456-7890</a>' in response.text
+    assert 'href="https://wa.me/6285712345678"' in response.text
+    assert "WhatsApp 0857-1234-5678" in response.text
+    assert 'href="mailto:sari@batik.test"' in response.text
+    assert "(021) 5551234" in response.text
+
+
+def test_it_shows_stores(client, executive, customer):
+    make_store(customer, domain="batiklestari.co.id", url="https://batiklestari.co.id")
+    make_store(customer, domain="shopee.co.id/batiklestari", kind="marketplace")
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert [store.domain for store in response.context["stores"]] == [
+        "batiklestari.co.id",
+        "shopee.co.id/batiklestari",
+    ]
+    assert '<a href="https://batiklestari.co.id" target="_blank" rel="noopener">' in response.text
+
+
+def test_it_shows_the_subscription_in_rupiah(client, executive, customer):
+    make_subscription(
+        customer,
+        plan="business",
+        monthly_price=1_234_567,
+        discount_percent=10,
+        started_on=datetime.date(2026, 1, 15),
+        renews_on=datetime.date(2027, 1, 15),
+    )
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert response.context["subscription"].plan == "business"
+    assert "<dd>Rp 1.234.567</dd>" in response.text
+    assert "10% → Rp 1.111.110" in response.text  # net price, rounded half up
+
+
+def test_it_shows_no_subscription_when_there_is_none(client, executive, customer):
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert response.context["subscription"] is None
+    assert "Rp " not in response.text
+
+
+def test_it_shows_the_change_history_before_and_after(client, executive, manager, customer):
+    actions.update_customer(
+        customer=customer,
+        actor=manager,
+        data={"name": "Batik Lestari Jaya", "city": "Solo"},
+        expected_version=1,
+    )
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert [entry.action for entry in response.context["history"]] == ["update"]
+    assert (
+        '<td class="before">Batik Lestari</td><td aria-hidden="true">→</td>'
+        '<td class="after">Batik Lestari Jaya</td>'
+    ) in response.text
+    assert (
+        '<td class="before">Bandung</td><td aria-hidden="true">→</td><td class="after">Solo</td>'
+        in (response.text)
+    )
+    assert manager.full_name in response.text
+
+
+def test_it_shows_money_and_phones_readably_in_the_history(client, executive, customer):
+    subscription = make_subscription(customer, monthly_price=349_000)
+    actions.save_subscription(
+        customer=customer,
+        actor=executive,
+        data={"monthly_price": 1_500_000, "plan": subscription.plan},
+    )
+    contact = make_contact(customer, phone="+6281234567890")
+    actions.update_contact(contact=contact, actor=executive, data={"phone": "+6285712345678"})
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert (
+        '<td class="before">Rp 349.000</td><td aria-hidden="true">→</td>'
+        '<td class="after">Rp 1.500.000</td>'
+    ) in response.text
+    assert (
+        '<td class="before">0812-3456-7890</td><td aria-hidden="true">→</td>'
+        '<td class="after">0857-1234-5678</td>'
+    ) in response.text
+
+
+def test_it_shows_the_latest_history_entries_first_and_at_most_fifty(client, executive, customer):
+    for number in range(55):
+        actions.update_customer(
+            customer=customer,
+            actor=executive,
+            data={"notes": f"note {number}"},
+            expected_version=number + 1,
+        )
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    history = list(response.context["history"])
+    assert len(history) == 50
+    assert history[0].changes == {"notes": ["note 53", "note 54"]}
+
+
+@pytest.mark.parametrize("persona", ["manager", "executive", "admin_user"])
+def test_it_offers_edit_links_to_those_who_may_change(client, request, persona, customer):
+    make_contact(customer)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(_url(customer))
+
+    assert response.status_code == 200
+    assert response.context["can_change"] is True
+    assert f'href="{_edit_url(customer)}"' in response.text
+    assert reverse("customers:contact-add", args=[customer.code]) in response.text
+    assert reverse("customers:store-add", args=[customer.code]) in response.text
+    assert reverse("customers:customer-delete", args=[customer.code]) in response.text
+
+
+@pytest.mark.parametrize("persona", ["intern", "viewer"])
+def test_it_lets_interns_and_viewers_read_without_edit_links(client, request, persona, customer):
+    contact = make_contact(customer)
+    store = make_store(customer)
+    make_subscription(customer)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(_url(customer))
+
+    assert response.status_code == 200
+    assert response.context["can_change"] is False
+    assert contact.name in response.text
+    assert store.domain in response.text
+    for name, args in [
+        ("customer-edit", [customer.code]),
+        ("customer-delete", [customer.code]),
+        ("contact-add", [customer.code]),
+        ("contact-edit", [customer.code, contact.pk]),
+        ("contact-delete", [customer.code, contact.pk]),
+        ("store-add", [customer.code]),
+        ("store-edit", [customer.code, store.code]),
+        ("subscription-edit", [customer.code]),
+    ]:
+        assert reverse(f"customers:{name}", args=args) not in response.text, name
+
+
+def test_it_is_404_for_another_teams_executive(client, other_executive, customer):
+    client.force_login(other_executive)
+
+    response = client.get(_url(customer))
+
+    assert response.status_code == 404
+    assert customer.name not in response.text
+
+
+def test_it_lets_an_executive_read_a_customer_they_own_in_another_team(
+    client, other_executive, team_a
+):
+    owned = make_customer(team=team_a, owner=other_executive)
+    client.force_login(other_executive)
+
+    response = client.get(_url(owned))
+
+    assert response.status_code == 200
+
+
+def test_it_is_404_for_a_soft_deleted_customer(client, manager, customer):
+    Customer.objects.filter(pk=customer.pk).update(deleted_at=timezone.now())
+    client.force_login(manager)
+
+    response = client.get(_url(customer))
+
+    assert response.status_code == 404
+
+
+def test_it_is_404_for_an_unknown_code(client, manager):
+    client.force_login(manager)
+
+    response = client.get(
+        reverse("customers:customer-detail", args=["00000000-0000-0000-0000-000000000000"])
+    )
+
+    assert response.status_code == 404
+
+
+def test_it_redirects_anonymous_visitors_to_log_in(client, customer):
+    response = client.get(_url(customer))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={_url(customer)}"
+
+
+def test_it_refuses_post(client, executive, customer):
+    client.force_login(executive)
+
+    response = client.post(_url(customer), {"name": "Changed"})
+
+    assert response.status_code == 405
+    customer.refresh_from_db()
+    assert customer.name == "Batik Lestari"
+
+
+def _fill(customer, executive, size):
+    for _number in range(size):
+        make_contact(customer)
+        make_store(customer)
+        actions.update_customer(
+            customer=customer,
+            actor=executive,
+            data={"notes": f"note {customer.version}"},
+            expected_version=customer.version,
+        )
+
+
+def test_it_renders_in_a_constant_number_of_queries(
+    client, executive, customer, django_assert_max_num_queries
+):
+    make_subscription(customer)
+    client.force_login(executive)
+    _fill(customer, executive, 1)
+
+    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as few:
+        small = client.get(_url(customer))
+    _fill(customer, executive, 30)
+    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as many:
+        large = client.get(_url(customer))
+
+    assert len(small.context["contacts"]) == 1
+    assert len(large.context["contacts"]) == 31
+    assert len(large.context["stores"]) == 31
+    assert len(list(large.context["history"])) == 31
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -1,0 +1,475 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from setia.accounts.models import Role
+from setia.customers.models import Category, Customer
+from setia.test import make_contact, make_customer, make_store, make_user
+
+URL = reverse("customers:customer-list")
+
+
+def _names(response) -> list[str]:
+    return [customer.name for customer in response.context["page"].object_list]
+
+
+def _result_count(response) -> str:
+    match = re.search(r'<p class="result-count" id="result-count">(.*?)</p>', response.text, re.S)
+    assert match, "the result count is missing"
+    return " ".join(match.group(1).split())
+
+
+@pytest.fixture
+def english_manager(db):
+    return make_user(Role.MANAGER, language="en")
+
+
+# Access
+
+
+def test_it_redirects_anonymous_visitors_to_log_in(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={URL}"
+
+
+def test_it_refuses_post(client, manager):
+    client.force_login(manager)
+
+    response = client.post(URL)
+
+    assert response.status_code == 405
+
+
+def test_it_shows_every_team_to_a_manager(client, manager, team_a, team_b):
+    make_customer(team=team_a, name="Alpha")
+    make_customer(team=team_b, name="Beta")
+    make_customer(team=None, name="Gamma")
+    client.force_login(manager)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert _names(response) == ["Alpha", "Beta", "Gamma"]
+
+
+def test_it_shows_an_executive_their_team_and_what_they_own(client, executive, team_a, team_b):
+    make_customer(team=team_a, name="Alpha")
+    make_customer(team=team_b, name="Beta")
+    make_customer(team=team_b, owner=executive, name="Beta owned")
+    make_customer(team=None, name="Gamma")
+    client.force_login(executive)
+
+    response = client.get(URL)
+
+    assert _names(response) == ["Alpha", "Beta owned"]
+
+
+@pytest.mark.parametrize("persona", ["intern", "viewer"])
+def test_it_shows_interns_and_viewers_their_team_only(client, request, persona, team_a, team_b):
+    make_customer(team=team_a, name="Alpha")
+    make_customer(team=team_b, name="Beta")
+    make_customer(team=None, name="Gamma")
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert _names(response) == ["Alpha"]
+
+
+def test_it_shows_the_other_team_only_its_own_customers(client, other_executive, team_a, team_b):
+    make_customer(team=team_a, name="Alpha")
+    make_customer(team=team_b, name="Beta")
+    client.force_login(other_executive)
+
+    response = client.get(URL)
+
+    assert _names(response) == ["Beta"]
+
+
+def test_it_hides_soft_deleted_customers(client, manager, team_a):
+    make_customer(team=team_a, name="Alpha")
+    make_customer(team=team_a, name="Zombie", deleted_at=timezone.now())
+    client.force_login(manager)
+
+    response = client.get(URL)
+
+    assert _names(response) == ["Alpha"]
+    assert "Zombie" not in response.text
+    assert response.context["page"].paginator.count == 1
+
+
+def test_it_links_each_row_to_its_360_page(client, manager, customer):
+    client.force_login(manager)
+
+    response = client.get(URL)
+
+    assert f'href="{customer.get_absolute_url()}"' in response.text
+
+
+def test_it_shows_the_primary_contact_with_a_readable_phone(client, manager, customer):
+    make_contact(customer, name="Sari Wijaya", phone="+6281234567890", is_primary=True)
+    make_contact(customer, name="Not Primary", phone="+6285700001111")
+    client.force_login(manager)
+
+    response = client.get(URL)
+
+    assert "Sari Wijaya" in response.text
+    assert "0812-3456-7890" in response.text
+    assert "Not Primary" not in response.text
+
+
+# Search
+
+
+@pytest.fixture
+def searchable(team_a):
+    """Three customers whose contacts and stores have distinct names, phones, e-mails, domains."""
+    batik = make_customer(team=team_a, name="Batik Lestari")
+    make_contact(batik, name="Ayu Lestari", phone="+6281234567890", email="ayu@batik.test")
+    make_store(batik, domain="batiklestari.co.id")
+    kopi = make_customer(team=team_a, name="Kopi Senja")
+    make_contact(kopi, name="Budi Santoso", phone="+6285712345678", email="budi@kopi.test")
+    make_store(kopi, domain="kopisenja.com")
+    rumah = make_customer(team=team_a, name="Rumah Jati")
+    make_contact(
+        rumah,
+        name="Citra Dewi",
+        phone="+62215551234",
+        whatsapp="+6281298765432",
+        email="citra@rumah.test",
+    )
+    return batik, kopi, rumah
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("batik", ["Batik Lestari"]),
+        ("  KOPI   senja ", ["Kopi Senja"]),
+        ("Lestari", ["Batik Lestari"]),  # the customer and its contact both match: listed once
+        ("budi", ["Kopi Senja"]),  # contact name
+        ("citra dewi", ["Rumah Jati"]),
+        ("AYU@BATIK.TEST", ["Batik Lestari"]),  # e-mail, case-insensitive
+        ("kopisenja", ["Kopi Senja"]),  # store domain
+        ("BatikLestari.co.id", ["Batik Lestari"]),
+        ("nothing like this", []),
+    ],
+)
+def test_it_searches_names_contacts_emails_and_domains(client, manager, searchable, text, expected):
+    client.force_login(manager)
+
+    response = client.get(URL, {"q": text})
+
+    assert response.status_code == 200
+    assert _names(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0812-3456-7890", ["Batik Lestari"]),
+        ("0812 3456", ["Batik Lestari"]),
+        ("+62 812 3456 7890", ["Batik Lestari"]),
+        ("+62 812", ["Batik Lestari", "Rumah Jati"]),  # Rumah Jati's WhatsApp is 0812…
+        ("62812", ["Batik Lestari", "Rumah Jati"]),
+        ("0812", ["Batik Lestari", "Rumah Jati"]),
+        ("8571234", ["Kopi Senja"]),  # the leading 0 dropped by a spreadsheet
+        ("0857-1234-5678", ["Kopi Senja"]),
+        ("6285712345678", ["Kopi Senja"]),
+        ("(021) 555", ["Rumah Jati"]),  # a landline
+        ("0819", []),
+    ],
+)
+def test_it_finds_a_phone_number_in_any_format(client, manager, searchable, text, expected):
+    client.force_login(manager)
+
+    response = client.get(URL, {"q": text})
+
+    assert _names(response) == expected
+
+
+def test_it_does_not_read_a_name_with_digits_as_a_phone_number(client, manager, team_a):
+    toko = make_customer(team=team_a, name="Toko 8123")
+    make_contact(make_customer(team=team_a, name="Other"), phone="+6281230000000")
+    client.force_login(manager)
+
+    response = client.get(URL, {"q": "Toko 8123"})
+
+    assert _names(response) == [toko.name]
+
+
+def test_it_searches_only_within_what_the_user_may_see(client, executive, team_a, team_b):
+    make_customer(team=team_a, name="Batik Barat")
+    make_customer(team=team_b, name="Batik Timur")
+    client.force_login(executive)
+
+    response = client.get(URL, {"q": "batik"})
+
+    assert _names(response) == ["Batik Barat"]
+
+
+# Filters
+
+
+def test_it_filters_by_category_slug(client, manager, team_a):
+    beauty = Category.objects.get(slug="beauty")
+    make_customer(team=team_a, name="Glow Alami", category=beauty)
+    make_customer(team=team_a, name="Batik Lestari", category=Category.objects.get(slug="fashion"))
+    client.force_login(manager)
+
+    response = client.get(URL, {"category": "beauty"})
+
+    assert _names(response) == ["Glow Alami"]
+
+
+def test_it_filters_by_city_whatever_the_case_and_spacing(client, manager, team_a):
+    make_customer(team=team_a, name="Selatan", city="Jakarta Selatan")
+    make_customer(team=team_a, name="Barat", city="Jakarta Barat")
+    make_customer(team=team_a, name="Bandung", city="Bandung")
+    client.force_login(manager)
+
+    response = client.get(URL, {"city": "  jakarta   SELATAN "})
+
+    assert _names(response) == ["Selatan"]
+
+
+def test_it_filters_by_owner(client, manager, executive, team_a):
+    colleague = make_user(Role.EXECUTIVE, team=team_a)
+    make_customer(team=team_a, owner=executive, name="Mine")
+    make_customer(team=team_a, owner=colleague, name="Theirs")
+    make_customer(team=team_a, owner=None, name="Nobody's")
+    client.force_login(manager)
+
+    response = client.get(URL, {"owner": executive.pk})
+
+    assert _names(response) == ["Mine"]
+
+
+def test_it_filters_by_team(client, manager, team_a, team_b):
+    make_customer(team=team_a, name="Alpha")
+    make_customer(team=team_b, name="Beta")
+    client.force_login(manager)
+
+    response = client.get(URL, {"team": team_b.pk})
+
+    assert _names(response) == ["Beta"]
+
+
+def test_it_filters_by_status(client, manager, team_a):
+    make_customer(team=team_a, name="Active", status=Customer.Status.ACTIVE)
+    make_customer(team=team_a, name="Risky", status=Customer.Status.AT_RISK)
+    make_customer(team=team_a, name="Gone", status=Customer.Status.CHURNED)
+    client.force_login(manager)
+
+    response = client.get(URL, {"status": "at_risk"})
+
+    assert _names(response) == ["Risky"]
+
+
+def test_it_combines_search_and_filters(client, manager, team_a, team_b):
+    make_customer(team=team_a, name="Batik A", status=Customer.Status.ACTIVE)
+    make_customer(team=team_a, name="Batik B", status=Customer.Status.PAUSED)
+    make_customer(team=team_b, name="Batik C", status=Customer.Status.ACTIVE)
+    make_customer(team=team_a, name="Kopi", status=Customer.Status.ACTIVE)
+    client.force_login(manager)
+
+    response = client.get(URL, {"q": "batik", "status": "active", "team": team_a.pk})
+
+    assert _names(response) == ["Batik A"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"category": "no-such-category"}, {"status": "sleeping"}, {"owner": "abc"}, {"sort": "pk"}],
+)
+def test_it_ignores_an_invalid_filter_and_shows_the_error(client, manager, team_a, query):
+    make_customer(team=team_a, name="Alpha")
+    make_customer(team=team_a, name="Beta")
+    client.force_login(manager)
+
+    response = client.get(URL, query)
+
+    assert response.status_code == 200
+    assert _names(response) == ["Alpha", "Beta"]
+    assert list(response.context["filters"].errors) == list(query)
+    assert 'class="error"' in response.text
+
+
+def test_it_keeps_the_valid_filters_when_another_is_invalid(client, manager, team_a):
+    make_customer(team=team_a, name="Active", status=Customer.Status.ACTIVE)
+    make_customer(team=team_a, name="Paused", status=Customer.Status.PAUSED)
+    client.force_login(manager)
+
+    response = client.get(URL, {"status": "active", "category": "no-such-category"})
+
+    assert _names(response) == ["Active"]
+
+
+# Sort
+
+
+@pytest.fixture
+def sortable(team_a):
+    made = [
+        make_customer(team=team_a, name="Citra", city="Bandung", status=Customer.Status.PAUSED),
+        make_customer(team=team_a, name="Ayu", city="Surabaya", status=Customer.Status.ACTIVE),
+        make_customer(team=team_a, name="Budi", city="Medan", status=Customer.Status.AT_RISK),
+    ]
+    # Budi was changed last, whatever the clock resolution.
+    Customer.objects.filter(pk=made[2].pk).update(
+        updated_at=timezone.now() + timezone.timedelta(minutes=5)
+    )
+    return made
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["Ayu", "Budi", "Citra"]),
+        ("name", ["Ayu", "Budi", "Citra"]),
+        ("-name", ["Citra", "Budi", "Ayu"]),
+        ("city", ["Citra", "Budi", "Ayu"]),  # Bandung, Medan, Surabaya
+        ("status", ["Ayu", "Budi", "Citra"]),  # active, at_risk, paused
+        ("-created", ["Budi", "Ayu", "Citra"]),
+        ("-updated", ["Budi", "Ayu", "Citra"]),
+    ],
+)
+def test_it_sorts(client, manager, sortable, sort, expected):
+    client.force_login(manager)
+
+    response = client.get(URL, {"sort": sort})
+
+    assert _names(response) == expected
+
+
+# Pagination and the result count
+
+
+def test_it_paginates_with_the_page_size_setting(client, manager, team_a, settings):
+    settings.PAGE_SIZE = 2
+    for name in ["A", "B", "C", "D", "E"]:
+        make_customer(team=team_a, name=name)
+    client.force_login(manager)
+
+    first = client.get(URL)
+    last = client.get(URL, {"page": 3})
+    beyond = client.get(URL, {"page": 99})
+    garbage = client.get(URL, {"page": "x"})
+
+    assert _names(first) == ["A", "B"]
+    assert _names(last) == ["E"]
+    assert _names(beyond) == ["E"]
+    assert _names(garbage) == ["A", "B"]
+    assert first.context["page"].paginator.num_pages == 3
+    assert 'href="?page=2"' in first.text
+    assert 'rel="prev"' not in first.text
+    assert 'href="?page=2"' in last.text
+    assert 'rel="next"' not in last.text
+
+
+def test_it_keeps_search_filters_and_sort_in_pagination_links(client, manager, team_a, settings):
+    settings.PAGE_SIZE = 2
+    for name in ["Batik 1", "Batik 2", "Batik 3", "Batik 4", "Batik 5"]:
+        make_customer(team=team_a, name=name, status=Customer.Status.ACTIVE)
+    client.force_login(manager)
+
+    response = client.get(URL, {"q": "batik", "status": "active", "sort": "-name", "page": 2})
+
+    assert _names(response) == ["Batik 3", "Batik 2"]
+    assert 'href="?q=batik&amp;status=active&amp;sort=-name&amp;page=1" rel="prev"' in response.text
+    assert 'href="?q=batik&amp;status=active&amp;sort=-name&amp;page=3" rel="next"' in response.text
+
+
+def test_it_hides_pagination_on_a_single_page(client, manager, customer):
+    client.force_login(manager)
+
+    response = client.get(URL)
+
+    assert 'class="pagination"' not in response.text
+
+
+@pytest.mark.parametrize(
+    ("count", "text"), [(0, "0 customers"), (1, "1 customer"), (3, "3 customers")]
+)
+def test_it_counts_the_results(client, english_manager, team_a, count, text):
+    for _number in range(count):
+        make_customer(team=team_a)
+    client.force_login(english_manager)
+
+    response = client.get(URL)
+
+    assert _result_count(response) == text
+
+
+def test_it_counts_every_match_not_just_the_page(client, english_manager, team_a, settings):
+    settings.PAGE_SIZE = 5
+    for number in range(1, 8):
+        make_customer(team=team_a, name=f"Batik {number}")
+    make_customer(team=team_a, name="Kopi")
+    client.force_login(english_manager)
+
+    response = client.get(URL, {"q": "batik"})
+
+    assert len(_names(response)) == 5
+    assert _result_count(response) == "7 customers"
+
+
+def test_it_explains_an_empty_result_with_a_way_back(client, manager, customer):
+    client.force_login(manager)
+
+    response = client.get(URL, {"q": "nothing like this"})
+
+    assert _names(response) == []
+    assert f'<a href="{URL}">' in response.text
+
+
+# Performance
+
+
+def _customers_with_relations(count, team):
+    for _number in range(count):
+        customer = make_customer(team=team, owner=make_user(Role.EXECUTIVE, team=team))
+        make_contact(customer, is_primary=True)
+        make_contact(customer)
+        make_store(customer)
+        make_store(customer)
+
+
+def test_it_renders_in_a_constant_number_of_queries(
+    client, manager, team_a, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    _customers_with_relations(3, team_a)
+
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as few:
+        small = client.get(URL, {"sort": "city"})
+    _customers_with_relations(57, team_a)
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as many:
+        large = client.get(URL, {"sort": "city"})
+
+    assert len(small.context["page"].object_list) == 3
+    assert len(large.context["page"].object_list) == 50
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_it_searches_in_a_constant_number_of_queries(
+    client, manager, team_a, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    _customers_with_relations(3, team_a)
+
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as few:
+        client.get(URL, {"q": "0812", "category": "fashion", "status": "onboarding"})
+    _customers_with_relations(57, team_a)
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as many:
+        response = client.get(URL, {"q": "0812", "category": "fashion", "status": "onboarding"})
+
+    assert response.context["page"].paginator.count == 60
+    assert len(many.captured_queries) == len(few.captured_queries)

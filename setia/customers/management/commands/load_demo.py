@@ -1,3 +1,6 @@
+import importlib.util
+
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rich.progress import Progress
@@ -32,7 +35,28 @@ class Command(BaseCommand):
                     reference=today().replace(day=1),
                     on_progress=lambda done: progress.update(bar, completed=done),
                 )
+                summaries = [
+                    loader(seed=seed, people=people, reference=today(), progress=progress)
+                    for loader in _app_loaders()
+                ]
         self.stdout.write(f"customers created={created} skipped={customers - created}")
+        for summary in summaries:
+            self.stdout.write(summary)
         self.stdout.write("Demo logins (password: %s):" % DEMO_PASSWORD)
         for user in people.users:
             self.stdout.write(f"  {user.get_role_display():<10} {user.email:<28} {user.team or ''}")
+
+
+def _app_loaders():
+    """Each app adds its own demo data through `setia/<app>/demo_load.py: load(...) -> str`.
+
+    Apps load in INSTALLED_APPS order, after customers and people exist, so an app can build on
+    the apps listed before it. `load` must be idempotent and return a one-line summary.
+    """
+    for config in apps.get_app_configs():
+        if not config.name.startswith("setia.") or config.name == "setia.customers":
+            continue
+        if importlib.util.find_spec(f"{config.name}.demo_load") is None:
+            continue
+        module = importlib.import_module(f"{config.name}.demo_load")
+        yield module.load

@@ -86,14 +86,17 @@ def load_demo_customers(
         ]
         for demo in batch:
             for store in demo.stores:
-                # Two brands can slug to one domain; the later one gets a numbered domain.
-                if store.domain in taken_domains:
+                # Two brands can slug to one domain; the later one gets the first free numbered
+                # variant. Generation order is fixed, so a re-run picks the same variants.
+                original, number = store.domain, 1
+                while store.domain in taken_domains:
                     store.domain = (
-                        f"{store.domain.replace('/', '/n')}{start}"
-                        if "/" in store.domain
-                        else f"n{start}-{store.domain}"
+                        original.replace("/", f"/n{number}-", 1)
+                        if "/" in original
+                        else f"n{number}-{original}"
                     )
-                    store.url = f"https://{store.domain}"
+                    number += 1
+                store.url = f"https://{store.domain}"
                 taken_domains.add(store.domain)
         existing = set(
             Customer.objects.filter(code__in=[demo.code for demo in batch]).values_list(

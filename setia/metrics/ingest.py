@@ -40,6 +40,7 @@ TABLE = "metrics_storedailymetric"
 SQLITE_BATCH = 10_000  # rows per executemany: large enough to amortise the call, small in memory
 COPY_CHUNK = 1 << 20  # bytes per COPY write
 INT_MAX = 2**31 - 1
+FIRST_DAY, LAST_DAY = "2000-01-01", "2099-12-31"  # dates outside are taken for typing errors
 BIGINT_MAX = 2**63 - 1
 # Advisory lock key ("METR") so that two ingests never interleave their UPDATE and INSERT.
 LOCK_KEY = 0x4D455452
@@ -145,11 +146,11 @@ def _write_rejects(path: Path, header: list[str], rejects) -> None:
 
 _TYPED = {
     "store": "text",
-    "date": "text",  # checked as YYYY-MM-DD in SQL: PostgreSQL would read 05/01/2026 by DateStyle
+    "date": "text",  # checked against metrics_days (see _resolve)
     "gmv": "bigint",
     "orders": "bigint",
     "visitors": "bigint",
-    "uptime_pct": "numeric",
+    "uptime_pct": "numeric(5, 2)",  # rounds to two decimals; 1000 or more fails the COPY
     "errors": "bigint",
 }
 
@@ -202,13 +203,25 @@ def _ingest_postgresql(file, header, *, today, total, progress, checked) -> Inge
             """
         )
         result.inserted = cursor.rowcount
-        result.rejects = sorted(malformed + _fetch_rejects(cursor, header, checked=checked))
+        rejects = _with_values(file, start, _fetch_rejects(cursor, checked=checked))
+        result.rejects = sorted(malformed + rejects)
         result.rejected = len(result.rejects)
-        cursor.execute("DROP TABLE metrics_stage, metrics_resolved, metrics_store_keys")
+        cursor.execute(
+            "DROP TABLE metrics_stage, metrics_resolved, metrics_store_keys, metrics_days"
+        )
     return result
 
 
 def _create_store_keys(cursor) -> None:
+    cursor.execute(
+        """
+        CREATE TEMPORARY TABLE metrics_days ON COMMIT DROP AS
+        SELECT to_char(day, 'YYYY-MM-DD') AS text, day::date AS day
+        FROM generate_series(%s::date, %s::date, interval '1 day') AS day
+        """,
+        [FIRST_DAY, LAST_DAY],
+    )
+    cursor.execute("ANALYZE metrics_days")
     cursor.execute(
         """
         CREATE TEMPORARY TABLE metrics_store_keys ON COMMIT DROP AS
@@ -245,7 +258,11 @@ def _copy_typed(cursor, file, header, *, total, progress) -> int:
             copy.write(chunk)
             done += len(chunk)
             progress(done, total)
-    return cursor.cursor.rowcount
+    rows = cursor.cursor.rowcount
+    # Without statistics the planner takes the fresh table for a tiny one and joins it to the
+    # stores by a nested loop: seconds per thousand rows instead of one hash join.
+    cursor.execute("ANALYZE metrics_stage")
+    return rows
 
 
 def _copy_checked(cursor, file, header, *, total, progress):
@@ -272,47 +289,50 @@ def _copy_checked(cursor, file, header, *, total, progress):
                 progress(file.tell(), total)
     progress(total, total)
     text.detach()
+    cursor.execute("ANALYZE metrics_stage")
     return rows, malformed
 
 
 _WHOLE = r"^\s*[-+]?[0-9]{1,18}\s*$"
 _DECIMAL = r"^\s*[-+]?([0-9]{1,20}\.?[0-9]{0,20}|\.[0-9]{1,20})([eE][-+]?[0-9]{1,2})?\s*$"
-_DATE = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"
 
 
 def _resolve(cursor, header, *, today, checked: bool) -> None:
-    """One statement: store id, typed values and a reject reason (NULL when valid) per row."""
+    """One statement: store id, typed values and a reject reason (NULL when valid) per row.
+
+    The result keeps only what the writes need, narrow; the error file reads the original
+    values back from the stage by `stage_row`. OFFSET 0 keeps PostgreSQL from flattening the
+    subqueries: flattened, every reference to `reason` or `day` would repeat their whole
+    expression (regex and casts) for each row.
+    """
     if checked:
-        # Every cast is guarded so that no value can make the statement fail; the calendar
-        # check needs no exception either: the day must exist in its month.
+        # Every cast is guarded so that no value can make the statement fail.
         def whole(name):
             return f"CASE WHEN s.{name} ~ '{_WHOLE}' THEN s.{name}::numeric END"
 
-        uptime = f"CASE WHEN s.uptime_pct ~ '{_DECIMAL}' THEN s.uptime_pct::numeric END"
+        uptime = f"round(CASE WHEN s.uptime_pct ~ '{_DECIMAL}' THEN s.uptime_pct::numeric END, 2)"
         row_number = "s.row_number"
-        date_ok = (
-            f"s.date ~ '{_DATE}' "
-            "AND substr(btrim(s.date), 6, 2)::int BETWEEN 1 AND 12 "
-            "AND substr(btrim(s.date), 9, 2)::int BETWEEN 1 AND extract(day FROM "
-            "make_date(substr(btrim(s.date), 1, 4)::int, substr(btrim(s.date), 6, 2)::int, 1) "
-            "+ interval '1 month - 1 day')::int"
-        )
+        day = "d.day"
+        days_join = "LEFT JOIN metrics_days AS d ON d.text = btrim(s.date)"
     else:
-        # Typed COPY has proved the numbers. The date is checked by shape only: an impossible
-        # date such as 2026-02-30 makes the cast fail, and the checked path takes over.
+        # Typed COPY has proved the numbers and rounded uptime_pct to two decimals.
         def whole(name):
             return f"s.{name}"
 
         uptime = "s.uptime_pct"
         row_number = "NULL::bigint"
-        date_ok = f"s.date ~ '{_DATE}'"
-    extras = "".join(
-        f", s.extra_{index}" for index, name in enumerate(header) if name not in COLUMNS
-    )
+        # A YYYY-MM-DD shape, then a cast that cannot read it any other way; an impossible
+        # date such as 2026-02-30 makes the cast fail, and the checked path takes over.
+        day = (
+            "CASE WHEN btrim(s.date) LIKE '____-__-__' AND btrim(s.date) BETWEEN "
+            f"'{FIRST_DAY}' AND '{LAST_DAY}' THEN btrim(s.date)::date END"
+        )
+        days_join = ""
+    missing = " OR ".join(f"s.{name} IS NULL" for name in COLUMNS[2:])
     cursor.execute(
         f"""
         CREATE TEMPORARY TABLE metrics_resolved ON COMMIT DROP AS
-        SELECT w.*,
+        SELECT w.stage_row, w.row_number, w.store_id, w.day, w.reason,
             CASE WHEN w.reason IS NULL THEN w.gmv_n::bigint END AS gmv,
             CASE WHEN w.reason IS NULL THEN w.orders_n::integer END AS orders,
             CASE WHEN w.reason IS NULL THEN w.visitors_n::integer END AS visitors,
@@ -320,10 +340,8 @@ def _resolve(cursor, header, *, today, checked: bool) -> None:
             CASE WHEN w.reason IS NULL THEN w.errors_n::integer END AS errors
         FROM (
             SELECT v.*, CASE
-                WHEN v.store_id IS NULL AND v.store_text IS NOT NULL THEN 'unknown_store'
-                WHEN v.store_text IS NULL OR v.date_text IS NULL OR v.gmv_text IS NULL
-                  OR v.orders_text IS NULL OR v.visitors_text IS NULL OR v.uptime_text IS NULL
-                  OR v.errors_text IS NULL THEN 'missing_value'
+                WHEN v.store_id IS NULL AND NOT v.no_store THEN 'unknown_store'
+                WHEN v.no_store OR v.no_date OR v.no_value THEN 'missing_value'
                 WHEN v.day IS NULL THEN 'bad_date'
                 WHEN v.day > %(today)s THEN 'future_date'
                 WHEN v.gmv_n IS NULL OR v.orders_n IS NULL OR v.visitors_n IS NULL
@@ -336,17 +354,20 @@ def _resolve(cursor, header, *, today, checked: bool) -> None:
             END AS reason
             FROM (
                 SELECT s.ctid AS stage_row, {row_number} AS row_number, k.store_id,
-                    nullif(btrim(s.store), '') AS store_text,
-                    nullif(btrim(s.date), '') AS date_text,
-                    s.gmv AS gmv_text, s.orders AS orders_text, s.visitors AS visitors_text,
-                    s.uptime_pct AS uptime_text, s.errors AS errors_text{extras},
-                    CASE WHEN {date_ok} THEN btrim(s.date)::date END AS day,
+                    coalesce(btrim(s.store), '') = '' AS no_store,
+                    coalesce(btrim(s.date), '') = '' AS no_date,
+                    {missing} AS no_value,
+                    {day} AS day,
                     {whole("gmv")} AS gmv_n, {whole("orders")} AS orders_n,
                     {whole("visitors")} AS visitors_n, {whole("errors")} AS errors_n,
-                    round({uptime}, 2) AS uptime_n
+                    {uptime} AS uptime_n
                 FROM metrics_stage AS s
-                LEFT JOIN metrics_store_keys AS k ON k.key = lower(btrim(s.store))
+                LEFT JOIN metrics_store_keys AS k
+                    ON k.key = lower(btrim(s.store) COLLATE "C")
+                {days_join}
+                OFFSET 0
             ) AS v
+            OFFSET 0
         ) AS w
         """,
         {"today": today},
@@ -390,44 +411,49 @@ def _reject_duplicates(cursor) -> None:
     cursor.execute("ANALYZE metrics_resolved")
 
 
-def _fetch_rejects(cursor, header, *, checked: bool):
+def _fetch_rejects(cursor, *, checked: bool) -> list[tuple[int, str]]:
+    """(row number, reason code) of each rejected row, in file order."""
     cursor.execute("SELECT EXISTS (SELECT 1 FROM metrics_resolved WHERE reason IS NOT NULL)")
     if not cursor.fetchone()[0]:
         return []
-    text_columns = {
-        "store": "store_text",
-        "date": "date_text",
-        "gmv": "gmv_text",
-        "orders": "orders_text",
-        "visitors": "visitors_text",
-        "uptime_pct": "uptime_text",
-        "errors": "errors_text",
-    }
-    values = ", ".join(
-        f"r.{text_columns[name]}::text" if name in text_columns else f"r.extra_{index}"
-        for index, name in enumerate(header)
-    )
     if checked:
         cursor.execute(
-            f"SELECT r.row_number, r.reason, {values} FROM metrics_resolved AS r "
-            "WHERE r.reason IS NOT NULL ORDER BY r.row_number"
+            "SELECT row_number, reason FROM metrics_resolved WHERE reason IS NOT NULL "
+            "ORDER BY row_number"
         )
     else:
         # COPY appended the rows to the new temporary table in file order, so the physical
-        # order numbers them; paid only when there are rejects.
+        # order numbers them; the numbering is paid only when there are rejects.
         cursor.execute(
-            f"""
-            SELECT n.row_number, r.reason, {values}
+            """
+            SELECT n.position, r.reason
             FROM metrics_resolved AS r
-            JOIN (SELECT ctid, row_number() OVER (ORDER BY ctid) AS row_number
+            JOIN (SELECT ctid, row_number() OVER (ORDER BY ctid) AS position
                   FROM metrics_stage) AS n ON n.ctid = r.stage_row
-            WHERE r.reason IS NOT NULL ORDER BY n.row_number
+            WHERE r.reason IS NOT NULL
+            ORDER BY n.position
             """
         )
-    return [
-        (row_number, reason, ["" if value is None else value for value in rest])
-        for row_number, reason, *rest in cursor.fetchall()
-    ]
+    return cursor.fetchall()
+
+
+def _with_values(file, start: int, rejects: list[tuple[int, str]]):
+    """Add each rejected row's values exactly as the file has them (read once more, up to the
+    last rejected row only)."""
+    if not rejects:
+        return []
+    wanted = dict(rejects)
+    last = rejects[-1][0]
+    file.seek(start)
+    text = io.TextIOWrapper(file, encoding="utf-8", errors="replace", newline="")
+    found = []
+    for number, values in enumerate(csv.reader(text), start=1):
+        if number in wanted:
+            found.append((number, wanted[number], values))
+        if number == last:
+            break
+    text.detach()
+    return found
 
 
 # --- SQLite -------------------------------------------------------------------------------------
@@ -475,6 +501,8 @@ def _check_row(store, day, gmv, orders, visitors, uptime, errors, *, keys, today
     try:
         date.fromisoformat(day)
     except ValueError:
+        return "bad_date"
+    if not FIRST_DAY <= day <= LAST_DAY:
         return "bad_date"
     if day > today_text:
         return "future_date"

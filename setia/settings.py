@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "setia.accounts",
     "setia.audit",
     "setia.customers",
+    "setia.segments",
+    "setia.tiers",
+    "setia.playbook",
 ]
 
 MIDDLEWARE = [

@@ -26,9 +26,11 @@ HISTORY_LIMIT = 50
 @login_required
 @require_GET
 def list_customers(request: HttpRequest) -> HttpResponse:
-    filters = CustomerFilterForm(request.GET or None)
+    filters = CustomerFilterForm(request.GET or None, user=request.user)
     customers = filters.filter(Customer.objects.visible_to(request.user).alive())
-    customers = customers.select_related("category", "owner", "team").prefetch_related(
+    customers = customers.select_related(
+        "category", "owner", "team", "tier_assignment__tier"
+    ).prefetch_related(
         Prefetch(
             "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
         )

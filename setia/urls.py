@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("setia.accounts.urls")),
     path("customers/", include("setia.customers.urls")),
     path("segments/", include("setia.segments.urls")),
+    path("tiers/", include("setia.tiers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,7 @@ from setia.customers.forms import (
     SubscriptionForm,
 )
 from setia.customers.models import Contact, Customer
+from setia.tiers.panels import customer_value
 
 HISTORY_LIMIT = 50
 
@@ -55,6 +56,7 @@ def customer_detail(request: HttpRequest, code) -> HttpResponse:
         "subscription": getattr(customer, "subscription", None),
         "contact_form": ContactForm(auto_id="new_contact_%s"),
         "can_change": can_change(request.user),
+        **customer_value(customer),
     }
     return render(request, "customers/detail.html", context)
 

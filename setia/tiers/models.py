@@ -91,8 +91,11 @@ class CustomerTier(models.Model):
     rule = models.ForeignKey(
         TierRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Consecutive runs with the 90-day GMV more than DOWNGRADE_MARGIN_PERCENT below `threshold`.
+    # Consecutive runs with the 90-day GMV more than DOWNGRADE_MARGIN_PERCENT below `threshold`,
+    # and the count before the last run: a second run on the same day replaces that day's run
+    # instead of counting twice (the nightly job may be retried).
     runs_below = models.PositiveSmallIntegerField(default=0)
+    runs_below_before = models.PositiveSmallIntegerField(default=0)
     computed_on = models.DateField(_("computed on"))
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -175,3 +178,31 @@ class TierSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.tier_id}: {self.customers}"
+
+
+class TierEvaluation(models.Model):
+    """Work table of `assign_tiers`: one row per customer of the current run, then emptied.
+
+    Keeping each customer's figures and decision in a table lets the run write history,
+    assignments and snapshots with a fixed number of set-based statements (no Python loop over
+    customers). Plain integer columns, no foreign keys: nothing outside the run reads it.
+    """
+
+    customer_id = models.BigIntegerField(primary_key=True)
+    gmv_90d = models.BigIntegerField()
+    # What to do: first | up | down | rule_removed | below (one more run under) | stay | none
+    action = models.CharField(max_length=12)
+    target_tier = models.BigIntegerField(null=True)
+    target_threshold = models.BigIntegerField(null=True)
+    target_rule = models.BigIntegerField(null=True)
+    current_tier = models.BigIntegerField(null=True)
+    current_threshold = models.BigIntegerField(null=True)
+    current_rule = models.BigIntegerField(null=True)
+    # Runs below before this one (on a re-run the same day, the count before that day's run).
+    runs_before = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["customer_id"]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.action}"

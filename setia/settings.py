@@ -167,8 +167,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
-MEDIA_URL = "media/"
+# Uploaded files (playbook screenshots). Django serves them only in DEBUG; in production the web
+# server or a shared volume/object store behind MEDIA_URL does (docs/deploy.md).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = env_str("MEDIA_URL", default="/media/")
+if not MEDIA_URL.endswith("/"):
+    raise ImproperlyConfigured(f"MEDIA_URL={MEDIA_URL!r} must end with a slash.")
 
 # Jobs: Celery with Redis when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env_str("REDIS_URL", default="")
@@ -226,3 +230,9 @@ LOGGING = {
 
 # Lists
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
+
+# Playbook screenshots: checked by content (Pillow), not by name or browser-declared type.
+PLAYBOOK_SCREENSHOT_MAX_BYTES = env_int(
+    "PLAYBOOK_SCREENSHOT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
+)
+PLAYBOOK_SCREENSHOT_MAX_SIDE = env_int("PLAYBOOK_SCREENSHOT_MAX_SIDE", 4000, minimum=100)

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -230,6 +231,23 @@ LOGGING = {
 
 # Lists
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
+
+# Metrics (setia.metrics): a folder polled for metrics CSV files (empty: no inbox), and the
+# bulk steps that `manage.py recompute` and the nightly job run, in order; each is a dotted
+# path to `step(*, today) -> int`.
+METRICS_INBOX = env_str("METRICS_INBOX", default="")
+RECOMPUTE_STEPS = [
+    "setia.metrics.actions.recompute_rollups",
+    "setia.metrics.actions.recompute_monthly",
+    "setia.tiers.actions.assign_tiers",
+]
+CELERY_BEAT_SCHEDULE = {
+    "metrics-recompute-nightly": {
+        "task": "setia.metrics.tasks.recompute_nightly",
+        "schedule": crontab(hour=2, minute=0),  # after the platform's daily export
+    },
+    "metrics-ingest-inbox": {"task": "setia.metrics.tasks.ingest_inbox", "schedule": 60.0},
+}
 
 # Playbook screenshots: checked by content (Pillow), not by name or browser-declared type.
 PLAYBOOK_SCREENSHOT_MAX_BYTES = env_int(

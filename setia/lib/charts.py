@@ -47,7 +47,7 @@ def line_chart(*, colours, rupiah: bool, **options) -> pygal.Line:
         "width": 760,
         "height": 340,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
+        "legend_at_bottom_columns": 2,
         "truncate_legend": -1,
         "truncate_label": -1,
         "dots_size": 3,

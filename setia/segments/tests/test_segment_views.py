@@ -152,7 +152,7 @@ def test_it_counts_with_the_same_rules_as_the_list(manager, fashion_customers):
 
 
 @pytest.mark.parametrize("persona", ["intern", "viewer"])
-def test_it_lets_interns_and_viewers_list_segments(client, request, persona):
+def test_it_lets_interns_and_viewers_list_segments(client, db, request, persona):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(LIST).status_code == 200

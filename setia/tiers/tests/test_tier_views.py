@@ -24,7 +24,7 @@ def _rule_delete(rule):
 
 
 @pytest.mark.parametrize("persona", ["manager", "executive", "intern", "viewer"])
-def test_it_shows_tiers_and_thresholds_to_everyone(client, request, persona):
+def test_it_shows_tiers_and_thresholds_to_everyone(client, db, request, persona):
     client.force_login(request.getfixturevalue(persona))
 
     response = client.get(LIST)

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "setia.audit",
     "setia.customers",
     "setia.metrics",
+    "setia.segments",
+    "setia.tiers",
+    "setia.playbook",
 ]
 
 MIDDLEWARE = [
@@ -165,8 +168,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
-MEDIA_URL = "media/"
+# Uploaded files (playbook screenshots). Django serves them only in DEBUG; in production the web
+# server or a shared volume/object store behind MEDIA_URL does (docs/deploy.md).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = env_str("MEDIA_URL", default="/media/")
+if not MEDIA_URL.endswith("/"):
+    raise ImproperlyConfigured(f"MEDIA_URL={MEDIA_URL!r} must end with a slash.")
 
 # Jobs: Celery with Redis when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env_str("REDIS_URL", default="")
@@ -232,6 +239,7 @@ METRICS_INBOX = env_str("METRICS_INBOX", default="")
 RECOMPUTE_STEPS = [
     "setia.metrics.actions.recompute_rollups",
     "setia.metrics.actions.recompute_monthly",
+    "setia.tiers.actions.assign_tiers",
 ]
 CELERY_BEAT_SCHEDULE = {
     "metrics-recompute-nightly": {
@@ -240,3 +248,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "metrics-ingest-inbox": {"task": "setia.metrics.tasks.ingest_inbox", "schedule": 60.0},
 }
+
+# Playbook screenshots: checked by content (Pillow), not by name or browser-declared type.
+PLAYBOOK_SCREENSHOT_MAX_BYTES = env_int(
+    "PLAYBOOK_SCREENSHOT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
+)
+PLAYBOOK_SCREENSHOT_MAX_SIDE = env_int("PLAYBOOK_SCREENSHOT_MAX_SIDE", 4000, minimum=100)

@@ -20,6 +20,15 @@ FIELDS = [
 ]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _metrics_steps_only(settings):
+    """Other apps append their own steps to RECOMPUTE_STEPS; these tests are about metrics'."""
+    settings.RECOMPUTE_STEPS = [
+        "setia.metrics.actions.recompute_rollups",
+        "setia.metrics.actions.recompute_monthly",
+    ]
+
+
 @pytest.fixture
 def shops(db):
     """Three customers: two stores, one store, and none."""

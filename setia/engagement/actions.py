@@ -6,9 +6,10 @@ interactions, messages, offers, and later imports, tasks and tier changes.
 
 from datetime import datetime
 
-from django.db import models
+from django.db import models, transaction
+from django.utils.text import slugify
 
-from setia.engagement.models import EventKind, TimelineEvent
+from setia.engagement.models import EventKind, Interaction, Theme, TimelineEvent
 from setia.lib.dates import now
 
 
@@ -46,3 +47,55 @@ def record_event(
         source_type=source_object._meta.label_lower if source_object is not None else "",
         source_id=str(source_object.pk) if source_object is not None else "",
     )
+
+
+def themes_from_names(names: list[str]) -> list[Theme]:
+    """The themes called `names`, created when new; "Pembayaran" and "pembayaran" are one theme."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())[:60]
+        slug = slugify(name)[:60]
+        if slug and slug not in wanted:
+            wanted[slug] = name
+    if not wanted:
+        return []
+    # ignore_conflicts: a colleague may create the same theme at the same moment.
+    Theme.objects.bulk_create(
+        [Theme(name=name, slug=slug) for slug, name in wanted.items()], ignore_conflicts=True
+    )
+    return list(Theme.objects.filter(slug__in=wanted))
+
+
+@transaction.atomic
+def log_interaction(*, customer, actor, data: dict, themes: list[str] = ()) -> Interaction:
+    """Record a call, WhatsApp chat, email, meeting, note or website issue, and put it on the
+    customer's timeline. `data` holds validated Interaction field values (a contact of this
+    customer); `themes` are theme names.
+    """
+    contact = data.get("contact")
+    if contact is not None and contact.customer_id != customer.pk:
+        raise ValueError("the contact belongs to another customer")
+    interaction = Interaction.objects.create(customer=customer, recorded_by=actor, **data)
+    theme_rows = themes_from_names(list(themes))
+    interaction.themes.set(theme_rows)
+    record_event(
+        customer,
+        interaction.kind,
+        actor=actor,
+        summary=interaction.summary,
+        data={
+            "contact": contact.name if contact else "",
+            "direction": interaction.direction,
+            "outcome": interaction.outcome,
+            "follow_up_on": interaction.follow_up_on.isoformat()
+            if interaction.follow_up_on
+            else "",
+            "themes": sorted(theme.name for theme in theme_rows),
+            "notes": interaction.notes,
+            "decisions": interaction.decisions,
+            "action_items": interaction.action_item_list(),
+        },
+        occurred_at=interaction.occurred_at,
+        source_object=interaction,
+    )
+    return interaction

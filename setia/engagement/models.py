@@ -5,10 +5,16 @@ The timeline is one event table that every app writes to through
 a query that unions every app's tables.
 """
 
+import datetime
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from setia.lib.dates import now
 
 
 class EventKind(models.TextChoices):
@@ -98,8 +104,138 @@ class TimelineEvent(models.Model):
         )
         return entry.change_rows()
 
+    @property
+    def is_interaction(self) -> bool:
+        return self.kind in InteractionKind.values
+
+    def detail_rows(self) -> list[tuple[str, str]]:
+        """For interactions and messages: (label, value) pairs in the reader's language."""
+        data = self.data
+        rows = []
+        if data.get("contact"):
+            rows.append((_("Contact"), data["contact"]))
+        if data.get("direction") in Direction.values:
+            rows.append((_("Direction"), Direction(data["direction"]).label))
+        if data.get("outcome") in Outcome.values:
+            rows.append((_("Outcome"), Outcome(data["outcome"]).label))
+        if data.get("follow_up_on"):
+            day = datetime.date.fromisoformat(data["follow_up_on"])
+            rows.append((_("Follow up on"), formats.date_format(day, "DATE_FORMAT")))
+        if data.get("themes"):
+            rows.append((_("Themes"), ", ".join(data["themes"])))
+        return [(str(label), str(value)) for label, value in rows]
+
     def change_action_display(self) -> str:
         from setia.audit.models import AuditEntry
 
         action = self.data.get("action", "")
         return str(dict(AuditEntry.Action.choices).get(action, action))
+
+
+class InteractionKind(models.TextChoices):
+    CALL = "call", _("Call")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+    WEBSITE_ISSUE = "website_issue", _("Website issue")
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "outbound", _("We contacted them")
+    INBOUND = "inbound", _("They contacted us")
+
+
+class Outcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    RESOLVED = "resolved", _("Resolved")
+    FOLLOW_UP = "follow_up", _("Follow-up needed")
+
+
+class Theme(models.Model):
+    """A theme or tag on interactions (e.g. "pembayaran", "store v2"), counted over time."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class InteractionQuerySet(models.QuerySet):
+    def follow_ups_due(self, day):
+        """Interactions whose follow-up date is `day` or earlier."""
+        return self.filter(follow_up_on__lte=day)
+
+
+class Interaction(models.Model):
+    """A touch with a customer: a call, a WhatsApp chat, an email, a meeting, a note, or a
+    website issue they reported. Meetings keep their notes, decisions and action items."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="interactions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind.choices)
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    action_items = models.TextField(
+        _("action items"), blank=True, help_text=_("One action item per line.")
+    )
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="interactions"
+    )
+    occurred_at = models.DateTimeField(_("when"), default=now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recorded_interactions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        indexes = [
+            models.Index(
+                fields=["customer", "-occurred_at", "-id"], name="interaction_customer_idx"
+            ),
+            models.Index(fields=["kind", "-occurred_at"], name="interaction_kind_idx"),
+            models.Index(fields=["follow_up_on"], name="interaction_follow_up_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.customer_id} {self.occurred_at:%Y-%m-%d}"
+
+    def action_item_list(self) -> list[str]:
+        return [line.strip(" -•*\t") for line in self.action_items.splitlines() if line.strip()]

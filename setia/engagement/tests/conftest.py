@@ -37,3 +37,17 @@ def other_executive(other_executive):
 @pytest.fixture
 def admin_user(admin_user):
     return _english(admin_user)
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The role groups and their permissions, which migrations created but an earlier
+    transactional (browser) test flushed away: run those migrations' functions again."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("setia.accounts.migrations.0002_create_roles").create_roles(apps, None)
+    importlib.import_module("setia.engagement.migrations.0003_interaction_permissions").grant(
+        apps, None
+    )

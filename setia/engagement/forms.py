@@ -2,7 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.forms import FlexibleDateField
-from setia.engagement.models import Direction, Interaction, InteractionKind, Outcome
+from setia.engagement.models import (
+    Channel,
+    Direction,
+    Interaction,
+    InteractionKind,
+    MessageTemplate,
+    Outcome,
+)
+from setia.engagement.templating import TemplateError, variables_in
 
 
 class InteractionForm(forms.ModelForm):
@@ -68,3 +76,57 @@ class InteractionForm(forms.ModelForm):
 
     def model_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MessageTemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ["name", "channel", "language", "subject", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def _clean_text(self, name):
+        text = self.cleaned_data.get(name, "")
+        try:
+            variables_in(text)
+        except TemplateError as error:
+            raise forms.ValidationError(error.message, code="template") from None
+        return text
+
+    def clean_subject(self):
+        return self._clean_text("subject")
+
+    def clean_body(self):
+        return self._clean_text("body")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == Channel.EMAIL and not cleaned.get("subject"):
+            self.add_error("subject", _("An email needs a subject."))
+        return cleaned
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ComposeForm(forms.Form):
+    """Choose a template, a contact and the values typed when sending, for one customer."""
+
+    template = forms.ModelChoiceField(
+        label=_("Template"), queryset=MessageTemplate.objects.none(), to_field_name="code"
+    )
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None)
+    promo = forms.CharField(
+        label=_("Promo"),
+        required=False,
+        max_length=300,
+        help_text=_("Fills {promo}, e.g. Free shipping until 31 December."),
+    )
+
+    def __init__(self, *args, customer, channel=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        templates = MessageTemplate.objects.filter(is_active=True)
+        if channel:
+            templates = templates.filter(channel=channel)
+        self.fields["template"].queryset = templates
+        self.fields["contact"].queryset = customer.contacts.all()
+        self.fields["contact"].empty_label = None

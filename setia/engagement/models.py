@@ -239,3 +239,63 @@ class Interaction(models.Model):
 
     def action_item_list(self) -> list[str]:
         return [line.strip(" -•*\t") for line in self.action_items.splitlines() if line.strip()]
+
+
+class Channel(models.TextChoices):
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("Email")
+
+
+class MessageTemplate(models.Model):
+    """A reusable message with `{variable}` placeholders (see templating.VARIABLES), in one
+    language and for one channel. Rendering with a missing value is an error."""
+
+    class Language(models.TextChoices):
+        INDONESIAN = "id", _("Indonesian")
+        ENGLISH = "en", _("English")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.INDONESIAN
+    )
+    subject = models.CharField(
+        _("subject"), max_length=200, blank=True, help_text=_("For email only.")
+    )
+    body = models.TextField(_("message"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "language", "id"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        permissions = [
+            ("send_message", _("Can send messages to customers")),
+            ("bulk_send_message", _("Can send messages to many customers at once")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "channel", "language"], name="one_template_per_name_language"
+            )
+        ]
+        indexes = [models.Index(fields=["channel", "is_active"], name="template_channel_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_language_display()})"
+
+    def render(self, values: dict) -> tuple[str, str]:
+        """(subject, body) filled from `values`; raises templating.MissingVariables."""
+        from setia.engagement.templating import render
+
+        subject = render(self.subject, values) if self.channel == Channel.EMAIL else ""
+        return subject, render(self.body, values)

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from setia.engagement import views
+from setia.engagement.views import interactions, messages
 
 app_name = "engagement"
 
 urlpatterns = [
-    path("customers/<uuid:code>/timeline/", views.customer_timeline, name="timeline"),
-    path("customers/<uuid:code>/log/", views.log_interaction, name="interaction-log"),
+    path("customers/<uuid:code>/timeline/", interactions.customer_timeline, name="timeline"),
+    path("customers/<uuid:code>/log/", interactions.log_interaction, name="interaction-log"),
+    path("customers/<uuid:code>/message/", messages.compose_message, name="message-compose"),
+    path("templates/", messages.list_templates, name="template-list"),
+    path("templates/new/", messages.create_template, name="template-create"),
+    path("templates/<uuid:template_code>/", messages.edit_template, name="template-edit"),
 ]

@@ -48,6 +48,9 @@ def roles(transactional_db):
     from django.apps import apps
 
     importlib.import_module("setia.accounts.migrations.0002_create_roles").create_roles(apps, None)
-    importlib.import_module("setia.engagement.migrations.0003_interaction_permissions").grant(
-        apps, None
-    )
+    for name in GRANTING_MIGRATIONS:
+        importlib.import_module(f"setia.engagement.migrations.{name}").grant(apps, None)
+
+
+# The engagement migrations that grant permissions to the role groups, in order.
+GRANTING_MIGRATIONS = ["0003_interaction_permissions", "0005_template_permissions"]

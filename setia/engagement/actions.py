@@ -8,9 +8,26 @@ from datetime import datetime
 
 from django.db import models, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
-from setia.engagement.models import EventKind, Interaction, Theme, TimelineEvent
+from setia.engagement.models import (
+    Channel,
+    EventKind,
+    Interaction,
+    Message,
+    Theme,
+    TimelineEvent,
+)
 from setia.lib.dates import now
+from setia.lib.phones import whatsapp_link
+
+
+class CannotSend(Exception):
+    """A message that cannot be sent as asked; `message` is translatable and user-facing."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
 
 
 def record_event(
@@ -99,3 +116,52 @@ def log_interaction(*, customer, actor, data: dict, themes: list[str] = ()) -> I
         source_object=interaction,
     )
     return interaction
+
+
+def message_event_data(message: Message) -> dict:
+    """What the timeline keeps about a message (values, not labels)."""
+    return {
+        "contact": message.contact.name if message.contact else "",
+        "direction": "outbound",
+        "template": message.template.name if message.template else "",
+        "status": message.status,
+        "via": message.via,
+        "reason": message.failure_reason,
+        "message": str(message.code),
+    }
+
+
+@transaction.atomic
+def open_whatsapp_chat(*, customer, contact, actor, template=None, text: str = ""):
+    """Record that `actor` opened a WhatsApp chat with `contact`, with `text` (already rendered)
+    typed in, and return `(message, link)`: the wa.me link built from the stored E.164 number.
+
+    WhatsApp does not tell us whether the person then pressed send, so the message is recorded
+    as opened in WhatsApp, not as sent. Raises CannotSend when the contact has no WhatsApp.
+    """
+    if contact.customer_id != customer.pk:
+        raise ValueError("the contact belongs to another customer")
+    if not contact.whatsapp:
+        raise CannotSend(_("%(name)s has no WhatsApp number.") % {"name": contact.name})
+    link = whatsapp_link(contact.whatsapp, text)
+    message = Message.objects.create(
+        customer=customer,
+        contact=contact,
+        template=template,
+        channel=Channel.WHATSAPP,
+        via=Message.Via.CLICK_TO_CHAT,
+        recipient=contact.whatsapp,
+        body=text,
+        status=Message.Status.OPENED,
+        sent_by=actor,
+    )
+    record_event(
+        customer,
+        EventKind.WHATSAPP,
+        actor=actor,
+        summary=text,
+        data=message_event_data(message),
+        occurred_at=message.created_at,
+        source_object=message,
+    )
+    return message, link

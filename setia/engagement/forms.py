@@ -112,7 +112,10 @@ class ComposeForm(forms.Form):
     """Choose a template, a contact and the values typed when sending, for one customer."""
 
     template = forms.ModelChoiceField(
-        label=_("Template"), queryset=MessageTemplate.objects.none(), to_field_name="code"
+        label=_("Template"),
+        queryset=MessageTemplate.objects.none(),
+        to_field_name="code",
+        required=False,
     )
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=None)
     promo = forms.CharField(
@@ -130,3 +133,4 @@ class ComposeForm(forms.Form):
         self.fields["template"].queryset = templates
         self.fields["contact"].queryset = customer.contacts.all()
         self.fields["contact"].empty_label = None
+        self.fields["template"].empty_label = _("No template: an empty chat")

@@ -123,6 +123,12 @@ class TimelineEvent(models.Model):
             rows.append((_("Follow up on"), formats.date_format(day, "DATE_FORMAT")))
         if data.get("themes"):
             rows.append((_("Themes"), ", ".join(data["themes"])))
+        if data.get("template"):
+            rows.append((_("Template"), data["template"]))
+        if data.get("status") in Message.Status.values:
+            rows.append((_("Status"), Message.Status(data["status"]).label))
+        if data.get("reason"):
+            rows.append((_("Reason"), data["reason"]))
         return [(str(label), str(value)) for label, value in rows]
 
     def change_action_display(self) -> str:
@@ -299,3 +305,71 @@ class MessageTemplate(models.Model):
 
         subject = render(self.subject, values) if self.channel == Channel.EMAIL else ""
         return subject, render(self.body, values)
+
+
+class Message(models.Model):
+    """A message to a customer's contact: opened in WhatsApp through a click-to-chat link, or
+    sent by email or the WhatsApp Cloud API. Every message is on the customer's timeline."""
+
+    class Status(models.TextChoices):
+        OPENED = "opened", _("Opened in WhatsApp")
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", pgettext_lazy("message status", "Sent")
+        DELIVERED = "delivered", _("Delivered")
+        READ = "read", pgettext_lazy("message status", "Read")
+        FAILED = "failed", _("Failed")
+
+    class Via(models.TextChoices):
+        CLICK_TO_CHAT = "click_to_chat", _("Click-to-chat link")
+        CLOUD_API = "cloud_api", _("WhatsApp Cloud API")
+        SMTP = "smtp", _("Email server")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="messages"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    template = models.ForeignKey(
+        MessageTemplate,
+        verbose_name=_("template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    via = models.CharField(_("sent through"), max_length=20, choices=Via.choices)
+    recipient = models.CharField(_("to"), max_length=254)  # E.164 number or e-mail address
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    failure_reason = models.TextField(_("reason of failure"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sent_messages",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="message_customer_idx"),
+            models.Index(fields=["status", "channel"], name="message_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient}"

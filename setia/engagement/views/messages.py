@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.middleware import ContentSecurityPolicyMiddleware
 from setia.customers.access import get_customer_for_user
+from setia.engagement import actions
 from setia.engagement.forms import ComposeForm, MessageTemplateForm
 from setia.engagement.models import Channel, MessageTemplate
 from setia.engagement.templating import VARIABLES, TemplateError, customer_values
@@ -65,11 +67,20 @@ def get_customer_for_sending(request, code):
 
 
 def preview(form: ComposeForm, customer) -> dict:
-    """Render the chosen template for the customer: `text`/`subject`, or `error` (missing or
-    unknown variables). Nothing is sent or recorded."""
+    """Render the chosen template for the customer. Returns `text` and `subject` and
+    `ready: True`, or `error` (missing or unknown variables); `{}` while the form is incomplete.
+    Nothing is sent or recorded."""
     if not form.is_valid():
         return {}
     template = form.cleaned_data["template"]
+    result = {
+        "template": template,
+        "contact": form.cleaned_data["contact"],
+        "promo": form.cleaned_data["promo"],
+    }
+    if template is None:
+        # An empty WhatsApp chat needs no template.
+        return {**result, "text": "", "subject": "", "ready": True}
     values = customer_values(
         customer,
         contact=form.cleaned_data["contact"],
@@ -79,8 +90,8 @@ def preview(form: ComposeForm, customer) -> dict:
     try:
         subject, text = template.render(values)
     except TemplateError as error:
-        return {"error": error.message, "template": template}
-    return {"subject": subject, "text": text, "template": template}
+        return {**result, "error": error.message}
+    return {**result, "subject": subject, "text": text, "ready": True}
 
 
 @login_required
@@ -99,4 +110,55 @@ def compose_message(request: HttpRequest, code) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "engagement/_compose_preview.html", context)
-    return render(request, "engagement/compose.html", context)
+    return _allow_whatsapp_form(render(request, "engagement/compose.html", context))
+
+
+def _allow_whatsapp_form(response):
+    # Without JavaScript the "Open in WhatsApp" form posts and is redirected to wa.me; browsers
+    # apply the page's CSP form-action to that redirect, so this page allows wa.me as well.
+    response["Content-Security-Policy"] = ContentSecurityPolicyMiddleware.POLICY.replace(
+        "form-action 'self'", "form-action 'self' https://wa.me"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def open_whatsapp(request: HttpRequest, code) -> HttpResponse:
+    """Record a WhatsApp message on the timeline, then open the click-to-chat link.
+
+    With htmx the link is opened through HX-Redirect (a navigation, which the page's CSP
+    allows); without it, through a redirect. A template with a missing variable, or a contact
+    without WhatsApp, re-renders the form with 400 and records nothing.
+    """
+    customer = get_customer_for_sending(request, code)
+    form = ComposeForm(request.POST, customer=customer, channel=Channel.WHATSAPP)
+    result = preview(form, customer)
+    error = result.get("error")
+    if form.is_valid() and not error:
+        try:
+            _message, link = actions.open_whatsapp_chat(
+                customer=customer,
+                contact=form.cleaned_data["contact"],
+                actor=request.user,
+                template=form.cleaned_data["template"],
+                text=result.get("text", ""),
+            )
+        except actions.CannotSend as refusal:
+            error = refusal.message
+        else:
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = link
+                return response
+            return HttpResponseRedirect(link)
+    context = {
+        "customer": customer,
+        "form": form,
+        "channel": Channel.WHATSAPP,
+        "preview": {**result, "error": error, "ready": False} if error else result,
+        "has_contacts": True,
+    }
+    if request.htmx:
+        return render(request, "engagement/_compose_preview.html", context, status=400)
+    return _allow_whatsapp_form(render(request, "engagement/compose.html", context, status=400))

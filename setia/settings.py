@@ -180,6 +180,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Messages whose server said "try again later" (engagement).
+    "engagement-send-due-messages": {
+        "task": "setia.engagement.tasks.send_due_messages",
+        "schedule": 60.0,
+    },
+}
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", default="")
@@ -195,6 +202,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Setia <setia@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain in the Message-ID of messages sent to customers (engagement).
+EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", default="setia.localhost")
 
 # Security: strict defaults whenever DEBUG is off; HTTPS settings can be relaxed for a
 # deployment behind a plain-HTTP reverse proxy on a private network.

@@ -165,3 +165,38 @@ def open_whatsapp_chat(*, customer, contact, actor, template=None, text: str = "
         source_object=message,
     )
     return message, link
+
+
+@transaction.atomic
+def queue_email(*, customer, contact, actor, template=None, subject: str, body: str) -> Message:
+    """Queue an e-mail (already rendered) to `contact` and put it on the timeline; a Celery task
+    sends it once the transaction commits. Raises CannotSend when the contact has no e-mail."""
+    from setia.engagement import tasks
+
+    if contact.customer_id != customer.pk:
+        raise ValueError("the contact belongs to another customer")
+    if not contact.email:
+        raise CannotSend(_("%(name)s has no email address.") % {"name": contact.name})
+    message = Message.objects.create(
+        customer=customer,
+        contact=contact,
+        template=template,
+        channel=Channel.EMAIL,
+        via=Message.Via.SMTP,
+        recipient=contact.email,
+        subject=subject,
+        body=body,
+        status=Message.Status.QUEUED,
+        sent_by=actor,
+    )
+    record_event(
+        customer,
+        EventKind.EMAIL,
+        actor=actor,
+        summary=subject,
+        data=message_event_data(message),
+        occurred_at=message.created_at,
+        source_object=message,
+    )
+    transaction.on_commit(lambda: tasks.send_email_message.delay(message.pk))
+    return message

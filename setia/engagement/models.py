@@ -314,6 +314,7 @@ class Message(models.Model):
     class Status(models.TextChoices):
         OPENED = "opened", _("Opened in WhatsApp")
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", pgettext_lazy("message status", "Sent")
         DELIVERED = "delivered", _("Delivered")
         READ = "read", pgettext_lazy("message status", "Read")
@@ -351,6 +352,10 @@ class Message(models.Model):
     body = models.TextField(_("message"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     failure_reason = models.TextField(_("reason of failure"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),
@@ -369,6 +374,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="message_customer_idx"),
             models.Index(fields=["status", "channel"], name="message_status_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="message_due_idx"),
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/<uuid:code>/log/", interactions.log_interaction, name="interaction-log"),
     path("customers/<uuid:code>/message/", messages.compose_message, name="message-compose"),
     path("customers/<uuid:code>/whatsapp/", messages.open_whatsapp, name="whatsapp-open"),
+    path("customers/<uuid:code>/email/", messages.send_email, name="email-send"),
     path("templates/", messages.list_templates, name="template-list"),
     path("templates/new/", messages.create_template, name="template-create"),
     path("templates/<uuid:template_code>/", messages.edit_template, name="template-edit"),

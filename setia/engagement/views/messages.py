@@ -162,3 +162,47 @@ def open_whatsapp(request: HttpRequest, code) -> HttpResponse:
     if request.htmx:
         return render(request, "engagement/_compose_preview.html", context, status=400)
     return _allow_whatsapp_form(render(request, "engagement/compose.html", context, status=400))
+
+
+@login_required
+@require_POST
+def send_email(request: HttpRequest, code) -> HttpResponse:
+    """Queue the previewed e-mail for sending (a Celery task) and go back to the customer.
+
+    A missing variable or a contact without e-mail re-renders the page with 400 and queues
+    nothing.
+    """
+    customer = get_customer_for_sending(request, code)
+    form = ComposeForm(request.POST, customer=customer, channel=Channel.EMAIL)
+    result = preview(form, customer)
+    error = result.get("error")
+    if form.is_valid() and not error:
+        if form.cleaned_data["template"] is None:
+            error = _("Choose an email template.")
+        else:
+            try:
+                actions.queue_email(
+                    customer=customer,
+                    contact=form.cleaned_data["contact"],
+                    actor=request.user,
+                    template=form.cleaned_data["template"],
+                    subject=result["subject"],
+                    body=result["text"],
+                )
+            except actions.CannotSend as refusal:
+                error = refusal.message
+            else:
+                messages.success(
+                    request,
+                    _("Email to %(name)s queued for sending.")
+                    % {"name": form.cleaned_data["contact"].name},
+                )
+                return redirect(customer)
+    context = {
+        "customer": customer,
+        "form": form,
+        "channel": Channel.EMAIL,
+        "preview": {**result, "error": error, "ready": False} if error else result,
+        "has_contacts": True,
+    }
+    return render(request, "engagement/compose.html", context, status=400)

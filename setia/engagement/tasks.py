@@ -1,0 +1,22 @@
+"""Celery tasks of the engagement app. They take IDs and are idempotent: a message is claimed
+before it is sent, so a task run twice sends once."""
+
+from celery import shared_task
+
+from setia.engagement import delivery
+from setia.engagement.models import Channel
+
+
+@shared_task(ignore_result=True)
+def send_email_message(message_id: int) -> str:
+    """Send one queued e-mail (see delivery.deliver_email)."""
+    return delivery.deliver_email(message_id)
+
+
+@shared_task(ignore_result=True)
+def send_due_messages() -> int:
+    """Retry the queued messages whose next attempt is due; run every minute by beat."""
+    ids = delivery.due_message_ids(Channel.EMAIL)
+    for message_id in ids:
+        delivery.deliver_email(message_id)
+    return len(ids)

@@ -4,7 +4,7 @@
 interactions, messages, offers, and later imports, tasks and tier changes.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models, transaction
 from django.utils.text import slugify
@@ -20,6 +20,9 @@ from setia.engagement.models import (
 )
 from setia.lib.dates import now
 from setia.lib.phones import whatsapp_link
+
+# WhatsApp lets a business write freely only this long after the customer's last message.
+WHATSAPP_WINDOW = timedelta(hours=24)
 
 
 class CannotSend(Exception):
@@ -199,4 +202,70 @@ def queue_email(*, customer, contact, actor, template=None, subject: str, body: 
         source_object=message,
     )
     transaction.on_commit(lambda: tasks.send_email_message.delay(message.pk))
+    return message
+
+
+def whatsapp_window_is_open(contact) -> bool:
+    """Whether `contact` wrote to us on WhatsApp (an inbound WhatsApp interaction) in the
+    last 24 hours, so a free-form message may be sent."""
+    return Interaction.objects.filter(
+        contact=contact,
+        kind=EventKind.WHATSAPP,
+        direction="inbound",
+        occurred_at__gte=now() - WHATSAPP_WINDOW,
+    ).exists()
+
+
+@transaction.atomic
+def queue_whatsapp(
+    *, customer, contact, actor, template=None, text: str, parameters: list[str] = ()
+) -> Message:
+    """Queue a message for the WhatsApp Business Cloud API and put it on the timeline; a Celery
+    task sends it once the transaction commits.
+
+    Inside the 24-hour window the rendered `text` goes as it is; outside it only the
+    template's approved WhatsApp template may go, with `parameters` (the template's variable
+    values in order). Raises CannotSend when neither is possible or the contact has no WhatsApp.
+    """
+    from setia.engagement import tasks
+
+    if contact.customer_id != customer.pk:
+        raise ValueError("the contact belongs to another customer")
+    if not contact.whatsapp:
+        raise CannotSend(_("%(name)s has no WhatsApp number.") % {"name": contact.name})
+    approved = template.whatsapp_template_name if template else ""
+    if whatsapp_window_is_open(contact):
+        approved = ""  # free text is allowed, and reads more naturally
+    elif not approved:
+        raise CannotSend(
+            _(
+                "%(name)s has not written in the last 24 hours: WhatsApp only allows an "
+                "approved template now. Choose a template with an approved WhatsApp template, "
+                "or use click-to-chat."
+            )
+            % {"name": contact.name}
+        )
+    message = Message.objects.create(
+        customer=customer,
+        contact=contact,
+        template=template,
+        channel=Channel.WHATSAPP,
+        via=Message.Via.CLOUD_API,
+        recipient=contact.whatsapp,
+        body=text,
+        status=Message.Status.QUEUED,
+        sent_by=actor,
+        whatsapp_template_name=approved,
+        parameters=list(parameters) if approved else [],
+    )
+    record_event(
+        customer,
+        EventKind.WHATSAPP,
+        actor=actor,
+        summary=text,
+        data=message_event_data(message),
+        occurred_at=message.created_at,
+        source_object=message,
+    )
+    transaction.on_commit(lambda: tasks.send_whatsapp_message.delay(message.pk))
     return message

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 
-from setia.engagement.models import Channel, Message, TimelineEvent
+from setia.engagement import whatsapp
+from setia.engagement.models import STATUS_RANK, Channel, Message, TimelineEvent
 from setia.lib.dates import now
 
 # Waits before attempts 2, 3, 4 and 5; after the fifth temporary failure the message fails.
@@ -126,6 +127,53 @@ def _classify(code: int, reason) -> Exception:
     text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
     failure = TemporaryFailure if 400 <= code < 500 else PermanentFailure
     return failure(f"{code} {text}")
+
+
+def deliver_whatsapp(message_id: int) -> str:
+    """Send one queued Cloud API message; returns "sent", "retry", "failed" or "skipped".
+
+    Every attempt carries the message's idempotency key: when an attempt timed out after the
+    API had accepted it, the retry is recognised and not delivered a second time.
+    """
+    message = claim(message_id, Channel.WHATSAPP)
+    if message is None:
+        return "skipped"
+    try:
+        provider_id = whatsapp.send(
+            whatsapp.payload_for(message), idempotency_key=str(message.idempotency_key)
+        )
+    except whatsapp.CloudAPIError as error:
+        failure = TemporaryFailure if error.temporary else PermanentFailure
+        return finish(message, error=failure(str(error)))
+    return finish(message, provider_id=provider_id)
+
+
+def apply_status(provider_id: str, status: str, reason: str = "") -> bool:
+    """Apply a status webhook to the message with `provider_id`; True when it changed.
+
+    Statuses can arrive twice or out of order; only a further one is kept (sent < failed <
+    delivered < read), with one conditional UPDATE, so concurrent webhooks end in one status.
+    """
+    rank = STATUS_RANK.get(status)
+    if rank is None or not provider_id:
+        return False
+    earlier = [
+        Message.Status.QUEUED,
+        Message.Status.SENDING,
+        *[name for name, other in STATUS_RANK.items() if other < rank],
+    ]
+    changes = {"status": status, "updated_at": now()}
+    if status == Message.Status.FAILED:
+        changes["failure_reason"] = reason
+    updated = Message.objects.filter(
+        provider_message_id=provider_id, channel=Channel.WHATSAPP, status__in=earlier
+    ).update(**changes)
+    if updated:
+        for message in Message.objects.filter(provider_message_id=provider_id).select_related(
+            "contact", "template"
+        ):
+            update_timeline(message)
+    return bool(updated)
 
 
 def due_message_ids(channel: str) -> list[int]:

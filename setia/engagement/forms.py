@@ -81,7 +81,15 @@ class InteractionForm(forms.ModelForm):
 class MessageTemplateForm(forms.ModelForm):
     class Meta:
         model = MessageTemplate
-        fields = ["name", "channel", "language", "subject", "body", "is_active"]
+        fields = [
+            "name",
+            "channel",
+            "language",
+            "subject",
+            "body",
+            "whatsapp_template_name",
+            "is_active",
+        ]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
     def _clean_text(self, name):

@@ -270,6 +270,16 @@ class MessageTemplate(models.Model):
         _("subject"), max_length=200, blank=True, help_text=_("For email only.")
     )
     body = models.TextField(_("message"))
+    whatsapp_template_name = models.CharField(
+        _("approved WhatsApp template"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The name of the template Meta approved, for sending through the WhatsApp Business "
+            "API outside the 24-hour window. Its parameters {{1}}, {{2}}, … are this message's "
+            "variables in order of appearance."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -305,6 +315,9 @@ class MessageTemplate(models.Model):
 
         subject = render(self.subject, values) if self.channel == Channel.EMAIL else ""
         return subject, render(self.body, values)
+
+
+STATUS_RANK = {"sent": 1, "failed": 2, "delivered": 3, "read": 4}
 
 
 class Message(models.Model):
@@ -356,6 +369,13 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # Sent with every attempt, so the provider can recognise a retry of a request that did
+    # reach it (a timeout) and not deliver the message twice.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Cloud API messages outside the 24-hour window go as an approved template with these
+    # positional parameters; inside it, as plain text.
+    whatsapp_template_name = models.CharField(max_length=100, blank=True)
+    parameters = models.JSONField(default=list, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),

@@ -14,9 +14,21 @@ def send_email_message(message_id: int) -> str:
 
 
 @shared_task(ignore_result=True)
+def send_whatsapp_message(message_id: int) -> str:
+    """Send one queued WhatsApp Cloud API message (see delivery.deliver_whatsapp)."""
+    return delivery.deliver_whatsapp(message_id)
+
+
+@shared_task(ignore_result=True)
 def send_due_messages() -> int:
     """Retry the queued messages whose next attempt is due; run every minute by beat."""
-    ids = delivery.due_message_ids(Channel.EMAIL)
-    for message_id in ids:
-        delivery.deliver_email(message_id)
-    return len(ids)
+    count = 0
+    for channel, deliver in (
+        (Channel.EMAIL, delivery.deliver_email),
+        (Channel.WHATSAPP, delivery.deliver_whatsapp),
+    ):
+        ids = delivery.due_message_ids(channel)
+        for message_id in ids:
+            deliver(message_id)
+        count += len(ids)
+    return count

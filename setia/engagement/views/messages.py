@@ -9,10 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setia.core.middleware import ContentSecurityPolicyMiddleware
 from setia.customers.access import get_customer_for_user
-from setia.engagement import actions
+from setia.engagement import actions, whatsapp
 from setia.engagement.forms import ComposeForm, MessageTemplateForm
 from setia.engagement.models import Channel, MessageTemplate
-from setia.engagement.templating import VARIABLES, TemplateError, customer_values
+from setia.engagement.templating import VARIABLES, TemplateError, customer_values, variables_in
 
 
 @login_required
@@ -107,6 +107,7 @@ def compose_message(request: HttpRequest, code) -> HttpResponse:
         "channel": channel,
         "preview": preview(form, customer),
         "has_contacts": customer.contacts.exists(),
+        "cloud_api": whatsapp.is_configured(),
     }
     if request.htmx:
         return render(request, "engagement/_compose_preview.html", context)
@@ -206,3 +207,56 @@ def send_email(request: HttpRequest, code) -> HttpResponse:
         "has_contacts": True,
     }
     return render(request, "engagement/compose.html", context, status=400)
+
+
+@login_required
+@require_POST
+def send_whatsapp(request: HttpRequest, code) -> HttpResponse:
+    """Queue the previewed message for the WhatsApp Business Cloud API (a Celery task).
+
+    Outside the customer's 24-hour window only an approved template goes; when that is not
+    possible, or a variable is missing, the page is shown again with 400 and nothing is queued.
+    """
+    customer = get_customer_for_sending(request, code)
+    form = ComposeForm(request.POST, customer=customer, channel=Channel.WHATSAPP)
+    result = preview(form, customer)
+    error = result.get("error")
+    if not whatsapp.is_configured():
+        error = _("Sending through the WhatsApp Business API is not set up; use click-to-chat.")
+    if form.is_valid() and not error:
+        template = form.cleaned_data["template"]
+        if template is None:
+            error = _("Choose a WhatsApp template.")
+        else:
+            values = customer_values(
+                customer,
+                contact=form.cleaned_data["contact"],
+                language=template.language,
+                extra={"promo": form.cleaned_data["promo"]},
+            )
+            try:
+                actions.queue_whatsapp(
+                    customer=customer,
+                    contact=form.cleaned_data["contact"],
+                    actor=request.user,
+                    template=template,
+                    text=result["text"],
+                    parameters=[values[name] for name in variables_in(template.body)],
+                )
+            except actions.CannotSend as refusal:
+                error = refusal.message
+            else:
+                messages.success(
+                    request,
+                    _("WhatsApp message to %(name)s queued for sending.")
+                    % {"name": form.cleaned_data["contact"].name},
+                )
+                return redirect(customer)
+    context = {
+        "customer": customer,
+        "form": form,
+        "channel": Channel.WHATSAPP,
+        "preview": {**result, "error": error, "ready": False} if error else result,
+        "has_contacts": True,
+    }
+    return _allow_whatsapp_form(render(request, "engagement/compose.html", context, status=400))

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "setia.segments",
     "setia.tiers",
     "setia.playbook",
+    "setia.engagement",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Messages whose server said "try again later" (engagement).
+    "engagement-send-due-messages": {
+        "task": "setia.engagement.tasks.send_due_messages",
+        "schedule": 60.0,
+    },
+}
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", default="")
@@ -203,6 +211,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Setia <setia@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain in the Message-ID of messages sent to customers (engagement).
+EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", default="setia.localhost")
+
+# WhatsApp Business Cloud API (engagement); sending through it is off until the token and the
+# phone number ID are set. Click-to-chat links need none of these.
+WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", default="https://graph.facebook.com")
+WHATSAPP_API_VERSION = env_str("WHATSAPP_API_VERSION", default="v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", default="")
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", default="")
+WHATSAPP_TIMEOUT = env_int("WHATSAPP_TIMEOUT", 10, minimum=1)
 
 # Security: strict defaults whenever DEBUG is off; HTTPS settings can be relaxed for a
 # deployment behind a plain-HTTP reverse proxy on a private network.

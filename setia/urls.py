@@ -12,6 +12,7 @@ urlpatterns = [
     path("segments/", include("setia.segments.urls")),
     path("tiers/", include("setia.tiers.urls")),
     path("playbook/", include("setia.playbook.urls")),
+    path("engagement/", include("setia.engagement.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "setia.accounts",
     "setia.audit",
     "setia.customers",
+    "setia.work",
     "setia.metrics",
     "setia.segments",
     "setia.tiers",
@@ -261,7 +262,7 @@ RECOMPUTE_STEPS = [
     "setia.metrics.actions.recompute_monthly",
     "setia.tiers.actions.assign_tiers",
 ]
-CELERY_BEAT_SCHEDULE = {
+CELERY_BEAT_SCHEDULE |= {
     "metrics-recompute-nightly": {
         "task": "setia.metrics.tasks.recompute_nightly",
         "schedule": crontab(hour=2, minute=0),  # after the platform's daily export
@@ -274,3 +275,17 @@ PLAYBOOK_SCREENSHOT_MAX_BYTES = env_int(
     "PLAYBOOK_SCREENSHOT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
 )
 PLAYBOOK_SCREENSHOT_MAX_SIDE = env_int("PLAYBOOK_SCREENSHOT_MAX_SIDE", 4000, minimum=100)
+
+# Tasks (setia.work): the address used in e-mailed links and calendar feeds, how long before a
+# task's due time its owner is reminded, and how late an open task is before it goes to the
+# team lead.
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
+WORK_REMINDER_MINUTES = env_int("WORK_REMINDER_MINUTES", 60, minimum=0)
+WORK_ESCALATION_HOURS = env_int("WORK_ESCALATION_HOURS", 24, minimum=1)
+CELERY_BEAT_SCHEDULE |= {
+    "work-send-task-reminders": {"task": "setia.work.tasks.send_task_reminders", "schedule": 60.0},
+    "work-escalate-overdue-tasks": {
+        "task": "setia.work.tasks.escalate_overdue_tasks",
+        "schedule": 3600.0,
+    },
+}

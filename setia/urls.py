@@ -13,6 +13,7 @@ urlpatterns = [
     path("tiers/", include("setia.tiers.urls")),
     path("playbook/", include("setia.playbook.urls")),
     path("engagement/", include("setia.engagement.urls")),
+    path("work/", include("setia.work.urls")),
     path("admin/", admin.site.urls),
 ]
 

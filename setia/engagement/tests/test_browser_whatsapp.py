@@ -33,7 +33,7 @@ def test_an_executive_sends_a_whatsapp_message_by_click_to_chat_and_sees_it_on_t
     page.get_by_label("Email").fill("rina@example.test")
     page.get_by_label("Password").fill("password-for-tests")
     page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/customers/$"))
+    page.wait_for_url(re.compile(r"/work/$"))  # executives and interns land on "my day"
     page.goto(f"/customers/{customer.code}/")
 
     # when they compose from the 360 page and preview with this customer's values

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from setia.work import views
+
+app_name = "work"
+
+urlpatterns = [
+    path("", views.my_day, name="my-day"),
+    path("tasks/new/", views.create_task, name="task-create"),
+    path("tasks/<uuid:code>/", views.task_detail, name="task-detail"),
+    path("tasks/<uuid:code>/edit/", views.edit_task, name="task-edit"),
+    path("tasks/<uuid:code>/complete/", views.complete_task, name="task-complete"),
+    path(
+        "tasks/<uuid:code>/checklist/<int:item_id>/",
+        views.toggle_checklist_item,
+        name="checklist-toggle",
+    ),
+    path("team/", views.team_board, name="team-board"),
+    path("team/assign-fairly/", views.assign_unassigned, name="assign-fairly"),
+    path("calendar/", views.month_calendar, name="calendar"),
+    path("feed/enable/", views.enable_feed, name="feed-enable"),
+    path("feed/revoke/", views.revoke_feed, name="feed-revoke"),
+    path("feed/<str:token>.ics", views.calendar_feed, name="feed"),
+]

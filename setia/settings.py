@@ -260,6 +260,7 @@ METRICS_INBOX = env_str("METRICS_INBOX", default="")
 RECOMPUTE_STEPS = [
     "setia.metrics.actions.recompute_rollups",
     "setia.metrics.actions.recompute_monthly",
+    "setia.work.onboarding.enroll_step",
     "setia.tiers.actions.assign_tiers",
 ]
 CELERY_BEAT_SCHEDULE |= {

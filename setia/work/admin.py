@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from setia.work.models import ChecklistItem, Task
+from setia.work.models import ChecklistItem, Onboarding, Stage, StageTaskTemplate, Task
 
 
 class ChecklistInline(admin.TabularInline):
@@ -15,3 +15,23 @@ class TaskAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     raw_id_fields = ["owner", "customer", "repeats", "escalated_to", "completed_by", "created_by"]
     inlines = [ChecklistInline]
+
+
+class StageTaskTemplateInline(admin.TabularInline):
+    model = StageTaskTemplate
+    extra = 1
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_id", "position", "stalled_after_days", "is_final"]
+    list_editable = ["position", "stalled_after_days"]
+    inlines = [StageTaskTemplateInline]
+
+
+@admin.register(Onboarding)
+class OnboardingAdmin(admin.ModelAdmin):
+    list_display = ["customer", "stage", "entered_stage_at", "source"]
+    list_filter = ["stage", "source"]
+    raw_id_fields = ["customer"]
+    list_select_related = ["customer", "stage"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setia.work import views
+from setia.work import onboarding_views, views
 
 app_name = "work"
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("feed/enable/", views.enable_feed, name="feed-enable"),
     path("feed/revoke/", views.revoke_feed, name="feed-revoke"),
     path("feed/<str:token>.ics", views.calendar_feed, name="feed"),
+]
+
+urlpatterns += [
+    path("onboarding/", onboarding_views.pipeline_board, name="onboarding-board"),
+    path("onboarding/list/", onboarding_views.pipeline_list, name="onboarding-list"),
+    path("onboarding/intake/", onboarding_views.intake_report, name="intake-report"),
+    path("onboarding/<uuid:code>/move/", onboarding_views.move_customer, name="onboarding-move"),
 ]

@@ -379,4 +379,3 @@ class StageChange(models.Model):
 
     def __str__(self):
         return f"{self.from_stage} → {self.to_stage}"
-

@@ -15,4 +15,3 @@ def send_task_reminders() -> int:
 def escalate_overdue_tasks() -> int:
     """Escalate tasks overdue by more than WORK_ESCALATION_HOURS to the team lead; hourly."""
     return actions.escalate_overdue()
-

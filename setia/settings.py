@@ -285,6 +285,11 @@ WORK_REMINDER_MINUTES = env_int("WORK_REMINDER_MINUTES", 60, minimum=0)
 WORK_ESCALATION_HOURS = env_int("WORK_ESCALATION_HOURS", 24, minimum=1)
 CELERY_BEAT_SCHEDULE |= {
     "work-send-task-reminders": {"task": "setia.work.tasks.send_task_reminders", "schedule": 60.0},
+    # after the nightly recompute (02:00), so triggers read fresh rollups and tiers
+    "work-evaluate-triggers": {
+        "task": "setia.work.tasks.evaluate_triggers",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "work-escalate-overdue-tasks": {
         "task": "setia.work.tasks.escalate_overdue_tasks",
         "schedule": 3600.0,

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from setia.work.models import ChecklistItem, Onboarding, Stage, StageTaskTemplate, Task
+from setia.work.models import (
+    ChecklistItem,
+    Onboarding,
+    Playbook,
+    PlaybookStep,
+    Stage,
+    StageTaskTemplate,
+    Task,
+    TriggerRule,
+)
 
 
 class ChecklistInline(admin.TabularInline):
@@ -35,3 +44,20 @@ class OnboardingAdmin(admin.ModelAdmin):
     list_filter = ["stage", "source"]
     raw_id_fields = ["customer"]
     list_select_related = ["customer", "stage"]
+
+
+class PlaybookStepInline(admin.TabularInline):
+    model = PlaybookStep
+    extra = 1
+
+
+@admin.register(Playbook)
+class PlaybookAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    inlines = [PlaybookStepInline]
+
+
+@admin.register(TriggerRule)
+class TriggerRuleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "tier", "playbook", "threshold", "window_days", "is_active"]
+    list_filter = ["kind", "is_active"]

@@ -15,3 +15,11 @@ def send_task_reminders() -> int:
 def escalate_overdue_tasks() -> int:
     """Escalate tasks overdue by more than WORK_ESCALATION_HOURS to the team lead; hourly."""
     return actions.escalate_overdue()
+
+
+@shared_task(ignore_result=True)
+def evaluate_triggers() -> str:
+    """Evaluate the trigger rules and start playbooks; daily, after the nightly recompute."""
+    from setia.work.triggers import evaluate
+
+    return evaluate().summary()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setia.work import onboarding_views, views
+from setia.work import onboarding_views, trigger_views, views
 
 app_name = "work"
 
@@ -28,4 +28,7 @@ urlpatterns += [
     path("onboarding/list/", onboarding_views.pipeline_list, name="onboarding-list"),
     path("onboarding/intake/", onboarding_views.intake_report, name="intake-report"),
     path("onboarding/<uuid:code>/move/", onboarding_views.move_customer, name="onboarding-move"),
+]
+urlpatterns += [
+    path("triggers/", trigger_views.edit_thresholds, name="thresholds"),
 ]

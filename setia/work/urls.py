@@ -31,4 +31,7 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("triggers/", trigger_views.edit_thresholds, name="thresholds"),
+    path("call-today/", trigger_views.call_today, name="call-today"),
+    path("runs/<uuid:code>/", trigger_views.run_detail, name="run-detail"),
+    path("runs/<uuid:code>/close/", trigger_views.close_run, name="run-close"),
 ]

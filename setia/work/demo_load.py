@@ -7,7 +7,9 @@ from django.utils import timezone
 from rich.progress import Progress
 
 from setia.customers.models import Customer
-from setia.work.models import ChecklistItem, Priority, Recurrence, Status, Task
+from setia.work.models import ChecklistItem, Onboarding, Priority, Recurrence, Stage, Status, Task
+from setia.work.onboarding import enroll_new_customers
+from setia.work.triggers import evaluate
 
 TITLES = [
     "Telepon untuk kickoff",
@@ -29,6 +31,44 @@ PLAN += [(days, Status.DONE) for days in (-10, -7, -5, -2, -1)]
 
 
 def load(*, seed: int, people, reference: date, progress: Progress) -> str:
+    """Demo tasks, customers in every onboarding stage (some stalled) and a few running
+    playbooks. Idempotent: what exists already is left alone."""
+    tasks = _load_tasks(seed=seed, people=people, reference=reference, progress=progress)
+    spread = _spread_onboarding(seed=seed, reference=reference)
+    outcome = evaluate(day=reference)
+    return f"{tasks} onboarding moved={spread} playbooks started={outcome.started}"
+
+
+def _spread_onboarding(*, seed: int, reference: date) -> int:
+    """Spread the enrolled customers over the stages, a quarter of each stage stalled: a dozen
+    UPDATEs over slices of ids. Skipped once any customer has left the first stage."""
+    enroll_new_customers()
+    stages = list(Stage.objects.all())
+    if len(stages) < 2 or Onboarding.objects.exclude(stage=stages[0]).exists():
+        return 0
+    ids = list(Onboarding.objects.order_by("customer_id").values_list("pk", flat=True))
+    random.Random(seed).shuffle(ids)
+    zone = timezone.get_current_timezone()
+    moved = 0
+    share = len(ids) // len(stages) or 1
+    for index, stage in enumerate(stages):
+        chunk = (
+            ids[index * share : (index + 1) * share]
+            if index < len(stages) - 1
+            else ids[index * share :]
+        )
+        stalled, fresh = chunk[: len(chunk) // 4], chunk[len(chunk) // 4 :]
+        for rows, days in ((stalled, stage.stalled_after_days + 5), (fresh, 1)):
+            entered = timezone.make_aware(
+                datetime.combine(reference - timedelta(days=days), time(10)), zone
+            )
+            moved += Onboarding.objects.filter(pk__in=rows).update(
+                stage=stage, entered_stage_at=entered
+            )
+    return moved
+
+
+def _load_tasks(*, seed: int, people, reference: date, progress: Progress) -> str:
     """Idempotent: demo users who already have tasks are left alone."""
     workers = [user for user in people.users if user.has_perm("work.view_task")]
     busy = set(Task.objects.filter(owner__in=workers).values_list("owner_id", flat=True))

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,12 @@ INSTALLED_APPS = [
     "setia.accounts",
     "setia.audit",
     "setia.customers",
+    "setia.work",
+    "setia.metrics",
+    "setia.segments",
+    "setia.tiers",
+    "setia.playbook",
+    "setia.engagement",
 ]
 
 MIDDLEWARE = [
@@ -163,8 +170,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
-MEDIA_URL = "media/"
+# Uploaded files (playbook screenshots). Django serves them only in DEBUG; in production the web
+# server or a shared volume/object store behind MEDIA_URL does (docs/deploy.md).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = env_str("MEDIA_URL", default="/media/")
+if not MEDIA_URL.endswith("/"):
+    raise ImproperlyConfigured(f"MEDIA_URL={MEDIA_URL!r} must end with a slash.")
 
 # Jobs: Celery with Redis when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env_str("REDIS_URL", default="")
@@ -179,6 +190,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Messages whose server said "try again later" (engagement).
+    "engagement-send-due-messages": {
+        "task": "setia.engagement.tasks.send_due_messages",
+        "schedule": 60.0,
+    },
+}
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", default="")
@@ -194,6 +212,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Setia <setia@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain in the Message-ID of messages sent to customers (engagement).
+EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", default="setia.localhost")
+
+# WhatsApp Business Cloud API (engagement); sending through it is off until the token and the
+# phone number ID are set. Click-to-chat links need none of these.
+WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", default="https://graph.facebook.com")
+WHATSAPP_API_VERSION = env_str("WHATSAPP_API_VERSION", default="v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", default="")
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", default="")
+WHATSAPP_TIMEOUT = env_int("WHATSAPP_TIMEOUT", 10, minimum=1)
 
 # Security: strict defaults whenever DEBUG is off; HTTPS settings can be relaxed for a
 # deployment behind a plain-HTTP reverse proxy on a private network.
@@ -222,3 +252,46 @@ LOGGING = {
 
 # Lists
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
+
+# Metrics (setia.metrics): a folder polled for metrics CSV files (empty: no inbox), and the
+# bulk steps that `manage.py recompute` and the nightly job run, in order; each is a dotted
+# path to `step(*, today) -> int`.
+METRICS_INBOX = env_str("METRICS_INBOX", default="")
+RECOMPUTE_STEPS = [
+    "setia.metrics.actions.recompute_rollups",
+    "setia.metrics.actions.recompute_monthly",
+    "setia.work.onboarding.enroll_step",
+    "setia.tiers.actions.assign_tiers",
+]
+CELERY_BEAT_SCHEDULE |= {
+    "metrics-recompute-nightly": {
+        "task": "setia.metrics.tasks.recompute_nightly",
+        "schedule": crontab(hour=2, minute=0),  # after the platform's daily export
+    },
+    "metrics-ingest-inbox": {"task": "setia.metrics.tasks.ingest_inbox", "schedule": 60.0},
+}
+
+# Playbook screenshots: checked by content (Pillow), not by name or browser-declared type.
+PLAYBOOK_SCREENSHOT_MAX_BYTES = env_int(
+    "PLAYBOOK_SCREENSHOT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
+)
+PLAYBOOK_SCREENSHOT_MAX_SIDE = env_int("PLAYBOOK_SCREENSHOT_MAX_SIDE", 4000, minimum=100)
+
+# Tasks (setia.work): the address used in e-mailed links and calendar feeds, how long before a
+# task's due time its owner is reminded, and how late an open task is before it goes to the
+# team lead.
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
+WORK_REMINDER_MINUTES = env_int("WORK_REMINDER_MINUTES", 60, minimum=0)
+WORK_ESCALATION_HOURS = env_int("WORK_ESCALATION_HOURS", 24, minimum=1)
+CELERY_BEAT_SCHEDULE |= {
+    "work-send-task-reminders": {"task": "setia.work.tasks.send_task_reminders", "schedule": 60.0},
+    # after the nightly recompute (02:00), so triggers read fresh rollups and tiers
+    "work-evaluate-triggers": {
+        "task": "setia.work.tasks.evaluate_triggers",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    "work-escalate-overdue-tasks": {
+        "task": "setia.work.tasks.escalate_overdue_tasks",
+        "schedule": 3600.0,
+    },
+}

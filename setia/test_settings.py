@@ -4,6 +4,8 @@ DATABASE_URL still selects the database, so the same suite runs on SQLite and Po
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEBUG", "0")
@@ -22,3 +24,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the finders in tests; whitenoise would only warn about STATIC_ROOT.
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]  # noqa: F405
+# Uploads (playbook screenshots, demo data) go to a throw-away folder, never the project's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="setia-test-media-"))

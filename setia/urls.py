@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,8 +9,17 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("setia.accounts.urls")),
     path("customers/", include("setia.customers.urls")),
+    path("segments/", include("setia.segments.urls")),
+    path("tiers/", include("setia.tiers.urls")),
+    path("playbook/", include("setia.playbook.urls")),
+    path("engagement/", include("setia.engagement.urls")),
+    path("work/", include("setia.work.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Uploaded files; in production the reverse proxy serves MEDIA_ROOT (docs/configuration.md).
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "setia.core.views.bad_request"
 handler403 = "setia.core.views.forbidden"

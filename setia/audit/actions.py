@@ -5,6 +5,7 @@ import datetime
 from django.db import models
 
 from setia.audit.models import AuditEntry
+from setia.engagement.actions import record_event
 
 _SKIPPED = {"id", "code", "created_at", "updated_at", "version", "customer", "deleted_by"}
 
@@ -41,7 +42,7 @@ def record_change(
     """Write one history entry for `instance`; for updates, only when something changed.
 
     `before` is the `snapshot()` taken before the change (None on create). Returns the entry,
-    or None when an update changed nothing.
+    or None when an update changed nothing. The change also goes on the customer's timeline.
     """
     writes = (AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE)
     after = snapshot(instance) if action in writes else {}
@@ -53,7 +54,7 @@ def record_change(
     }
     if action == AuditEntry.Action.UPDATE and not changes:
         return None
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         customer=customer,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -63,3 +64,18 @@ def record_change(
         changes=changes,
         source=source,
     )
+    record_event(
+        customer,
+        "change",
+        actor=entry.actor,
+        summary=entry.object_repr,
+        data={
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "changes": changes,
+            "source": source,
+        },
+        occurred_at=entry.created_at,
+        source_object=entry,
+    )
+    return entry

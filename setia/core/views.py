@@ -4,10 +4,15 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.http import require_GET
 
+from setia.accounts.models import Role
+
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    # Executives and interns start from their tasks ("my day"); the others from the customers.
+    if request.user.role in (Role.EXECUTIVE, Role.INTERN):
+        return redirect("work:my-day")
     return redirect("customers:customer-list")
 
 

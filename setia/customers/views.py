@@ -19,6 +19,7 @@ from setia.customers.forms import (
     SubscriptionForm,
 )
 from setia.customers.models import Contact, Customer
+from setia.tiers.panels import customer_value
 
 HISTORY_LIMIT = 50
 
@@ -26,9 +27,11 @@ HISTORY_LIMIT = 50
 @login_required
 @require_GET
 def list_customers(request: HttpRequest) -> HttpResponse:
-    filters = CustomerFilterForm(request.GET or None)
+    filters = CustomerFilterForm(request.GET or None, user=request.user)
     customers = filters.filter(Customer.objects.visible_to(request.user).alive())
-    customers = customers.select_related("category", "owner", "team").prefetch_related(
+    customers = customers.select_related(
+        "category", "owner", "team", "tier_assignment__tier"
+    ).prefetch_related(
         Prefetch(
             "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
         )
@@ -53,6 +56,7 @@ def customer_detail(request: HttpRequest, code) -> HttpResponse:
         "subscription": getattr(customer, "subscription", None),
         "contact_form": ContactForm(auto_id="new_contact_%s"),
         "can_change": can_change(request.user),
+        **customer_value(customer),
     }
     return render(request, "customers/detail.html", context)
 

@@ -1,0 +1,144 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from setia.customers.forms import FlexibleDateField
+from setia.engagement.models import (
+    Channel,
+    Direction,
+    Interaction,
+    InteractionKind,
+    MessageTemplate,
+    Outcome,
+)
+from setia.engagement.templating import TemplateError, variables_in
+
+
+class InteractionForm(forms.ModelForm):
+    """Log an interaction. The defaults make a quick "called, reached them" two clicks away:
+    everything but the kind is optional."""
+
+    themes = forms.CharField(
+        label=_("Themes"),
+        required=False,
+        max_length=300,
+        help_text=_("Separate themes with commas, e.g. payment, store v2."),
+    )
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "kind",
+            "contact",
+            "direction",
+            "outcome",
+            "summary",
+            "follow_up_on",
+            "notes",
+            "decisions",
+            "action_items",
+        ]
+        field_classes = {"follow_up_on": FlexibleDateField}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "decisions": forms.Textarea(attrs={"rows": 2}),
+            "action_items": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    MEETING_FIELDS = ("decisions", "action_items")
+
+    def __init__(self, *args, customer, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.fields["contact"].queryset = customer.contacts.all()
+        self.fields["contact"].empty_label = _("Nobody in particular")
+        self.fields["kind"].choices = InteractionKind.choices
+        if kind in InteractionKind.values:
+            self.initial.setdefault("kind", kind)
+        chosen = self.initial.get("kind") or InteractionKind.CALL
+        self.initial.setdefault("kind", chosen)
+        if chosen in (InteractionKind.CALL, InteractionKind.WHATSAPP, InteractionKind.EMAIL):
+            self.initial.setdefault("direction", Direction.OUTBOUND)
+            self.initial.setdefault("outcome", Outcome.REACHED)
+        self.fields["summary"].widget.attrs["placeholder"] = _("What was it about?")
+
+    def clean_themes(self) -> list[str]:
+        return [name for name in self.cleaned_data["themes"].split(",") if name.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") == InteractionKind.NOTE
+            and not (cleaned.get("summary") or "").strip()
+            and not (cleaned.get("notes") or "").strip()
+        ):
+            self.add_error("summary", _("Write the note."))
+        return cleaned
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MessageTemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = [
+            "name",
+            "channel",
+            "language",
+            "subject",
+            "body",
+            "whatsapp_template_name",
+            "is_active",
+        ]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def _clean_text(self, name):
+        text = self.cleaned_data.get(name, "")
+        try:
+            variables_in(text)
+        except TemplateError as error:
+            raise forms.ValidationError(error.message, code="template") from None
+        return text
+
+    def clean_subject(self):
+        return self._clean_text("subject")
+
+    def clean_body(self):
+        return self._clean_text("body")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == Channel.EMAIL and not cleaned.get("subject"):
+            self.add_error("subject", _("An email needs a subject."))
+        return cleaned
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ComposeForm(forms.Form):
+    """Choose a template, a contact and the values typed when sending, for one customer."""
+
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=MessageTemplate.objects.none(),
+        to_field_name="code",
+        required=False,
+    )
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None)
+    promo = forms.CharField(
+        label=_("Promo"),
+        required=False,
+        max_length=300,
+        help_text=_("Fills {promo}, e.g. Free shipping until 31 December."),
+    )
+
+    def __init__(self, *args, customer, channel=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        templates = MessageTemplate.objects.filter(is_active=True)
+        if channel:
+            templates = templates.filter(channel=channel)
+        self.fields["template"].queryset = templates
+        self.fields["contact"].queryset = customer.contacts.all()
+        self.fields["contact"].empty_label = None
+        self.fields["template"].empty_label = _("No template: an empty chat")

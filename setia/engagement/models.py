@@ -1,0 +1,401 @@
+"""The customer timeline and the interactions the team records on it.
+
+The timeline is one event table that every app writes to through
+`setia.engagement.actions.record_event`; the 360 page reads one indexed slice of it instead of
+a query that unions every app's tables.
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from setia.lib.dates import now
+
+
+class EventKind(models.TextChoices):
+    """What a timeline event is about. Interaction kinds come first, then other apps' events."""
+
+    CALL = "call", _("Call")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+    WEBSITE_ISSUE = "website_issue", _("Website issue")
+    CHANGE = "change", pgettext_lazy("timeline kind", "Change")
+    IMPORT = "import", pgettext_lazy("timeline kind", "Import")
+    TASK = "task", pgettext_lazy("timeline kind", "Task")
+    TIER = "tier", _("Tier change")
+    OFFER = "offer", _("Retention offer")
+    SURVEY = "survey", pgettext_lazy("timeline kind", "Survey")
+
+
+class TimelineEventQuerySet(models.QuerySet):
+    def for_customer(self, customer):
+        return self.filter(customer=customer)
+
+    def of_kind(self, kind: str | None):
+        """Events of `kind`; every event when `kind` is empty."""
+        return self.filter(kind=kind) if kind else self
+
+
+class TimelineEvent(models.Model):
+    """One thing that happened to a customer, newest first on the 360 page.
+
+    `summary` is free text written when the event happened; `data` keeps the structured details
+    (choice values, not their labels) so the page shows them in the reader's language.
+    `source_type`/`source_id` point at the row the event is about (an interaction, an audit
+    entry, an offer) without a foreign key, so any app can write events.
+    """
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="timeline_events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="timeline_events",
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(_("when"))
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TimelineEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at", "-id"], name="timeline_customer_idx"),
+            models.Index(
+                fields=["customer", "kind", "-occurred_at", "-id"], name="timeline_kind_idx"
+            ),
+            models.Index(fields=["source_type", "source_id"], name="timeline_source_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary}"
+
+    @property
+    def is_change(self) -> bool:
+        return self.kind == EventKind.CHANGE
+
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """For audit changes: (field, before, after) in the reader's language, without a query."""
+        if not self.is_change:
+            return []
+        from setia.audit.models import AuditEntry
+
+        entry = AuditEntry(
+            object_type=self.data.get("object_type", ""), changes=self.data.get("changes", {})
+        )
+        return entry.change_rows()
+
+    @property
+    def is_interaction(self) -> bool:
+        return self.kind in InteractionKind.values
+
+    def detail_rows(self) -> list[tuple[str, str]]:
+        """For interactions and messages: (label, value) pairs in the reader's language."""
+        data = self.data
+        rows = []
+        if data.get("contact"):
+            rows.append((_("Contact"), data["contact"]))
+        if data.get("direction") in Direction.values:
+            rows.append((_("Direction"), Direction(data["direction"]).label))
+        if data.get("outcome") in Outcome.values:
+            rows.append((_("Outcome"), Outcome(data["outcome"]).label))
+        if data.get("follow_up_on"):
+            day = datetime.date.fromisoformat(data["follow_up_on"])
+            rows.append((_("Follow up on"), formats.date_format(day, "DATE_FORMAT")))
+        if data.get("themes"):
+            rows.append((_("Themes"), ", ".join(data["themes"])))
+        if data.get("template"):
+            rows.append((_("Template"), data["template"]))
+        if data.get("status") in Message.Status.values:
+            rows.append((_("Status"), Message.Status(data["status"]).label))
+        if data.get("reason"):
+            rows.append((_("Reason"), data["reason"]))
+        return [(str(label), str(value)) for label, value in rows]
+
+    def change_action_display(self) -> str:
+        from setia.audit.models import AuditEntry
+
+        action = self.data.get("action", "")
+        return str(dict(AuditEntry.Action.choices).get(action, action))
+
+
+class InteractionKind(models.TextChoices):
+    CALL = "call", _("Call")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+    WEBSITE_ISSUE = "website_issue", _("Website issue")
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "outbound", _("We contacted them")
+    INBOUND = "inbound", _("They contacted us")
+
+
+class Outcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    RESOLVED = "resolved", _("Resolved")
+    FOLLOW_UP = "follow_up", _("Follow-up needed")
+
+
+class Theme(models.Model):
+    """A theme or tag on interactions (e.g. "pembayaran", "store v2"), counted over time."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class InteractionQuerySet(models.QuerySet):
+    def follow_ups_due(self, day):
+        """Interactions whose follow-up date is `day` or earlier."""
+        return self.filter(follow_up_on__lte=day)
+
+
+class Interaction(models.Model):
+    """A touch with a customer: a call, a WhatsApp chat, an email, a meeting, a note, or a
+    website issue they reported. Meetings keep their notes, decisions and action items."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="interactions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind.choices)
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    action_items = models.TextField(
+        _("action items"), blank=True, help_text=_("One action item per line.")
+    )
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="interactions"
+    )
+    occurred_at = models.DateTimeField(_("when"), default=now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recorded_interactions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        indexes = [
+            models.Index(
+                fields=["customer", "-occurred_at", "-id"], name="interaction_customer_idx"
+            ),
+            models.Index(fields=["kind", "-occurred_at"], name="interaction_kind_idx"),
+            models.Index(fields=["follow_up_on"], name="interaction_follow_up_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.customer_id} {self.occurred_at:%Y-%m-%d}"
+
+    def action_item_list(self) -> list[str]:
+        return [line.strip(" -•*\t") for line in self.action_items.splitlines() if line.strip()]
+
+
+class Channel(models.TextChoices):
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("Email")
+
+
+class MessageTemplate(models.Model):
+    """A reusable message with `{variable}` placeholders (see templating.VARIABLES), in one
+    language and for one channel. Rendering with a missing value is an error."""
+
+    class Language(models.TextChoices):
+        INDONESIAN = "id", _("Indonesian")
+        ENGLISH = "en", _("English")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.INDONESIAN
+    )
+    subject = models.CharField(
+        _("subject"), max_length=200, blank=True, help_text=_("For email only.")
+    )
+    body = models.TextField(_("message"))
+    whatsapp_template_name = models.CharField(
+        _("approved WhatsApp template"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The name of the template Meta approved, for sending through the WhatsApp Business "
+            "API outside the 24-hour window. Its parameters {{1}}, {{2}}, … are this message's "
+            "variables in order of appearance."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "language", "id"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        permissions = [
+            ("send_message", _("Can send messages to customers")),
+            ("bulk_send_message", _("Can send messages to many customers at once")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "channel", "language"], name="one_template_per_name_language"
+            )
+        ]
+        indexes = [models.Index(fields=["channel", "is_active"], name="template_channel_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_language_display()})"
+
+    def render(self, values: dict) -> tuple[str, str]:
+        """(subject, body) filled from `values`; raises templating.MissingVariables."""
+        from setia.engagement.templating import render
+
+        subject = render(self.subject, values) if self.channel == Channel.EMAIL else ""
+        return subject, render(self.body, values)
+
+
+STATUS_RANK = {"sent": 1, "failed": 2, "delivered": 3, "read": 4}
+
+
+class Message(models.Model):
+    """A message to a customer's contact: opened in WhatsApp through a click-to-chat link, or
+    sent by email or the WhatsApp Cloud API. Every message is on the customer's timeline."""
+
+    class Status(models.TextChoices):
+        OPENED = "opened", _("Opened in WhatsApp")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", pgettext_lazy("message status", "Sent")
+        DELIVERED = "delivered", _("Delivered")
+        READ = "read", pgettext_lazy("message status", "Read")
+        FAILED = "failed", _("Failed")
+
+    class Via(models.TextChoices):
+        CLICK_TO_CHAT = "click_to_chat", _("Click-to-chat link")
+        CLOUD_API = "cloud_api", _("WhatsApp Cloud API")
+        SMTP = "smtp", _("Email server")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="messages"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    template = models.ForeignKey(
+        MessageTemplate,
+        verbose_name=_("template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    via = models.CharField(_("sent through"), max_length=20, choices=Via.choices)
+    recipient = models.CharField(_("to"), max_length=254)  # E.164 number or e-mail address
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    failure_reason = models.TextField(_("reason of failure"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # Sent with every attempt, so the provider can recognise a retry of a request that did
+    # reach it (a timeout) and not deliver the message twice.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Cloud API messages outside the 24-hour window go as an approved template with these
+    # positional parameters; inside it, as plain text.
+    whatsapp_template_name = models.CharField(max_length=100, blank=True)
+    parameters = models.JSONField(default=list, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sent_messages",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="message_customer_idx"),
+            models.Index(fields=["status", "channel"], name="message_status_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="message_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient}"

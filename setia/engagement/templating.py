@@ -1,0 +1,138 @@
+"""Message templates with `{variable}` placeholders, rendered strictly.
+
+A template names variables such as `{customer}` or `{promo}`; rendering with a value missing
+raises MissingVariables listing every missing name, instead of sending "Halo , …" to a merchant.
+Only plain names from VARIABLES are allowed: no attribute access, indexing or format specs, so a
+template cannot reach into Python objects. Literal braces are written `{{` and `}}`.
+"""
+
+import string
+
+from django.utils import formats, translation
+from django.utils.translation import gettext_lazy as _
+
+# Variable name → what it holds (shown to template authors).
+VARIABLES = {
+    "customer": _("the business name"),
+    "contact": _("the contact's name (the primary contact unless another is chosen)"),
+    "store": _("the main store's domain"),
+    "city": _("the customer's city"),
+    "owner": _("the account owner's name"),
+    "tier": _("the customer's tier"),
+    "plan": _("the subscription plan"),
+    "renews_on": _("the renewal date"),
+    "promo": _("the current promo, typed when sending"),
+}
+
+
+class TemplateError(ValueError):
+    """A template that cannot be rendered; `message` is translatable and user-facing."""
+
+    def __init__(self, message, names=()):
+        super().__init__(str(message))
+        self.message = message
+        self.names = list(names)
+
+
+class UnknownVariables(TemplateError):
+    pass
+
+
+class MissingVariables(TemplateError):
+    pass
+
+
+def variables_in(text: str) -> list[str]:
+    """The variable names `text` uses, in order of first use.
+
+    Raises TemplateError on a malformed template (a lone brace) and UnknownVariables on a name
+    that is not in VARIABLES or that uses attribute access, indexing, conversion or a format spec.
+    """
+    names: list[str] = []
+    unknown: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(text or ""))
+    except ValueError:
+        raise TemplateError(
+            _(
+                "A brace is not closed. Write variables as {customer}, and a literal brace as {{ or }}."
+            )
+        ) from None
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in VARIABLES or spec or conversion:
+            shown = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            if shown not in unknown:
+                unknown.append(shown)
+        elif name not in names:
+            names.append(name)
+    if unknown:
+        raise UnknownVariables(
+            _("Unknown variables: %(names)s. Use only: %(known)s.")
+            % {
+                "names": ", ".join(unknown),
+                "known": ", ".join("{" + name + "}" for name in VARIABLES),
+            },
+            unknown,
+        )
+    return names
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    """Fill `text`'s variables from `values`; raise MissingVariables naming every empty one."""
+    names = variables_in(text)
+    missing = [name for name in names if not str(values.get(name) or "").strip()]
+    if missing:
+        raise MissingVariables(
+            _("No value for %(names)s for this customer.")
+            % {"names": ", ".join("{" + name + "}" for name in missing)},
+            missing,
+        )
+    return (text or "").format(**{name: str(values[name]).strip() for name in names})
+
+
+def customer_values(customer, *, contact=None, language: str = "id", extra=None) -> dict:
+    """The variables' values for `customer`, formatted in `language`.
+
+    Reads the customer's loaded relations (owner, subscription, contacts, stores); `extra`
+    supplies values typed by the sender (`promo`) and overrides the others. `tier` comes from a
+    `tier` attribute of the customer when the tiers app provides one.
+    """
+    if contact is None:
+        contact = next((c for c in customer.contacts.all() if c.is_primary), None)
+    store = next(iter(customer.stores.all()), None)
+    subscription = getattr(customer, "subscription", None) if _has_subscription(customer) else None
+    tier = getattr(customer, "tier", None)
+    with translation.override(language):
+        values = {
+            "customer": customer.name,
+            "contact": contact.name if contact else "",
+            "store": store.domain if store else "",
+            "city": customer.city,
+            "owner": customer.owner.full_name if customer.owner else "",
+            "tier": str(tier) if tier else "",
+            "plan": subscription.get_plan_display() if subscription else "",
+            "renews_on": formats.date_format(subscription.renews_on, "DATE_FORMAT")
+            if subscription
+            else "",
+            "promo": "",
+        }
+    values.update({key: value for key, value in (extra or {}).items() if key in VARIABLES})
+    return values
+
+
+def _has_subscription(customer) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        customer.subscription  # noqa: B018
+    except ObjectDoesNotExist:
+        return False
+    return True

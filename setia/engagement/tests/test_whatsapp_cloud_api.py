@@ -1,0 +1,467 @@
+"""The WhatsApp Business Cloud API adapter against a fake API on 127.0.0.1."""
+
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from setia.engagement import actions, tasks
+from setia.engagement.models import Message, TimelineEvent
+from setia.engagement.tests import fake_whatsapp
+from setia.engagement.tests.factories import make_template
+from setia.engagement.tests.fake_whatsapp import FakeCloudAPI, error_body
+from setia.lib.dates import now
+from setia.test import make_contact
+
+SECRET = "app-secret-for-tests"
+WEBHOOK = reverse("engagement:whatsapp-webhook")
+
+
+@pytest.fixture
+def api(settings):
+    with FakeCloudAPI() as fake:
+        settings.WHATSAPP_API_URL = fake.url
+        settings.WHATSAPP_API_VERSION = "v21.0"
+        settings.WHATSAPP_PHONE_NUMBER_ID = fake_whatsapp.PHONE_NUMBER_ID
+        settings.WHATSAPP_ACCESS_TOKEN = fake_whatsapp.TOKEN
+        settings.WHATSAPP_APP_SECRET = SECRET
+        settings.WHATSAPP_TIMEOUT = 0.5
+        yield fake
+
+
+@pytest.fixture
+def sari(customer):
+    return make_contact(customer, name="Sari Wijaya", whatsapp="+6285712345678")
+
+
+@pytest.fixture
+def renewal(db):
+    return make_template(
+        name="Perpanjangan",
+        body="Halo {contact}, langganan {customer} diperpanjang dengan {promo}.",
+        whatsapp_template_name="renewal_offer_v2",
+    )
+
+
+def _event(message) -> TimelineEvent:
+    return TimelineEvent.objects.get(source_type="engagement.message", source_id=str(message.pk))
+
+
+def _open_window(customer, contact, *, hours_ago=2):
+    actions.log_interaction(
+        customer=customer,
+        actor=None,
+        data={
+            "kind": "whatsapp",
+            "contact": contact,
+            "direction": "inbound",
+            "occurred_at": now() - timedelta(hours=hours_ago),
+        },
+    )
+
+
+def _queue(customer, contact, actor, capture, *, template=None, text="Halo Sari", parameters=()):
+    with capture(execute=True):
+        return actions.queue_whatsapp(
+            customer=customer,
+            contact=contact,
+            actor=actor,
+            template=template,
+            text=text,
+            parameters=list(parameters),
+        )
+
+
+def test_it_sends_text_inside_the_24_hour_window(
+    api, customer, sari, executive, django_capture_on_commit_callbacks
+):
+    _open_window(customer, sari, hours_ago=23)
+
+    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+    message.refresh_from_db()
+    assert (message.status, message.provider_message_id) == ("sent", "wamid.TEST0001")
+    [request] = api.requests
+    assert request["json"] == {
+        "messaging_product": "whatsapp",
+        "to": "6285712345678",
+        "type": "text",
+        "text": {"body": "Halo Sari"},
+        "biz_opaque_callback_data": str(message.code),
+    }
+    assert request["headers"]["Idempotency-Key"] == str(message.idempotency_key)
+    event = _event(message)
+    assert (event.kind, event.data["status"]) == ("whatsapp", "sent")
+
+
+def test_outside_the_window_it_sends_the_approved_template(
+    api, customer, sari, executive, renewal, django_capture_on_commit_callbacks
+):
+    _open_window(customer, sari, hours_ago=25)
+
+    message = _queue(
+        customer,
+        sari,
+        executive,
+        django_capture_on_commit_callbacks,
+        template=renewal,
+        text="Halo Sari Wijaya, …",
+        parameters=["Sari Wijaya", "Batik Lestari", "diskon 20%"],
+    )
+
+    message.refresh_from_db()
+    assert message.status == "sent"
+    assert api.requests[0]["json"]["type"] == "template"
+    assert api.requests[0]["json"]["template"] == {
+        "name": "renewal_offer_v2",
+        "language": {"code": "id"},
+        "components": [
+            {
+                "type": "body",
+                "parameters": [
+                    {"type": "text", "text": "Sari Wijaya"},
+                    {"type": "text", "text": "Batik Lestari"},
+                    {"type": "text", "text": "diskon 20%"},
+                ],
+            }
+        ],
+    }
+
+
+def test_outside_the_window_free_text_is_refused_before_any_request(
+    api, customer, sari, executive, django_capture_on_commit_callbacks
+):
+    with pytest.raises(actions.CannotSend, match="has not written in the last 24 hours"):
+        _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+    assert not Message.objects.exists()
+    assert api.requests == []
+
+
+def test_the_apis_outside_window_error_fails_the_message_with_the_reason(
+    api, customer, sari, executive, django_capture_on_commit_callbacks
+):
+    _open_window(customer, sari)
+    api.script = [
+        (
+            400,
+            error_body(
+                131047,
+                "Re-engagement message",
+                "Message failed to send because more than 24 hours have passed since the "
+                "customer last replied to this number.",
+            ),
+        )
+    ]
+
+    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("failed", 1)
+    assert message.failure_reason.startswith("131047 Re-engagement message: Message failed")
+    event = _event(message)
+    assert event.data["status"] == "failed"
+    assert event.data["reason"] == message.failure_reason
+
+
+def test_an_undeliverable_message_fails_with_the_reason(
+    api, customer, sari, executive, django_capture_on_commit_callbacks
+):
+    _open_window(customer, sari)
+    api.script = [(400, error_body(131026, "Message Undeliverable"))]
+
+    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+    message.refresh_from_db()
+    assert (message.status, message.failure_reason) == ("failed", "131026 Message Undeliverable")
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ((500, {}), "500 Internal Server Error"),
+        ((503, error_body(131000, "Something went wrong")), "131000 Something went wrong"),
+        ((429, error_body(130429, "Rate limit hit")), "130429 Rate limit hit"),
+    ],
+)
+def test_server_errors_and_rate_limits_are_retried_later(
+    api, customer, sari, executive, django_capture_on_commit_callbacks, answer, reason
+):
+    _open_window(customer, sari)
+    api.script = [answer]
+
+    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.failure_reason) == ("queued", 1, reason)
+    assert message.next_attempt_at > now()
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=now())
+    assert tasks.send_due_messages() == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    assert len(api.delivered) == 1
+
+
+def test_a_timeout_is_retried_with_the_same_key_and_never_sends_twice(
+    api, customer, sari, executive, django_capture_on_commit_callbacks
+):
+    _open_window(customer, sari)
+    # The API accepts the first request but answers after the client gave up.
+    api.script = [("slow", 1.5)]
+
+    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("queued", 1)
+    assert message.failure_reason.startswith("timeout")
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=now())
+    tasks.send_due_messages()
+
+    message.refresh_from_db()
+    assert (message.status, message.provider_message_id) == ("sent", "wamid.TEST0001")
+    keys = [request["headers"]["Idempotency-Key"] for request in api.requests]
+    assert keys == [str(message.idempotency_key)] * 2
+    assert api.delivered == {str(message.idempotency_key): "wamid.TEST0001"}
+
+
+def test_a_task_run_twice_sends_once(
+    api, customer, sari, executive, django_capture_on_commit_callbacks
+):
+    _open_window(customer, sari)
+    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+    assert tasks.send_whatsapp_message(message.pk) == "skipped"
+    assert len(api.requests) == 1
+
+
+# Status webhooks
+
+
+def _signed(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _status_body(wamid: str, *statuses: str, errors=None) -> bytes:
+    return json.dumps(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "WABA",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "statuses": [
+                                    {
+                                        "id": wamid,
+                                        "status": status,
+                                        "timestamp": "1764400000",
+                                        "recipient_id": "6285712345678",
+                                        **({"errors": errors} if errors else {}),
+                                    }
+                                    for status in statuses
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+
+
+def _post(client, body: bytes, signature: str | None):
+    headers = {"X-Hub-Signature-256": signature} if signature is not None else {}
+    return client.post(WEBHOOK, body, content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def sent(api, customer, sari, executive, django_capture_on_commit_callbacks):
+    _open_window(customer, sari)
+    return _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+
+def test_a_signed_status_webhook_updates_the_message_and_its_timeline(client, sent):
+    body = _status_body("wamid.TEST0001", "delivered")
+
+    response = _post(client, body, _signed(body))
+
+    assert response.status_code == 200
+    sent.refresh_from_db()
+    assert sent.status == "delivered"
+    event = _event(sent)
+    assert event.data["status"] == "delivered"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [None, "", "sha256=00", "sha1=abc", "wrong-secret"],
+)
+def test_a_bad_or_missing_signature_is_403_and_changes_nothing(client, sent, signature):
+    body = _status_body("wamid.TEST0001", "read")
+    if signature == "wrong-secret":
+        signature = _signed(body, "another-secret")
+
+    response = _post(client, body, signature)
+
+    assert response.status_code == 403
+    sent.refresh_from_db()
+    assert sent.status == "sent"
+    assert _event(sent).data["status"] == "sent"
+
+
+def test_a_signature_of_another_body_is_refused(client, sent):
+    response = _post(
+        client, _status_body("wamid.TEST0001", "read"), _signed(_status_body("x", "read"))
+    )
+
+    assert response.status_code == 403
+    sent.refresh_from_db()
+    assert sent.status == "sent"
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["delivered", "delivered", "read", "read"],
+        ["read", "delivered", "sent"],
+        ["delivered", "read", "delivered"],
+    ],
+)
+def test_duplicate_and_out_of_order_statuses_end_in_the_furthest(client, sent, order):
+    for status in order:
+        body = _status_body("wamid.TEST0001", status)
+        assert _post(client, body, _signed(body)).status_code == 200
+
+    sent.refresh_from_db()
+    assert sent.status == "read"
+
+
+def test_statuses_in_one_webhook_arriving_out_of_order(client, sent):
+    body = _status_body("wamid.TEST0001", "read", "sent", "delivered")
+
+    _post(client, body, _signed(body))
+
+    sent.refresh_from_db()
+    assert sent.status == "read"
+
+
+def test_a_failed_status_records_the_reason(client, sent):
+    body = _status_body(
+        "wamid.TEST0001", "failed", errors=[{"code": 131026, "title": "Message undeliverable"}]
+    )
+
+    _post(client, body, _signed(body))
+
+    sent.refresh_from_db()
+    assert (sent.status, sent.failure_reason) == ("failed", "131026 Message undeliverable")
+
+
+def test_an_unknown_message_id_is_accepted_and_ignored(client, sent):
+    body = _status_body("wamid.UNKNOWN", "read")
+
+    assert _post(client, body, _signed(body)).status_code == 200
+    sent.refresh_from_db()
+    assert sent.status == "sent"
+
+
+def test_the_subscription_check_echoes_the_challenge(client, settings):
+    settings.WHATSAPP_VERIFY_TOKEN = "verify-me"
+    query = {"hub.mode": "subscribe", "hub.challenge": "12345"}
+
+    good = client.get(WEBHOOK, {**query, "hub.verify_token": "verify-me"})
+    bad = client.get(WEBHOOK, {**query, "hub.verify_token": "guess"})
+
+    assert (good.status_code, good.text) == (200, "12345")
+    assert bad.status_code == 403
+
+
+def test_the_webhook_refuses_other_methods(client):
+    assert client.put(WEBHOOK).status_code == 405
+
+
+# The page that queues a Cloud API message
+
+
+def _send_url(customer) -> str:
+    return reverse("engagement:whatsapp-send", args=[customer.code])
+
+
+def test_an_executive_sends_an_approved_template_from_the_compose_page(
+    client, api, customer, sari, executive, renewal, django_capture_on_commit_callbacks
+):
+    client.force_login(executive)
+    page = client.get(
+        reverse("engagement:message-compose", args=[customer.code]),
+        {"template": renewal.code, "contact": sari.pk, "promo": "diskon 20%"},
+    )
+    assert f'action="{_send_url(customer)}"' in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _send_url(customer),
+            {"template": renewal.code, "contact": sari.pk, "promo": "diskon 20%"},
+        )
+
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert (message.status, message.via, message.whatsapp_template_name) == (
+        "sent",
+        "cloud_api",
+        "renewal_offer_v2",
+    )
+    assert message.parameters == ["Sari Wijaya", "Batik Lestari", "diskon 20%"]
+    assert (
+        message.body == "Halo Sari Wijaya, langganan Batik Lestari diperpanjang dengan diskon 20%."
+    )
+
+
+def test_free_text_outside_the_window_is_refused_with_400(client, api, customer, sari, executive):
+    plain = make_template(name="Biasa", body="Halo {contact}")
+    client.force_login(executive)
+
+    response = client.post(_send_url(customer), {"template": plain.code, "contact": sari.pk})
+
+    assert response.status_code == 400
+    assert "has not written in the last 24 hours" in response.text
+    assert not Message.objects.exists()
+    assert api.requests == []
+
+
+def test_it_is_400_when_the_api_is_not_set_up(client, customer, sari, executive, renewal):
+    client.force_login(executive)
+
+    response = client.post(
+        _send_url(customer), {"template": renewal.code, "contact": sari.pk, "promo": "x"}
+    )
+
+    assert response.status_code == 400
+    assert "not set up" in response.text
+    assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("other_executive", 404)])
+def test_it_refuses_who_may_not_send(
+    client, request, api, customer, sari, renewal, persona, status
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.post(
+        _send_url(customer), {"template": renewal.code, "contact": sari.pk, "promo": "x"}
+    )
+
+    assert response.status_code == status
+    assert not Message.objects.exists()
+    assert api.requests == []
+
+
+def test_it_redirects_anonymous_visitors_and_refuses_get(client, executive, customer):
+    assert client.post(_send_url(customer)).url.startswith(reverse("accounts:login"))
+    client.force_login(executive)
+    assert client.get(_send_url(customer)).status_code == 405
+    assert not Message.objects.exists()

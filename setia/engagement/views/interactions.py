@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from setia.customers.access import get_customer_for_user
+from setia.engagement import actions
+from setia.engagement.forms import InteractionForm
+from setia.engagement.timeline import timeline_page
+
+# Where an htmx log form sits: a card on the 360 page, or a row under the customer in the list.
+_PLACES = ("card", "row")
+
+
+@login_required
+@require_GET
+def customer_timeline(request: HttpRequest, code) -> HttpResponse:
+    """A customer's timeline: the whole card, only the next page of events (htmx), or a page."""
+    customer = get_customer_for_user(request, code)
+    context = {"customer": customer, "timeline": timeline_page(customer, request.GET)}
+    if request.htmx and request.GET.get("part") == "events":
+        return render(request, "engagement/_timeline_events.html", context)
+    if request.htmx:
+        return render(request, "engagement/_timeline.html", context)
+    return render(request, "engagement/timeline.html", context)
+
+
+def _get_customer_for_logging(request, code):
+    customer = get_customer_for_user(request, code)
+    if not request.user.has_perm("engagement.add_interaction"):
+        raise PermissionDenied
+    return customer
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_interaction(request: HttpRequest, code) -> HttpResponse:
+    """Log a call, WhatsApp, email, meeting, note or website issue.
+
+    With htmx the form and its result are fragments placed on the 360 page (`place=card`) or
+    under the customer's row in the list (`place=row`); the timeline reloads itself on the
+    `timelineChanged` event. Without htmx it is an ordinary page that redirects back.
+    """
+    customer = _get_customer_for_logging(request, code)
+    params = request.POST if request.method == "POST" else request.GET
+    place = params.get("place") if params.get("place") in _PLACES else "card"
+    form = InteractionForm(
+        request.POST or None, customer=customer, kind=request.GET.get("kind"), prefix="log"
+    )
+    context = {"customer": customer, "form": form, "place": place}
+    partial = "engagement/_log_form.html" if place == "card" else "engagement/_log_form_row.html"
+    template = partial if request.htmx else "engagement/log_form.html"
+    if request.method == "GET":
+        return render(request, template, context)
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    interaction = actions.log_interaction(
+        customer=customer,
+        actor=request.user,
+        data=form.model_data(),
+        themes=form.cleaned_data["themes"],
+    )
+    message = _("%(kind)s with %(name)s logged.") % {
+        "kind": interaction.get_kind_display(),
+        "name": customer.name,
+    }
+    if request.htmx:
+        context["interaction"] = interaction
+        context["message"] = message
+        done = "engagement/_logged.html" if place == "card" else "engagement/_logged_row.html"
+        response = render(request, done, context)
+        response["HX-Trigger"] = "timelineChanged"
+        return response
+    messages.success(request, message)
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(customer)

@@ -1,0 +1,137 @@
+"""Rollups of the daily store metrics per customer, recomputed in bulk by set-based SQL.
+
+Each recompute step is a callable `step(*, today) -> int` (rows written) listed in the setting
+RECOMPUTE_STEPS; `run_recompute` runs them in order, each in its own transaction, for the
+`recompute` command and the nightly Celery job. Windows end the day before `today`: the
+platform reports a day once it is over, so today's figures are never complete.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.module_loading import import_string
+
+from setia.lib.dates import now
+
+ROLLUP_COLUMNS = (
+    "gmv_30d, gmv_90d, gmv_prev_90d, orders_30d, orders_90d, orders_prev_90d, gmv_growth_pct, "
+    "as_of, computed_at"
+)
+
+
+def recompute_rollups(*, today: date) -> int:
+    """Set every customer's 30/90-day totals and the 90 days before, as of `today`.
+
+    One INSERT ... SELECT ... ON CONFLICT over the last 180 days of metrics; customers without
+    metrics get zeros, and a growth of NULL when the previous 90 days had no GMV.
+    """
+    ops = connection.ops
+    params = {
+        "d30": ops.adapt_datefield_value(today - timedelta(days=30)),
+        "d90": ops.adapt_datefield_value(today - timedelta(days=90)),
+        "d180": ops.adapt_datefield_value(today - timedelta(days=180)),
+        "today": ops.adapt_datefield_value(today),
+        "computed_at": ops.adapt_datetimefield_value(now()),
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO metrics_customerrollup (customer_id, {ROLLUP_COLUMNS})
+            SELECT c.id, coalesce(a.gmv_30d, 0), coalesce(a.gmv_90d, 0),
+                coalesce(a.gmv_prev_90d, 0), coalesce(a.orders_30d, 0),
+                coalesce(a.orders_90d, 0), coalesce(a.orders_prev_90d, 0),
+                CASE WHEN a.gmv_prev_90d > 0
+                    THEN (a.gmv_90d - a.gmv_prev_90d) * 100.0 / a.gmv_prev_90d END,
+                %(today)s, %(computed_at)s
+            FROM customers_customer AS c
+            LEFT JOIN (
+                SELECT s.customer_id,
+                    sum(CASE WHEN m.day >= %(d30)s THEN m.gmv ELSE 0 END) AS gmv_30d,
+                    sum(CASE WHEN m.day >= %(d90)s THEN m.gmv ELSE 0 END) AS gmv_90d,
+                    sum(CASE WHEN m.day < %(d90)s THEN m.gmv ELSE 0 END) AS gmv_prev_90d,
+                    sum(CASE WHEN m.day >= %(d30)s THEN m.orders ELSE 0 END) AS orders_30d,
+                    sum(CASE WHEN m.day >= %(d90)s THEN m.orders ELSE 0 END) AS orders_90d,
+                    sum(CASE WHEN m.day < %(d90)s THEN m.orders ELSE 0 END) AS orders_prev_90d
+                FROM metrics_storedailymetric AS m
+                JOIN customers_store AS s ON s.id = m.store_id
+                WHERE m.day >= %(d180)s AND m.day < %(today)s
+                GROUP BY s.customer_id
+            ) AS a ON a.customer_id = c.id
+            WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
+            ON CONFLICT (customer_id) DO UPDATE SET
+                gmv_30d = excluded.gmv_30d, gmv_90d = excluded.gmv_90d,
+                gmv_prev_90d = excluded.gmv_prev_90d, orders_30d = excluded.orders_30d,
+                orders_90d = excluded.orders_90d, orders_prev_90d = excluded.orders_prev_90d,
+                gmv_growth_pct = excluded.gmv_growth_pct, as_of = excluded.as_of,
+                computed_at = excluded.computed_at
+            """,
+            params,
+        )
+        return cursor.rowcount
+
+
+def first_of_month(day: date, months_back: int = 0) -> date:
+    month_index = day.year * 12 + day.month - 1 - months_back
+    return date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def recompute_monthly(*, today: date, months: int = 13) -> int:
+    """Rewrite each customer's GMV and orders per calendar month for the last `months` months
+    (the current, unfinished one included, up to the day before `today`).
+
+    Older months are left as they are: a correction older than that needs a larger `months`.
+    """
+    start = first_of_month(today, months - 1)
+    ops = connection.ops
+    month = (
+        "date_trunc('month', m.day)::date"
+        if connection.vendor == "postgresql"
+        else "strftime('%%Y-%%m-01', m.day)"
+    )
+    params = {"start": ops.adapt_datefield_value(start), "today": ops.adapt_datefield_value(today)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM metrics_customermonthlymetric WHERE month >= %(start)s", params)
+        cursor.execute(
+            f"""
+            INSERT INTO metrics_customermonthlymetric (customer_id, month, gmv, orders)
+            SELECT s.customer_id, {month}, sum(m.gmv), sum(m.orders)
+            FROM metrics_storedailymetric AS m
+            JOIN customers_store AS s ON s.id = m.store_id
+            WHERE m.day >= %(start)s AND m.day < %(today)s
+            GROUP BY s.customer_id, {month}
+            """,
+            params,
+        )
+        return cursor.rowcount
+
+
+@dataclass
+class StepResult:
+    name: str
+    rows: int
+    seconds: float
+
+
+def run_recompute(
+    *,
+    today: date,
+    steps: list[str] | None = None,
+    on_step: Callable[[StepResult], None] | None = None,
+) -> list[StepResult]:
+    """Run the RECOMPUTE_STEPS (dotted paths to `step(*, today) -> int`) in order, each in its
+    own transaction, and report each step's rows and time."""
+    results = []
+    for name in settings.RECOMPUTE_STEPS if steps is None else steps:
+        step = import_string(name)
+        started = time.perf_counter()
+        with transaction.atomic():
+            rows = step(today=today)
+        result = StepResult(name=name, rows=rows, seconds=time.perf_counter() - started)
+        results.append(result)
+        if on_step:
+            on_step(result)
+    return results

@@ -1,0 +1,19 @@
+import io
+
+from PIL import Image
+
+from setia.customers.models import Category
+from setia.playbook.models import PlaybookEntry
+
+
+def image_bytes(kind: str = "PNG", size=(40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 80, 40)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def make_entry(*, slug: str = "fashion", owner=None, **fields) -> PlaybookEntry:
+    fields.setdefault("talking_points", "Gratis ongkir\nTema siap pakai")
+    return PlaybookEntry.objects.create(
+        category=Category.objects.get(slug=slug), owner=owner, **fields
+    )

@@ -1,0 +1,210 @@
+"""Tier assignment in bulk, and the managers' edits of tiers and rules."""
+
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from setia.customers.models import Category, Customer
+from setia.metrics.models import CustomerRollup
+from setia.tiers.models import (
+    DOWNGRADE_AFTER_RUNS,
+    DOWNGRADE_MARGIN_PERCENT,
+    CustomerTier,
+    Tier,
+    TierChange,
+    TierEvaluation,
+    TierRule,
+    TierSnapshot,
+)
+
+# Each statement below is portable SQL (CTEs, CASE, UPDATE ... FROM, INSERT ... SELECT) that
+# SQLite 3.33+ and PostgreSQL both run; table names come from the models.
+_T = {
+    "customer": Customer._meta.db_table,
+    "category": Category._meta.db_table,
+    "rollup": CustomerRollup._meta.db_table,
+    "tier": Tier._meta.db_table,
+    "rule": TierRule._meta.db_table,
+    "assignment": CustomerTier._meta.db_table,
+    "change": TierChange._meta.db_table,
+    "snapshot": TierSnapshot._meta.db_table,
+    "evaluation": TierEvaluation._meta.db_table,
+}
+
+# Every customer's 90-day GMV, the tier it qualifies for (the highest whose threshold it reaches,
+# with its category's own rule replacing the general one), its current tier and that tier's
+# threshold, and the decision of the buffer rule (see the module's README and DOWNGRADE_*):
+#   first          no tier yet: take the qualifying tier
+#   up             qualifies for a higher tier: move up at once
+#   down           more than the margin below the current threshold, now for the Nth run: fall
+#   below          more than the margin below, but not yet for N runs: count this run, stay
+#   rule_removed   the current tier has no rule for the category any more: move at once
+#   stay           otherwise (including within the margin, which resets the count)
+#   none           qualifies for no tier and has none
+_EVALUATE = """
+INSERT INTO {evaluation} (
+    customer_id, gmv_90d, action, target_tier, target_threshold, target_rule,
+    current_tier, current_threshold, current_rule, runs_before
+)
+WITH effective AS (
+    SELECT cat.id AS category_id, t.id AS tier_id, t.position AS position,
+           COALESCE(own.id, general.id) AS rule_id,
+           COALESCE(own.min_gmv_90d, general.min_gmv_90d) AS threshold
+    FROM {category} cat
+    CROSS JOIN {tier} t
+    LEFT JOIN {rule} own ON own.tier_id = t.id AND own.category_id = cat.id
+    LEFT JOIN {rule} general ON general.tier_id = t.id AND general.category_id IS NULL
+    WHERE own.id IS NOT NULL OR general.id IS NOT NULL
+),
+figures AS (
+    SELECT c.id AS customer_id, c.category_id, COALESCE(r.gmv_90d, 0) AS gmv
+    FROM {customer} c
+    LEFT JOIN {rollup} r ON r.customer_id = c.id
+    WHERE c.deleted_at IS NULL
+),
+qualified AS (
+    SELECT f.customer_id, MIN(e.position) AS position
+    FROM figures f
+    JOIN effective e ON e.category_id = f.category_id AND e.threshold <= f.gmv
+    GROUP BY f.customer_id
+),
+decided AS (
+    SELECT f.customer_id, f.gmv,
+           te.tier_id AS target_tier, te.position AS target_position,
+           te.threshold AS target_threshold, te.rule_id AS target_rule,
+           a.tier_id AS current_tier, current_tier.position AS current_position,
+           ce.threshold AS current_threshold, ce.rule_id AS current_rule,
+           CASE WHEN a.computed_on = %(today)s THEN a.runs_below_before
+                ELSE COALESCE(a.runs_below, 0) END AS runs_before
+    FROM figures f
+    LEFT JOIN qualified q ON q.customer_id = f.customer_id
+    LEFT JOIN effective te ON te.category_id = f.category_id AND te.position = q.position
+    LEFT JOIN {assignment} a ON a.customer_id = f.customer_id
+    LEFT JOIN {tier} current_tier ON current_tier.id = a.tier_id
+    LEFT JOIN effective ce ON ce.category_id = f.category_id AND ce.tier_id = a.tier_id
+)
+SELECT customer_id, gmv,
+       CASE
+           WHEN current_tier IS NULL AND target_tier IS NULL THEN 'none'
+           WHEN current_tier IS NULL THEN 'first'
+           WHEN target_tier IS NULL THEN 'stay'
+           WHEN target_position < current_position THEN 'up'
+           WHEN target_position = current_position THEN 'stay'
+           WHEN current_threshold IS NULL THEN 'rule_removed'
+           WHEN gmv * 100 < current_threshold * (100 - %(margin)s)
+                AND runs_before + 1 >= %(after)s THEN 'down'
+           WHEN gmv * 100 < current_threshold * (100 - %(margin)s) THEN 'below'
+           ELSE 'stay'
+       END,
+       target_tier, target_threshold, target_rule,
+       current_tier, current_threshold, current_rule, runs_before
+FROM decided
+"""
+
+_MOVES = "('first', 'up', 'down', 'rule_removed')"
+
+_RECORD_CHANGES = f"""
+INSERT INTO {{change}} (
+    customer_id, old_tier_id, new_tier_id, direction, reason, gmv_90d, threshold, rule_id,
+    rule_category_id, changed_on, created_at
+)
+SELECT e.customer_id, e.current_tier, e.target_tier,
+       CASE e.action WHEN 'first' THEN 'new' WHEN 'up' THEN 'up' ELSE 'down' END,
+       CASE e.action WHEN 'first' THEN 'first' WHEN 'up' THEN 'reached'
+                     WHEN 'down' THEN 'fell_below' ELSE 'rule_removed' END,
+       e.gmv_90d,
+       CASE WHEN e.action = 'down' THEN e.current_threshold ELSE e.target_threshold END,
+       rule.id, rule.category_id, %(today)s, %(now)s
+FROM {{evaluation}} e
+LEFT JOIN {{rule}} rule
+       ON rule.id = CASE WHEN e.action = 'down' THEN e.current_rule ELSE e.target_rule END
+WHERE e.action IN {_MOVES}
+"""
+
+# A customer that moves takes its new tier's threshold and rule; one that stays keeps its tier's.
+_UPDATE_ASSIGNMENTS = f"""
+UPDATE {{assignment}}
+SET tier_id = CASE WHEN e.action IN {_MOVES} THEN e.target_tier ELSE e.current_tier END,
+    since = CASE WHEN e.action IN {_MOVES} THEN %(today)s ELSE {{assignment}}.since END,
+    gmv_90d = e.gmv_90d,
+    threshold = COALESCE(
+        CASE WHEN e.action IN {_MOVES} THEN e.target_threshold ELSE e.current_threshold END, 0),
+    rule_id = CASE WHEN e.action IN {_MOVES} THEN e.target_rule ELSE e.current_rule END,
+    runs_below = CASE WHEN e.action = 'below' THEN e.runs_before + 1 ELSE 0 END,
+    runs_below_before = e.runs_before,
+    computed_on = %(today)s,
+    updated_at = %(now)s
+FROM {{evaluation}} e
+WHERE e.customer_id = {{assignment}}.customer_id AND e.action <> 'first'
+"""
+
+_INSERT_ASSIGNMENTS = """
+INSERT INTO {assignment} (
+    customer_id, tier_id, since, gmv_90d, threshold, rule_id, runs_below, runs_below_before,
+    computed_on, updated_at
+)
+SELECT customer_id, target_tier, %(today)s, gmv_90d, target_threshold, target_rule, 0, 0,
+       %(today)s, %(now)s
+FROM {evaluation}
+WHERE action = 'first'
+"""
+
+_SNAPSHOT = """
+INSERT INTO {snapshot} (day, tier_id, customers)
+SELECT %(today)s, a.tier_id, COUNT(*)
+FROM {assignment} a
+JOIN {customer} c ON c.id = a.customer_id
+WHERE c.deleted_at IS NULL
+GROUP BY a.tier_id
+"""
+
+
+def assign_tiers(*, today: date) -> int:
+    """Give every live customer its tier from its 90-day GMV rollup; return how many moved.
+
+    Set-based: a fixed number of SQL statements whatever the number of customers. Moves up at
+    once; moves down only after DOWNGRADE_AFTER_RUNS consecutive runs more than
+    DOWNGRADE_MARGIN_PERCENT below the current tier's threshold. Each move is a TierChange with
+    its figures. Running it again on the same day gives the same result (the day's run is
+    replaced, not counted twice). A customer without a rollup counts as GMV 0.
+    """
+    params = {
+        "today": today,
+        "now": timezone.now(),
+        "margin": DOWNGRADE_MARGIN_PERCENT,
+        "after": DOWNGRADE_AFTER_RUNS,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One run at a time: the work table is shared.
+            cursor.execute(f"LOCK TABLE {_T['evaluation']} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {_T['evaluation']}")
+        cursor.execute(_EVALUATE.format(**_T), params)
+        cursor.execute(_RECORD_CHANGES.format(**_T), params)
+        moved = cursor.rowcount
+        cursor.execute(_UPDATE_ASSIGNMENTS.format(**_T), params)
+        cursor.execute(_INSERT_ASSIGNMENTS.format(**_T), params)
+        cursor.execute(f"DELETE FROM {_T['snapshot']} WHERE day = %(today)s", params)
+        cursor.execute(_SNAPSHOT.format(**_T), params)
+        cursor.execute(f"DELETE FROM {_T['evaluation']}")
+    return moved
+
+
+@transaction.atomic
+def update_tier(*, tier: Tier, actor, name: str, colour: str, min_gmv_90d: int) -> Tier:
+    """Rename or recolour a tier and set its general threshold (applied at the next run)."""
+    tier.name, tier.colour = name, colour
+    tier.save(update_fields=["name", "colour", "updated_at"])
+    TierRule.objects.update_or_create(
+        tier=tier, category=None, defaults={"min_gmv_90d": min_gmv_90d}
+    )
+    return tier
+
+
+def add_rule(*, actor, data: dict) -> TierRule:
+    return TierRule.objects.create(**data)
+
+
+def delete_rule(*, rule: TierRule, actor) -> None:
+    rule.delete()

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from setia.tiers.models import Tier, TierChange, TierRule
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "slug", "colour"]
+    ordering = ["position"]
+
+
+@admin.register(TierRule)
+class TierRuleAdmin(admin.ModelAdmin):
+    list_display = ["tier", "category", "min_gmv_90d"]
+    list_filter = ["tier", "category"]
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(admin.ModelAdmin):
+    """Read-only: the history is written by assign_tiers only."""
+
+    list_display = ["changed_on", "customer", "old_tier", "new_tier", "reason", "gmv_90d"]
+    list_filter = ["direction", "reason", "new_tier"]
+    list_select_related = ["customer", "old_tier", "new_tier"]
+    raw_id_fields = ["customer"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

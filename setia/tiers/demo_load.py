@@ -1,0 +1,65 @@
+"""Demo tiers with a history, and a few segments (load_demo runs this after metrics' demo)."""
+
+from datetime import date, timedelta
+
+from rich.progress import Progress
+
+from setia.metrics.actions import first_of_month, recompute_rollups
+from setia.segments.models import Segment
+from setia.tiers.actions import assign_tiers
+from setia.tiers.models import CustomerTier, TierChange
+
+HISTORY_MONTHS = 6
+
+# (owner index in DemoPeople.users, name, query, shared)
+SEGMENTS = [
+    (1, "Platinum di Jakarta Selatan", "city=Jakarta+Selatan&tier=platinum", True),
+    (1, "Fashion at risk", "category=fashion&status=at_risk", True),
+    (1, "Gold, GMV tertinggi", "sort=-gmv&tier=gold", True),
+    (2, "Silver di Bandung", "city=Bandung&tier=silver", False),
+    (4, "F&B yang masih onboarding", "category=food-beverage&status=onboarding", False),
+]
+
+
+def _run_days(reference: date) -> list[date]:
+    """The first of each of the last months, then yesterday and today.
+
+    The two last runs show the buffer at work: customers that grew move up at once, while
+    those that fell more than 10% below their tier's threshold move down only at the second.
+    """
+    months = [first_of_month(reference, back) for back in range(HISTORY_MONTHS, 0, -1)]
+    return [*months, reference - timedelta(days=1), reference]
+
+
+def load(*, seed: int, people, reference: date, progress: Progress) -> str:
+    """Compute tiers as the nightly job would have over the last months, then today's.
+
+    On a database that already has tiers, only today's run happens: replaying the past over a
+    newer state would write a false history. Rollups end as of `reference`, as the metrics
+    demo leaves them.
+    """
+    fresh = not CustomerTier.objects.exists()
+    days = _run_days(reference) if fresh else [reference]
+    bar = progress.add_task("Demo tiers", total=len(days))
+    for day in days:
+        recompute_rollups(today=day)
+        assign_tiers(today=day)
+        progress.advance(bar)
+    created = _load_segments(people)
+    moves = TierChange.objects.exclude(direction=TierChange.Direction.NEW).count()
+    return (
+        f"tiers runs={len(days)} assigned={CustomerTier.objects.count()} moves={moves} "
+        f"segments created={created}"
+    )
+
+
+def _load_segments(people) -> int:
+    created = 0
+    for owner_index, name, query, shared in SEGMENTS:
+        _segment, was_created = Segment.objects.get_or_create(
+            owner=people.users[owner_index],
+            name=name,
+            defaults={"query": query, "is_shared": shared},
+        )
+        created += was_created
+    return created

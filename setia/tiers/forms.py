@@ -1,0 +1,74 @@
+import re
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from setia.customers.forms import RupiahField
+from setia.customers.models import Category
+from setia.tiers.models import Tier, TierRule
+
+
+class TierForm(forms.ModelForm):
+    """A tier's name, colour and general threshold (the rule for every category)."""
+
+    min_gmv_90d = RupiahField(
+        label=_("minimum 90-day GMV (Rp), every category"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Tier
+        fields = ["name", "colour"]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Give the tier a name."))
+        return name
+
+    def clean_colour(self):
+        return self.cleaned_data["colour"].lower()
+
+
+class TierRuleForm(forms.ModelForm):
+    """A category's own threshold for a tier."""
+
+    min_gmv_90d = RupiahField(
+        label=_("minimum 90-day GMV (Rp)"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = TierRule
+        fields = ["tier", "category", "min_gmv_90d"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].required = True
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["category"].help_text = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        tier, category = cleaned.get("tier"), cleaned.get("category")
+        if tier and category and TierRule.objects.filter(tier=tier, category=category).exists():
+            raise forms.ValidationError(
+                _("%(category)s already has its own %(tier)s rule; delete it first.")
+                % {"category": category, "tier": tier}
+            )
+        return cleaned
+
+
+class MonthForm(forms.Form):
+    """The report's month, `2026-11`; the current month when absent or wrong."""
+
+    month = forms.CharField(required=False)
+
+    def month_start(self, default: date) -> date:
+        value = self.data.get("month", "") if self.is_bound else ""
+        match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
+        if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
+            return date(int(match.group(1)), int(match.group(2)), 1)
+        return default.replace(day=1)

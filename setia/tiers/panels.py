@@ -1,0 +1,126 @@
+"""What the customer 360 page shows about value: tier, why, GMV and orders over 12 months."""
+
+from datetime import date
+
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from setia.lib import charts
+from setia.lib.dates import today
+from setia.metrics.models import CustomerMonthlyMetric, CustomerRollup
+from setia.tiers.models import (
+    DOWNGRADE_AFTER_RUNS,
+    DOWNGRADE_MARGIN_PERCENT,
+    CustomerTier,
+    TierChange,
+    TierRule,
+)
+
+MONTHS = 12
+HISTORY = 5
+
+
+def _month_starts(reference: date, count: int) -> list[date]:
+    months = []
+    year, month = reference.year, reference.month
+    for _index in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def effective_thresholds(category_id) -> list[tuple]:
+    """[(tier, threshold, rule)] for a category, highest tier first (one query)."""
+    rules = TierRule.objects.filter(Q(category_id=category_id) | Q(category__isnull=True))
+    chosen = {}
+    for rule in rules.select_related("tier", "category"):
+        # A category's own rule replaces the general one of the same tier.
+        if rule.tier_id not in chosen or rule.category_id is not None:
+            chosen[rule.tier_id] = rule
+    ordered = sorted(chosen.values(), key=lambda rule: rule.tier.position)
+    return [(rule.tier, rule.min_gmv_90d, rule) for rule in ordered]
+
+
+def customer_value(customer) -> dict:
+    """Context for templates/tiers/_customer_value.html, in five queries whatever the data."""
+    assignment = (
+        CustomerTier.objects.select_related("tier", "rule__category")
+        .filter(customer=customer)
+        .first()
+    )
+    rollup = CustomerRollup.objects.filter(customer=customer).first()
+    months = _month_starts(today(), MONTHS)
+    figures = {
+        row.month: row
+        for row in CustomerMonthlyMetric.objects.filter(
+            customer=customer, month__gte=months[0], month__lte=months[-1]
+        )
+    }
+    thresholds = effective_thresholds(customer.category_id)
+    history = list(
+        TierChange.objects.filter(customer=customer).select_related("old_tier", "new_tier")[
+            :HISTORY
+        ]
+    )
+    labels = [formats.date_format(month, "M Y") for month in months]
+    gmv = [figures[month].gmv if month in figures else 0 for month in months]
+    orders = [figures[month].orders if month in figures else 0 for month in months]
+    return {
+        "tier_assignment": assignment,
+        "rollup": rollup,
+        "why_tier": _why(assignment, thresholds),
+        "tier_history": history,
+        "value_months": list(zip(labels, gmv, orders, strict=True)),
+        "gmv_chart": _gmv_chart(labels, gmv, thresholds) if figures else None,
+        "orders_chart": _orders_chart(labels, orders) if figures else None,
+    }
+
+
+def _why(assignment, thresholds) -> dict | None:
+    if assignment is None:
+        return None
+    higher = [
+        (tier, threshold)
+        for tier, threshold, _rule in thresholds
+        if tier.position < assignment.tier.position
+    ]
+    next_tier = higher[-1] if higher else None
+    return {
+        "rule_scope": assignment.rule.category if assignment.rule else None,
+        "below_floor": assignment.gmv_90d < assignment.downgrade_floor,
+        "within_buffer": assignment.downgrade_floor <= assignment.gmv_90d < assignment.threshold,
+        "floor": assignment.downgrade_floor,
+        "margin": DOWNGRADE_MARGIN_PERCENT,
+        "runs_needed": DOWNGRADE_AFTER_RUNS,
+        "next_tier": next_tier[0] if next_tier else None,
+        "to_next_tier": next_tier[1] - assignment.gmv_90d if next_tier else None,
+    }
+
+
+def _gmv_chart(labels, gmv, thresholds) -> str:
+    # Thresholds are on 90-day GMV; a month is compared with a third of them.
+    shown = [(tier, threshold) for tier, threshold, _rule in thresholds if threshold > 0]
+    chart = charts.line_chart(
+        colours=[charts.BRAND, *(tier.colour for tier, _threshold in shown)],
+        rupiah=True,
+        title=_("GMV per month"),
+        fill=False,
+    )
+    chart.x_labels = labels
+    chart.add(_("GMV"), gmv)
+    for tier, threshold in shown:
+        chart.add(
+            _("%(tier)s: 90-day threshold ÷ 3") % {"tier": tier.name},
+            [threshold // 3] * len(labels),
+            show_dots=False,
+            stroke_style={"dasharray": "8, 5", "width": 2},
+        )
+    return charts.data_uri(chart)
+
+
+def _orders_chart(labels, orders) -> str:
+    chart = charts.bar_chart(colours=[charts.MUTED], rupiah=False, title=_("Orders per month"))
+    chart.x_labels = labels
+    chart.add(_("Orders"), orders)
+    return charts.data_uri(chart)

@@ -1,0 +1,103 @@
+from datetime import timedelta
+from io import StringIO
+
+from django.core.management import call_command
+
+from setia.metrics.models import StoreDailyMetric
+from setia.playbook.models import ExampleStore, PlaybookEntry, PlaybookVersion
+from setia.segments.models import Segment
+from setia.tiers.models import CustomerTier, TierChange, TierSnapshot
+
+
+def _load() -> str:
+    out = StringIO()
+    call_command("load_demo", customers=24, seed=5, verbosity=0, stdout=out)
+    return out.getvalue()
+
+
+def test_it_computes_tiers_with_a_history_and_creates_segments(db):
+    output = _load()
+
+    assert CustomerTier.objects.count() == 24
+    assert "tiers runs=8 assigned=24" in output
+    assert TierSnapshot.objects.values("day").distinct().count() == 8
+    assert TierChange.objects.filter(direction="new").count() == 24
+    shared = set(Segment.objects.filter(is_shared=True).values_list("name", flat=True))
+    assert {"Platinum di Jakarta Selatan", "Fashion at risk"} <= shared
+    assert Segment.objects.filter(is_shared=False).count() == 2
+
+
+def test_it_fills_the_playbook_in_indonesian_with_two_versions(db):
+    output = _load()
+
+    assert PlaybookEntry.objects.count() == 12
+    assert "playbook pages created=12" in output
+    fashion = PlaybookEntry.objects.get(category__slug="fashion")
+    assert "Tabel ukuran" in fashion.talking_points
+    versions = list(fashion.versions.order_by("number"))
+    assert len(versions) == 2
+    assert versions[1].published_at - versions[0].published_at == timedelta(days=31)
+    assert ExampleStore.objects.filter(entry=fashion).count() == min(
+        2, fashion.category.customers.count()
+    )
+    assert all(example.screenshot.name.endswith(".png") for example in ExampleStore.objects.all())
+
+
+def test_it_adds_nothing_when_run_again(db):
+    _load()
+    counts = (
+        CustomerTier.objects.count(),
+        TierChange.objects.count(),
+        Segment.objects.count(),
+        PlaybookVersion.objects.count(),
+        ExampleStore.objects.count(),
+    )
+
+    output = _load()
+
+    assert "tiers runs=1" in output
+    assert "segments created=0" in output
+    assert "playbook pages created=0" in output
+    assert (
+        CustomerTier.objects.count(),
+        TierChange.objects.count(),
+        Segment.objects.count(),
+        PlaybookVersion.objects.count(),
+        ExampleStore.objects.count(),
+    ) == counts
+
+
+def test_it_moves_customers_whose_gmv_changed(db):
+    """With metrics, the last runs show the buffer: a grown customer moves up."""
+    from setia.customers.models import Store
+    from setia.lib.dates import today
+
+    out = StringIO()
+    call_command("load_demo", customers=4, seed=5, verbosity=0, stdout=out)
+    store = Store.objects.order_by("id").first()
+    start = today() - timedelta(days=40)
+    StoreDailyMetric.objects.bulk_create(
+        StoreDailyMetric(
+            store=store,
+            day=start + timedelta(days=offset),
+            gmv=20_000_000,
+            orders=10,
+            visitors=100,
+            uptime_pct=100,
+            errors=0,
+        )
+        for offset in range(40)
+    )
+    # A fresh tiers history over the same customers, now with metrics.
+    CustomerTier.objects.all().delete()
+    TierChange.objects.all().delete()
+
+    call_command("load_demo", customers=4, seed=5, verbosity=0, stdout=out)
+
+    assignment = CustomerTier.objects.get(customer=store.customer)
+    assert assignment.tier.slug == "gold"  # 800 M over 40 days ≥ 300 M
+    moves = TierChange.objects.filter(customer=store.customer).order_by("changed_on")
+    assert [change.new_tier.slug for change in moves] == ["bronze", "gold"]
+    move = moves.last()
+    assert (move.reason, move.threshold) == ("reached", 300_000_000)
+    assert move.gmv_90d >= 300_000_000

@@ -1,0 +1,323 @@
+"""Writes to tasks: create, complete (and repeat), assign fairly, remind and escalate.
+
+Every change to a task linked to a customer is put on that customer's timeline through
+`record_event`.
+"""
+
+import datetime
+import heapq
+import itertools
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from setia.accounts.models import Role, User
+from setia.engagement.actions import record_event
+from setia.lib.dates import now
+from setia.work.models import PRIORITY_WEIGHTS, CalendarFeed, ChecklistItem, Status, Task
+
+_FEED_SALT = "setia.work.calendar-feed"
+
+
+def _event(task: Task, action: str, *, actor, summary: str, extra: dict | None = None) -> None:
+    if task.customer_id is None:
+        return
+    record_event(
+        task.customer,
+        "task",
+        actor=actor,
+        summary=summary,
+        data={
+            "task_action": action,
+            "title": task.title,
+            "due_at": task.due_at.isoformat(),
+            "priority": task.priority,
+            "owner": str(task.owner) if task.owner_id else "",
+            **(extra or {}),
+        },
+        source_object=task,
+    )
+
+
+# Timeline summaries per task action. They are stored text, so they are written in the site's
+# language (the data keeps the action for readers of the other language).
+_SUMMARIES = {
+    "created": gettext_noop("Task created: %(title)s"),
+    "reassigned": gettext_noop("Task reassigned: %(title)s"),
+    "completed": gettext_noop("Task done: %(title)s"),
+    "assigned": gettext_noop("Task assigned: %(title)s"),
+    "escalated": gettext_noop("Task escalated: %(title)s"),
+}
+
+
+def _summary(action: str, task: Task) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(_SUMMARIES[action]) % {"title": task.title}
+
+
+@transaction.atomic
+def create_task(*, data: dict, checklist: list[str] = (), actor) -> Task:
+    """Create a task from validated field values; an empty owner means fair assignment among
+    the team (see `assign_fairly`). The task's team is its owner's, else its customer's."""
+    task = Task(created_by=actor, **data)
+    if task.remind_at is None:
+        task.remind_at = task.due_at - datetime.timedelta(minutes=settings.WORK_REMINDER_MINUTES)
+    task.team_id = _team_id(task, actor)
+    task.save()
+    ChecklistItem.objects.bulk_create(
+        [ChecklistItem(task=task, text=text, position=n) for n, text in enumerate(checklist)]
+    )
+    if task.owner_id is None and task.team_id is not None:
+        assign_fairly(tasks=[task], people=assignable_people(task.team_id), actor=actor)
+    _event(task, "created", actor=actor, summary=_summary("created", task))
+    return task
+
+
+def _team_id(task: Task, actor) -> int | None:
+    if task.owner_id is not None and task.owner.team_id:
+        return task.owner.team_id
+    if task.customer_id is not None and task.customer.team_id:
+        return task.customer.team_id
+    return getattr(actor, "team_id", None)
+
+
+@transaction.atomic
+def update_task(*, task: Task, data: dict, actor) -> Task:
+    """Save edited fields; a new owner is recorded on the timeline as a reassignment."""
+    # From the database: a bound ModelForm has already written its values onto `task`.
+    previous_owner = Task.objects.filter(pk=task.pk).values_list("owner_id", flat=True).get()
+    for name, value in data.items():
+        setattr(task, name, value)
+    if "due_at" in data and "remind_at" not in data:
+        task.remind_at = task.due_at - datetime.timedelta(minutes=settings.WORK_REMINDER_MINUTES)
+        task.reminder_sent_at = None
+    task.team_id = _team_id(task, actor)
+    task.save()
+    if task.owner_id != previous_owner:
+        _event(task, "reassigned", actor=actor, summary=_summary("reassigned", task))
+    return task
+
+
+@transaction.atomic
+def complete_task(*, task: Task, actor) -> Task | None:
+    """Mark an open task done and, when it repeats, create its next occurrence (with the same
+    checklist, unticked). Returns the next occurrence. Completing a done task changes nothing:
+    the claim is a conditional UPDATE, so two clicks cannot make two next occurrences."""
+    moment = now()
+    claimed = Task.objects.filter(pk=task.pk, status=Status.OPEN).update(
+        status=Status.DONE, completed_at=moment, completed_by=actor, updated_at=moment
+    )
+    if not claimed:
+        return None
+    task.status, task.completed_at, task.completed_by = Status.DONE, moment, actor
+    _event(task, "completed", actor=actor, summary=_summary("completed", task))
+    due_at = task.next_due_at()
+    if due_at is None:
+        return None
+    lead = task.due_at - task.remind_at if task.remind_at else None
+    following = Task.objects.create(
+        title=task.title,
+        notes=task.notes,
+        owner=task.owner,
+        team=task.team,
+        customer=task.customer,
+        due_at=due_at,
+        remind_at=due_at - lead if lead is not None else None,
+        priority=task.priority,
+        recurrence=task.recurrence,
+        repeats=task,
+        created_by=actor,
+    )
+    ChecklistItem.objects.bulk_create(
+        [
+            ChecklistItem(task=following, text=item.text, position=item.position)
+            for item in task.checklist.all()
+        ]
+    )
+    return following
+
+
+def toggle_checklist_item(*, item: ChecklistItem, actor) -> ChecklistItem:
+    item.is_done = not item.is_done
+    item.save(update_fields=["is_done", "updated_at"])
+    return item
+
+
+# -- fair assignment ---------------------------------------------------------------------
+
+
+def assignable_people(team_id: int):
+    """Who takes a team's work: its active executives and interns."""
+    return User.objects.filter(
+        team_id=team_id, is_active=True, groups__name__in=[Role.EXECUTIVE, Role.INTERN]
+    ).distinct()
+
+
+def open_loads(people) -> dict[int, int]:
+    """Each person's weighted open workload, in one query."""
+    rows = (
+        Task.objects.open()
+        .filter(owner__in=people)
+        .values("owner")
+        .annotate(load=Task.objects.load_weight())
+    )
+    loads = {person.pk: 0 for person in people}
+    loads.update({row["owner"]: row["load"] for row in rows})
+    return loads
+
+
+@transaction.atomic
+def assign_fairly(*, tasks, people, actor) -> dict[int, int]:
+    """Give each task to the person with the least weighted open work; ties go round-robin
+    (whoever was given work longest ago in this round). Returns the loads afterwards.
+
+    Greedy least-load assignment keeps every person within one task's weight of the others.
+    """
+    people = list(people)
+    if not people:
+        return {}
+    loads = open_loads(people)
+    by_id = {person.pk: person for person in people}
+    turn = itertools.count()
+    heap = [(loads[person.pk], next(turn), person.pk) for person in people]
+    heapq.heapify(heap)
+    changed = []
+    for task in tasks:
+        load, _order, person_id = heapq.heappop(heap)
+        task.owner = by_id[person_id]
+        task.team_id = task.owner.team_id or task.team_id
+        weight = PRIORITY_WEIGHTS.get(task.priority, 1)
+        loads[person_id] = load + weight
+        heapq.heappush(heap, (load + weight, next(turn), person_id))
+        changed.append(task)
+    Task.objects.bulk_update(changed, ["owner", "team", "updated_at"])
+    for task in changed:
+        _event(task, "assigned", actor=actor, summary=_summary("assigned", task))
+    return loads
+
+
+# -- reminders and escalation (beat jobs) ------------------------------------------------
+
+
+def _task_url(task: Task) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("work:task-detail", args=[task.code])
+
+
+def send_due_reminders() -> int:
+    """E-mail each owner whose open task's reminder time has come; once per task.
+
+    The claim is a conditional UPDATE per task, so two workers running at once send one mail.
+    """
+    moment = now()
+    due = Task.objects.open().filter(
+        remind_at__lte=moment, reminder_sent_at__isnull=True, owner__isnull=False
+    )
+    sent = 0
+    for task in due.select_related("owner", "customer")[:500]:  # the rest on the next run
+        if not Task.objects.filter(pk=task.pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=moment
+        ):
+            continue
+        with translation.override(task.owner.language):
+            send_mail(
+                _("Reminder: %(title)s") % {"title": task.title},
+                _("Your task “%(title)s” is due %(due)s.\n%(url)s")
+                % {
+                    "title": task.title,
+                    "due": _local(task.due_at),
+                    "url": _task_url(task),
+                },
+                None,
+                [task.owner.email],
+            )
+        sent += 1
+    return sent
+
+
+def _local(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def escalate_overdue() -> int:
+    """Hand overdue tasks to the owner's team lead once they are `WORK_ESCALATION_HOURS`
+    late: set `escalated_to` (the lead's "my day" lists them), mail the lead, and put it on
+    the timeline. A task is escalated once; a task whose owner leads the team is not."""
+    moment = now()
+    cutoff = moment - datetime.timedelta(hours=settings.WORK_ESCALATION_HOURS)
+    due = (
+        Task.objects.open()
+        .filter(due_at__lte=cutoff, escalated_at__isnull=True, team__lead__isnull=False)
+        .exclude(owner=models.F("team__lead"))
+        .select_related("team__lead", "owner", "customer")
+    )
+    count = 0
+    for task in due[:500]:  # the rest on the next run
+        lead = task.team.lead
+        if not Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(
+            escalated_at=moment, escalated_to=lead
+        ):
+            continue
+        task.escalated_at, task.escalated_to = moment, lead
+        with translation.override(lead.language):
+            send_mail(
+                _("Overdue: %(title)s") % {"title": task.title},
+                _("“%(title)s” (%(owner)s) was due %(due)s and is still open.\n%(url)s")
+                % {
+                    "title": task.title,
+                    "owner": task.owner or "-",
+                    "due": _local(task.due_at),
+                    "url": _task_url(task),
+                },
+                None,
+                [lead.email],
+            )
+        _event(
+            task,
+            "escalated",
+            actor=None,
+            summary=_summary("escalated", task),
+            extra={"escalated_to": str(lead)},
+        )
+        count += 1
+    return count
+
+
+# -- calendar feed -----------------------------------------------------------------------
+
+
+def enable_feed(*, user) -> CalendarFeed:
+    """The user's feed; a new key (and so a new URL) if they had none."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def revoke_feed(*, user) -> None:
+    """Kill every URL of the user's feed."""
+    CalendarFeed.objects.filter(user=user).delete()
+
+
+def feed_token(feed: CalendarFeed) -> str:
+    return signing.dumps({"u": feed.user_id, "k": feed.key}, salt=_FEED_SALT, compress=True)
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """The live feed a token names, or None for a forged, altered or revoked one."""
+    try:
+        value = signing.loads(token, salt=_FEED_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict):
+        return None
+    return (
+        CalendarFeed.objects.filter(
+            user_id=value.get("u"), key=value.get("k"), user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )

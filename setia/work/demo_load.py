@@ -1,0 +1,125 @@
+"""Demo tasks: open (overdue, today, upcoming) and done ones for every demo user who works tasks."""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from rich.progress import Progress
+
+from setia.customers.models import Customer
+from setia.work.models import ChecklistItem, Onboarding, Priority, Recurrence, Stage, Status, Task
+from setia.work.onboarding import enroll_new_customers
+from setia.work.triggers import evaluate
+
+TITLES = [
+    "Telepon untuk kickoff",
+    "Cek progres unggah produk",
+    "Follow up perpanjangan langganan",
+    "Kirim template promo 12.12",
+    "Review performa toko bulan ini",
+    "Bantu setting ongkir",
+    "Jadwalkan sesi pelatihan admin toko",
+    "Cek website yang sempat down",
+    "Kirim survei kepuasan",
+    "Diskusi paket upgrade",
+]
+CHECKLIST = ["Siapkan data GMV", "Hubungi pemilik toko", "Catat hasil di timeline"]
+# (days from the reference day, status) for each demo user's tasks
+PLAN = [(-3, Status.OPEN), (-1, Status.OPEN), (0, Status.OPEN), (0, Status.OPEN)]
+PLAN += [(days, Status.OPEN) for days in (1, 2, 4, 6, 12)]
+PLAN += [(days, Status.DONE) for days in (-10, -7, -5, -2, -1)]
+
+
+def load(*, seed: int, people, reference: date, progress: Progress) -> str:
+    """Demo tasks, customers in every onboarding stage (some stalled) and a few running
+    playbooks. Idempotent: what exists already is left alone."""
+    tasks = _load_tasks(seed=seed, people=people, reference=reference, progress=progress)
+    spread = _spread_onboarding(seed=seed, reference=reference)
+    outcome = evaluate(day=reference)
+    return f"{tasks} onboarding moved={spread} playbooks started={outcome.started}"
+
+
+def _spread_onboarding(*, seed: int, reference: date) -> int:
+    """Spread the enrolled customers over the stages, a quarter of each stage stalled: a dozen
+    UPDATEs over slices of ids. Skipped once any customer has left the first stage."""
+    enroll_new_customers()
+    stages = list(Stage.objects.all())
+    if len(stages) < 2 or Onboarding.objects.exclude(stage=stages[0]).exists():
+        return 0
+    ids = list(Onboarding.objects.order_by("customer_id").values_list("pk", flat=True))
+    random.Random(seed).shuffle(ids)
+    zone = timezone.get_current_timezone()
+    moved = 0
+    share = len(ids) // len(stages) or 1
+    for index, stage in enumerate(stages):
+        chunk = (
+            ids[index * share : (index + 1) * share]
+            if index < len(stages) - 1
+            else ids[index * share :]
+        )
+        stalled, fresh = chunk[: len(chunk) // 4], chunk[len(chunk) // 4 :]
+        for rows, days in ((stalled, stage.stalled_after_days + 5), (fresh, 1)):
+            entered = timezone.make_aware(
+                datetime.combine(reference - timedelta(days=days), time(10)), zone
+            )
+            moved += Onboarding.objects.filter(pk__in=rows).update(
+                stage=stage, entered_stage_at=entered
+            )
+    return moved
+
+
+def _load_tasks(*, seed: int, people, reference: date, progress: Progress) -> str:
+    """Idempotent: demo users who already have tasks are left alone."""
+    workers = [user for user in people.users if user.has_perm("work.view_task")]
+    busy = set(Task.objects.filter(owner__in=workers).values_list("owner_id", flat=True))
+    workers = [user for user in workers if user.pk not in busy]
+    if not workers:
+        return "tasks created=0"
+    rng = random.Random(seed)
+    customers_by_team: dict[int | None, list[int]] = {}
+    for team_id in {user.team_id for user in workers}:
+        rows = Customer.objects.alive().order_by("pk")
+        rows = rows.filter(team_id=team_id) if team_id else rows
+        customers_by_team[team_id] = list(rows.values_list("pk", flat=True)[:200])
+    zone = timezone.get_current_timezone()
+    tasks = []
+    for user in workers:
+        pool = customers_by_team.get(user.team_id) or [None]
+        for n, (days, status) in enumerate(PLAN):
+            due_at = timezone.make_aware(
+                datetime.combine(
+                    reference + timedelta(days=days), time(rng.choice([9, 10, 13, 15, 16]))
+                ),
+                zone,
+            )
+            tasks.append(
+                Task(
+                    title=rng.choice(TITLES),
+                    owner=user,
+                    team_id=user.team_id,
+                    customer_id=rng.choice(pool),
+                    due_at=due_at,
+                    remind_at=due_at - timedelta(hours=1),
+                    # the past is not e-mailed again when the beat job first runs
+                    reminder_sent_at=due_at - timedelta(hours=1) if days < 0 else None,
+                    priority=rng.choice([Priority.NORMAL] * 3 + [Priority.HIGH, Priority.URGENT]),
+                    status=status,
+                    completed_at=due_at if status == Status.DONE else None,
+                    completed_by=user if status == Status.DONE else None,
+                    recurrence=Recurrence.WEEKLY if n == 2 else "",
+                    created_by=user,
+                )
+            )
+    task_id = progress.add_task("tasks", total=len(tasks))
+    Task.objects.bulk_create(tasks, batch_size=190)  # SQLite caps a batch near 199 rows
+    progress.update(task_id, completed=len(tasks))
+    created = list(
+        Task.objects.filter(owner__in=workers).order_by("pk").values_list("pk", flat=True)
+    )
+    items = [
+        ChecklistItem(task_id=pk, text=text, position=position, is_done=False)
+        for pk in created[::3]
+        for position, text in enumerate(CHECKLIST)
+    ]
+    ChecklistItem.objects.bulk_create(items, batch_size=190)
+    return f"tasks created={len(tasks)}"

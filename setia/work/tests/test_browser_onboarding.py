@@ -1,0 +1,72 @@
+"""Move a customer through two onboarding stages on the board, then complete a task from
+"my day", in a real browser."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+
+from setia.accounts.models import Role
+from setia.test import make_customer, make_team, make_user
+from setia.work.models import Onboarding, StageChange, Task
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """Role groups, work permissions and the seeded stages, which an earlier transactional
+    (browser) test flushed away: run those migrations' functions again."""
+    importlib.import_module("setia.accounts.migrations.0002_create_roles").create_roles(apps, None)
+    importlib.import_module("setia.work.migrations.0002_role_permissions").grant(apps, None)
+    importlib.import_module("setia.work.migrations.0004_seed_stages").seed(apps, None)
+
+
+def test_an_executive_moves_a_customer_twice_then_completes_a_task_from_my_day(page, roles):
+    team = make_team("Tim Barat")
+    make_user(
+        Role.EXECUTIVE, team=team, email="rina@example.test", full_name="Rina W", language="en"
+    )
+    executive = team.members.get()
+    customer = make_customer(team=team, owner=executive, name="Kopi Senja")
+
+    page.goto("/")
+    page.get_by_label("Email").fill("rina@example.test")
+    page.get_by_label("Password").fill("password-for-tests")
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/work/$"))
+    page.get_by_role("link", name="Onboarding").click()
+    page.wait_for_url(re.compile(r"/work/onboarding/$"))
+
+    # drag the card from "Signed" to "Kickoff"
+    card = page.locator(f'[data-customer="{customer.code}"]')
+    kickoff = page.locator(
+        ".pipeline-column", has=page.get_by_role("heading", name=re.compile("^Kickoff"))
+    )
+    card.drag_to(kickoff)
+    page.get_by_text("Kopi Senja moved to Kickoff.").wait_for(state="attached")
+    assert Onboarding.objects.get().stage.name_en == "Kickoff"
+
+    # the keyboard way: choose the stage on the card and press Move
+    card = page.locator(f'[data-customer="{customer.code}"]')
+    card.get_by_label("Stage for Kopi Senja").select_option(label="Store setup")
+    card.get_by_role("button", name="Move").click()
+    page.get_by_text("Kopi Senja moved to Store setup.").wait_for(state="attached")
+    store_setup = page.locator(
+        ".pipeline-column", has=page.get_by_role("heading", name=re.compile("^Store setup"))
+    )
+    assert "Kopi Senja" in store_setup.inner_text()
+    assert [change.to_stage.name_en for change in StageChange.objects.order_by("changed_at")] == [
+        "Kickoff",
+        "Store setup",
+    ]
+
+    # then a checklist task of the new stage is on "my day"; complete it there
+    page.get_by_role("link", name="My day").click()
+    page.wait_for_url(re.compile(r"/work/$"))
+    title = "Kirim panduan onboarding"
+    page.get_by_role("button", name=f"Mark “{title}” done").click()
+    page.get_by_text(f"Task “{title}” done.").wait_for()
+    assert Task.objects.get(title=title).status == "done"
+    assert Task.objects.filter(customer=customer, status="open").count() == 3

@@ -1,0 +1,218 @@
+import datetime
+
+import time_machine
+from django.urls import reverse
+
+from setia.engagement.models import TimelineEvent
+from setia.test import make_customer
+from setia.work import onboarding
+from setia.work.models import Onboarding, Stage, StageChange, Task
+from setia.work.tests.factories import at
+
+BOARD = reverse("work:onboarding-board")
+LIST = reverse("work:onboarding-list")
+
+
+def _stage(english: str) -> Stage:
+    return Stage.objects.get(name_en=english)
+
+
+def test_the_stages_are_seeded_in_order(db):
+    assert [stage.name_en for stage in Stage.objects.all()] == [
+        "Signed",
+        "Kickoff",
+        "Store setup",
+        "First product",
+        "First order",
+        "Live",
+    ]
+    assert Stage.objects.get(name_en="Store setup").name_id == "Setup toko"
+
+
+def test_enrolment_puts_new_customers_on_the_first_stage_with_its_tasks(team_a, executive):
+    with time_machine.travel(at(1, 9), tick=False):
+        old = make_customer(team=team_a, owner=executive, name="Lama")
+    with time_machine.travel(at(10, 9), tick=False):
+        new = make_customer(team=team_a, owner=executive, name="Baru")
+        assert onboarding.enroll_new_customers() == 2
+        assert onboarding.enroll_new_customers() == 0  # idempotent
+
+    signed = _stage("Signed")
+    assert {
+        row.customer: (row.stage, row.entered_stage_at) for row in Onboarding.objects.all()
+    } == {
+        old: (signed, old.created_at),
+        new: (signed, new.created_at),
+    }
+    # only the customer who joined within the stage's window gets its checklist task
+    task = Task.objects.get()
+    assert (task.customer, task.owner, task.title) == (
+        new,
+        executive,
+        "Telepon sambutan dan tentukan tanggal kickoff",
+    )
+    assert task.due_at == at(11, 9)
+
+
+def test_moving_records_the_history_and_creates_the_stages_tasks(executive, team_a):
+    with time_machine.travel(at(1, 9), tick=False):
+        customer = make_customer(team=team_a, owner=executive, name="Batik Lestari")
+        onboarding.enroll_new_customers()
+    row = Onboarding.objects.get()
+
+    with time_machine.travel(at(5, 10), tick=False):
+        change = onboarding.move_to_stage(onboarding=row, stage=_stage("Kickoff"), actor=executive)
+        again = onboarding.move_to_stage(onboarding=row, stage=_stage("Kickoff"), actor=executive)
+
+    assert again is None
+    assert (change.from_stage, change.to_stage, change.changed_by, change.days_in_previous) == (
+        _stage("Signed"),
+        _stage("Kickoff"),
+        executive,
+        4,
+    )
+    row.refresh_from_db()
+    assert (row.stage, row.entered_stage_at) == (_stage("Kickoff"), at(5, 10))
+    titles = sorted(Task.objects.filter(customer=customer).values_list("title", flat=True))
+    assert titles == [
+        "Kirim panduan onboarding",
+        "Rapat kickoff: tujuan dan rencana toko",
+        "Telepon sambutan dan tentukan tanggal kickoff",
+    ]
+    assert TimelineEvent.objects.filter(customer=customer, kind="task").count() == 3
+
+
+def test_a_customer_is_stalled_after_the_stages_days(executive, team_a):
+    with time_machine.travel(at(1, 9), tick=False):
+        make_customer(team=team_a, owner=executive)
+        onboarding.enroll_new_customers()
+    row = Onboarding.objects.select_related("stage").get()
+    stages = list(Stage.objects.all())
+    # "Signed" stalls after 3 days
+    assert not row.is_stalled(at(4, 8))
+    assert row.is_stalled(at(4, 10))
+    assert list(Onboarding.objects.stalled(stages, at(4, 8))) == []
+    assert list(Onboarding.objects.stalled(stages, at(4, 10))) == [row]
+    # the final stage never stalls
+    onboarding.move_to_stage(onboarding=row, stage=_stage("Live"), actor=executive)
+    row.refresh_from_db()
+    assert list(Onboarding.objects.stalled(stages, at(1, 9) + datetime.timedelta(days=400))) == []
+
+
+# -- board ---------------------------------------------------------------------------------
+
+
+def test_the_board_shows_each_stage_with_its_customers(
+    client, executive, customer, other_executive
+):
+    other = make_customer(team=other_executive.team, owner=other_executive, name="Toko Timur")
+    client.force_login(executive)
+
+    response = client.get(BOARD)
+
+    assert response.status_code == 200
+    columns = {column["stage"].name_en: column for column in response.context["columns"]}
+    assert [card.customer for card in columns["Signed"]["cards"]] == [customer]
+    assert columns["Signed"]["count"] == 1
+    assert "Toko Timur" not in response.text
+    assert Onboarding.objects.filter(customer=other).exists()  # enrolled, but not shown
+
+
+def test_the_board_moves_a_card_with_htmx(client, executive, customer):
+    client.force_login(executive)
+    client.get(BOARD)
+    url = reverse("work:onboarding-move", args=[customer.code])
+
+    response = client.post(url, {"stage": _stage("Kickoff").pk}, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "work/_onboarding_board.html"
+    assert "Batik Lestari moved to Kickoff." in response.text
+    assert Onboarding.objects.get().stage == _stage("Kickoff")
+    assert StageChange.objects.count() == 1
+
+
+def test_the_move_form_works_without_javascript(client, executive, customer):
+    client.force_login(executive)
+    client.get(BOARD)
+
+    response = client.post(
+        reverse("work:onboarding-move", args=[customer.code]), {"stage": _stage("Store setup").pk}
+    )
+
+    assert response.status_code == 302
+    assert response.url == BOARD
+    assert Onboarding.objects.get().stage == _stage("Store setup")
+
+
+def test_move_follows_the_matrix(client, executive, intern, viewer, other_executive, customer):
+    client.force_login(executive)
+    client.get(BOARD)
+    client.logout()
+    url = reverse("work:onboarding-move", args=[customer.code])
+    data = {"stage": _stage("Kickoff").pk}
+    assert client.post(url, data).status_code == 302  # anonymous: to login
+    client.force_login(other_executive)
+    assert client.post(url, data).status_code == 404
+    for user in (intern, viewer):
+        client.force_login(user)
+        assert client.post(url, data).status_code == 403
+    client.force_login(executive)
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"stage": "nope"}).status_code == 400
+    assert Onboarding.objects.get().stage == _stage("Signed")
+    assert StageChange.objects.count() == 0
+
+
+def test_board_and_list_follow_the_matrix(client, intern, viewer):
+    for url in (BOARD, LIST):
+        assert client.get(url).status_code == 302
+        for user in (intern, viewer):  # everyone who reads customers reads the pipeline
+            client.force_login(user)
+            assert client.get(url).status_code == 200
+        assert client.post(url).status_code == 405
+        client.logout()
+
+
+def test_the_board_reads_a_constant_number_of_queries(
+    client, executive, team_a, django_assert_max_num_queries
+):
+    client.force_login(executive)
+    client.get(BOARD)
+    for n in range(40):
+        make_customer(team=team_a, owner=executive, name=f"Toko {n}")
+    client.get(BOARD)  # enrols them
+    with django_assert_max_num_queries(20):
+        response = client.get(BOARD)
+    assert sum(column["count"] for column in response.context["columns"]) == 40
+
+
+# -- list ------------------------------------------------------------------------------------
+
+
+def test_the_list_filters_by_stage_and_stalled(client, executive, team_a):
+    with time_machine.travel(at(1, 9), tick=False):
+        late = make_customer(team=team_a, owner=executive, name="Lambat")
+    with time_machine.travel(at(10, 8), tick=False):
+        fresh = make_customer(team=team_a, owner=executive, name="Segar")
+    with time_machine.travel(at(10, 9), tick=False):
+        client.force_login(executive)
+        everyone = client.get(LIST)
+        stalled = client.get(LIST, {"stalled": "1"})
+        kickoff = client.get(LIST, {"stage": _stage("Kickoff").pk})
+
+    assert [row.customer for row in everyone.context["page"]] == [late, fresh]
+    assert [row.customer for row in stalled.context["page"]] == [late]
+    assert list(kickoff.context["page"]) == []
+
+
+def test_the_list_reads_a_constant_number_of_queries(
+    client, executive, team_a, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_customer(team=team_a, owner=executive, name=f"Toko {n}")
+    client.force_login(executive)
+    client.get(LIST)
+    with django_assert_max_num_queries(14):
+        response = client.get(LIST)
+    assert len(response.context["page"]) == 30

@@ -1,0 +1,239 @@
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from setia.accounts.models import Role
+from setia.engagement.actions import record_event
+from setia.engagement.models import TimelineEvent
+from setia.metrics.models import CustomerRollup, StoreDailyMetric
+from setia.test import make_customer, make_store, make_subscription, make_user
+from setia.tiers.models import CustomerTier, Tier
+from setia.work import triggers
+from setia.work.models import Onboarding, PlaybookRun, Stage, Task, TriggerRule
+from setia.work.tests.factories import at
+
+DAY = datetime.date(2026, 11, 10)
+MOMENT = at(10, 9)
+
+
+@pytest.fixture
+def only(db):
+    """Keep only the rules of the given kinds active, so a test sees its own trigger."""
+
+    def keep(*kinds):
+        TriggerRule.objects.exclude(kind__in=kinds).update(is_active=False)
+
+    return keep
+
+
+def _metric(store, day, *, uptime="100", errors=0, gmv=1_000_000):
+    StoreDailyMetric.objects.create(
+        store=store,
+        day=day,
+        gmv=gmv,
+        orders=5,
+        visitors=100,
+        uptime_pct=Decimal(uptime),
+        errors=errors,
+    )
+
+
+JANUARY = at(1, 9, month=1)
+
+
+def _customer(team, owner, name, *, price=500_000):
+    with time_machine.travel(JANUARY, tick=False):
+        customer = make_customer(team=team, owner=owner, name=name)
+    make_subscription(customer, monthly_price=price, renews_on=datetime.date(2027, 6, 1))
+    return customer
+
+
+def _rollup(customer, now_90, before_90):
+    growth = (now_90 - before_90) * 100 / before_90 if before_90 else None
+    CustomerRollup.objects.create(
+        customer=customer,
+        gmv_90d=now_90,
+        gmv_prev_90d=before_90,
+        gmv_growth_pct=growth,
+        as_of=DAY,
+        computed_at=MOMENT,
+    )
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_website_down_and_error_spike_come_from_store_metrics(team_a, executive, only):
+    only("website_down", "error_spike")
+    down = _customer(team_a, executive, "Down")
+    noisy = _customer(team_a, executive, "Noisy")
+    fine = _customer(team_a, executive, "Fine")
+    _metric(make_store(down), DAY, uptime="80.5")
+    _metric(make_store(down), DAY - datetime.timedelta(days=5), uptime="10")  # outside 2 days
+    store = make_store(noisy)
+    _metric(store, DAY, errors=70)
+    _metric(store, DAY - datetime.timedelta(days=1), errors=70)  # outside the 1-day window
+    _metric(make_store(fine), DAY, uptime="99", errors=99)
+
+    outcome = triggers.evaluate(day=DAY)
+
+    runs = {run.customer.name: run for run in PlaybookRun.objects.select_related("customer")}
+    assert set(runs) == {"Down"}
+    assert runs["Down"].kind == "website_down"
+    assert runs["Down"].figures == {"lowest_uptime": 80.5, "days_down": 1}
+    assert (
+        runs["Down"].reason == "Uptime 80,5% pada 1 hari dari 2 hari terakhir"
+        or "80.5" in runs["Down"].reason
+    )
+    assert (outcome.customers, outcome.started, outcome.already_open) == (1, 1, 0)
+
+    # a bigger spike on the evaluation day fires the error rule too (same playbook: already open)
+    _metric(store, DAY + datetime.timedelta(days=1), errors=150)
+    _metric(make_store(down), DAY + datetime.timedelta(days=1), uptime="70")
+    outcome = triggers.evaluate(day=DAY + datetime.timedelta(days=1))
+    assert PlaybookRun.objects.get(customer=noisy).figures == {"errors": 150}
+    assert (outcome.customers, outcome.started, outcome.already_open) == (2, 1, 1)
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_a_gmv_drop_beyond_the_threshold_starts_the_recovery_playbook(team_a, executive, only):
+    only("gmv_drop")
+    falling = _customer(team_a, executive, "Falling", price=1_000_000)
+    _rollup(falling, 60_000_000, 100_000_000)  # -40%
+    _rollup(_customer(team_a, executive, "Slipping"), 80_000_000, 100_000_000)  # -20%
+    _rollup(_customer(team_a, executive, "New"), 5_000_000, 0)  # no previous period
+
+    assert triggers.evaluate(day=DAY).summary() == "customers=1 started=1 already_open=0"
+
+    run = PlaybookRun.objects.get()
+    assert (run.customer, run.playbook.name, run.kind) == (falling, "Pemulihan GMV", "gmv_drop")
+    assert run.figures == {
+        "gmv_90d": 60_000_000,
+        "gmv_prev_90d": 100_000_000,
+        "gmv_growth_pct": -40.0,
+    }
+    assert (run.value, run.revenue_at_risk) == (12_000_000, 9_600_000)  # yearly price, 80% urgent
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_stalled_onboarding_and_renewal_due(team_a, executive, only):
+    only("onboarding_stalled", "renewal_due")
+    stalled = _customer(team_a, executive, "Stalled")
+    moving = _customer(team_a, executive, "Moving")
+    renewing = _customer(team_a, executive, "Renewing")
+    renewing.subscription.renews_on = DAY + datetime.timedelta(days=20)
+    renewing.subscription.save(update_fields=["renews_on"])
+    signed = Stage.objects.first_stage()
+    Onboarding.objects.create(customer=stalled, stage=signed, entered_stage_at=at(1, 9))
+    Onboarding.objects.create(customer=moving, stage=signed, entered_stage_at=at(9, 9))
+    live = Stage.objects.get(is_final=True)
+    Onboarding.objects.create(customer=renewing, stage=live, entered_stage_at=at(1, 9, month=2))
+
+    triggers.evaluate(day=DAY)
+
+    kinds = dict(PlaybookRun.objects.values_list("customer__name", "kind"))
+    assert kinds == {"Stalled": "onboarding_stalled", "Renewing": "renewal_due"}
+    assert PlaybookRun.objects.get(customer=renewing).figures == {"renews_on": "2026-11-30"}
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_no_interaction_uses_each_tiers_days(team_a, executive, only):
+    only("no_interaction")
+    platinum, gold = Tier.objects.get(name="Platinum"), Tier.objects.get(name="Gold")
+    quiet_platinum = _customer(team_a, executive, "Quiet platinum")
+    called_gold = _customer(team_a, executive, "Called gold")
+    for customer, tier in ((quiet_platinum, platinum), (called_gold, gold)):
+        CustomerTier.objects.create(customer=customer, tier=tier, since=DAY, computed_on=DAY)
+    # 20 days ago: too long for Platinum (14 days), fine for Gold (30 days)
+    record_event(quiet_platinum, "call", occurred_at=MOMENT - datetime.timedelta(days=20))
+    record_event(called_gold, "call", occurred_at=MOMENT - datetime.timedelta(days=20))
+    record_event(quiet_platinum, "tier", occurred_at=MOMENT)  # not an interaction
+
+    triggers.evaluate(day=DAY)
+
+    run = PlaybookRun.objects.get()
+    assert run.customer == quiet_platinum
+    assert run.figures == {
+        "last_interaction": (MOMENT - datetime.timedelta(days=20))
+        .astimezone(datetime.UTC)
+        .isoformat()
+    }
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_it_is_idempotent_and_creates_tasks_and_timeline_events_once(
+    team_a, executive, only, django_assert_max_num_queries
+):
+    only("gmv_drop")
+    intern = make_user(Role.INTERN, team=team_a)
+    customers = [_customer(team_a, executive, f"Toko {n}") for n in range(5)]
+    for customer in customers:
+        _rollup(customer, 50_000_000, 100_000_000)
+
+    first = triggers.evaluate(day=DAY)
+    # the number of queries does not grow with the customers (set-based)
+    with django_assert_max_num_queries(12):
+        second = triggers.evaluate(day=DAY)
+    third = triggers.evaluate(day=DAY)
+
+    assert first.summary() == "customers=5 started=5 already_open=0"
+    assert second.summary() == third.summary() == "customers=5 started=0 already_open=5"
+    assert PlaybookRun.objects.count() == 5
+    tasks = Task.objects.filter(playbook_run__isnull=False)
+    assert tasks.count() == 10  # two steps each
+    assert set(tasks.values_list("owner", flat=True)) == {executive.pk, intern.pk}
+    assert tasks.filter(owner=intern).count() == 5
+    events = TimelineEvent.objects.filter(source_type="work.playbookrun")
+    assert events.count() == 5
+    event = events.get(customer=customers[0])
+    assert event.data["reason"] == PlaybookRun.objects.get(customer=customers[0]).reason
+    assert event.data["figures"]["gmv_growth_pct"] == -50.0
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_a_closed_run_lets_the_trigger_start_the_playbook_again(team_a, executive, only):
+    only("gmv_drop")
+    customer = _customer(team_a, executive, "Falling")
+    _rollup(customer, 50_000_000, 100_000_000)
+    triggers.evaluate(day=DAY)
+    PlaybookRun.objects.update(status="done")
+
+    assert triggers.evaluate(day=DAY).summary() == "customers=1 started=1 already_open=0"
+    assert PlaybookRun.objects.filter(status="open").count() == 1
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_the_database_refuses_a_second_open_run(team_a, executive, only):
+    only("gmv_drop")
+    customer = _customer(team_a, executive, "Falling")
+    _rollup(customer, 50_000_000, 100_000_000)
+    triggers.evaluate(day=DAY)
+    run = PlaybookRun.objects.get()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlaybookRun.objects.create(
+            customer=customer,
+            playbook=run.playbook,
+            kind="gmv_drop",
+            reason="x",
+            batch=run.batch,
+            started_at=MOMENT,
+        )
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_the_command_ends_with_the_summary_line(team_a, executive, only):
+    only("gmv_drop")
+    _rollup(_customer(team_a, executive, "Falling"), 50_000_000, 100_000_000)
+    out = StringIO()
+
+    call_command("evaluate_triggers", day="2026-11-10", stdout=out)
+    call_command("evaluate_triggers", day="2026-11-10", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "customers=1 started=1 already_open=0",
+        "customers=1 started=0 already_open=1",
+    ]

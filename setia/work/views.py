@@ -1,0 +1,315 @@
+import calendar
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from setia.accounts.models import Team
+from setia.lib.dates import now, today
+from setia.work import actions
+from setia.work.access import get_task_for_user
+from setia.work.forms import TaskForm
+from setia.work.ics import render_feed
+from setia.work.models import CalendarFeed, Task
+
+UPCOMING_DAYS = 7
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()), zone)
+    return start, start + datetime.timedelta(days=1)
+
+
+@login_required
+@permission_required("work.view_task", raise_exception=True)
+@require_GET
+def my_day(request: HttpRequest) -> HttpResponse:
+    """The landing page of executives and interns: overdue, today, upcoming, reminders."""
+    moment = now()
+    _start, end = _day_bounds(today())
+    mine = Task.objects.open().filter(owner=request.user).select_related("customer")
+    tasks = list(mine.filter(due_at__lt=end + datetime.timedelta(days=UPCOMING_DAYS)))
+    escalated = list(
+        Task.objects.open().filter(escalated_to=request.user).select_related("customer", "owner")
+    )
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    context = {
+        "overdue": [task for task in tasks if task.due_at < moment],
+        "today": [task for task in tasks if moment <= task.due_at < end],
+        "upcoming": [task for task in tasks if task.due_at >= end],
+        "reminders": [
+            task
+            for task in tasks
+            if task.remind_at and task.remind_at <= moment and task.due_at >= moment
+        ],
+        "escalated": escalated,
+        "feed_url": _feed_url(request, feed) if feed else "",
+        "now": moment,
+    }
+    return render(request, "work/my_day.html", context)
+
+
+def _feed_url(request, feed) -> str:
+    return request.build_absolute_uri(reverse("work:feed", args=[actions.feed_token(feed)]))
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+@permission_required("work.add_task", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def create_task(request: HttpRequest) -> HttpResponse:
+    initial = {"due_at": timezone.localtime(now()).replace(minute=0, second=0, microsecond=0)}
+    if request.GET.get("customer"):
+        initial["customer"] = request.GET["customer"]
+    form = TaskForm(request.POST or None, user=request.user, initial=initial)
+    code = request.POST.get("customer") or request.GET.get("customer", "")
+    customer = (
+        form.fields["customer"].queryset.filter(code=code).first() if _is_uuid(code) else None
+    )
+    context = {"form": form, "customer": customer}
+    if request.method == "GET":
+        return render(request, "work/task_form.html", context)
+    if not form.is_valid():
+        return render(request, "work/task_form.html", context, status=400)
+    task = actions.create_task(
+        data=form.model_data(), checklist=form.checklist_items(), actor=request.user
+    )
+    messages.success(request, _("Task “%(title)s” created.") % {"title": task.title})
+    return redirect("work:task-detail", code=task.code)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, code) -> HttpResponse:
+    task = get_task_for_user(request, code)
+    context = {
+        "task": task,
+        "checklist": list(task.checklist.all()),
+        "can_change": request.user.has_perm("work.change_task"),
+        "is_overdue": task.is_overdue(),
+    }
+    return render(request, "work/task_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_task(request: HttpRequest, code) -> HttpResponse:
+    task = get_task_for_user(request, code, change=True)
+    form = TaskForm(request.POST or None, instance=task, user=request.user)
+    if request.method == "GET":
+        return render(request, "work/task_form.html", {"form": form, "task": task})
+    if not form.is_valid():
+        return render(request, "work/task_form.html", {"form": form, "task": task}, status=400)
+    data = form.model_data()
+    if data["owner"] is None:
+        data.pop("owner")
+    actions.update_task(task=task, data=data, actor=request.user)
+    messages.success(request, _("Task saved."))
+    return redirect("work:task-detail", code=task.code)
+
+
+@login_required
+@require_POST
+def complete_task(request: HttpRequest, code) -> HttpResponse:
+    task = get_task_for_user(request, code, change=True)
+    following = actions.complete_task(task=task, actor=request.user)
+    text = _("Task “%(title)s” done.") % {"title": task.title}
+    if following is not None:
+        text += " " + _("The next one is due %(due)s.") % {
+            "due": timezone.localtime(following.due_at).strftime("%d/%m/%Y %H:%M")
+        }
+    messages.success(request, text)
+    return redirect(_next_url(request, reverse("work:my-day")))
+
+
+@login_required
+@require_POST
+def toggle_checklist_item(request: HttpRequest, code, item_id: int) -> HttpResponse:
+    task = get_task_for_user(request, code, change=True)
+    item = get_object_or_404(task.checklist, pk=item_id)
+    actions.toggle_checklist_item(item=item, actor=request.user)
+    if request.htmx:
+        return render(
+            request, "work/_checklist_item.html", {"task": task, "item": item, "can_change": True}
+        )
+    return redirect("work:task-detail", code=task.code)
+
+
+# -- team board and fair assignment -----------------------------------------------------
+
+
+def _board_team(request) -> Team:
+    user = request.user
+    if user.has_perm("work.view_all_tasks"):
+        teams = Team.objects.all()
+        wanted = request.GET.get("team") or request.POST.get("team")
+        if wanted:
+            if not str(wanted).isdigit():
+                raise Http404
+            return get_object_or_404(teams, pk=wanted)
+        team = user.team or teams.first()
+        if team is None:
+            raise Http404
+        return team
+    if user.team is None:
+        raise PermissionDenied
+    return user.team
+
+
+@login_required
+@permission_required("work.assign_task", raise_exception=True)
+@require_GET
+def team_board(request: HttpRequest) -> HttpResponse:
+    """Open tasks per person of a team, each with their weighted workload."""
+    team = _board_team(request)
+    people = list(actions.assignable_people(team.pk).order_by("full_name"))
+    loads = actions.open_loads(people)
+    tasks = list(
+        Task.objects.open().filter(team=team).select_related("customer", "owner").order_by("due_at")
+    )
+    moment = now()
+    columns = [
+        {
+            "person": person,
+            "load": loads[person.pk],
+            "tasks": [task for task in tasks if task.owner_id == person.pk],
+        }
+        for person in people
+    ]
+    known = {person.pk for person in people}
+    context = {
+        "team": team,
+        "teams": list(Team.objects.all()) if request.user.has_perm("work.view_all_tasks") else [],
+        "columns": columns,
+        "unassigned": [task for task in tasks if task.owner_id is None],
+        "others": [task for task in tasks if task.owner_id and task.owner_id not in known],
+        "now": moment,
+        "can_assign_fairly": request.user.has_perm("work.assign_fairly"),
+    }
+    return render(request, "work/team_board.html", context)
+
+
+@login_required
+@permission_required("work.assign_fairly", raise_exception=True)
+@require_POST
+def assign_unassigned(request: HttpRequest) -> HttpResponse:
+    """Fair assignment of the team's unassigned open tasks among its executives and interns."""
+    team = _board_team(request)
+    people = list(actions.assignable_people(team.pk))
+    tasks = list(Task.objects.open().filter(team=team, owner__isnull=True).order_by("due_at"))
+    if not people:
+        messages.error(request, _("Nobody in %(team)s can take tasks.") % {"team": team})
+    else:
+        actions.assign_fairly(tasks=tasks, people=people, actor=request.user)
+        messages.success(request, _("%(count)d tasks assigned fairly.") % {"count": len(tasks)})
+    return redirect(reverse("work:team-board") + f"?team={team.pk}")
+
+
+# -- calendar ---------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("work.view_task", raise_exception=True)
+@require_GET
+def month_calendar(request: HttpRequest) -> HttpResponse:
+    """A month grid (Monday first) of the user's tasks."""
+    current = today()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = datetime.date(year, month, 1)
+    except ValueError:
+        first = current.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    start, _ignored = _day_bounds(first)
+    _ignored, end = _day_bounds(last)
+    tasks = list(
+        Task.objects.filter(owner=request.user, due_at__gte=start, due_at__lt=end)
+        .exclude(status="cancelled")
+        .select_related("customer")
+    )
+    by_day: dict[datetime.date, list[Task]] = {}
+    for task in tasks:
+        by_day.setdefault(timezone.localdate(task.due_at), []).append(task)
+    weeks = [
+        [
+            {
+                "day": day,
+                "in_month": day.month == first.month,
+                "is_today": day == current,
+                "tasks": by_day.get(day, []),
+            }
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = last + datetime.timedelta(days=1)
+    context = {
+        "first": first,
+        "weeks": weeks,
+        "previous": f"{previous:%Y-%m}",
+        "following": f"{following:%Y-%m}",
+        "weekdays": [datetime.date(2024, 1, n) for n in range(1, 8)],  # a Monday to Sunday
+    }
+    return render(request, "work/calendar.html", context)
+
+
+# -- ICS feed ---------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("work.view_task", raise_exception=True)
+@require_POST
+def enable_feed(request: HttpRequest) -> HttpResponse:
+    actions.enable_feed(user=request.user)
+    messages.success(request, _("Your calendar feed is on. Keep its address private."))
+    return redirect("work:my-day")
+
+
+@login_required
+@permission_required("work.view_task", raise_exception=True)
+@require_POST
+def revoke_feed(request: HttpRequest) -> HttpResponse:
+    actions.revoke_feed(user=request.user)
+    messages.success(request, _("Your calendar feed is off; its old address no longer works."))
+    return redirect("work:my-day")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's open tasks as iCalendar; no login (calendar apps cannot log in), the signed
+    token is the credential. A forged or revoked token is a 404."""
+    feed = actions.feed_for_token(token)
+    if feed is None or not feed.user.has_perm("work.view_task"):
+        raise Http404
+    tasks = list(Task.objects.open().filter(owner=feed.user).select_related("customer")[:1000])
+    body = render_feed(feed.user, tasks, stamp=now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -104,7 +104,7 @@ def recompute_monthly(*, today: date, months: int = 13) -> int:
     start = first_of_month(today, months - 1)
     ops = connection.ops
     month = (
-        "date_trunc('month', m.day)::date"
+        "(m.day - (date_part('day', m.day)::int - 1))"
         if connection.vendor == "postgresql"
         else "strftime('%%Y-%%m-01', m.day)"
     )

@@ -177,29 +177,38 @@ def _ingest_postgresql(file, header, *, today, total, progress, checked) -> Inge
             malformed = []
         _reject_duplicates(cursor)
         result = IngestResult(rows=rows)
-        cursor.execute(
-            f"""
-            UPDATE {TABLE} AS t
-            SET gmv = r.gmv, orders = r.orders, visitors = r.visitors,
-                uptime_pct = r.uptime_pct, errors = r.errors
-            FROM metrics_resolved AS r
-            WHERE r.reason IS NULL AND t.store_id = r.store_id AND t.day = r.day
-              AND (t.gmv, t.orders, t.visitors, t.uptime_pct, t.errors)
-                  <> (r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors)
-            """
-        )
-        result.updated = cursor.rowcount
+        # Into an empty table (the first backfill) every valid row is new: no lookups at all.
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")
+        if cursor.fetchone()[0]:
+            # Statistics let the planner join by hash or merge rather than probe row by row.
+            cursor.execute("ANALYZE metrics_resolved")
+            cursor.execute(
+                f"""
+                UPDATE {TABLE} AS t
+                SET gmv = r.gmv, orders = r.orders, visitors = r.visitors,
+                    uptime_pct = r.uptime_pct, errors = r.errors
+                FROM metrics_resolved AS r
+                WHERE r.reason IS NULL AND t.store_id = r.store_id AND t.day = r.day
+                  AND (t.gmv, t.orders, t.visitors, t.uptime_pct, t.errors)
+                      <> (r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors)
+                """
+            )
+            result.updated = cursor.rowcount
+            new_only = (
+                f"AND NOT EXISTS (SELECT 1 FROM {TABLE} AS t "
+                "WHERE t.store_id = r.store_id AND t.day = r.day)"
+            )
+        else:
+            new_only = ""
         # The new days: a plain INSERT after an anti-join costs half of INSERT ... ON CONFLICT,
-        # whose speculative insertion doubles the index work (measured in bench/metrics_bench.py).
-        # The advisory lock above keeps a concurrent ingest from inserting the same key meanwhile.
+        # whose speculative insertion doubles the index work (measured with bench/). The
+        # advisory lock above keeps a concurrent ingest from inserting the same key meanwhile.
         cursor.execute(
             f"""
             INSERT INTO {TABLE} (store_id, day, gmv, orders, visitors, uptime_pct, errors)
             SELECT r.store_id, r.day, r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors
             FROM metrics_resolved AS r
-            WHERE r.reason IS NULL AND NOT EXISTS (
-                SELECT 1 FROM {TABLE} AS t WHERE t.store_id = r.store_id AND t.day = r.day
-            )
+            WHERE r.reason IS NULL {new_only}
             """
         )
         result.inserted = cursor.rowcount
@@ -259,11 +268,7 @@ def _copy_typed(cursor, file, header, *, total, progress) -> int:
             copy.write(chunk)
             done += len(chunk)
             progress(done, total)
-    rows = cursor.cursor.rowcount
-    # Without statistics the planner takes the fresh table for a tiny one and joins it to the
-    # stores by a nested loop: seconds per thousand rows instead of one hash join.
-    cursor.execute("ANALYZE metrics_stage")
-    return rows
+    return cursor.cursor.rowcount
 
 
 def _copy_checked(cursor, file, header, *, total, progress):
@@ -290,7 +295,6 @@ def _copy_checked(cursor, file, header, *, total, progress):
                 progress(file.tell(), total)
     progress(total, total)
     text.detach()
-    cursor.execute("ANALYZE metrics_stage")
     return rows, malformed
 
 
@@ -417,7 +421,6 @@ def _reject_duplicates(cursor) -> None:
                 "CREATE UNIQUE INDEX metrics_resolved_key ON metrics_resolved (store_id, day) "
                 "WHERE reason IS NULL"
             )
-            cursor.execute("ANALYZE metrics_resolved")
             return
     except IntegrityError:
         pass
@@ -441,7 +444,6 @@ def _reject_duplicates(cursor) -> None:
         "CREATE UNIQUE INDEX metrics_resolved_key ON metrics_resolved (store_id, day) "
         "WHERE reason IS NULL"
     )
-    cursor.execute("ANALYZE metrics_resolved")
 
 
 def _fetch_rejects(cursor, *, checked: bool) -> list[tuple[int, str]]:

@@ -40,6 +40,7 @@ TABLE = "metrics_storedailymetric"
 SQLITE_BATCH = 10_000  # rows per executemany: large enough to amortise the call, small in memory
 COPY_CHUNK = 1 << 20  # bytes per COPY write
 INT_MAX = 2**31 - 1
+FIRST_DAY, LAST_DAY = "2000-01-01", "2099-12-31"  # dates outside are taken for typing errors
 BIGINT_MAX = 2**63 - 1
 # Advisory lock key ("METR") so that two ingests never interleave their UPDATE and INSERT.
 LOCK_KEY = 0x4D455452
@@ -145,12 +146,12 @@ def _write_rejects(path: Path, header: list[str], rejects) -> None:
 
 _TYPED = {
     "store": "text",
-    "date": "text",  # checked as YYYY-MM-DD in SQL: PostgreSQL would read 05/01/2026 by DateStyle
+    "date": "text",  # checked against metrics_days (see _resolve)
     "gmv": "bigint",
-    "orders": "bigint",
-    "visitors": "bigint",
-    "uptime_pct": "numeric",
-    "errors": "bigint",
+    "orders": "integer",
+    "visitors": "integer",
+    "uptime_pct": "numeric(5, 2)",  # rounds to two decimals; 1000 or more fails the COPY
+    "errors": "integer",
 }
 
 
@@ -176,39 +177,60 @@ def _ingest_postgresql(file, header, *, today, total, progress, checked) -> Inge
             malformed = []
         _reject_duplicates(cursor)
         result = IngestResult(rows=rows)
-        cursor.execute(
-            f"""
-            UPDATE {TABLE} AS t
-            SET gmv = r.gmv, orders = r.orders, visitors = r.visitors,
-                uptime_pct = r.uptime_pct, errors = r.errors
-            FROM metrics_resolved AS r
-            WHERE r.reason IS NULL AND t.store_id = r.store_id AND t.day = r.day
-              AND (t.gmv, t.orders, t.visitors, t.uptime_pct, t.errors)
-                  <> (r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors)
-            """
-        )
-        result.updated = cursor.rowcount
+        # Into an empty table (the first backfill) every valid row is new: no lookups at all.
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")
+        if cursor.fetchone()[0]:
+            # Statistics let the planner join by hash or merge rather than probe row by row.
+            cursor.execute("ANALYZE metrics_resolved")
+            cursor.execute(
+                f"""
+                UPDATE {TABLE} AS t
+                SET gmv = r.gmv, orders = r.orders, visitors = r.visitors,
+                    uptime_pct = r.uptime_pct, errors = r.errors
+                FROM metrics_resolved AS r
+                WHERE r.reason IS NULL AND t.store_id = r.store_id AND t.day = r.day
+                  AND (t.gmv, t.orders, t.visitors, t.uptime_pct, t.errors)
+                      <> (r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors)
+                """
+            )
+            result.updated = cursor.rowcount
+            new_only = (
+                f"AND NOT EXISTS (SELECT 1 FROM {TABLE} AS t "
+                "WHERE t.store_id = r.store_id AND t.day = r.day)"
+            )
+        else:
+            new_only = ""
         # The new days: a plain INSERT after an anti-join costs half of INSERT ... ON CONFLICT,
-        # whose speculative insertion doubles the index work (measured in bench/metrics_bench.py).
-        # The advisory lock above keeps a concurrent ingest from inserting the same key meanwhile.
+        # whose speculative insertion doubles the index work (measured with bench/). The
+        # advisory lock above keeps a concurrent ingest from inserting the same key meanwhile.
         cursor.execute(
             f"""
             INSERT INTO {TABLE} (store_id, day, gmv, orders, visitors, uptime_pct, errors)
             SELECT r.store_id, r.day, r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors
             FROM metrics_resolved AS r
-            WHERE r.reason IS NULL AND NOT EXISTS (
-                SELECT 1 FROM {TABLE} AS t WHERE t.store_id = r.store_id AND t.day = r.day
-            )
+            WHERE r.reason IS NULL {new_only}
             """
         )
         result.inserted = cursor.rowcount
-        result.rejects = sorted(malformed + _fetch_rejects(cursor, header, checked=checked))
+        rejects = _with_values(file, start, _fetch_rejects(cursor, checked=checked))
+        result.rejects = sorted(malformed + rejects)
         result.rejected = len(result.rejects)
-        cursor.execute("DROP TABLE metrics_stage, metrics_resolved, metrics_store_keys")
+        cursor.execute(
+            "DROP TABLE metrics_stage, metrics_resolved, metrics_store_keys, metrics_days"
+        )
     return result
 
 
 def _create_store_keys(cursor) -> None:
+    cursor.execute(
+        """
+        CREATE TEMPORARY TABLE metrics_days ON COMMIT DROP AS
+        SELECT to_char(day, 'YYYY-MM-DD') AS text, day::date AS day
+        FROM generate_series(%s::date, %s::date, interval '1 day') AS day
+        """,
+        [FIRST_DAY, LAST_DAY],
+    )
+    cursor.execute("ANALYZE metrics_days")
     cursor.execute(
         """
         CREATE TEMPORARY TABLE metrics_store_keys ON COMMIT DROP AS
@@ -216,6 +238,7 @@ def _create_store_keys(cursor) -> None:
         UNION ALL SELECT code::text, id FROM customers_store
         """
     )
+    cursor.execute("CREATE INDEX ON metrics_store_keys (key)")
     cursor.execute("ANALYZE metrics_store_keys")
 
 
@@ -277,42 +300,76 @@ def _copy_checked(cursor, file, header, *, total, progress):
 
 _WHOLE = r"^\s*[-+]?[0-9]{1,18}\s*$"
 _DECIMAL = r"^\s*[-+]?([0-9]{1,20}\.?[0-9]{0,20}|\.[0-9]{1,20})([eE][-+]?[0-9]{1,2})?\s*$"
-_DATE = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"
 
 
 def _resolve(cursor, header, *, today, checked: bool) -> None:
-    """One statement: store id, typed values and a reject reason (NULL when valid) per row."""
+    """One statement: store id, typed values and a reject reason (NULL when valid) per row.
+
+    The result keeps only what the writes need; the error file reads the original values
+    from the file again. Dates must be YYYY-MM-DD from FIRST_DAY to LAST_DAY: a plain cast
+    would also accept other spellings (05/01/2026, read by DateStyle). Domains and codes are
+    ASCII, hence lower() in the C collation. OFFSET 0 keeps PostgreSQL from flattening the
+    subquery: flattened, every reference to `day` would repeat its expression for each row.
+    """
     if checked:
-        # Every cast is guarded so that no value can make the statement fail; the calendar
-        # check needs no exception either: the day must exist in its month.
-        def whole(name):
-            return f"CASE WHEN s.{name} ~ '{_WHOLE}' THEN s.{name}::numeric END"
-
-        uptime = f"CASE WHEN s.uptime_pct ~ '{_DECIMAL}' THEN s.uptime_pct::numeric END"
-        row_number = "s.row_number"
-        date_ok = (
-            f"s.date ~ '{_DATE}' "
-            "AND substr(btrim(s.date), 6, 2)::int BETWEEN 1 AND 12 "
-            "AND substr(btrim(s.date), 9, 2)::int BETWEEN 1 AND extract(day FROM "
-            "make_date(substr(btrim(s.date), 1, 4)::int, substr(btrim(s.date), 6, 2)::int, 1) "
-            "+ interval '1 month - 1 day')::int"
-        )
-    else:
-        # Typed COPY has proved the numbers. The date is checked by shape only: an impossible
-        # date such as 2026-02-30 makes the cast fail, and the checked path takes over.
-        def whole(name):
-            return f"s.{name}"
-
-        uptime = "s.uptime_pct"
-        row_number = "NULL::bigint"
-        date_ok = f"s.date ~ '{_DATE}'"
-    extras = "".join(
-        f", s.extra_{index}" for index, name in enumerate(header) if name not in COLUMNS
-    )
+        _resolve_checked(cursor, today=today)
+        return
+    # Typed COPY has proved the numbers (and rounded uptime_pct to two decimals). The date
+    # is checked by shape, then cast: an impossible date such as 2026-02-30 makes the cast
+    # fail, and the checked path takes over. Text comparisons are kept off the hot path: in a
+    # C.UTF-8 database each costs a strcoll().
     cursor.execute(
         f"""
         CREATE TEMPORARY TABLE metrics_resolved ON COMMIT DROP AS
-        SELECT w.*,
+        SELECT v.stage_row, NULL::bigint AS row_number, v.store_id, v.day,
+            CASE
+                WHEN v.store_id IS NULL THEN
+                    CASE WHEN coalesce(btrim(v.store), '') = '' THEN 'missing_value'
+                    ELSE 'unknown_store' END
+                WHEN v.gmv IS NULL OR v.orders IS NULL OR v.visitors IS NULL
+                  OR v.uptime_pct IS NULL OR v.errors IS NULL THEN 'missing_value'
+                WHEN v.day IS NULL THEN
+                    CASE WHEN coalesce(btrim(v.date), '') = '' THEN 'missing_value'
+                    ELSE 'bad_date' END
+                WHEN v.day < '{FIRST_DAY}' OR v.day > '{LAST_DAY}' THEN 'bad_date'
+                WHEN v.day > %(today)s THEN 'future_date'
+                WHEN v.gmv < 0 THEN 'negative_gmv'
+                WHEN v.orders < 0 OR v.visitors < 0 OR v.errors < 0 THEN 'negative_value'
+                WHEN v.uptime_pct < 0 OR v.uptime_pct > 100 THEN 'bad_uptime'
+            END AS reason,
+            v.gmv, v.orders, v.visitors, v.uptime_pct, v.errors
+        FROM (
+            SELECT s.ctid AS stage_row, s.store, s.date,
+                -- The exact spelling first; lower() and btrim() only for the rows it misses.
+                coalesce(k.store_id, (
+                    SELECT k2.store_id FROM metrics_store_keys AS k2
+                    WHERE k2.key = lower(btrim(s.store) COLLATE "C")
+                )) AS store_id,
+                CASE WHEN s.date LIKE '____-__-__' THEN s.date::date
+                     WHEN btrim(s.date) LIKE '____-__-__' THEN btrim(s.date)::date END AS day,
+                s.gmv, s.orders, s.visitors, s.uptime_pct, s.errors
+            FROM metrics_stage AS s
+            LEFT JOIN metrics_store_keys AS k ON k.key = s.store
+            OFFSET 0
+        ) AS v
+        """,
+        {"today": today},
+    )
+
+
+def _resolve_checked(cursor, *, today) -> None:
+    """As `_resolve`, from text columns: every cast is guarded so that no value can make the
+    statement fail, and a date is valid when `metrics_days` has its exact spelling."""
+
+    def whole(name):
+        return f"CASE WHEN s.{name} ~ '{_WHOLE}' THEN s.{name}::numeric END"
+
+    uptime = f"round(CASE WHEN s.uptime_pct ~ '{_DECIMAL}' THEN s.uptime_pct::numeric END, 2)"
+    missing = " OR ".join(f"s.{name} IS NULL" for name in COLUMNS[2:])
+    cursor.execute(
+        f"""
+        CREATE TEMPORARY TABLE metrics_resolved ON COMMIT DROP AS
+        SELECT w.stage_row, w.row_number, w.store_id, w.day, w.reason,
             CASE WHEN w.reason IS NULL THEN w.gmv_n::bigint END AS gmv,
             CASE WHEN w.reason IS NULL THEN w.orders_n::integer END AS orders,
             CASE WHEN w.reason IS NULL THEN w.visitors_n::integer END AS visitors,
@@ -320,10 +377,8 @@ def _resolve(cursor, header, *, today, checked: bool) -> None:
             CASE WHEN w.reason IS NULL THEN w.errors_n::integer END AS errors
         FROM (
             SELECT v.*, CASE
-                WHEN v.store_id IS NULL AND v.store_text IS NOT NULL THEN 'unknown_store'
-                WHEN v.store_text IS NULL OR v.date_text IS NULL OR v.gmv_text IS NULL
-                  OR v.orders_text IS NULL OR v.visitors_text IS NULL OR v.uptime_text IS NULL
-                  OR v.errors_text IS NULL THEN 'missing_value'
+                WHEN v.store_id IS NULL AND NOT v.no_store THEN 'unknown_store'
+                WHEN v.no_store OR v.no_date OR v.no_value THEN 'missing_value'
                 WHEN v.day IS NULL THEN 'bad_date'
                 WHEN v.day > %(today)s THEN 'future_date'
                 WHEN v.gmv_n IS NULL OR v.orders_n IS NULL OR v.visitors_n IS NULL
@@ -335,18 +390,21 @@ def _resolve(cursor, header, *, today, checked: bool) -> None:
                 WHEN v.uptime_n IS NULL OR v.uptime_n < 0 OR v.uptime_n > 100 THEN 'bad_uptime'
             END AS reason
             FROM (
-                SELECT s.ctid AS stage_row, {row_number} AS row_number, k.store_id,
-                    nullif(btrim(s.store), '') AS store_text,
-                    nullif(btrim(s.date), '') AS date_text,
-                    s.gmv AS gmv_text, s.orders AS orders_text, s.visitors AS visitors_text,
-                    s.uptime_pct AS uptime_text, s.errors AS errors_text{extras},
-                    CASE WHEN {date_ok} THEN btrim(s.date)::date END AS day,
+                SELECT s.ctid AS stage_row, s.row_number, k.store_id,
+                    coalesce(btrim(s.store), '') = '' AS no_store,
+                    coalesce(btrim(s.date), '') = '' AS no_date,
+                    {missing} AS no_value,
+                    d.day,
                     {whole("gmv")} AS gmv_n, {whole("orders")} AS orders_n,
                     {whole("visitors")} AS visitors_n, {whole("errors")} AS errors_n,
-                    round({uptime}, 2) AS uptime_n
+                    {uptime} AS uptime_n
                 FROM metrics_stage AS s
-                LEFT JOIN metrics_store_keys AS k ON k.key = lower(btrim(s.store))
+                LEFT JOIN metrics_store_keys AS k
+                    ON k.key = lower(btrim(s.store) COLLATE "C")
+                LEFT JOIN metrics_days AS d ON d.text = btrim(s.date)
+                OFFSET 0
             ) AS v
+            OFFSET 0
         ) AS w
         """,
         {"today": today},
@@ -363,7 +421,6 @@ def _reject_duplicates(cursor) -> None:
                 "CREATE UNIQUE INDEX metrics_resolved_key ON metrics_resolved (store_id, day) "
                 "WHERE reason IS NULL"
             )
-            cursor.execute("ANALYZE metrics_resolved")
             return
     except IntegrityError:
         pass
@@ -387,47 +444,51 @@ def _reject_duplicates(cursor) -> None:
         "CREATE UNIQUE INDEX metrics_resolved_key ON metrics_resolved (store_id, day) "
         "WHERE reason IS NULL"
     )
-    cursor.execute("ANALYZE metrics_resolved")
 
 
-def _fetch_rejects(cursor, header, *, checked: bool):
+def _fetch_rejects(cursor, *, checked: bool) -> list[tuple[int, str]]:
+    """(row number, reason code) of each rejected row, in file order."""
     cursor.execute("SELECT EXISTS (SELECT 1 FROM metrics_resolved WHERE reason IS NOT NULL)")
     if not cursor.fetchone()[0]:
         return []
-    text_columns = {
-        "store": "store_text",
-        "date": "date_text",
-        "gmv": "gmv_text",
-        "orders": "orders_text",
-        "visitors": "visitors_text",
-        "uptime_pct": "uptime_text",
-        "errors": "errors_text",
-    }
-    values = ", ".join(
-        f"r.{text_columns[name]}::text" if name in text_columns else f"r.extra_{index}"
-        for index, name in enumerate(header)
-    )
     if checked:
         cursor.execute(
-            f"SELECT r.row_number, r.reason, {values} FROM metrics_resolved AS r "
-            "WHERE r.reason IS NOT NULL ORDER BY r.row_number"
+            "SELECT row_number, reason FROM metrics_resolved WHERE reason IS NOT NULL "
+            "ORDER BY row_number"
         )
     else:
         # COPY appended the rows to the new temporary table in file order, so the physical
-        # order numbers them; paid only when there are rejects.
+        # order numbers them; the numbering is paid only when there are rejects.
         cursor.execute(
-            f"""
-            SELECT n.row_number, r.reason, {values}
+            """
+            SELECT n.position, r.reason
             FROM metrics_resolved AS r
-            JOIN (SELECT ctid, row_number() OVER (ORDER BY ctid) AS row_number
+            JOIN (SELECT ctid, row_number() OVER (ORDER BY ctid) AS position
                   FROM metrics_stage) AS n ON n.ctid = r.stage_row
-            WHERE r.reason IS NOT NULL ORDER BY n.row_number
+            WHERE r.reason IS NOT NULL
+            ORDER BY n.position
             """
         )
-    return [
-        (row_number, reason, ["" if value is None else value for value in rest])
-        for row_number, reason, *rest in cursor.fetchall()
-    ]
+    return cursor.fetchall()
+
+
+def _with_values(file, start: int, rejects: list[tuple[int, str]]):
+    """Add each rejected row's values exactly as the file has them (read once more, up to the
+    last rejected row only)."""
+    if not rejects:
+        return []
+    wanted = dict(rejects)
+    last = rejects[-1][0]
+    file.seek(start)
+    text = io.TextIOWrapper(file, encoding="utf-8", errors="replace", newline="")
+    found = []
+    for number, values in enumerate(csv.reader(text), start=1):
+        if number in wanted:
+            found.append((number, wanted[number], values))
+        if number == last:
+            break
+    text.detach()
+    return found
 
 
 # --- SQLite -------------------------------------------------------------------------------------
@@ -475,6 +536,8 @@ def _check_row(store, day, gmv, orders, visitors, uptime, errors, *, keys, today
     try:
         date.fromisoformat(day)
     except ValueError:
+        return "bad_date"
+    if not FIRST_DAY <= day <= LAST_DAY:
         return "bad_date"
     if day > today_text:
         return "future_date"

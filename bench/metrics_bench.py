@@ -86,6 +86,7 @@ def main() -> None:
         print(json.dumps(run_sqlite(path, args.stores, today)))
         return
     rows = args.stores * args.days
+    sys.stdout.reconfigure(line_buffering=True)
     print(f"metrics bench: {args.stores} stores x {args.days} days = {rows:,} rows")
     if not path.exists():
         started = time.perf_counter()

@@ -38,6 +38,25 @@ def recompute_rollups(*, today: date) -> int:
         "computed_at": ops.adapt_datetimefield_value(now()),
     }
     with transaction.atomic(), connection.cursor() as cursor:
+        # Summed per store first, into a temporary table: PostgreSQL runs CREATE TABLE AS
+        # with parallel workers (an INSERT ... SELECT would scan on one core), and the join to
+        # the stores then sees one row per store instead of one per day.
+        cursor.execute(
+            """
+            CREATE TEMPORARY TABLE metrics_store_rollup AS
+            SELECT m.store_id,
+                sum(CASE WHEN m.day >= %(d30)s THEN m.gmv ELSE 0 END) AS gmv_30d,
+                sum(CASE WHEN m.day >= %(d90)s THEN m.gmv ELSE 0 END) AS gmv_90d,
+                sum(CASE WHEN m.day < %(d90)s THEN m.gmv ELSE 0 END) AS gmv_prev_90d,
+                sum(CASE WHEN m.day >= %(d30)s THEN m.orders ELSE 0 END) AS orders_30d,
+                sum(CASE WHEN m.day >= %(d90)s THEN m.orders ELSE 0 END) AS orders_90d,
+                sum(CASE WHEN m.day < %(d90)s THEN m.orders ELSE 0 END) AS orders_prev_90d
+            FROM metrics_storedailymetric AS m
+            WHERE m.day >= %(d180)s AND m.day < %(today)s
+            GROUP BY m.store_id
+            """,
+            params,
+        )
         cursor.execute(
             f"""
             INSERT INTO metrics_customerrollup (customer_id, {ROLLUP_COLUMNS})
@@ -49,16 +68,11 @@ def recompute_rollups(*, today: date) -> int:
                 %(today)s, %(computed_at)s
             FROM customers_customer AS c
             LEFT JOIN (
-                SELECT s.customer_id,
-                    sum(CASE WHEN m.day >= %(d30)s THEN m.gmv ELSE 0 END) AS gmv_30d,
-                    sum(CASE WHEN m.day >= %(d90)s THEN m.gmv ELSE 0 END) AS gmv_90d,
-                    sum(CASE WHEN m.day < %(d90)s THEN m.gmv ELSE 0 END) AS gmv_prev_90d,
-                    sum(CASE WHEN m.day >= %(d30)s THEN m.orders ELSE 0 END) AS orders_30d,
-                    sum(CASE WHEN m.day >= %(d90)s THEN m.orders ELSE 0 END) AS orders_90d,
-                    sum(CASE WHEN m.day < %(d90)s THEN m.orders ELSE 0 END) AS orders_prev_90d
-                FROM metrics_storedailymetric AS m
-                JOIN customers_store AS s ON s.id = m.store_id
-                WHERE m.day >= %(d180)s AND m.day < %(today)s
+                SELECT s.customer_id, sum(r.gmv_30d) AS gmv_30d, sum(r.gmv_90d) AS gmv_90d,
+                    sum(r.gmv_prev_90d) AS gmv_prev_90d, sum(r.orders_30d) AS orders_30d,
+                    sum(r.orders_90d) AS orders_90d, sum(r.orders_prev_90d) AS orders_prev_90d
+                FROM metrics_store_rollup AS r
+                JOIN customers_store AS s ON s.id = r.store_id
                 GROUP BY s.customer_id
             ) AS a ON a.customer_id = c.id
             WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
@@ -71,7 +85,9 @@ def recompute_rollups(*, today: date) -> int:
             """,
             params,
         )
-        return cursor.rowcount
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE metrics_store_rollup")
+        return written
 
 
 def first_of_month(day: date, months_back: int = 0) -> date:
@@ -88,25 +104,36 @@ def recompute_monthly(*, today: date, months: int = 13) -> int:
     start = first_of_month(today, months - 1)
     ops = connection.ops
     month = (
-        "date_trunc('month', m.day)::date"
+        "(m.day - (date_part('day', m.day)::int - 1))"
         if connection.vendor == "postgresql"
         else "strftime('%%Y-%%m-01', m.day)"
     )
     params = {"start": ops.adapt_datefield_value(start), "today": ops.adapt_datefield_value(today)}
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM metrics_customermonthlymetric WHERE month >= %(start)s", params)
+        # Per store first, in parallel on PostgreSQL (see recompute_rollups).
         cursor.execute(
             f"""
-            INSERT INTO metrics_customermonthlymetric (customer_id, month, gmv, orders)
-            SELECT s.customer_id, {month}, sum(m.gmv), sum(m.orders)
+            CREATE TEMPORARY TABLE metrics_store_month AS
+            SELECT m.store_id, {month} AS month, sum(m.gmv) AS gmv, sum(m.orders) AS orders
             FROM metrics_storedailymetric AS m
-            JOIN customers_store AS s ON s.id = m.store_id
             WHERE m.day >= %(start)s AND m.day < %(today)s
-            GROUP BY s.customer_id, {month}
+            GROUP BY m.store_id, {month}
             """,
             params,
         )
-        return cursor.rowcount
+        cursor.execute("DELETE FROM metrics_customermonthlymetric WHERE month >= %(start)s", params)
+        cursor.execute(
+            """
+            INSERT INTO metrics_customermonthlymetric (customer_id, month, gmv, orders)
+            SELECT s.customer_id, r.month, sum(r.gmv), sum(r.orders)
+            FROM metrics_store_month AS r
+            JOIN customers_store AS s ON s.id = r.store_id
+            GROUP BY s.customer_id, r.month
+            """
+        )
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE metrics_store_month")
+        return written
 
 
 @dataclass

@@ -148,10 +148,10 @@ _TYPED = {
     "store": "text",
     "date": "text",  # checked against metrics_days (see _resolve)
     "gmv": "bigint",
-    "orders": "bigint",
-    "visitors": "bigint",
+    "orders": "integer",
+    "visitors": "integer",
     "uptime_pct": "numeric(5, 2)",  # rounds to two decimals; 1000 or more fails the COPY
-    "errors": "bigint",
+    "errors": "integer",
 }
 
 
@@ -177,29 +177,38 @@ def _ingest_postgresql(file, header, *, today, total, progress, checked) -> Inge
             malformed = []
         _reject_duplicates(cursor)
         result = IngestResult(rows=rows)
-        cursor.execute(
-            f"""
-            UPDATE {TABLE} AS t
-            SET gmv = r.gmv, orders = r.orders, visitors = r.visitors,
-                uptime_pct = r.uptime_pct, errors = r.errors
-            FROM metrics_resolved AS r
-            WHERE r.reason IS NULL AND t.store_id = r.store_id AND t.day = r.day
-              AND (t.gmv, t.orders, t.visitors, t.uptime_pct, t.errors)
-                  <> (r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors)
-            """
-        )
-        result.updated = cursor.rowcount
+        # Into an empty table (the first backfill) every valid row is new: no lookups at all.
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")
+        if cursor.fetchone()[0]:
+            # Statistics let the planner join by hash or merge rather than probe row by row.
+            cursor.execute("ANALYZE metrics_resolved")
+            cursor.execute(
+                f"""
+                UPDATE {TABLE} AS t
+                SET gmv = r.gmv, orders = r.orders, visitors = r.visitors,
+                    uptime_pct = r.uptime_pct, errors = r.errors
+                FROM metrics_resolved AS r
+                WHERE r.reason IS NULL AND t.store_id = r.store_id AND t.day = r.day
+                  AND (t.gmv, t.orders, t.visitors, t.uptime_pct, t.errors)
+                      <> (r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors)
+                """
+            )
+            result.updated = cursor.rowcount
+            new_only = (
+                f"AND NOT EXISTS (SELECT 1 FROM {TABLE} AS t "
+                "WHERE t.store_id = r.store_id AND t.day = r.day)"
+            )
+        else:
+            new_only = ""
         # The new days: a plain INSERT after an anti-join costs half of INSERT ... ON CONFLICT,
-        # whose speculative insertion doubles the index work (measured in bench/metrics_bench.py).
-        # The advisory lock above keeps a concurrent ingest from inserting the same key meanwhile.
+        # whose speculative insertion doubles the index work (measured with bench/). The
+        # advisory lock above keeps a concurrent ingest from inserting the same key meanwhile.
         cursor.execute(
             f"""
             INSERT INTO {TABLE} (store_id, day, gmv, orders, visitors, uptime_pct, errors)
             SELECT r.store_id, r.day, r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors
             FROM metrics_resolved AS r
-            WHERE r.reason IS NULL AND NOT EXISTS (
-                SELECT 1 FROM {TABLE} AS t WHERE t.store_id = r.store_id AND t.day = r.day
-            )
+            WHERE r.reason IS NULL {new_only}
             """
         )
         result.inserted = cursor.rowcount
@@ -229,6 +238,7 @@ def _create_store_keys(cursor) -> None:
         UNION ALL SELECT code::text, id FROM customers_store
         """
     )
+    cursor.execute("CREATE INDEX ON metrics_store_keys (key)")
     cursor.execute("ANALYZE metrics_store_keys")
 
 
@@ -258,11 +268,7 @@ def _copy_typed(cursor, file, header, *, total, progress) -> int:
             copy.write(chunk)
             done += len(chunk)
             progress(done, total)
-    rows = cursor.cursor.rowcount
-    # Without statistics the planner takes the fresh table for a tiny one and joins it to the
-    # stores by a nested loop: seconds per thousand rows instead of one hash join.
-    cursor.execute("ANALYZE metrics_stage")
-    return rows
+    return cursor.cursor.rowcount
 
 
 def _copy_checked(cursor, file, header, *, total, progress):
@@ -289,7 +295,6 @@ def _copy_checked(cursor, file, header, *, total, progress):
                 progress(file.tell(), total)
     progress(total, total)
     text.detach()
-    cursor.execute("ANALYZE metrics_stage")
     return rows, malformed
 
 
@@ -300,34 +305,66 @@ _DECIMAL = r"^\s*[-+]?([0-9]{1,20}\.?[0-9]{0,20}|\.[0-9]{1,20})([eE][-+]?[0-9]{1
 def _resolve(cursor, header, *, today, checked: bool) -> None:
     """One statement: store id, typed values and a reject reason (NULL when valid) per row.
 
-    The result keeps only what the writes need, narrow; the error file reads the original
-    values back from the stage by `stage_row`. OFFSET 0 keeps PostgreSQL from flattening the
-    subqueries: flattened, every reference to `reason` or `day` would repeat their whole
-    expression (regex and casts) for each row.
+    The result keeps only what the writes need; the error file reads the original values
+    from the file again. Dates must be YYYY-MM-DD from FIRST_DAY to LAST_DAY: a plain cast
+    would also accept other spellings (05/01/2026, read by DateStyle). Domains and codes are
+    ASCII, hence lower() in the C collation. OFFSET 0 keeps PostgreSQL from flattening the
+    subquery: flattened, every reference to `day` would repeat its expression for each row.
     """
     if checked:
-        # Every cast is guarded so that no value can make the statement fail.
-        def whole(name):
-            return f"CASE WHEN s.{name} ~ '{_WHOLE}' THEN s.{name}::numeric END"
+        _resolve_checked(cursor, today=today)
+        return
+    # Typed COPY has proved the numbers (and rounded uptime_pct to two decimals). The date
+    # is checked by shape, then cast: an impossible date such as 2026-02-30 makes the cast
+    # fail, and the checked path takes over. Text comparisons are kept off the hot path: in a
+    # C.UTF-8 database each costs a strcoll().
+    cursor.execute(
+        f"""
+        CREATE TEMPORARY TABLE metrics_resolved ON COMMIT DROP AS
+        SELECT v.stage_row, NULL::bigint AS row_number, v.store_id, v.day,
+            CASE
+                WHEN v.store_id IS NULL THEN
+                    CASE WHEN coalesce(btrim(v.store), '') = '' THEN 'missing_value'
+                    ELSE 'unknown_store' END
+                WHEN v.gmv IS NULL OR v.orders IS NULL OR v.visitors IS NULL
+                  OR v.uptime_pct IS NULL OR v.errors IS NULL THEN 'missing_value'
+                WHEN v.day IS NULL THEN
+                    CASE WHEN coalesce(btrim(v.date), '') = '' THEN 'missing_value'
+                    ELSE 'bad_date' END
+                WHEN v.day < '{FIRST_DAY}' OR v.day > '{LAST_DAY}' THEN 'bad_date'
+                WHEN v.day > %(today)s THEN 'future_date'
+                WHEN v.gmv < 0 THEN 'negative_gmv'
+                WHEN v.orders < 0 OR v.visitors < 0 OR v.errors < 0 THEN 'negative_value'
+                WHEN v.uptime_pct < 0 OR v.uptime_pct > 100 THEN 'bad_uptime'
+            END AS reason,
+            v.gmv, v.orders, v.visitors, v.uptime_pct, v.errors
+        FROM (
+            SELECT s.ctid AS stage_row, s.store, s.date,
+                -- The exact spelling first; lower() and btrim() only for the rows it misses.
+                coalesce(k.store_id, (
+                    SELECT k2.store_id FROM metrics_store_keys AS k2
+                    WHERE k2.key = lower(btrim(s.store) COLLATE "C")
+                )) AS store_id,
+                CASE WHEN s.date LIKE '____-__-__' THEN s.date::date
+                     WHEN btrim(s.date) LIKE '____-__-__' THEN btrim(s.date)::date END AS day,
+                s.gmv, s.orders, s.visitors, s.uptime_pct, s.errors
+            FROM metrics_stage AS s
+            LEFT JOIN metrics_store_keys AS k ON k.key = s.store
+            OFFSET 0
+        ) AS v
+        """,
+        {"today": today},
+    )
 
-        uptime = f"round(CASE WHEN s.uptime_pct ~ '{_DECIMAL}' THEN s.uptime_pct::numeric END, 2)"
-        row_number = "s.row_number"
-        day = "d.day"
-        days_join = "LEFT JOIN metrics_days AS d ON d.text = btrim(s.date)"
-    else:
-        # Typed COPY has proved the numbers and rounded uptime_pct to two decimals.
-        def whole(name):
-            return f"s.{name}"
 
-        uptime = "s.uptime_pct"
-        row_number = "NULL::bigint"
-        # A YYYY-MM-DD shape, then a cast that cannot read it any other way; an impossible
-        # date such as 2026-02-30 makes the cast fail, and the checked path takes over.
-        day = (
-            "CASE WHEN btrim(s.date) LIKE '____-__-__' AND btrim(s.date) BETWEEN "
-            f"'{FIRST_DAY}' AND '{LAST_DAY}' THEN btrim(s.date)::date END"
-        )
-        days_join = ""
+def _resolve_checked(cursor, *, today) -> None:
+    """As `_resolve`, from text columns: every cast is guarded so that no value can make the
+    statement fail, and a date is valid when `metrics_days` has its exact spelling."""
+
+    def whole(name):
+        return f"CASE WHEN s.{name} ~ '{_WHOLE}' THEN s.{name}::numeric END"
+
+    uptime = f"round(CASE WHEN s.uptime_pct ~ '{_DECIMAL}' THEN s.uptime_pct::numeric END, 2)"
     missing = " OR ".join(f"s.{name} IS NULL" for name in COLUMNS[2:])
     cursor.execute(
         f"""
@@ -353,18 +390,18 @@ def _resolve(cursor, header, *, today, checked: bool) -> None:
                 WHEN v.uptime_n IS NULL OR v.uptime_n < 0 OR v.uptime_n > 100 THEN 'bad_uptime'
             END AS reason
             FROM (
-                SELECT s.ctid AS stage_row, {row_number} AS row_number, k.store_id,
+                SELECT s.ctid AS stage_row, s.row_number, k.store_id,
                     coalesce(btrim(s.store), '') = '' AS no_store,
                     coalesce(btrim(s.date), '') = '' AS no_date,
                     {missing} AS no_value,
-                    {day} AS day,
+                    d.day,
                     {whole("gmv")} AS gmv_n, {whole("orders")} AS orders_n,
                     {whole("visitors")} AS visitors_n, {whole("errors")} AS errors_n,
                     {uptime} AS uptime_n
                 FROM metrics_stage AS s
                 LEFT JOIN metrics_store_keys AS k
                     ON k.key = lower(btrim(s.store) COLLATE "C")
-                {days_join}
+                LEFT JOIN metrics_days AS d ON d.text = btrim(s.date)
                 OFFSET 0
             ) AS v
             OFFSET 0
@@ -384,7 +421,6 @@ def _reject_duplicates(cursor) -> None:
                 "CREATE UNIQUE INDEX metrics_resolved_key ON metrics_resolved (store_id, day) "
                 "WHERE reason IS NULL"
             )
-            cursor.execute("ANALYZE metrics_resolved")
             return
     except IntegrityError:
         pass
@@ -408,7 +444,6 @@ def _reject_duplicates(cursor) -> None:
         "CREATE UNIQUE INDEX metrics_resolved_key ON metrics_resolved (store_id, day) "
         "WHERE reason IS NULL"
     )
-    cursor.execute("ANALYZE metrics_resolved")
 
 
 def _fetch_rejects(cursor, *, checked: bool) -> list[tuple[int, str]]:

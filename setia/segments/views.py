@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -53,11 +55,30 @@ def _describe(filters: CustomerFilterForm) -> list[tuple[str, str]]:
     return rows
 
 
+def _query_to_save(request) -> str:
+    """The list's current filter; when it was narrowing a segment, that segment's filter with
+    the current non-empty values on top, so that nothing the user saw is lost."""
+    current = request.GET
+    try:
+        code = uuid.UUID(current.get("segment", ""))
+    except ValueError:
+        return clean_query(current.urlencode())
+    segment = Segment.objects.usable_by(request.user).filter(code=code).first()
+    if segment is None:
+        return clean_query(current.urlencode())
+    merged = QueryDict(segment.query, mutable=True)
+    for name in current:
+        values = [value for value in current.getlist(name) if value.strip()]
+        if values:
+            merged.setlist(name, values)
+    return clean_query(merged.urlencode())
+
+
 @login_required
 @permission_required("segments.add_segment", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def create_segment(request: HttpRequest) -> HttpResponse:
-    initial = {"query": clean_query(request.GET.urlencode())}
+    initial = {"query": _query_to_save(request)}
     form = SegmentForm(request.POST or None, initial=initial, user=request.user)
     query = request.POST.get("query", "") if request.method == "POST" else initial["query"]
     context = {"form": form, "title": _("Save as a segment"), **_preview(request, query)}

@@ -7,7 +7,7 @@ from rich.progress import Progress
 from setia.metrics.actions import first_of_month, recompute_rollups
 from setia.segments.models import Segment
 from setia.tiers.actions import assign_tiers
-from setia.tiers.models import CustomerTier, TierChange
+from setia.tiers.models import CustomerTier, TierChange, TierSnapshot
 
 HISTORY_MONTHS = 6
 
@@ -34,12 +34,17 @@ def _run_days(reference: date) -> list[date]:
 def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     """Compute tiers as the nightly job would have over the last months, then today's.
 
-    On a database that already has tiers, only today's run happens: replaying the past over a
-    newer state would write a false history. Rollups end as of `reference`, as the metrics
-    demo leaves them.
+    The metrics demo's recompute has usually assigned today's tiers already; without any history
+    before today, that single run is replaced by the replay. Once a history exists only today's
+    run happens (idempotent): replaying the past over a newer state would write a false history.
+    Rollups end as of `reference`, as the metrics demo leaves them.
     """
-    fresh = not CustomerTier.objects.exists()
-    days = _run_days(reference) if fresh else [reference]
+    replay = not TierChange.objects.filter(changed_on__lt=reference).exists()
+    if replay:
+        TierChange.objects.all().delete()
+        TierSnapshot.objects.all().delete()
+        CustomerTier.objects.all().delete()
+    days = _run_days(reference) if replay else [reference]
     bar = progress.add_task("Demo tiers", total=len(days))
     for day in days:
         recompute_rollups(today=day)

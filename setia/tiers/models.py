@@ -88,8 +88,14 @@ class CustomerTier(models.Model):
     gmv_90d = models.BigIntegerField(_("90-day GMV (Rp)"), default=0)
     # The threshold and rule that put (or keep) the customer in its tier.
     threshold = models.BigIntegerField(_("threshold (Rp)"), default=0)
+    # No index: nothing looks assignments up by rule, and every nightly run rewrites the column.
     rule = models.ForeignKey(
-        TierRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        TierRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # Consecutive runs with the 90-day GMV more than DOWNGRADE_MARGIN_PERCENT below `threshold`,
     # and the count before the last run: a second run on the same day replaces that day's run
@@ -103,10 +109,7 @@ class CustomerTier(models.Model):
         ordering = ["tier__position"]
         verbose_name = _("customer tier")
         verbose_name_plural = _("customer tiers")
-        indexes = [
-            models.Index(fields=["tier"], name="customertier_tier_idx"),
-            models.Index(fields=["-gmv_90d"], name="customertier_gmv_idx"),
-        ]
+        indexes = [models.Index(fields=["-gmv_90d"], name="customertier_gmv_idx")]
 
     def __str__(self):
         return f"{self.customer_id}: {self.tier}"
@@ -131,23 +134,33 @@ class TierChange(models.Model):
         UP = "up", _("Up")
         DOWN = "down", _("Down")
 
+    # History rows are written in bulk every night: only the indexes the pages use (customer and
+    # day, in Meta.indexes); the tier, rule and category columns are never searched on.
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="tier_changes"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="tier_changes",
+        db_index=False,
     )
     old_tier = models.ForeignKey(
-        Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    new_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="+")
+    new_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="+", db_index=False)
     direction = models.CharField(max_length=10, choices=Direction.choices)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     gmv_90d = models.BigIntegerField(_("90-day GMV (Rp)"))
     # The threshold that decided: the new tier's when reaching it, the old tier's when falling.
     threshold = models.BigIntegerField(_("threshold (Rp)"))
     rule = models.ForeignKey(
-        TierRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        TierRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     rule_category = models.ForeignKey(
-        "customers.Category", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "customers.Category",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     changed_on = models.DateField(_("date"))
     created_at = models.DateTimeField(auto_now_add=True)

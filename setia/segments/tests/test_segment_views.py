@@ -46,6 +46,20 @@ def test_it_offers_to_save_the_current_filter(client, executive):
     assert ("Kategori", "Fashion") in response.context["description"]
 
 
+def test_it_keeps_the_filter_of_the_segment_being_narrowed(client, executive):
+    segment = make_segment(executive, query="category=fashion&city=Bandung")
+    client.force_login(executive)
+
+    response = client.get(
+        CREATE, {"segment": str(segment.code), "city": "", "q": "batik", "sort": "name"}
+    )
+
+    assert (
+        response.context["form"].initial["query"]
+        == "category=fashion&city=Bandung&q=batik&sort=name"
+    )
+
+
 def test_it_saves_a_shared_segment_for_an_executive(client, executive, fashion_customers):
     client.force_login(executive)
 

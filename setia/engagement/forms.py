@@ -197,3 +197,18 @@ class OfferFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All statuses")), *OfferStatus.choices]
+
+
+class BulkSendForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=MessageTemplate.objects.filter(is_active=True),
+        to_field_name="code",
+    )
+    promo = forms.CharField(label=_("Promo"), required=False, max_length=300)
+
+
+class BulkConfirmForm(BulkSendForm):
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+    expected = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("I checked the preview and the number of customers."))

@@ -388,6 +388,9 @@ class Message(models.Model):
     # positional parameters; inside it, as plain text.
     whatsapp_template_name = models.CharField(max_length=100, blank=True)
     parameters = models.JSONField(default=list, blank=True)
+    bulk_send = models.ForeignKey(
+        "BulkSend", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),
@@ -533,3 +536,44 @@ class RetentionOffer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (OfferStatus.PROPOSED, OfferStatus.APPROVED)
+
+
+class BulkSend(models.Model):
+    """One template sent to a filtered list of customers (their primary contacts), spaced out
+    by the rate limit; its messages carry the progress and the sent/failed report."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    template = models.ForeignKey(
+        MessageTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="+"
+    )
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    promo = models.CharField(_("promo"), max_length=300, blank=True)
+    total = models.PositiveIntegerField(_("messages"), default=0)
+    skipped = models.JSONField(default=dict, blank=True)  # reason → number of customers
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bulk send")
+        verbose_name_plural = _("bulk sends")
+
+    def __str__(self):
+        return f"{self.template} x {self.total}"
+
+    def progress(self) -> dict:
+        """Messages per status and whether every one has an outcome (one query)."""
+        counts = dict(self.messages.values_list("status").annotate(models.Count("id")).order_by())
+        done = counts.get(Message.Status.SENT, 0) + counts.get(Message.Status.DELIVERED, 0)
+        done += counts.get(Message.Status.READ, 0)
+        failed = counts.get(Message.Status.FAILED, 0)
+        return {
+            "sent": done,
+            "failed": failed,
+            "waiting": self.total - done - failed,
+            "finished": done + failed >= self.total,
+            "percent": round(100 * (done + failed) / self.total) if self.total else 100,
+        }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setia.engagement.views import interactions, messages, offers, webhooks
+from setia.engagement.views import bulk, interactions, messages, offers, webhooks
 
 app_name = "engagement"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("offers/<uuid:offer_code>/approve/", offers.approve_offer, name="offer-approve"),
     path("offers/<uuid:offer_code>/reject/", offers.reject_offer, name="offer-reject"),
     path("offers/<uuid:offer_code>/outcome/", offers.record_offer_outcome, name="offer-outcome"),
+    path("bulk/", bulk.bulk_send, name="bulk-send"),
+    path("bulk/<uuid:bulk_code>/", bulk.bulk_detail, name="bulk-detail"),
     path("templates/", messages.list_templates, name="template-list"),
     path("templates/new/", messages.create_template, name="template-create"),
     path("templates/<uuid:template_code>/", messages.edit_template, name="template-edit"),

@@ -446,3 +446,37 @@ def end_finished_discounts(day) -> int:
             )
             ended += 1
     return ended
+
+
+@transaction.atomic
+def record_inbound_whatsapp(*, provider_id: str, sender: str, text: str, sent_at) -> int:
+    """Log a customer's WhatsApp message (from the Cloud API webhook) as an inbound interaction
+    of every contact with that number; this also opens the 24-hour window. A webhook delivered
+    twice logs the message once. Returns how many interactions were logged."""
+    from setia.customers.models import Contact
+
+    if not provider_id or not sender.isdigit():
+        return 0
+    if TimelineEvent.objects.filter(kind=EventKind.WHATSAPP, data__wamid=provider_id).exists():
+        return 0
+    contacts = Contact.objects.filter(
+        whatsapp=f"+{sender}", customer__deleted_at__isnull=True
+    ).select_related("customer")
+    for contact in contacts:
+        interaction = Interaction.objects.create(
+            customer=contact.customer,
+            kind=EventKind.WHATSAPP,
+            contact=contact,
+            direction="inbound",
+            summary=text[:300],
+            occurred_at=sent_at,
+        )
+        record_event(
+            contact.customer,
+            EventKind.WHATSAPP,
+            summary=text,
+            data={"contact": contact.name, "direction": "inbound", "wamid": provider_id},
+            occurred_at=sent_at,
+            source_object=interaction,
+        )
+    return len(contacts)

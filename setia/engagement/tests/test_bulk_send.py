@@ -99,10 +99,11 @@ def test_confirming_queues_spaced_messages_and_sends_the_first(
     assert response.status_code == 302
     assert response.url == reverse("engagement:bulk-detail", args=[bulk.code])
     assert (bulk.total, bulk.skipped) == (3, {"no_address": 1})
-    messages = list(Message.objects.order_by("next_attempt_at"))
+    messages = list(Message.objects.order_by("pk"))  # inserted in the list's order
     assert [m.recipient for m in messages] == ["a@toko.test", "b@toko.test", "c@toko.test"]
     assert [m.status for m in messages] == ["sent", "queued", "queued"]
     # the rate limit: two a minute
+    assert messages[0].next_attempt_at is None  # sent
     assert messages[1].next_attempt_at - started >= timedelta(seconds=30)
     assert messages[2].next_attempt_at - messages[1].next_attempt_at == timedelta(seconds=30)
     assert [m.to for m in mail.outbox] == [["a@toko.test"]]

@@ -60,6 +60,10 @@ class InteractionForm(forms.ModelForm):
             self.initial.setdefault("kind", kind)
         chosen = self.initial.get("kind") or InteractionKind.CALL
         self.initial.setdefault("kind", chosen)
+        if chosen != InteractionKind.NOTE:
+            # Most calls and chats are with the primary contact.
+            primary = customer.contacts.filter(is_primary=True).values_list("pk", flat=True)
+            self.initial.setdefault("contact", primary.first())
         if chosen in (InteractionKind.CALL, InteractionKind.WHATSAPP, InteractionKind.EMAIL):
             self.initial.setdefault("direction", Direction.OUTBOUND)
             self.initial.setdefault("outcome", Outcome.REACHED)

@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "setia.engagement.tasks.send_due_messages",
         "schedule": 60.0,
     },
+    # Accepted retention discounts whose months are over (engagement).
+    "engagement-end-finished-discounts": {
+        "task": "setia.engagement.tasks.end_finished_discounts",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.
@@ -224,6 +229,14 @@ WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", default="")
 WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", default="")
 WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", default="")
 WHATSAPP_TIMEOUT = env_int("WHATSAPP_TIMEOUT", 10, minimum=1)
+
+# Retention offers (engagement): a discount above this percentage needs a manager's approval.
+RETENTION_APPROVAL_THRESHOLD = env_int("RETENTION_APPROVAL_THRESHOLD", 20, minimum=0)
+
+# Bulk sends (engagement): messages are spaced to this many a minute, and one bulk send
+# reaches at most BULK_SEND_LIMIT customers.
+BULK_SEND_PER_MINUTE = env_int("BULK_SEND_PER_MINUTE", 30, minimum=1)
+BULK_SEND_LIMIT = env_int("BULK_SEND_LIMIT", 5000, minimum=1)
 
 # Security: strict defaults whenever DEBUG is off; HTTPS settings can be relaxed for a
 # deployment behind a plain-HTTP reverse proxy on a private network.

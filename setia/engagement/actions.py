@@ -15,6 +15,8 @@ from setia.engagement.models import (
     EventKind,
     Interaction,
     Message,
+    OfferStatus,
+    RetentionOffer,
     Theme,
     TimelineEvent,
 )
@@ -269,3 +271,212 @@ def queue_whatsapp(
     )
     transaction.on_commit(lambda: tasks.send_whatsapp_message.delay(message.pk))
     return message
+
+
+# Retention offers (customers.actions is imported inside the functions: it imports the audit
+# actions, which import this module.)
+
+
+class OfferError(Exception):
+    """An offer step that cannot be taken; `message` is translatable and user-facing."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def needs_manager(discount_percent: int) -> bool:
+    """Whether a discount is above what an executive may grant alone (a setting, 20% by
+    default)."""
+    from django.conf import settings
+
+    return discount_percent > settings.RETENTION_APPROVAL_THRESHOLD
+
+
+def add_months(day, months: int):
+    """`day` plus `months` calendar months; the 31st becomes the month's last day."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _offer_event(offer, actor, *, summary: str = "") -> None:
+    record_event(
+        offer.customer,
+        EventKind.OFFER,
+        actor=actor,
+        summary=summary,
+        data={
+            "offer": str(offer.code),
+            "offer_status": offer.status,
+            "discount_percent": offer.discount_percent,
+            "months": offer.months,
+            "reason": offer.reason,
+            "discount_until": offer.discount_until.isoformat() if offer.discount_until else "",
+        },
+        source_object=offer,
+    )
+
+
+@transaction.atomic
+def propose_offer(
+    *, customer, actor, asked: str, offered: str, discount_percent: int, months: int
+) -> RetentionOffer:
+    """Record a retention offer. A discount within the threshold, or proposed by someone who
+    may approve, is approved at once; a larger one waits for a manager."""
+    from setia.customers.models import Subscription
+
+    subscription = Subscription.objects.filter(customer=customer).first()
+    if subscription is None:
+        raise OfferError(_("Record the customer's subscription before offering a discount."))
+    offer = RetentionOffer(
+        customer=customer,
+        asked=asked,
+        offered=offered,
+        discount_percent=discount_percent,
+        months=months,
+        monthly_price=subscription.monthly_price,
+        proposed_by=actor,
+    )
+    if not needs_manager(discount_percent) or actor.has_perm("engagement.approve_retentionoffer"):
+        offer.status = OfferStatus.APPROVED
+        offer.approved_by = actor
+        offer.approved_at = now()
+    offer.save()
+    _offer_event(offer, actor, summary=offered or asked)
+    return offer
+
+
+def _move(offer, *, from_status: str, changes: dict) -> None:
+    # A conditional UPDATE: of two managers deciding at once, only the first one's step counts.
+
+    updated = RetentionOffer.objects.filter(pk=offer.pk, status=from_status).update(
+        **changes, updated_at=now()
+    )
+    if not updated:
+        raise OfferError(_("This offer was already decided; reload the page."))
+    for name, value in changes.items():
+        setattr(offer, name, value)
+
+
+@transaction.atomic
+def approve_offer(*, offer, actor) -> None:
+    """A manager approves an offer that waits for approval."""
+
+    if not actor.has_perm("engagement.approve_retentionoffer"):
+        raise OfferError(_("Only a manager can approve this discount."))
+    _move(
+        offer,
+        from_status=OfferStatus.PROPOSED,
+        changes={"status": OfferStatus.APPROVED, "approved_by": actor, "approved_at": now()},
+    )
+    _offer_event(offer, actor)
+
+
+@transaction.atomic
+def reject_offer(*, offer, actor, reason: str) -> None:
+    """A manager refuses an offer that waits for approval, saying why."""
+
+    if not actor.has_perm("engagement.approve_retentionoffer"):
+        raise OfferError(_("Only a manager can approve this discount."))
+    _move(
+        offer,
+        from_status=OfferStatus.PROPOSED,
+        changes={"status": OfferStatus.REJECTED, "reason": reason, "decided_at": now()},
+    )
+    _offer_event(offer, actor)
+
+
+@transaction.atomic
+def record_outcome(*, offer, actor, outcome: str, reason: str) -> None:
+    """Record the customer's answer to an approved offer. An accepted discount is applied to
+    the subscription (through save_subscription, so it is audited) until its months are over."""
+    from setia.customers.actions import save_subscription
+    from setia.customers.models import Subscription
+    from setia.lib.dates import today
+
+    if outcome not in RetentionOffer.OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    changes = {"status": outcome, "reason": reason, "decided_at": now()}
+    if outcome == OfferStatus.ACCEPTED:
+        subscription = Subscription.objects.filter(customer=offer.customer).first()
+        if subscription is None:
+            raise OfferError(_("Record the customer's subscription before offering a discount."))
+        changes["previous_discount_percent"] = subscription.discount_percent
+        changes["discount_until"] = add_months(today(), offer.months)
+    _move(offer, from_status=OfferStatus.APPROVED, changes=changes)
+    if outcome == OfferStatus.ACCEPTED:
+        save_subscription(
+            customer=offer.customer,
+            actor=actor,
+            data={"discount_percent": offer.discount_percent},
+            source="retention offer",
+        )
+    _offer_event(offer, actor)
+
+
+def end_finished_discounts(day) -> int:
+    """Put back the previous discount of subscriptions whose accepted offer ended before
+    `day`, unless someone changed the discount since. Returns how many were ended."""
+    from setia.customers.actions import save_subscription
+    from setia.customers.models import Subscription
+
+    ended = 0
+    finished = RetentionOffer.objects.filter(
+        status=OfferStatus.ACCEPTED,
+        discount_until__lte=day,
+        previous_discount_percent__isnull=False,
+    ).select_related("customer")
+    for offer in finished:
+        with transaction.atomic():
+            subscription = Subscription.objects.filter(customer=offer.customer).first()
+            if subscription and subscription.discount_percent == offer.discount_percent:
+                save_subscription(
+                    customer=offer.customer,
+                    actor=None,
+                    data={"discount_percent": offer.previous_discount_percent},
+                    source="retention offer ended",
+                )
+            RetentionOffer.objects.filter(pk=offer.pk).update(
+                previous_discount_percent=None, updated_at=now()
+            )
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def record_inbound_whatsapp(*, provider_id: str, sender: str, text: str, sent_at) -> int:
+    """Log a customer's WhatsApp message (from the Cloud API webhook) as an inbound interaction
+    of every contact with that number; this also opens the 24-hour window. A webhook delivered
+    twice logs the message once. Returns how many interactions were logged."""
+    from setia.customers.models import Contact
+
+    if not provider_id or not sender.isdigit():
+        return 0
+    if TimelineEvent.objects.filter(kind=EventKind.WHATSAPP, data__wamid=provider_id).exists():
+        return 0
+    contacts = Contact.objects.filter(
+        whatsapp=f"+{sender}", customer__deleted_at__isnull=True
+    ).select_related("customer")
+    for contact in contacts:
+        interaction = Interaction.objects.create(
+            customer=contact.customer,
+            kind=EventKind.WHATSAPP,
+            contact=contact,
+            direction="inbound",
+            summary=text[:300],
+            occurred_at=sent_at,
+        )
+        record_event(
+            contact.customer,
+            EventKind.WHATSAPP,
+            summary=text,
+            data={"contact": contact.name, "direction": "inbound", "wamid": provider_id},
+            occurred_at=sent_at,
+            source_object=interaction,
+        )
+    return len(contacts)

@@ -7,6 +7,7 @@ server that is down or too slow) put the message back in the queue with a later
 the server's reason. Every outcome updates the message's timeline event.
 """
 
+import logging
 import smtplib
 from datetime import timedelta
 from email.utils import make_msgid
@@ -18,6 +19,8 @@ from django.db.models import F, Q
 from setia.engagement import whatsapp
 from setia.engagement.models import STATUS_RANK, Channel, Message, TimelineEvent
 from setia.lib.dates import now
+
+logger = logging.getLogger(__name__)
 
 # Waits before attempts 2, 3, 4 and 5; after the fifth temporary failure the message fails.
 RETRY_DELAYS = [
@@ -104,7 +107,16 @@ def deliver_email(message_id: int) -> str:
         _send(email)
     except (TemporaryFailure, PermanentFailure) as error:
         return finish(message, error=error)
+    except Exception as error:
+        return _unexpected(message, error)
     return finish(message, provider_id=message_id_header)
+
+
+def _unexpected(message: Message, error: Exception) -> str:
+    # A bug must not leave the message claimed ("sending") forever; it fails, visibly, and
+    # is not retried in a loop.
+    logger.exception("sending message %s failed unexpectedly", message.pk)
+    return finish(message, error=PermanentFailure(f"unexpected error: {error!r}"))
 
 
 def _send(email: EmailMessage) -> None:
@@ -145,6 +157,8 @@ def deliver_whatsapp(message_id: int) -> str:
     except whatsapp.CloudAPIError as error:
         failure = TemporaryFailure if error.temporary else PermanentFailure
         return finish(message, error=failure(str(error)))
+    except Exception as error:
+        return _unexpected(message, error)
     return finish(message, provider_id=provider_id)
 
 

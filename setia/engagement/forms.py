@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.forms import FlexibleDateField
@@ -8,7 +10,9 @@ from setia.engagement.models import (
     Interaction,
     InteractionKind,
     MessageTemplate,
+    OfferStatus,
     Outcome,
+    RetentionOffer,
 )
 from setia.engagement.templating import TemplateError, variables_in
 
@@ -56,6 +60,10 @@ class InteractionForm(forms.ModelForm):
             self.initial.setdefault("kind", kind)
         chosen = self.initial.get("kind") or InteractionKind.CALL
         self.initial.setdefault("kind", chosen)
+        if chosen != InteractionKind.NOTE:
+            # Most calls and chats are with the primary contact.
+            primary = customer.contacts.filter(is_primary=True).values_list("pk", flat=True)
+            self.initial.setdefault("contact", primary.first())
         if chosen in (InteractionKind.CALL, InteractionKind.WHATSAPP, InteractionKind.EMAIL):
             self.initial.setdefault("direction", Direction.OUTBOUND)
             self.initial.setdefault("outcome", Outcome.REACHED)
@@ -142,3 +150,69 @@ class ComposeForm(forms.Form):
         self.fields["contact"].queryset = customer.contacts.all()
         self.fields["contact"].empty_label = None
         self.fields["template"].empty_label = _("No template: an empty chat")
+
+
+class OfferForm(forms.ModelForm):
+    class Meta:
+        model = RetentionOffer
+        fields = ["asked", "offered", "discount_percent", "months"]
+        widgets = {
+            "asked": forms.Textarea(attrs={"rows": 2}),
+            "offered": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["discount_percent"].min_value = 1
+        self.fields["discount_percent"].max_value = 100
+        self.fields["discount_percent"].validators += [MinValueValidator(1), MaxValueValidator(100)]
+        self.fields["months"].validators += [MinValueValidator(1), MaxValueValidator(36)]
+        self.fields["discount_percent"].help_text = _(
+            "Above %(threshold)s%% a manager approves the offer first."
+        ) % {"threshold": settings.RETENTION_APPROVAL_THRESHOLD}
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("The customer"),
+        choices=[
+            (OfferStatus.ACCEPTED, _("accepted")),
+            (OfferStatus.DECLINED, _("declined")),
+            (OfferStatus.EXPIRED, _("did not answer in time (expired)")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OfferFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *OfferStatus.choices]
+
+
+class BulkSendForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=MessageTemplate.objects.filter(is_active=True),
+        to_field_name="code",
+    )
+    promo = forms.CharField(label=_("Promo"), required=False, max_length=300)
+
+
+class BulkConfirmForm(BulkSendForm):
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+    expected = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("I checked the preview and the number of customers."))

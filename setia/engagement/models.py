@@ -125,6 +125,18 @@ class TimelineEvent(models.Model):
             rows.append((_("Themes"), ", ".join(data["themes"])))
         if data.get("template"):
             rows.append((_("Template"), data["template"]))
+        if data.get("offer_status") in OfferStatus.values:
+            rows.append((_("Offer"), OfferStatus(data["offer_status"]).label))
+            rows.append(
+                (
+                    _("Discount"),
+                    _("%(percent)s%% for %(months)s months")
+                    % {"percent": data.get("discount_percent"), "months": data.get("months")},
+                )
+            )
+            if data.get("discount_until"):
+                day = datetime.date.fromisoformat(data["discount_until"])
+                rows.append((_("Discount until"), formats.date_format(day, "DATE_FORMAT")))
         if data.get("status") in Message.Status.values:
             rows.append((_("Status"), Message.Status(data["status"]).label))
         if data.get("reason"):
@@ -376,6 +388,9 @@ class Message(models.Model):
     # positional parameters; inside it, as plain text.
     whatsapp_template_name = models.CharField(max_length=100, blank=True)
     parameters = models.JSONField(default=list, blank=True)
+    bulk_send = models.ForeignKey(
+        "BulkSend", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),
@@ -399,3 +414,166 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient}"
+
+
+class RetentionOfferQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Offers on the (alive) customers `user` may see."""
+        from setia.customers.models import Customer
+
+        return self.filter(customer__in=Customer.objects.visible_to(user).alive())
+
+    def summary(self) -> dict:
+        """Counts per status, the acceptance rate and the revenue kept, in one query.
+
+        Revenue kept: what accepted offers' customers pay over the discounted months (the
+        price after discount times the months), revenue that a churn would have lost. Discount cost:
+        what the discounts gave away over the same months.
+        """
+        from django.db.models import Count, F, Q, Sum
+
+        net = F("monthly_price") * (100 - F("discount_percent")) * F("months")
+        given = F("monthly_price") * F("discount_percent") * F("months")
+        accepted = Q(status=OfferStatus.ACCEPTED)
+        figures = self.aggregate(
+            total=Count("id"),
+            **{status: Count("id", filter=Q(status=status)) for status in OfferStatus.values},
+            kept_hundredths=Sum(net, filter=accepted),
+            cost_hundredths=Sum(given, filter=accepted),
+        )
+        answered = figures["accepted"] + figures["declined"] + figures["expired"]
+        figures["acceptance_rate"] = (
+            round(100 * figures["accepted"] / answered, 1) if answered else None
+        )
+        # Prices are whole rupiah and discounts whole percent: divide once, rounding half up.
+        figures["revenue_kept"] = ((figures.pop("kept_hundredths") or 0) + 50) // 100
+        figures["discount_cost"] = ((figures.pop("cost_hundredths") or 0) + 50) // 100
+        return figures
+
+
+class OfferStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    APPROVED = "approved", _("Approved, offered")
+    REJECTED = "rejected", _("Not approved")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+class RetentionOffer(models.Model):
+    """A discount negotiated to keep a customer subscribing: what they asked, what we offered,
+    who approved it, and how it ended. An accepted offer's discount is applied to the
+    subscription for its months."""
+
+    OUTCOMES = (OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED)
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="retention_offers"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.PROPOSED
+    )
+    asked = models.TextField(_("what the customer asked"), blank=True)
+    offered = models.TextField(_("what we offer"), blank=True)
+    discount_percent = models.PositiveSmallIntegerField(_("discount (%)"))
+    months = models.PositiveSmallIntegerField(_("months"))
+    monthly_price = models.BigIntegerField(_("monthly price (Rp)"))  # when the offer was made
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="proposed_offers",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_offers",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    discount_until = models.DateField(_("discount until"), null=True, blank=True)
+    previous_discount_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RetentionOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("retention offer")
+        verbose_name_plural = _("retention offers")
+        permissions = [("approve_retentionoffer", _("Can approve large retention discounts"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=1, discount_percent__lte=100),
+                name="offer_discount_1_to_100",
+            ),
+            models.CheckConstraint(condition=models.Q(months__gte=1), name="offer_months_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="offer_customer_idx"),
+            models.Index(fields=["status", "-created_at"], name="offer_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.discount_percent}% × {self.months} ({self.get_status_display()})"
+
+    @property
+    def net_monthly_price(self) -> int:
+        return (self.monthly_price * (100 - self.discount_percent) + 50) // 100
+
+    @property
+    def revenue_kept(self) -> int:
+        """What the customer pays over the discounted months (see RetentionOfferQuerySet)."""
+        return (self.monthly_price * (100 - self.discount_percent) * self.months + 50) // 100
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (OfferStatus.PROPOSED, OfferStatus.APPROVED)
+
+
+class BulkSend(models.Model):
+    """One template sent to a filtered list of customers (their primary contacts), spaced out
+    by the rate limit; its messages carry the progress and the sent/failed report."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    template = models.ForeignKey(
+        MessageTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="+"
+    )
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    promo = models.CharField(_("promo"), max_length=300, blank=True)
+    total = models.PositiveIntegerField(_("messages"), default=0)
+    skipped = models.JSONField(default=dict, blank=True)  # reason → number of customers
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bulk send")
+        verbose_name_plural = _("bulk sends")
+
+    def __str__(self):
+        return f"{self.template} x {self.total}"
+
+    def progress(self) -> dict:
+        """Messages per status and whether every one has an outcome (one query)."""
+        counts = dict(self.messages.values_list("status").annotate(models.Count("id")).order_by())
+        done = counts.get(Message.Status.SENT, 0) + counts.get(Message.Status.DELIVERED, 0)
+        done += counts.get(Message.Status.READ, 0)
+        failed = counts.get(Message.Status.FAILED, 0)
+        return {
+            "sent": done,
+            "failed": failed,
+            "waiting": self.total - done - failed,
+            "finished": done + failed >= self.total,
+            "percent": round(100 * (done + failed) / self.total) if self.total else 100,
+        }

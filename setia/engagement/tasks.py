@@ -32,3 +32,12 @@ def send_due_messages() -> int:
             deliver(message_id)
         count += len(ids)
     return count
+
+
+@shared_task(ignore_result=True)
+def end_finished_discounts() -> int:
+    """Put back the previous discount once an accepted retention offer's months are over."""
+    from setia.engagement import actions
+    from setia.lib.dates import today
+
+    return actions.end_finished_discounts(today())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setia.engagement.views import interactions, messages, webhooks
+from setia.engagement.views import bulk, interactions, messages, offers, webhooks
 
 app_name = "engagement"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("customers/<uuid:code>/email/", messages.send_email, name="email-send"),
     path("customers/<uuid:code>/whatsapp/send/", messages.send_whatsapp, name="whatsapp-send"),
     path("whatsapp/webhook/", webhooks.whatsapp_webhook, name="whatsapp-webhook"),
+    path("customers/<uuid:code>/offers/new/", offers.propose_offer, name="offer-propose"),
+    path("offers/", offers.offers_report, name="offer-report"),
+    path("offers/<uuid:offer_code>/", offers.offer_detail, name="offer-detail"),
+    path("offers/<uuid:offer_code>/approve/", offers.approve_offer, name="offer-approve"),
+    path("offers/<uuid:offer_code>/reject/", offers.reject_offer, name="offer-reject"),
+    path("offers/<uuid:offer_code>/outcome/", offers.record_offer_outcome, name="offer-outcome"),
+    path("bulk/", bulk.bulk_send, name="bulk-send"),
+    path("bulk/<uuid:bulk_code>/", bulk.bulk_detail, name="bulk-detail"),
     path("templates/", messages.list_templates, name="template-list"),
     path("templates/new/", messages.create_template, name="template-create"),
     path("templates/<uuid:template_code>/", messages.edit_template, name="template-edit"),

@@ -139,3 +139,21 @@ def statuses_in(payload: dict) -> list[dict]:
                     }
                 )
     return found
+
+
+def inbound_messages_in(payload: dict) -> list[dict]:
+    """The customers' own messages in a webhook payload: [{"id", "from", "text", "timestamp"}]."""
+    found = []
+    for entry in payload.get("entry") or []:
+        for change in entry.get("changes") or []:
+            for message in (change.get("value") or {}).get("messages") or []:
+                text = (message.get("text") or {}).get("body") or message.get("type", "")
+                found.append(
+                    {
+                        "id": message.get("id", ""),
+                        "from": message.get("from", ""),
+                        "text": text,
+                        "timestamp": message.get("timestamp", ""),
+                    }
+                )
+    return found

@@ -53,4 +53,8 @@ def roles(transactional_db):
 
 
 # The engagement migrations that grant permissions to the role groups, in order.
-GRANTING_MIGRATIONS = ["0003_interaction_permissions", "0005_template_permissions"]
+GRANTING_MIGRATIONS = [
+    "0003_interaction_permissions",
+    "0005_template_permissions",
+    "0008_offer_permissions",
+]

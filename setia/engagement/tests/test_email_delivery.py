@@ -177,3 +177,29 @@ def test_a_task_run_twice_sends_once(
     assert tasks.send_email_message(message.pk) == "skipped"
 
     assert len(smtp.handler.received) == 1
+
+
+def test_an_unexpected_error_fails_the_message_instead_of_leaving_it_sending(
+    settings, customer, sari, executive, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "setia.engagement.tests.test_email_delivery.BrokenBackend"
+
+    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("failed", 1)
+    assert message.failure_reason == "unexpected error: RuntimeError('backend bug')"
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        raise RuntimeError("backend bug")

@@ -239,3 +239,15 @@ def test_the_list_keeps_its_query_count_with_log_links(
         response = client.get(reverse("customers:customer-list"))
 
     assert response.text.count('place=row"') == 93
+
+
+def test_the_form_starts_with_the_primary_contact_except_for_notes(client, executive, customer):
+    make_contact(customer, name="Budi")
+    sari = make_contact(customer, name="Sari", is_primary=True)
+    client.force_login(executive)
+
+    call = client.get(_url(customer), {"kind": "call"}, headers=HTMX)
+    note = client.get(_url(customer), {"kind": "note"}, headers=HTMX)
+
+    assert call.context["form"].initial["contact"] == sari.pk
+    assert "contact" not in note.context["form"].initial

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from setia.engagement import actions, tasks
-from setia.engagement.models import Message, TimelineEvent
+from setia.engagement.models import Interaction, Message, TimelineEvent
 from setia.engagement.tests import fake_whatsapp
 from setia.engagement.tests.factories import make_template
 from setia.engagement.tests.fake_whatsapp import FakeCloudAPI, error_body
@@ -465,3 +465,55 @@ def test_it_redirects_anonymous_visitors_and_refuses_get(client, executive, cust
     client.force_login(executive)
     assert client.get(_send_url(customer)).status_code == 405
     assert not Message.objects.exists()
+
+
+def _inbound_body(wamid: str, sender: str, text: str) -> bytes:
+    return json.dumps(
+        {
+            "entry": [
+                {
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messages": [
+                                    {
+                                        "id": wamid,
+                                        "from": sender,
+                                        "timestamp": str(int(now().timestamp())),
+                                        "type": "text",
+                                        "text": {"body": text},
+                                    }
+                                ]
+                            },
+                        }
+                    ]
+                }
+            ]
+        }
+    ).encode()
+
+
+def test_a_customers_message_is_logged_once_and_opens_the_window(client, api, customer, sari):
+    body = _inbound_body("wamid.IN1", "6285712345678", "Kak, checkout saya error")
+    assert not actions.whatsapp_window_is_open(sari)
+
+    for _attempt in range(2):  # Meta redelivers webhooks
+        assert _post(client, body, _signed(body)).status_code == 200
+
+    interaction = Interaction.objects.get()
+    assert (interaction.contact, interaction.direction, interaction.summary) == (
+        sari,
+        "inbound",
+        "Kak, checkout saya error",
+    )
+    assert actions.whatsapp_window_is_open(sari)
+    event = TimelineEvent.objects.get(kind="whatsapp")
+    assert (event.summary, event.data["direction"]) == ("Kak, checkout saya error", "inbound")
+
+
+def test_an_unsigned_customers_message_is_not_logged(client, api, customer, sari):
+    body = _inbound_body("wamid.IN2", "6285712345678", "Halo")
+
+    assert _post(client, body, "sha256=bad").status_code == 403
+    assert not Interaction.objects.exists()

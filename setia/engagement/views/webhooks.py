@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django.conf import settings
@@ -5,7 +6,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from setia.engagement import delivery, whatsapp
+from setia.engagement import actions, delivery, whatsapp
+from setia.lib.dates import now
 
 
 @csrf_exempt  # Meta cannot send a CSRF token; the HMAC signature authenticates the request.
@@ -14,7 +16,8 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     """WhatsApp Cloud API webhooks.
 
     GET: Meta's subscription check (echo `hub.challenge` when `hub.verify_token` matches).
-    POST: message status updates, applied only when `X-Hub-Signature-256` is the HMAC of the
+    POST: message status updates and the customers' own messages (logged as inbound
+    interactions, which open the 24-hour window), applied only when `X-Hub-Signature-256` is the HMAC of the
     raw body with the app secret; anything else is a 403 and changes nothing.
     """
     if request.method == "GET":
@@ -32,6 +35,21 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
         payload = json.loads(request.body)
     except ValueError:
         return HttpResponse(status=400)
-    for status in whatsapp.statuses_in(payload if isinstance(payload, dict) else {}):
+    payload = payload if isinstance(payload, dict) else {}
+    for status in whatsapp.statuses_in(payload):
         delivery.apply_status(status["id"], status["status"], status["reason"])
+    for message in whatsapp.inbound_messages_in(payload):
+        actions.record_inbound_whatsapp(
+            provider_id=message["id"],
+            sender=message["from"],
+            text=message["text"],
+            sent_at=_from_timestamp(message["timestamp"]),
+        )
     return HttpResponse(status=200)
+
+
+def _from_timestamp(value: str):
+    try:
+        return datetime.datetime.fromtimestamp(int(value), tz=datetime.UTC)
+    except (TypeError, ValueError, OverflowError):
+        return now()

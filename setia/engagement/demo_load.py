@@ -1,0 +1,348 @@
+"""Demo engagement data: a year of interactions across channels, meeting notes, messages with
+statuses, retention offers in every state, message templates, and the demo customers' history
+on their timelines. Deterministic for a seed; customers that already have interactions are
+left alone, so running it again adds nothing."""
+
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import BigIntegerField, Prefetch, Subquery
+from django.db.models.functions import Cast
+from rich.progress import Progress
+
+from setia.audit.models import AuditEntry
+from setia.customers.models import Contact, Customer
+from setia.engagement.models import (
+    Channel,
+    EventKind,
+    Interaction,
+    Message,
+    MessageTemplate,
+    OfferStatus,
+    RetentionOffer,
+    Theme,
+    TimelineEvent,
+)
+
+BATCH = 500  # customers per round of inserts
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+TEMPLATES = [
+    ("Sapaan bulanan", Channel.WHATSAPP, "id", "", "Halo {contact}, apa kabar {customer}? Ada yang bisa kami bantu bulan ini?", "monthly_checkin"),
+    ("Monthly check-in", Channel.WHATSAPP, "en", "", "Hi {contact}, how is {customer} doing? Anything we can help with this month?", ""),
+    ("Perpanjangan langganan", Channel.EMAIL, "id", "Perpanjangan {customer} pada {renews_on}", "Halo {contact},\n\nLangganan {plan} {customer} diperpanjang pada {renews_on}. {promo}\n\nSalam,\n{owner}", ""),
+    ("Situs bermasalah", Channel.WHATSAPP, "id", "", "Halo {contact}, kami melihat {store} sedang bermasalah. Tim kami sedang menanganinya.", "store_issue"),
+]  # fmt: skip
+THEMES = ["Pembayaran", "Pengiriman", "Toko v2", "Checkout", "Promo", "Harga langganan", "Domain", "Tampilan toko", "Marketplace", "Laporan penjualan"]  # fmt: skip
+KINDS = [("whatsapp", 35), ("call", 25), ("note", 14), ("email", 10), ("meeting", 8), ("website_issue", 8)]  # fmt: skip
+SUMMARIES = {
+    "whatsapp": ["Tanya cara pasang promo ongkir", "Minta bantuan ganti foto produk", "Konfirmasi pembayaran langganan", "Tanya laporan penjualan bulanan"],
+    "call": ["Onboarding: bahas tampilan toko", "Follow-up penjualan turun", "Tawarkan webinar TikTok Shop", "Cek kepuasan setelah migrasi ke v2"],
+    "note": ["Pemilik lebih suka dihubungi sore hari", "Sedang pindah gudang bulan ini", "Berencana buka cabang di Surabaya"],
+    "email": ["Kirim panduan checkout v2", "Kirim invoice perpanjangan", "Balas keluhan domain"],
+    "meeting": ["Review kuartalan", "Rapat strategi promo akhir tahun", "Kunjungan ke toko offline"],
+    "website_issue": ["Checkout error 500", "Gambar produk tidak muncul", "Domain tidak bisa diakses", "Pembayaran QRIS gagal"],
+}  # fmt: skip
+DECISIONS = [
+    "Coba promo gratis ongkir bulan depan",
+    "Pindah ke paket Business",
+    "Fokus ke TikTok Shop",
+]
+ACTION_ITEMS = ["Kirim template promo", "Cek halaman pembayaran", "Jadwalkan pelatihan admin", "Siapkan laporan GMV"]  # fmt: skip
+OFFER_STATES = [OfferStatus.PROPOSED, OfferStatus.APPROVED, OfferStatus.REJECTED, OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED]  # fmt: skip
+
+
+def load(*, seed: int, people, reference: date, progress: Progress) -> str:
+    templates = _templates(people)
+    themes = _themes()
+    customers = (
+        Customer.objects.alive()
+        .filter(interactions__isnull=True)
+        .select_related("owner", "subscription")
+        .prefetch_related(
+            Prefetch(
+                "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary"
+            )
+        )
+        .order_by("id")
+    )
+    total = customers.count()
+    bar = progress.add_task("Engagement", total=total)
+    counts = {"interactions": 0, "messages": 0, "offers": 0}
+    batch = []
+    for customer in customers.iterator(chunk_size=BATCH):
+        batch.append(customer)
+        if len(batch) == BATCH:
+            _insert(batch, seed, reference, people, templates, themes, counts)
+            progress.advance(bar, len(batch))
+            batch = []
+    if batch:
+        _insert(batch, seed, reference, people, templates, themes, counts)
+        progress.advance(bar, len(batch))
+    changes = _timeline_for_history()
+    return (
+        f"interactions created={counts['interactions']} messages={counts['messages']} "
+        f"offers={counts['offers']} history events={changes}"
+    )
+
+
+def _templates(people) -> list[MessageTemplate]:
+    rows = []
+    for name, channel, language, subject, body, approved in TEMPLATES:
+        template, _created = MessageTemplate.objects.get_or_create(
+            name=name,
+            channel=channel,
+            language=language,
+            defaults={
+                "subject": subject,
+                "body": body,
+                "whatsapp_template_name": approved,
+                "created_by": people.users[1],
+            },
+        )
+        rows.append(template)
+    return rows
+
+
+def _themes() -> list[Theme]:
+    from django.utils.text import slugify
+
+    Theme.objects.bulk_create(
+        [Theme(name=name, slug=slugify(name)) for name in THEMES], ignore_conflicts=True
+    )
+    return list(Theme.objects.filter(slug__in=[slugify(name) for name in THEMES]))
+
+
+def _moment(rng: random.Random, reference: date, days_ago: int) -> datetime:
+    day = reference - timedelta(days=days_ago)
+    return datetime.combine(day, time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])), JAKARTA)
+
+
+def _insert(customers, seed, reference, people, templates, themes, counts) -> None:
+    interactions, interaction_themes, messages, offers = [], [], [], []
+    # auto_now_add stamps inserts with the current time; these are put back afterwards.
+    message_times, offer_times = [], []
+    kinds, weights = zip(*KINDS, strict=True)
+    for customer in customers:
+        rng = random.Random(f"{seed}:engagement:{customer.code}")
+        contact = customer.primary[0] if customer.primary else None
+        actor = customer.owner or people.users[2]
+        for _number in range(rng.randint(4, 16)):
+            kind = rng.choices(kinds, weights)[0]
+            is_meeting = kind == "meeting"
+            interaction = Interaction(
+                customer=customer,
+                kind=kind,
+                contact=contact if kind != "note" else None,
+                direction="" if kind == "note" else rng.choice(["outbound", "outbound", "inbound"]),
+                outcome="" if kind == "note" else rng.choice(["reached", "reached", "no_answer", "resolved", "follow_up", "left_message"]),
+                summary=rng.choice(SUMMARIES[kind]),
+                notes="Penjualan turun 15% dibanding bulan lalu; pemilik ingin mencoba promo." if is_meeting else "",
+                decisions=rng.choice(DECISIONS) if is_meeting else "",
+                action_items="\n".join(rng.sample(ACTION_ITEMS, 2)) if is_meeting else "",
+                occurred_at=_moment(rng, reference, rng.randint(0, 364)),
+                recorded_by=actor,
+            )  # fmt: skip
+            if interaction.outcome == "follow_up":
+                interaction.follow_up_on = interaction.occurred_at.date() + timedelta(days=7)
+            interactions.append(interaction)
+            interaction_themes.append(rng.sample(themes, rng.choice([0, 0, 1, 2])))
+        if contact is not None:
+            for _number in range(rng.randint(0, 3)):
+                template = rng.choice(templates)
+                email = template.channel == Channel.EMAIL
+                if (email and not contact.email) or (not email and not contact.whatsapp):
+                    continue
+                moment = _moment(rng, reference, rng.randint(0, 364))
+                message_times.append(moment)
+                status = rng.choice(
+                    ["sent", "delivered", "read", "failed"]
+                    if email or template.whatsapp_template_name
+                    else ["opened"]
+                )
+                messages.append(
+                    Message(
+                        customer=customer,
+                        contact=contact,
+                        template=template,
+                        channel=template.channel,
+                        via=Message.Via.SMTP
+                        if email
+                        else (
+                            Message.Via.CLOUD_API
+                            if status != "opened"
+                            else Message.Via.CLICK_TO_CHAT
+                        ),
+                        recipient=contact.email if email else contact.whatsapp,
+                        subject=template.subject.replace("{customer}", customer.name)[:200]
+                        if email
+                        else "",
+                        body=template.body.split(",")[0].replace("{contact}", contact.name),
+                        status="sent" if email and status in ("delivered", "read") else status,
+                        failure_reason="550 5.1.1 Mailbox unavailable"
+                        if status == "failed" and email
+                        else ("131026 Message undeliverable" if status == "failed" else ""),
+                        attempts=1,
+                        sent_at=None if status in ("failed", "opened") else moment,
+                        sent_by=actor,
+                    )
+                )
+        subscription = (
+            getattr(customer, "subscription", None) if hasattr(customer, "subscription") else None
+        )
+        if subscription is not None and rng.random() < 0.1:
+            # Cycling through the states puts offers in every state on any list of customers.
+            state = OFFER_STATES[(counts["offers"] + len(offers)) % len(OFFER_STATES)]
+            discount = rng.choice([10, 15, 20, 25, 30])
+            created = _moment(rng, reference, rng.randint(5, 300))
+            offer_times.append(created)
+            offers.append(
+                RetentionOffer(
+                    customer=customer,
+                    status=state,
+                    asked=rng.choice(["Diskon 50% setahun", "Turun ke paket Starter", "Gratis 3 bulan"]),
+                    offered=f"Diskon {discount}%",
+                    discount_percent=discount,
+                    months=rng.choice([3, 6, 12]),
+                    monthly_price=subscription.monthly_price,
+                    proposed_by=actor,
+                    approved_by=None if state in (OfferStatus.PROPOSED, OfferStatus.REJECTED) else people.users[1],
+                    approved_at=None if state in (OfferStatus.PROPOSED, OfferStatus.REJECTED) else created + timedelta(days=1),
+                    decided_at=created + timedelta(days=5) if state in RetentionOffer.OUTCOMES or state == OfferStatus.REJECTED else None,
+                    reason={"declined": "Pindah ke platform lain", "expired": "Tidak ada jawaban", "rejected": "Diskon terlalu besar"}.get(state, ""),
+                )
+            )  # fmt: skip
+    Interaction.objects.bulk_create(interactions, batch_size=BATCH)
+    Interaction.themes.through.objects.bulk_create(
+        [
+            Interaction.themes.through(interaction_id=interaction.pk, theme_id=theme.pk)
+            for interaction, chosen in zip(interactions, interaction_themes, strict=True)
+            for theme in chosen
+        ],
+        batch_size=BATCH,
+    )
+    Message.objects.bulk_create(messages, batch_size=BATCH)
+    RetentionOffer.objects.bulk_create(offers, batch_size=BATCH)
+    for row, moment in [
+        *zip(messages, message_times, strict=True),
+        *zip(offers, offer_times, strict=True),
+    ]:
+        row.created_at = moment
+    Message.objects.bulk_update(messages, ["created_at"], batch_size=BATCH)
+    RetentionOffer.objects.bulk_update(offers, ["created_at"], batch_size=BATCH)
+    names = {id(interaction): sorted(t.name for t in chosen) for interaction, chosen in zip(interactions, interaction_themes, strict=True)}  # fmt: skip
+    events = [
+        TimelineEvent(
+            customer=item.customer,
+            kind=item.kind,
+            actor=item.recorded_by,
+            summary=item.summary,
+            data={
+                "contact": item.contact.name if item.contact else "",
+                "direction": item.direction,
+                "outcome": item.outcome,
+                "follow_up_on": item.follow_up_on.isoformat() if item.follow_up_on else "",
+                "themes": names[id(item)],
+                "notes": item.notes,
+                "decisions": item.decisions,
+                "action_items": item.action_item_list(),
+            },
+            occurred_at=item.occurred_at,
+            source_type="engagement.interaction",
+            source_id=str(item.pk),
+        )
+        for item in interactions
+    ]
+    events += [
+        TimelineEvent(
+            customer=message.customer,
+            kind=EventKind.EMAIL if message.channel == Channel.EMAIL else EventKind.WHATSAPP,
+            actor=message.sent_by,
+            summary=(message.subject or message.body)[:300],
+            data={
+                "contact": message.contact.name,
+                "direction": "outbound",
+                "template": message.template.name,
+                "status": message.status,
+                "via": message.via,
+                "reason": message.failure_reason,
+                "message": str(message.code),
+            },
+            occurred_at=message.created_at,
+            source_type="engagement.message",
+            source_id=str(message.pk),
+        )
+        for message in messages
+    ]
+    events += [
+        TimelineEvent(
+            customer=offer.customer,
+            kind=EventKind.OFFER,
+            actor=offer.proposed_by,
+            summary=offer.offered,
+            data={
+                "offer": str(offer.code),
+                "offer_status": offer.status,
+                "discount_percent": offer.discount_percent,
+                "months": offer.months,
+                "reason": offer.reason,
+                "discount_until": "",
+            },
+            occurred_at=offer.decided_at or offer.approved_at or offer.created_at,
+            source_type="engagement.retentionoffer",
+            source_id=str(offer.pk),
+        )
+        for offer in offers
+    ]
+    TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
+    counts["interactions"] += len(interactions)
+    counts["messages"] += len(messages)
+    counts["offers"] += len(offers)
+
+
+def _timeline_for_history() -> int:
+    """Change events for audit entries written in bulk (the demo customers' creation), which
+    did not go through record_change."""
+    recorded = (
+        TimelineEvent.objects.filter(source_type="audit.auditentry")
+        .annotate(entry_id=Cast("source_id", BigIntegerField()))
+        .values("entry_id")
+    )
+    missing = AuditEntry.objects.exclude(pk__in=Subquery(recorded))
+    created = 0
+    events = []
+    for entry in missing.iterator(chunk_size=BATCH):
+        events.append(
+            TimelineEvent(
+                customer_id=entry.customer_id,
+                kind=EventKind.CHANGE,
+                actor_id=entry.actor_id,
+                summary=entry.object_repr,
+                data={
+                    "action": entry.action,
+                    "object_type": entry.object_type,
+                    "changes": entry.changes,
+                    "source": entry.source,
+                },
+                occurred_at=entry.created_at,
+                source_type="audit.auditentry",
+                source_id=str(entry.pk),
+            )
+        )
+        if len(events) == BATCH:
+            TimelineEvent.objects.bulk_create(events)
+            created += len(events)
+            events = []
+    TimelineEvent.objects.bulk_create(events)
+    return created + len(events)
+
+
+def _has_subscription(customer) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        customer.subscription  # noqa: B018
+    except ObjectDoesNotExist:
+        return False
+    return True

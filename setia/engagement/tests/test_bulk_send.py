@@ -1,0 +1,235 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from setia.engagement import tasks
+from setia.engagement.models import BulkSend, Message, TimelineEvent
+from setia.engagement.tests.factories import make_template
+from setia.lib.dates import now
+from setia.test import make_contact, make_customer
+
+URL = reverse("engagement:bulk-send")
+
+
+@pytest.fixture
+def newsletter(db):
+    return make_template(
+        name="Kabar",
+        channel="email",
+        subject="Kabar untuk {customer}",
+        body="Halo {contact}, {promo}",
+    )
+
+
+@pytest.fixture
+def bandung(team_a, executive):
+    """Three Bandung customers with a primary e-mail contact, one without, one in Solo."""
+    customers = []
+    for name in ["Batik A", "Batik B", "Batik C"]:
+        customer = make_customer(team=team_a, owner=executive, name=name, city="Bandung")
+        make_contact(
+            customer, name=f"Ibu {name[-1]}", email=f"{name[-1].lower()}@toko.test", is_primary=True
+        )
+        customers.append(customer)
+    silent = make_customer(team=team_a, owner=executive, name="Batik D", city="Bandung")
+    make_contact(silent, name="Pak D", email="", phone="+6281200000001", is_primary=True)
+    solo = make_customer(team=team_a, owner=executive, name="Solo E", city="Solo")
+    make_contact(solo, email="e@toko.test", is_primary=True)
+    return customers
+
+
+def _confirm(client, template, *, query="city=Bandung", expected=3, promo="Gratis ongkir"):
+    return client.post(
+        URL,
+        {
+            "template": template.code,
+            "promo": promo,
+            "query": query,
+            "expected": expected,
+            "confirm": "on",
+        },
+    )
+
+
+def test_it_previews_and_counts_the_filtered_list(client, executive, bandung, newsletter):
+    client.force_login(executive)
+
+    response = client.get(
+        URL, {"city": "Bandung", "template": newsletter.code, "promo": "Gratis ongkir"}
+    )
+
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert (plan.customers, len(plan.recipients)) == (4, 3)
+    assert response.context["skipped"] == [
+        ("no primary contact with an address for this channel", 1)
+    ]
+    assert "3 of 4 customers will receive this message." in response.text
+    assert "Halo Ibu A, Gratis ongkir" in response.text
+    assert not Message.objects.exists()
+
+
+def test_a_missing_variable_skips_the_customer_with_the_reason(
+    client, executive, bandung, newsletter
+):
+    client.force_login(executive)
+
+    response = client.get(URL, {"city": "Bandung", "template": newsletter.code})
+
+    assert len(response.context["plan"].recipients) == 0
+    assert response.context["skipped"] == [
+        ("no value for {promo}", 3),
+        ("no primary contact with an address for this channel", 1),
+    ]
+
+
+def test_confirming_queues_spaced_messages_and_sends_the_first(
+    client, executive, bandung, newsletter, settings, django_capture_on_commit_callbacks
+):
+    settings.BULK_SEND_PER_MINUTE = 2
+    client.force_login(executive)
+    started = now()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _confirm(client, newsletter)
+
+    bulk = BulkSend.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("engagement:bulk-detail", args=[bulk.code])
+    assert (bulk.total, bulk.skipped) == (3, {"no_address": 1})
+    messages = list(Message.objects.order_by("pk"))  # inserted in the list's order
+    assert [m.recipient for m in messages] == ["a@toko.test", "b@toko.test", "c@toko.test"]
+    assert [m.status for m in messages] == ["sent", "queued", "queued"]
+    # the rate limit: two a minute
+    assert messages[0].next_attempt_at is None  # sent
+    assert messages[1].next_attempt_at - started >= timedelta(seconds=30)
+    assert messages[2].next_attempt_at - messages[1].next_attempt_at == timedelta(seconds=30)
+    assert [m.to for m in mail.outbox] == [["a@toko.test"]]
+    assert TimelineEvent.objects.filter(kind="email").count() == 3
+    assert bulk.progress() == {
+        "sent": 1,
+        "failed": 0,
+        "waiting": 2,
+        "finished": False,
+        "percent": 33,
+    }
+
+    Message.objects.update(next_attempt_at=now())
+    tasks.send_due_messages()
+
+    assert bulk.progress()["finished"] is True
+    assert len(mail.outbox) == 3
+
+
+def test_the_progress_page_reports_sent_and_failed(client, executive, bandung, newsletter):
+    client.force_login(executive)
+    _confirm(client, newsletter)
+    bulk = BulkSend.objects.get()
+    Message.objects.filter(recipient="b@toko.test").update(
+        status="failed", failure_reason="550 5.1.1 No such user"
+    )
+    Message.objects.filter(recipient__in=["a@toko.test", "c@toko.test"]).update(status="sent")
+
+    response = client.get(reverse("engagement:bulk-detail", args=[bulk.code]))
+
+    assert response.context["progress"]["finished"] is True
+    assert '<dd id="bulk-sent">2</dd>' in response.text
+    assert '<dd id="bulk-failed">1</dd>' in response.text
+    assert "550 5.1.1 No such user" in response.text
+    partial = client.get(
+        reverse("engagement:bulk-detail", args=[bulk.code]), headers={"HX-Request": "true"}
+    )
+    assert partial.templates[0].name == "engagement/_bulk_progress.html"
+
+
+def test_it_needs_the_confirmation(client, executive, bandung, newsletter):
+    client.force_login(executive)
+
+    response = client.post(
+        URL, {"template": newsletter.code, "promo": "x", "query": "city=Bandung", "expected": 3}
+    )
+
+    assert response.status_code == 400
+    assert not Message.objects.exists()
+
+
+def test_a_list_that_changed_since_the_preview_is_not_sent(client, executive, bandung, newsletter):
+    client.force_login(executive)
+
+    response = _confirm(client, newsletter, expected=2)
+
+    assert response.status_code == 409
+    assert "The list changed since the preview" in response.text
+    assert not Message.objects.exists()
+
+
+def test_it_reaches_only_the_users_customers(client, other_executive, bandung, newsletter, team_b):
+    mine = make_customer(team=team_b, owner=other_executive, city="Bandung")
+    make_contact(mine, email="mine@toko.test", is_primary=True)
+    client.force_login(other_executive)
+
+    response = client.get(URL, {"city": "Bandung", "template": newsletter.code, "promo": "x"})
+
+    assert [r.address for r in response.context["plan"].recipients] == ["mine@toko.test"]
+
+
+def test_bulk_whatsapp_needs_an_approved_template(client, executive, bandung, settings):
+    settings.WHATSAPP_ACCESS_TOKEN, settings.WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    plain = make_template(body="Halo {contact}")
+    client.force_login(executive)
+
+    response = client.get(URL, {"city": "Bandung", "template": plain.code})
+
+    assert response.status_code == 400
+    assert "approved WhatsApp template" in response.text
+
+
+def test_it_refuses_a_list_above_the_limit(client, executive, bandung, newsletter, settings):
+    settings.BULK_SEND_LIMIT = 2
+    client.force_login(executive)
+
+    response = client.get(URL, {"city": "Bandung", "template": newsletter.code, "promo": "x"})
+
+    assert response.status_code == 400
+    assert "4 customers is more than 2; narrow the filters." in response.text
+
+
+@pytest.mark.parametrize("persona", ["intern", "viewer"])
+def test_interns_and_viewers_cannot_bulk_send(client, request, persona, bandung, newsletter):
+    client.force_login(request.getfixturevalue(persona))
+
+    responses = [
+        client.get(URL, {"city": "Bandung", "template": newsletter.code, "promo": "x"}),
+        _confirm(client, newsletter),
+    ]
+
+    assert [response.status_code for response in responses] == [403, 403]
+    assert not Message.objects.exists()
+    assert not BulkSend.objects.exists()
+
+
+def test_the_list_offers_bulk_send_only_to_those_who_may(client, executive, intern, bandung):
+    client.force_login(executive)
+    assert (
+        f'href="{URL}?city=Bandung"'
+        in client.get(reverse("customers:customer-list"), {"city": "Bandung"}).text
+    )
+    client.force_login(intern)
+    assert URL not in client.get(reverse("customers:customer-list")).text
+
+
+def test_another_users_bulk_send_is_404(client, executive, other_executive, bandung, newsletter):
+    client.force_login(executive)
+    _confirm(client, newsletter)
+    bulk = BulkSend.objects.get()
+    client.force_login(other_executive)
+
+    assert client.get(reverse("engagement:bulk-detail", args=[bulk.code])).status_code == 404
+
+
+def test_it_redirects_anonymous_visitors_and_refuses_put(client, executive):
+    assert client.get(URL).url.startswith(reverse("accounts:login"))
+    client.force_login(executive)
+    assert client.put(URL).status_code == 405

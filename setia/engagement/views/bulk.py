@@ -1,0 +1,119 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from setia.customers.forms import CustomerFilterForm
+from setia.customers.models import Customer
+from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
+from setia.engagement.forms import BulkConfirmForm, BulkSendForm
+from setia.engagement.models import BulkSend
+
+# Filters of the customers list that a bulk send keeps (not the page or the sort).
+_LIST_KEYS = ("page", "sort", "template", "promo")
+
+
+def _customers(request, query: QueryDict):
+    filters = CustomerFilterForm(query or None)
+    return filters, filters.filter(Customer.objects.visible_to(request.user).alive())
+
+
+def _list_query(params: QueryDict) -> str:
+    query = params.copy()
+    for key in _LIST_KEYS:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+@login_required
+@permission_required("engagement.bulk_send_message", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def bulk_send(request: HttpRequest) -> HttpResponse:
+    """Send a template to the customers of a filtered list: choose, preview and count, confirm.
+
+    The list is the customers list's filters (CustomerFilterForm), so a saved segment works
+    here as soon as that form offers it.
+    """
+    if request.method == "POST":
+        form = BulkConfirmForm(request.POST)
+        query = QueryDict(request.POST.get("query", ""))
+    else:
+        form = BulkSendForm(request.GET if "template" in request.GET else None)
+        query = QueryDict(_list_query(request.GET))
+    filters, customers = _customers(request, query)
+    context = {"form": form, "filters": filters, "query": query.urlencode(), "plan": None}
+    if form.is_bound and form.is_valid():
+        template, promo = form.cleaned_data["template"], form.cleaned_data["promo"]
+        try:
+            plan = plan_bulk_send(customers, template=template, promo=promo)
+        except BulkError as error:
+            context["error"] = error.message
+            return render(request, "engagement/bulk_send.html", context, status=400)
+        context["plan"] = plan
+        context["skipped"] = _skipped_rows(plan.skipped)
+        context["first"] = plan.recipients[0] if plan.recipients else None
+        context["confirm_form"] = BulkConfirmForm(
+            initial={
+                "template": template.code,
+                "promo": promo,
+                "query": query.urlencode(),
+                "expected": len(plan.recipients),
+            }
+        )
+        if request.method == "POST":
+            if form.cleaned_data["expected"] != len(plan.recipients):
+                context["error"] = _(
+                    "The list changed since the preview: check the number again and confirm."
+                )
+                return render(request, "engagement/bulk_send.html", context, status=409)
+            try:
+                bulk = start_bulk_send(
+                    actor=request.user,
+                    customers=customers,
+                    template=template,
+                    promo=promo,
+                    query=query.urlencode(),
+                )
+            except BulkError as error:
+                context["error"] = error.message
+                return render(request, "engagement/bulk_send.html", context, status=400)
+            messages.success(request, _("%(count)s messages queued.") % {"count": bulk.total})
+            return redirect("engagement:bulk-detail", bulk_code=bulk.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "engagement/bulk_send.html", context, status=status)
+
+
+def _skipped_rows(skipped: dict) -> list[tuple[str, int]]:
+    rows = []
+    for key, count in sorted(skipped.items()):
+        if key == "no_address":
+            rows.append((_("no primary contact with an address for this channel"), count))
+        else:
+            names = ", ".join("{" + name + "}" for name in key.removeprefix("missing:").split(","))
+            rows.append((_("no value for %(names)s") % {"names": names}, count))
+    return rows
+
+
+@login_required
+@permission_required("engagement.bulk_send_message", raise_exception=True)
+@require_GET
+def bulk_detail(request: HttpRequest, bulk_code) -> HttpResponse:
+    """Progress and the sent/failed report; the progress part refreshes itself (htmx)."""
+    bulk = get_object_or_404(
+        BulkSend.objects.select_related("template", "created_by"), code=bulk_code
+    )
+    if bulk.created_by_id != request.user.pk and not request.user.has_perm(
+        "customers.view_all_customers"
+    ):
+        raise Http404
+    context = {
+        "bulk": bulk,
+        "skipped": _skipped_rows(bulk.skipped),
+        "progress": bulk.progress(),
+        "failures": bulk.messages.filter(status="failed").select_related("customer")[:200],
+    }
+    if request.htmx:
+        return render(request, "engagement/_bulk_progress.html", context)
+    return render(request, "engagement/bulk_detail.html", context)

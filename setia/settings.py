@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "setia.accounts",
     "setia.audit",
     "setia.customers",
+    "setia.quality",
+    "setia.exports",
 ]
 
 MIDDLEWARE = [
@@ -222,3 +224,13 @@ LOGGING = {
 
 # Lists
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
+
+# Data quality (setia/quality): which checks make a customer complete (keys of
+# setia.quality.completeness.CHECKS), when a record is stale, how alike two names must be (0–100)
+# to be flagged as a possible duplicate.
+QUALITY_COMPLETENESS_FIELDS = env_list(
+    "QUALITY_COMPLETENESS_FIELDS",
+    ["category", "city", "province", "contact_phone", "email", "store", "subscription"],
+)
+QUALITY_STALE_DAYS = env_int("QUALITY_STALE_DAYS", 90, minimum=1)
+QUALITY_NAME_SIMILARITY = env_int("QUALITY_NAME_SIMILARITY", 90, minimum=50)

@@ -226,7 +226,7 @@ LOGGING = {
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
 
 # Data quality (setia/quality): which checks make a customer complete (keys of
-# setia.quality.completeness.CHECKS), when a record is stale, how alike two names must be (0–100)
+# setia.quality.completeness.CHECKS), when a record is stale, how alike two names must be (0-100)
 # to be flagged as a possible duplicate.
 QUALITY_COMPLETENESS_FIELDS = env_list(
     "QUALITY_COMPLETENESS_FIELDS",

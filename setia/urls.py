@@ -7,6 +7,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("setia.accounts.urls")),
     path("customers/", include("setia.customers.urls")),
+    path("exports/", include("setia.exports.urls")),
+    path("quality/", include("setia.quality.urls")),
     path("admin/", admin.site.urls),
 ]
 

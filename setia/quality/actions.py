@@ -49,7 +49,12 @@ def flag_duplicates(customer_ids=None, *, source: str = "scan") -> int:
         found[pair] = (DuplicateCandidate.Reason.NAME, score)
     for reason, pairs in duplicates.exact_matches(ids).items():
         for pair in pairs:
-            if found.get(pair, ("", 0))[1] < _EXACT_SCORES[reason]:
+            current = found.get(pair)
+            if (
+                current is None
+                or current[0] == DuplicateCandidate.Reason.NAME
+                or current[1] < _EXACT_SCORES[reason]
+            ):
                 found[pair] = (reason, _EXACT_SCORES[reason])
     if not found:
         return 0

@@ -109,20 +109,21 @@ def totals(customers) -> dict:
     """Count, average completeness (0-100), complete and stale records of `customers`, in one
     aggregate query."""
     count = len(active_checks())
+    # Aggregate names must differ from the annotations they read ("filled", "is_stale").
     figures = with_completeness(customers).aggregate(
-        customers=Count("pk"),
-        filled=Sum("filled"),
-        complete=Count("pk", filter=Q(filled=count)),
-        stale=Count("pk", filter=Q(is_stale=1)),
+        number=Count("pk"),
+        total_filled=Sum("filled"),
+        number_complete=Count("pk", filter=Q(filled=count)),
+        number_stale=Count("pk", filter=Q(is_stale=1)),
     )
-    number = figures["customers"] or 0
+    number = figures["number"] or 0
     return {
         "customers": number,
-        "average_completeness": 100 * (figures["filled"] or 0) / (number * count)
-        if number
-        else 0.0,
-        "complete": figures["complete"] or 0,
-        "stale": figures["stale"] or 0,
+        "average_completeness": (
+            100 * (figures["total_filled"] or 0) / (number * count) if number else 0.0
+        ),
+        "complete": figures["number_complete"] or 0,
+        "stale": figures["number_stale"] or 0,
     }
 
 

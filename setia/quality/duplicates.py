@@ -164,18 +164,20 @@ def similar_names(
         queries = block if wanted is None else [pk for pk in block if pk in wanted]
         if not queries or len(block) < 2:
             continue
-        scores = process.cdist(
-            [names[pk] for pk in queries],
-            [names[pk] for pk in block],
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=threshold,
-            dtype="uint8",
-        )
-        rows, columns = scores.nonzero()
-        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-            first, second = queries[row], block[column]
-            if first == second:
-                continue
-            pair = (min(first, second), max(first, second))
-            found[pair] = max(found.get(pair, 0), int(scores[row, column]))
+        choices = [names[pk] for pk in block]
+        for first in queries:
+            # extract() compares in C++ and returns only what reaches the cutoff.
+            matches = process.extract(
+                names[first],
+                choices,
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=threshold,
+                limit=None,
+            )
+            for _choice, score, index in matches:
+                second = block[index]
+                if first == second:
+                    continue
+                pair = (min(first, second), max(first, second))
+                found[pair] = max(found.get(pair, 0), round(score))
     return found

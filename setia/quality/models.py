@@ -11,12 +11,16 @@ class DuplicateCandidateQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=DuplicateCandidate.Status.OPEN)
 
-    def visible_to(self, user):
-        """Candidates whose two customers `user` may both see and neither is deleted."""
+    def visible_to(self, user, *, alive: bool = True):
+        """Candidates whose two customers `user` may both see; with `alive`, neither deleted
+        (a merged pair has a deleted loser: pass alive=False to list those)."""
         from setia.customers.models import Customer
 
-        customers = Customer.objects.visible_to(user).alive().values("pk")
-        return self.filter(customer_a__in=customers, customer_b__in=customers)
+        customers = Customer.objects.visible_to(user)
+        if alive:
+            customers = customers.alive()
+        ids = customers.values("pk")
+        return self.filter(customer_a__in=ids, customer_b__in=ids)
 
 
 class DuplicateCandidate(models.Model):
@@ -128,6 +132,17 @@ class Merge(models.Model):
         return self.undone_at is not None
 
 
+class QualitySnapshotQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The snapshots of the user's scope: everyone's for those who see every team, their
+        team's otherwise (figures only, no records), none without a team."""
+        if user.has_perm("customers.view_all_customers"):
+            return self.filter(team__isnull=True)
+        if user.team_id:
+            return self.filter(team_id=user.team_id)
+        return self.none()
+
+
 class QualitySnapshot(models.Model):
     """The day's data-quality figures, for the trend: one row for everyone (team empty) and
     one per team. Written by `record_snapshot`; running it again the same day replaces the rows.
@@ -144,6 +159,8 @@ class QualitySnapshot(models.Model):
     open_duplicates = models.PositiveIntegerField(_("open duplicate candidates"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QualitySnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-day", "id"]

@@ -129,6 +129,10 @@ def normalise_name(name: str) -> str:
     return " ".join(significant or words)
 
 
+def _numbers(name: str) -> set[str]:
+    return {word for word in name.split(" ") if word.isdigit()}
+
+
 def _blocks(names: dict[int, str]) -> Iterator[list[int]]:
     """Groups of customer ids whose names share the first word; oversized groups are split by
     the second word (blocking keeps the comparison near-linear)."""
@@ -176,7 +180,8 @@ def similar_names(
             )
             for _choice, score, index in matches:
                 second = block[index]
-                if first == second:
+                if first == second or _numbers(names[first]) != _numbers(names[second]):
+                    # "Toko 88" and "Toko 89" are two shops, however alike the rest.
                     continue
                 pair = (min(first, second), max(first, second))
                 found[pair] = max(found.get(pair, 0), round(score))

@@ -152,7 +152,10 @@ def merge_duplicate(request: HttpRequest, code) -> HttpResponse:
                 expected_versions=form.expected_versions(),
             )
         except actions.MergeError as error:
+            # Show the records as they are now, with their current versions.
             messages.error(request, error.message)
+            candidate = get_candidate_for_user(request, code)
+            context.update(candidate=candidate, form=MergeForm(candidate=candidate))
             return render(request, "quality/merge.html", context, status=409)
         messages.success(
             request,

@@ -63,6 +63,8 @@ def test_it_flags_similar_names_and_ignores_different_ones(team_a):
     make_customer(team=team_a, name="Batik Nusantara")
     make_customer(team=team_a, name="Kopi Senja")
     make_customer(team=team_a, name="Kopi Senja Jaya")
+    make_customer(team=team_a, name="Mukena Zahra 302")
+    make_customer(team=team_a, name="Mukena Zahra 360")  # numbered shops are different shops
 
     created = flag_duplicates()
 

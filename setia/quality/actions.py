@@ -128,7 +128,7 @@ def merge_customers(
     # Lock both rows (PostgreSQL) so that a concurrent edit or merge waits for this one.
     locked = {
         customer.pk: customer
-        for customer in Customer.objects.select_for_update()
+        for customer in Customer.objects.select_for_update(of=("self",))
         .select_related("category", "owner", "team")
         .filter(pk__in=pair)
     }

@@ -21,7 +21,9 @@ from setia.customers.models import Customer
 Pair = tuple[int, int]
 
 ID_BATCH = 500  # customer ids per SQL statement: far below SQLite's variable limit
-MAX_BLOCK = 2000  # names per rapidfuzz block before it is split by the second word
+FULL_SCAN_ABOVE = 5000  # more ids than this (a big import): one full self-join, then filter
+MAX_BLOCK = 2000  # distinct names per rapidfuzz block before it is split by the second word
+MAX_SAME_NAME = 10  # customers sharing one normalised name beyond which the name is common
 
 # Words that say nothing about which business it is: "Batik Lestari Official" is "Batik Lestari".
 NOISE_WORDS = {
@@ -91,9 +93,13 @@ def _self_join(left: str, right: str, customer_ids: list[int] | None) -> set[Pai
     """
     pairs: set[Pair] = set()
     with connection.cursor() as cursor:
-        if customer_ids is None:
+        if customer_ids is None or len(customer_ids) > FULL_SCAN_ABOVE:
+            # One pass over everything beats hundreds of filtered passes; filter afterwards.
             cursor.execute(sql)
             rows = cursor.fetchall()
+            if customer_ids is not None:
+                wanted = set(customer_ids)
+                rows = [row for row in rows if row[0] in wanted or row[1] in wanted]
         else:
             rows = []
             for start in range(0, len(customer_ids), ID_BATCH):
@@ -133,21 +139,21 @@ def _numbers(name: str) -> set[str]:
     return {word for word in name.split(" ") if word.isdigit()}
 
 
-def _blocks(names: dict[int, str]) -> Iterator[list[int]]:
-    """Groups of customer ids whose names share the first word; oversized groups are split by
-    the second word (blocking keeps the comparison near-linear)."""
-    by_first: dict[str, list[int]] = defaultdict(list)
-    for pk, name in names.items():
-        if name:
-            by_first[name.split(" ", 1)[0]].append(pk)
+def _blocks(names: Iterable[str]) -> Iterator[list[str]]:
+    """Groups of distinct normalised names with the same numbers and the same first word;
+    oversized groups are split by the second word. Blocking keeps the comparison near-linear,
+    and "Toko 88" is never compared with "Toko 89": numbered shops are different shops."""
+    by_first: dict[tuple, list[str]] = defaultdict(list)
+    for name in names:
+        words = name.split(" ")
+        by_first[(tuple(sorted(_numbers(name))), words[0])].append(name)
     for members in by_first.values():
         if len(members) <= MAX_BLOCK:
             yield members
             continue
-        by_second: dict[str, list[int]] = defaultdict(list)
-        for pk in members:
-            words = names[pk].split(" ")
-            by_second[" ".join(words[:2])].append(pk)
+        by_second: dict[str, list[str]] = defaultdict(list)
+        for name in members:
+            by_second[" ".join(name.split(" ")[:2])].append(name)
         yield from by_second.values()
 
 
@@ -156,33 +162,41 @@ def similar_names(
 ) -> dict[Pair, int]:
     """Pairs of live customers whose normalised names score ≥ `threshold` (default the setting
     QUALITY_NAME_SIMILARITY) with rapidfuzz's token-sort ratio, with their score; with
-    `customer_ids`, only pairs involving one of them."""
+    `customer_ids`, only pairs involving one of them.
+
+    Each distinct normalised name is compared once. A name shared by more than
+    MAX_SAME_NAME customers is a common name ("Toko Kue"), not evidence, and is left out.
+    """
     threshold = settings.QUALITY_NAME_SIMILARITY if threshold is None else threshold
-    names = {
-        pk: normalise_name(name)
-        for pk, name in Customer.objects.alive().values_list("pk", "name").iterator(chunk_size=5000)
-    }
+    groups: dict[str, list[int]] = defaultdict(list)
+    for pk, name in Customer.objects.alive().values_list("pk", "name").iterator(chunk_size=5000):
+        normalised = normalise_name(name)
+        if normalised:
+            groups[normalised].append(pk)
+    groups = {name: ids for name, ids in groups.items() if len(ids) <= MAX_SAME_NAME}
     wanted = None if customer_ids is None else set(customer_ids)
+    wanted_names = (
+        None if wanted is None else {name for name, ids in groups.items() if wanted & set(ids)}
+    )
     found: dict[Pair, int] = {}
-    for block in _blocks(names):
-        queries = block if wanted is None else [pk for pk in block if pk in wanted]
-        if not queries or len(block) < 2:
-            continue
-        choices = [names[pk] for pk in block]
-        for first in queries:
-            # extract() compares in C++ and returns only what reaches the cutoff.
-            matches = process.extract(
-                names[first],
-                choices,
-                scorer=fuzz.token_sort_ratio,
-                score_cutoff=threshold,
-                limit=None,
-            )
-            for _choice, score, index in matches:
-                second = block[index]
-                if first == second or _numbers(names[first]) != _numbers(names[second]):
-                    # "Toko 88" and "Toko 89" are two shops, however alike the rest.
+
+    def add(first_ids, second_ids, score):
+        for first in first_ids:
+            for second in second_ids:
+                if first == second or (
+                    wanted is not None and first not in wanted and second not in wanted
+                ):
                     continue
                 pair = (min(first, second), max(first, second))
-                found[pair] = max(found.get(pair, 0), round(score))
+                found[pair] = max(found.get(pair, 0), score)
+
+    for block in _blocks(groups):
+        queries = block if wanted_names is None else [n for n in block if n in wanted_names]
+        for query in queries:
+            # extract() compares in C++ and returns only what reaches the cutoff.
+            matches = process.extract(
+                query, block, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, limit=None
+            )
+            for other, score, _index in matches:
+                add(groups[query], groups[other], round(score))
     return found

@@ -170,3 +170,14 @@ def test_the_command_prints_how_many_it_found(team_a):
         "candidates created=1 open=1",
         "candidates created=0 open=1",
     ]
+
+
+def test_a_name_shared_by_many_customers_is_not_evidence(team_a, settings):
+    for _number in range(duplicates.MAX_SAME_NAME + 1):
+        make_customer(team=team_a, name="Kue Basah")
+    make_customer(team=team_a, name="Kue Basah Official")  # normalised: "kue basah" too
+    make_customer(team=team_a, name="Bakso Mantap")
+    make_customer(team=team_a, name="Bakso Mantap Official")
+
+    assert flag_duplicates() == 1
+    assert _pairs() == {("Bakso Mantap", "Bakso Mantap Official", "name", 100)}

@@ -1,7 +1,8 @@
 """Finding customers that may be one business. Read-only: `actions.flag_duplicates` stores them.
 
 Exact matches (the same E.164 phone or WhatsApp number, the same e-mail, a store domain that is
-another customer's e-mail domain) are self-joins in SQL. Similar names are compared with
+another customer's e-mail domain) are self-joins in SQL over every contact and store; for a few
+customers (an import's) they are indexed look-ups of those customers' values. Similar names are compared with
 rapidfuzz inside blocks of names that share their first significant word, so 100k customers
 cost thousands of small comparisons, not 5·10⁹.
 """
@@ -15,13 +16,14 @@ from django.conf import settings
 from django.db import connection
 from rapidfuzz import fuzz, process
 
-from setia.customers.models import Customer
+from setia.customers.models import Contact, Customer, Store
 
 # Pair → (reason, score); lower id first.
 Pair = tuple[int, int]
 
-ID_BATCH = 500  # customer ids per SQL statement: far below SQLite's variable limit
-FULL_SCAN_ABOVE = 5000  # more ids than this (a big import): one full self-join, then filter
+LOOKUP_BATCH = 500  # customers per round of look-ups (one pass over e-mail domains each)
+VALUES_PER_QUERY = 500  # values per IN (...): below SQLite's historical limit of 999
+FULL_SCAN_ABOVE = 2000  # more ids than this (a big import): one full self-join, then filter
 MAX_BLOCK = 2000  # distinct names per rapidfuzz block before it is split by the second word
 MAX_SAME_NAME = 10  # customers sharing one normalised name beyond which the name is common
 
@@ -84,46 +86,114 @@ def _domains_sql() -> tuple[str, str]:
     return stores, emails
 
 
-def _self_join(left: str, right: str, customer_ids: list[int] | None) -> set[Pair]:
+def _self_join(left: str, right: str) -> set[Pair]:
     """Pairs of different customers with an equal `value` in the two row sources."""
     sql = f"""
         SELECT DISTINCT l.customer_id, r.customer_id
           FROM ({left}) l
           JOIN ({right}) r ON r.value = l.value AND r.customer_id <> l.customer_id
     """
-    pairs: set[Pair] = set()
     with connection.cursor() as cursor:
-        if customer_ids is None or len(customer_ids) > FULL_SCAN_ABOVE:
-            # One pass over everything beats hundreds of filtered passes; filter afterwards.
-            cursor.execute(sql)
-            rows = cursor.fetchall()
-            if customer_ids is not None:
-                wanted = set(customer_ids)
-                rows = [row for row in rows if row[0] in wanted or row[1] in wanted]
-        else:
-            rows = []
-            for start in range(0, len(customer_ids), ID_BATCH):
-                batch = customer_ids[start : start + ID_BATCH]
-                marks = ", ".join(["%s"] * len(batch))
+        cursor.execute(sql)
+        return {(min(first, second), max(first, second)) for first, second in cursor.fetchall()}
+
+
+def _chunks(values: list) -> Iterator[list]:
+    for start in range(0, len(values), VALUES_PER_QUERY):
+        yield values[start : start + VALUES_PER_QUERY]
+
+
+def _email_domain(email: str) -> str | None:
+    domain = email.strip().lower().rpartition("@")[2]
+    return domain if "@" in email and domain and domain not in WEBMAIL_DOMAINS else None
+
+
+def _matches_for(customer_ids: list[int]) -> dict[str, set[Pair]]:
+    """exact_matches for a few customers (an import): indexed look-ups of their own numbers,
+    e-mails and domains, batch by batch, instead of a self-join over every contact.
+
+    E-mails are matched as stored (forms and imports store them lower-case); the full scan
+    also catches mixed-case ones.
+    """
+    contacts = Contact.objects.filter(customer__deleted_at__isnull=True)
+    stores = Store.objects.filter(customer__deleted_at__isnull=True)
+    found: dict[str, set[Pair]] = {"phone": set(), "email": set(), "domain": set()}
+    _stores, email_domain_rows = _domains_sql()
+
+    def pair(reason, first, second):
+        if first != second:
+            found[reason].add((min(first, second), max(first, second)))
+
+    for start in range(0, len(customer_ids), LOOKUP_BATCH):
+        batch = customer_ids[start : start + LOOKUP_BATCH]
+        numbers, emails, email_domains = defaultdict(set), defaultdict(set), defaultdict(set)
+        for owner, phone, whatsapp, email in contacts.filter(customer_id__in=batch).values_list(
+            "customer_id", "phone", "whatsapp", "email"
+        ):
+            for number in (phone, whatsapp):
+                if number:
+                    numbers[number].add(owner)
+            if email.strip():
+                emails[email.strip().lower()].add(owner)
+            if domain := _email_domain(email):
+                email_domains[domain].add(owner)
+        own_domains = defaultdict(set)
+        for owner, domain in stores.filter(customer_id__in=batch).values_list(
+            "customer_id", "domain"
+        ):
+            own_domains[domain].add(owner)
+        for field in ("phone", "whatsapp"):
+            for values in _chunks(list(numbers)):
+                rows = contacts.filter(**{f"{field}__in": values}).values_list("customer_id", field)
+                for other, value in rows:
+                    for owner in numbers[value]:
+                        pair("phone", owner, other)
+        for values in _chunks(list(emails)):
+            for other, value in contacts.filter(email__in=values).values_list(
+                "customer_id", "email"
+            ):
+                for owner in emails.get(value.strip().lower(), ()):
+                    pair("email", owner, other)
+        for values in _chunks(list(email_domains)):
+            for other, domain in stores.filter(domain__in=values).values_list(
+                "customer_id", "domain"
+            ):
+                for owner in email_domains[domain]:
+                    pair("domain", owner, other)
+        for values in _chunks(list(own_domains)):
+            # One pass computing every contact's e-mail domain: cheaper than a LIKE per domain.
+            marks = ", ".join(["%s"] * len(values))
+            with connection.cursor() as cursor:
                 cursor.execute(
-                    f"{sql} WHERE l.customer_id IN ({marks}) OR r.customer_id IN ({marks})",
-                    [*batch, *batch],
+                    f"SELECT customer_id, value FROM ({email_domain_rows}) e "
+                    f"WHERE value IN ({marks})",
+                    values,
                 )
-                rows.extend(cursor.fetchall())
-    for first, second in rows:
-        pairs.add((min(first, second), max(first, second)))
-    return pairs
+                for other, domain in cursor.fetchall():
+                    for owner in own_domains[domain]:
+                        pair("domain", owner, other)
+    return found
 
 
 def exact_matches(customer_ids: list[int] | None = None) -> dict[str, set[Pair]]:
     """Pairs of live customers sharing a number, an e-mail, or a store domain that is the
     other's e-mail domain; with `customer_ids`, only pairs involving one of them."""
+    if customer_ids is not None and len(customer_ids) <= FULL_SCAN_ABOVE:
+        return _matches_for(list(customer_ids))
     stores, email_domains = _domains_sql()
-    return {
-        "phone": _self_join(_numbers_sql(), _numbers_sql(), customer_ids),
-        "email": _self_join(_emails_sql(), _emails_sql(), customer_ids),
-        "domain": _self_join(stores, email_domains, customer_ids),
+    found = {
+        "phone": _self_join(_numbers_sql(), _numbers_sql()),
+        "email": _self_join(_emails_sql(), _emails_sql()),
+        "domain": _self_join(stores, email_domains),
     }
+    if customer_ids is not None:
+        # A big import: one pass over everything beats thousands of look-ups; filter after.
+        wanted = set(customer_ids)
+        found = {
+            reason: {pair for pair in pairs if pair[0] in wanted or pair[1] in wanted}
+            for reason, pairs in found.items()
+        }
+    return found
 
 
 def normalise_name(name: str) -> str:

@@ -181,3 +181,34 @@ def test_a_name_shared_by_many_customers_is_not_evidence(team_a, settings):
 
     assert flag_duplicates() == 1
     assert _pairs() == {("Bakso Mantap", "Bakso Mantap Official", "name", 100)}
+
+
+def test_looking_up_a_few_customers_finds_what_the_full_scan_finds(team_a):
+    made = [make_customer(team=team_a, name=f"Customer {number}") for number in range(8)]
+    make_contact(made[0], phone="+6281234567890", whatsapp="", email="a@one.test")
+    make_contact(made[1], phone="+622155512345", whatsapp="+6281234567890", email="")
+    make_contact(made[2], phone="", whatsapp="", email="a@one.test")
+    make_contact(made[3], phone="+6285700001111", email="sales@rumahjati.co.id")
+    make_store(made[4], domain="rumahjati.co.id")
+    make_store(made[5], domain="gmail.com")
+    make_contact(made[6], phone="+6285700002222", email="x@gmail.com")
+    make_contact(made[7], phone="+6285700001111", email="")
+    ids = [customer.pk for customer in made]
+
+    everything = duplicates.exact_matches()
+    looked_up = duplicates.exact_matches(ids)
+    one = duplicates.exact_matches([made[4].pk])
+
+    def named(found):
+        return {
+            reason: {(made[ids.index(a)].name, made[ids.index(b)].name) for a, b in pairs}
+            for reason, pairs in found.items()
+        }
+
+    assert named(everything) == {
+        "phone": {("Customer 0", "Customer 1"), ("Customer 3", "Customer 7")},
+        "email": {("Customer 0", "Customer 2")},
+        "domain": {("Customer 3", "Customer 4")},
+    }
+    assert looked_up == everything
+    assert named(one) == {"phone": set(), "email": set(), "domain": {("Customer 3", "Customer 4")}}

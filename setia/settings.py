@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "setia.tiers",
     "setia.playbook",
     "setia.engagement",
+    "setia.quality",
+    "setia.exports",
 ]
 
 MIDDLEWARE = [
@@ -308,3 +310,12 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": 3600.0,
     },
 }
+# Data quality (setia/quality): which checks make a customer complete (keys of
+# setia.quality.completeness.CHECKS), when a record is stale, how alike two names must be (0-100)
+# to be flagged as a possible duplicate.
+QUALITY_COMPLETENESS_FIELDS = env_list(
+    "QUALITY_COMPLETENESS_FIELDS",
+    ["category", "city", "province", "contact_phone", "email", "store", "subscription"],
+)
+QUALITY_STALE_DAYS = env_int("QUALITY_STALE_DAYS", 90, minimum=1)
+QUALITY_NAME_SIMILARITY = env_int("QUALITY_NAME_SIMILARITY", 90, minimum=50)

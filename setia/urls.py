@@ -14,6 +14,8 @@ urlpatterns = [
     path("playbook/", include("setia.playbook.urls")),
     path("engagement/", include("setia.engagement.urls")),
     path("work/", include("setia.work.urls")),
+    path("exports/", include("setia.exports.urls")),
+    path("quality/", include("setia.quality.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,70 @@
+"""Exports of the customers list to CSV and XLSX: the list's rows, only what the user may see.
+
+The rows come from `setia.exports.rows`, which uses the list's own filter form and access
+QuerySet, so an export can never hold a row the list would not show.
+"""
+
+import csv
+import tempfile
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from setia.exports.rows import customers_for, headers, rows
+from setia.lib.dates import now
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"  # lets Excel read the file as UTF-8 (Indonesian names, "Rp", …)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def _filename(extension: str) -> str:
+    return f"customers-{now().strftime('%Y%m%d-%H%M')}.{extension}"
+
+
+@login_required
+@permission_required("customers.export_customer", raise_exception=True)
+@require_GET
+def export_customers_csv(request: HttpRequest) -> StreamingHttpResponse:
+    # Headers and queryset are built now, in the user's language and request; the rows are
+    # produced while the response streams.
+    header = headers()
+    customers = customers_for(request.user, request.GET)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield BOM + writer.writerow(header)
+        for row in rows(customers):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type=CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@login_required
+@permission_required("customers.export_customer", raise_exception=True)
+@require_GET
+def export_customers_xlsx(request: HttpRequest) -> FileResponse:
+    # openpyxl's write-only mode keeps memory flat, but a workbook is a zip whose directory is
+    # written last: the file is built in a temporary file first, then streamed from disk.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(headers())
+    for row in rows(customers_for(request.user, request.GET)):
+        sheet.append(row)
+    output = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+    workbook.save(output)
+    output.seek(0)
+    return FileResponse(
+        output, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX_TYPE
+    )

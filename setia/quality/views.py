@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.quality import actions, completeness
+from setia.quality.forms import MergeForm
+from setia.quality.models import DuplicateCandidate, Merge, QualitySnapshot
+
+TREND_DAYS = 30
+
+
+def get_candidate_for_user(request, code, *, alive: bool = True) -> DuplicateCandidate:
+    """The candidate with `code` if the user may see both of its customers, else Http404;
+    Http403 when they may see them but not merge (change and delete) customers."""
+    candidate = get_object_or_404(
+        DuplicateCandidate.objects.visible_to(request.user, alive=alive).select_related(
+            "customer_a__category",
+            "customer_a__owner",
+            "customer_a__team",
+            "customer_b__category",
+            "customer_b__owner",
+            "customer_b__team",
+        ),
+        code=code,
+    )
+    if not (
+        request.user.has_perm("customers.change_customer")
+        and request.user.has_perm("customers.delete_customer")
+    ):
+        raise PermissionDenied
+    return candidate
+
+
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+@require_GET
+def data_quality(request: HttpRequest) -> HttpResponse:
+    visible = Customer.objects.visible_to(request.user).alive()
+    totals = completeness.totals(visible)
+    totals["percent_complete"] = (
+        100 * totals["complete"] / totals["customers"] if totals["customers"] else 0.0
+    )
+    candidates = DuplicateCandidate.objects.visible_to(request.user).open()
+    totals["open_duplicates"] = candidates.count()
+    worst = (
+        completeness.with_completeness(visible)
+        .select_related("owner")
+        .annotate(
+            duplicate_code=Subquery(
+                candidates.filter(Q(customer_a=OuterRef("pk")) | Q(customer_b=OuterRef("pk")))
+                .order_by("-score", "id")
+                .values("code")[:1]
+            )
+        )
+        # Fewest checks met first; among equals, the longest untouched.
+        .order_by("filled", "updated_at", "id")
+    )
+    page = Paginator(worst, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    for customer in page.object_list:
+        customer.missing = completeness.missing(customer)
+        customer.percent = completeness.percent(customer.filled)
+    trend = list(QualitySnapshot.objects.for_user(request.user).order_by("-day")[:TREND_DAYS])
+    trend.reverse()
+    context = {
+        "totals": totals,
+        "page": page,
+        "query": "",
+        "trend": trend,
+        "stale_days": settings.QUALITY_STALE_DAYS,
+        "checks": [completeness.CHECKS[key].label for key in completeness.active_checks()],
+    }
+    return render(request, "quality/data_quality.html", context)
+
+
+@login_required
+@require_GET
+def completeness_figure(request: HttpRequest) -> HttpResponse:
+    """The latest daily completeness figure of the user's scope, as a fragment for the customers
+    list (fetched by htmx after the list loads). Empty when there is no figure yet."""
+    snapshot = QualitySnapshot.objects.for_user(request.user).order_by("-day").first()
+    return render(request, "quality/_completeness_figure.html", {"snapshot": snapshot})
+
+
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+@require_GET
+def list_duplicates(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or DuplicateCandidate.Status.OPEN
+    if status not in DuplicateCandidate.Status.values:
+        status = DuplicateCandidate.Status.OPEN
+    # Merged pairs have a deleted customer; the others only list live ones.
+    candidates = (
+        DuplicateCandidate.objects.visible_to(
+            request.user, alive=status != DuplicateCandidate.Status.MERGED
+        )
+        .filter(status=status)
+        .select_related("customer_a", "customer_b", "resolved_by")
+        .prefetch_related(
+            Prefetch(
+                "merges",
+                queryset=Merge.objects.filter(undone_at__isnull=True),
+                to_attr="open_merges",
+            )
+        )
+        .order_by("-score", "-created_at", "id")
+    )
+    page = Paginator(candidates, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": DuplicateCandidate.Status.choices,
+        "query": f"status={status}",
+    }
+    return render(request, "quality/duplicates.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge_duplicate(request: HttpRequest, code) -> HttpResponse:
+    candidate = get_candidate_for_user(request, code)
+    if candidate.status != DuplicateCandidate.Status.OPEN:
+        messages.info(request, _("This pair was already handled."))
+        return redirect("quality:duplicate-list")
+    form = MergeForm(request.POST or None, candidate=candidate)
+    sides = {}
+    for side, customer in (("a", candidate.customer_a), ("b", candidate.customer_b)):
+        sides[side] = {
+            "customer": customer,
+            "contacts": Contact.objects.filter(customer=customer),
+            "stores": Store.objects.filter(customer=customer),
+            "subscription": Subscription.objects.filter(customer=customer).first(),
+        }
+    context = {"candidate": candidate, "form": form, "sides": sides}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "quality/merge.html", context, status=400)
+        survivor = form.survivor_customer()
+        try:
+            merge = actions.merge_customers(
+                candidate=candidate,
+                survivor=survivor,
+                choices=form.choices(),
+                actor=request.user,
+                expected_versions=form.expected_versions(),
+            )
+        except actions.MergeError as error:
+            # Show the records as they are now, with their current versions.
+            messages.error(request, error.message)
+            candidate = get_candidate_for_user(request, code)
+            context.update(candidate=candidate, form=MergeForm(candidate=candidate))
+            return render(request, "quality/merge.html", context, status=409)
+        messages.success(
+            request,
+            _("%(loser)s was merged into %(survivor)s. A manager can undo it.")
+            % {"loser": merge.loser.name, "survivor": merge.survivor.name},
+        )
+        return redirect(merge.survivor)
+    return render(request, "quality/merge.html", context)
+
+
+@login_required
+@require_POST
+def dismiss_duplicate(request: HttpRequest, code) -> HttpResponse:
+    candidate = get_candidate_for_user(request, code)
+    try:
+        actions.dismiss_candidate(candidate=candidate, actor=request.user)
+    except actions.MergeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(first)s and %(second)s are marked as different customers.")
+            % {"first": candidate.customer_a.name, "second": candidate.customer_b.name},
+        )
+    return redirect("quality:duplicate-list")
+
+
+@login_required
+@require_POST
+def undo_merge(request: HttpRequest, code) -> HttpResponse:
+    visible = Customer.objects.visible_to(request.user)
+    merge = get_object_or_404(
+        Merge.objects.select_related("survivor", "loser").filter(
+            survivor__in=visible.values("pk"), loser__in=visible.values("pk")
+        ),
+        code=code,
+    )
+    if not request.user.has_perm("quality.undo_merge"):
+        raise PermissionDenied
+    try:
+        actions.undo_merge(merge=merge, actor=request.user)
+    except actions.MergeError as error:
+        messages.error(request, error.message)
+        return redirect(f"{_duplicates_url()}?status=merged")
+    messages.success(
+        request,
+        _("The merge was undone: %(loser)s is back.") % {"loser": merge.loser.name},
+    )
+    return redirect(merge.loser)
+
+
+def _duplicates_url() -> str:
+    from django.urls import reverse
+
+    return reverse("quality:duplicate-list")

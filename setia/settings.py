@@ -41,12 +41,13 @@ INSTALLED_APPS = [
     "setia.accounts",
     "setia.audit",
     "setia.customers",
-    "setia.work",
     "setia.metrics",
     "setia.segments",
     "setia.tiers",
     "setia.playbook",
     "setia.engagement",
+    # After metrics, tiers and engagement: its demo data and triggers build on theirs.
+    "setia.work",
     "setia.quality",
     "setia.exports",
 ]
@@ -308,6 +309,17 @@ CELERY_BEAT_SCHEDULE |= {
     "work-escalate-overdue-tasks": {
         "task": "setia.work.tasks.escalate_overdue_tasks",
         "schedule": 3600.0,
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # Data quality (setia/quality): tonight's duplicate scan, then the day's figures for the trend.
+    "quality-scan-duplicates": {
+        "task": "setia.quality.tasks.scan_duplicates",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "quality-snapshot": {
+        "task": "setia.quality.tasks.snapshot_quality",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 # Data quality (setia/quality): which checks make a customer complete (keys of

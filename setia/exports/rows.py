@@ -53,7 +53,7 @@ def neutralise(value):
 
 def customers_for(user, query) -> "Customer.objects":
     """The customers list's queryset for `user` and its query string: same filters, same order."""
-    filters = CustomerFilterForm(query or None)
+    filters = CustomerFilterForm(query or None, user=user)
     return filters.filter(Customer.objects.visible_to(user).alive())
 
 

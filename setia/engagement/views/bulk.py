@@ -16,7 +16,7 @@ _LIST_KEYS = ("page", "sort", "template", "promo")
 
 
 def _customers(request, query: QueryDict):
-    filters = CustomerFilterForm(query or None)
+    filters = CustomerFilterForm(query or None, user=request.user)
     return filters, filters.filter(Customer.objects.visible_to(request.user).alive())
 
 

@@ -58,6 +58,7 @@ def test_an_executive_merges_a_duplicate_and_a_manager_undoes_it(page, browser, 
 
     # when the executive opens the list, the completeness figure arrives after the page
     _log_in(page, "rina@example.test")
+    page.goto("/customers/")
     page.locator("#completeness-figure").wait_for()
     assert "Data completeness" in page.locator("#completeness-figure").inner_text()
 

@@ -175,43 +175,20 @@ def _ingest_postgresql(file, header, *, today, total, progress, checked) -> Inge
             _resolve(cursor, header, today=today, checked=True)
         else:
             malformed = []
-        _reject_duplicates(cursor)
         result = IngestResult(rows=rows)
-        # Into an empty table (the first backfill) every valid row is new: no lookups at all.
+        # Into an empty table (the first backfill) every valid row is new: no lookups at all,
+        # and a day repeated in the file shows as a key violation of the insert itself.
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")
         if cursor.fetchone()[0]:
-            # Statistics let the planner join by hash or merge rather than probe row by row.
-            cursor.execute("ANALYZE metrics_resolved")
-            cursor.execute(
-                f"""
-                UPDATE {TABLE} AS t
-                SET gmv = r.gmv, orders = r.orders, visitors = r.visitors,
-                    uptime_pct = r.uptime_pct, errors = r.errors
-                FROM metrics_resolved AS r
-                WHERE r.reason IS NULL AND t.store_id = r.store_id AND t.day = r.day
-                  AND (t.gmv, t.orders, t.visitors, t.uptime_pct, t.errors)
-                      <> (r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors)
-                """
-            )
-            result.updated = cursor.rowcount
-            new_only = (
-                f"AND NOT EXISTS (SELECT 1 FROM {TABLE} AS t "
-                "WHERE t.store_id = r.store_id AND t.day = r.day)"
-            )
+            _reject_duplicates(cursor)
+            result.updated, result.inserted = _update_then_insert(cursor)
         else:
-            new_only = ""
-        # The new days: a plain INSERT after an anti-join costs half of INSERT ... ON CONFLICT,
-        # whose speculative insertion doubles the index work (measured with bench/). The
-        # advisory lock above keeps a concurrent ingest from inserting the same key meanwhile.
-        cursor.execute(
-            f"""
-            INSERT INTO {TABLE} (store_id, day, gmv, orders, visitors, uptime_pct, errors)
-            SELECT r.store_id, r.day, r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors
-            FROM metrics_resolved AS r
-            WHERE r.reason IS NULL {new_only}
-            """
-        )
-        result.inserted = cursor.rowcount
+            try:
+                with transaction.atomic():
+                    result.inserted = _insert(cursor, new_only=False)
+            except IntegrityError:
+                _reject_duplicates(cursor)
+                result.inserted = _insert(cursor, new_only=False)
         rejects = _with_values(file, start, _fetch_rejects(cursor, checked=checked))
         result.rejects = sorted(malformed + rejects)
         result.rejected = len(result.rejects)
@@ -219,6 +196,48 @@ def _ingest_postgresql(file, header, *, today, total, progress, checked) -> Inge
             "DROP TABLE metrics_stage, metrics_resolved, metrics_store_keys, metrics_days"
         )
     return result
+
+
+def _update_then_insert(cursor) -> tuple[int, int]:
+    """Update the days whose values changed, then insert the new ones; return both counts.
+
+    A plain INSERT after an anti-join costs half of INSERT ... ON CONFLICT, whose speculative
+    insertion doubles the index work (measured with bench/). The advisory lock taken by the
+    caller keeps a concurrent ingest from inserting the same key meanwhile.
+    """
+    # Statistics let the planner join by hash or merge rather than probe row by row.
+    cursor.execute("ANALYZE metrics_resolved")
+    cursor.execute(
+        f"""
+        UPDATE {TABLE} AS t
+        SET gmv = r.gmv, orders = r.orders, visitors = r.visitors,
+            uptime_pct = r.uptime_pct, errors = r.errors
+        FROM metrics_resolved AS r
+        WHERE r.reason IS NULL AND t.store_id = r.store_id AND t.day = r.day
+          AND (t.gmv, t.orders, t.visitors, t.uptime_pct, t.errors)
+              <> (r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors)
+        """
+    )
+    updated = cursor.rowcount
+    return updated, _insert(cursor, new_only=True)
+
+
+def _insert(cursor, *, new_only: bool) -> int:
+    condition = (
+        f"AND NOT EXISTS (SELECT 1 FROM {TABLE} AS t "
+        "WHERE t.store_id = r.store_id AND t.day = r.day)"
+        if new_only
+        else ""
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO {TABLE} (store_id, day, gmv, orders, visitors, uptime_pct, errors)
+        SELECT r.store_id, r.day, r.gmv, r.orders, r.visitors, r.uptime_pct, r.errors
+        FROM metrics_resolved AS r
+        WHERE r.reason IS NULL {condition}
+        """
+    )
+    return cursor.rowcount
 
 
 def _create_store_keys(cursor) -> None:

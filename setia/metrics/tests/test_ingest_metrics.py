@@ -220,3 +220,20 @@ def test_the_command_refuses_a_file_without_the_required_columns(stores, tmp_pat
         call_command("ingest_metrics", str(path), verbosity=0)
 
     assert StoreDailyMetric.objects.count() == 0
+
+
+def test_it_reads_a_spreadsheet_export_with_bom_and_crlf(stores, tmp_path, path_kind):
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\ufeff" + GOOD).replace("\n", "\r\n").encode("utf-8"))
+
+    result = ingest(path, path_kind)
+
+    assert result.summary() == "rows=3 inserted=3 updated=0 rejected=0"
+    assert result.unknown_columns == []
+
+
+def test_a_file_with_only_a_header_changes_nothing(stores, tmp_path, path_kind):
+    result = ingest(write(tmp_path, HEADER), path_kind)
+
+    assert result.summary() == "rows=0 inserted=0 updated=0 rejected=0"
+    assert StoreDailyMetric.objects.count() == 0

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "setia.accounts",
     "setia.audit",
     "setia.customers",
+    "setia.imports",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("setia.accounts.urls")),
     path("customers/", include("setia.customers.urls")),
+    path("imports/", include("setia.imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -30,7 +30,7 @@ from setia.audit.actions import build_change, snapshot
 from setia.audit.models import AuditEntry
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
 from setia.imports import values
-from setia.imports.mapping import EXTRA, FIELDS, IGNORE
+from setia.imports.mapping import EXTRA, FIELDS
 from setia.imports.models import Import, ImportChange
 from setia.imports.reading import Table
 
@@ -230,6 +230,22 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _columns(table: Table, mapping: dict[str, str]) -> list[tuple[int, str, str]]:
+    """(index, header, field key) of the columns read: all but the ignored ones."""
+    columns = [
+        (index, header, mapping.get(header, EXTRA)) for index, header in enumerate(table.header)
+    ]
+    return [(i, h, k) for i, h, k in columns if k == EXTRA or k in FIELDS]
+
+
+def preview_rows(table: Table, mapping: dict[str, str], *, actor: User | None) -> list[Row]:
+    """The rows of `table` parsed as the import will read them, with their cell errors; no
+    matching against existing customers (that is the dry run's work)."""
+    ctx = Context(actor=actor, default_owner=None)
+    columns = _columns(table, mapping)
+    return [_parse_row(number, cells, columns, ctx) for number, cells in table.rows]
+
+
 def plan_import(
     table: Table,
     mapping: dict[str, str],
@@ -240,12 +256,7 @@ def plan_import(
 ) -> Plan:
     """Decide what importing `table` with `mapping` would do, without writing anything."""
     ctx = Context(actor=actor, default_owner=default_owner)
-    columns = [
-        (index, header, mapping.get(header, EXTRA))
-        for index, header in enumerate(table.header)
-        if mapping.get(header, EXTRA) != IGNORE
-    ]
-    columns = [(i, h, k) for i, h, k in columns if k == EXTRA or k in FIELDS]
+    columns = _columns(table, mapping)
     total = len(table.rows)
     rows = []
     for done, (number, cells) in enumerate(table.rows, start=1):

@@ -76,6 +76,9 @@ class Import(models.Model):
     file = models.FileField(upload_to="imports/files/", blank=True)
     error_file = models.FileField(upload_to="imports/errors/", blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict)
+    # The header and first rows, read once at upload for the mapping and preview steps.
+    header = models.JSONField(default=list)
+    sample = models.JSONField(default=list)  # [[row number, [cells]], ...]
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
     )

@@ -225,8 +225,17 @@ def test_it_imports_in_strict_mode_when_every_row_is_valid(db, sheet, manager):
     assert summary == "rows=2 created=2 updated=0 unchanged=0 duplicates=0 rejected=0"
 
 
-def test_the_counts_always_add_up_on_the_messy_sample(db, manager):
-    _output, summary = run(SAMPLES / "onboarding-sheet.csv", owner=manager.email, dry_run=True)
+def _sample(tmp_path, name):
+    """A copy of a shipped sample, so the error file is written beside the copy."""
+    copy = tmp_path / name
+    copy.write_bytes((SAMPLES / name).read_bytes())
+    return copy
+
+
+def test_the_counts_always_add_up_on_the_messy_sample(db, tmp_path, manager):
+    _output, summary = run(
+        _sample(tmp_path, "onboarding-sheet.csv"), owner=manager.email, dry_run=True
+    )
 
     values = dict(part.split("=") for part in summary.split())
     numbers = {name: int(value) for name, value in values.items()}
@@ -241,9 +250,13 @@ def test_the_counts_always_add_up_on_the_messy_sample(db, manager):
     assert numbers["rows"] == sum(v for k, v in numbers.items() if k != "rows")
 
 
-def test_the_xlsx_sample_gives_the_same_result_as_the_csv(db, manager):
-    _o, csv_summary = run(SAMPLES / "onboarding-sheet.csv", owner=manager.email, dry_run=True)
-    _o, xlsx_summary = run(SAMPLES / "onboarding-sheet.xlsx", owner=manager.email, dry_run=True)
+def test_the_xlsx_sample_gives_the_same_result_as_the_csv(db, tmp_path, manager):
+    _o, csv_summary = run(
+        _sample(tmp_path, "onboarding-sheet.csv"), owner=manager.email, dry_run=True
+    )
+    _o, xlsx_summary = run(
+        _sample(tmp_path, "onboarding-sheet.xlsx"), owner=manager.email, dry_run=True
+    )
 
     assert xlsx_summary == csv_summary
 

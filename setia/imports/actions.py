@@ -10,7 +10,7 @@ from django.utils import timezone
 from setia.audit.actions import build_change, snapshot
 from setia.audit.models import AuditEntry
 from setia.customers.models import Customer
-from setia.imports import engine
+from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table
 
@@ -59,7 +59,10 @@ def run_import(
             batch.status = Import.Status.FAILED
             batch.message = "strict"
         else:
-            engine.apply_plan(plan, batch, actor=actor, progress=progress)
+            plan.touched_ids = writing.apply_plan(plan, batch, actor=actor, progress=progress)
+            # Similar-name duplicate candidates among the customers created or updated are to
+            # be flagged here, inside this transaction, by the quality app (not on this branch):
+            # flag_duplicates(customer_ids=plan.touched_ids, source=batch.source_label)
             batch.status = Import.Status.DONE
         if counts["rejected"]:
             batch.error_file.save(

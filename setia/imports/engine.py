@@ -16,22 +16,16 @@ The counts always add up: rows = created + updated + unchanged + duplicates + re
 """
 
 import csv
-import datetime
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from setia.accounts.models import Team, User
-from setia.audit.actions import build_change, snapshot
-from setia.audit.models import AuditEntry
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
 from setia.imports import values
 from setia.imports.mapping import EXTRA, FIELDS
-from setia.imports.models import Import, ImportChange
 from setia.imports.reading import Table
 
 CHUNK = 500  # keys per IN (...) lookup: under SQLite's bound-parameter limit, cheap on PostgreSQL
@@ -103,6 +97,7 @@ class Plan:
     subscriptions: dict[int, Subscription] = field(default_factory=dict)
     editable: set[int] | None = None  # matched customers the actor may change (None: all)
     domains: set[str] | None = None  # existing store domains named by matched rows
+    touched_ids: list[int] = field(default_factory=list)  # customers written, after apply_plan
 
     def summary(self) -> str:
         c = self.counts
@@ -136,6 +131,7 @@ class Context:
                 if user.pk == actor.pk or (actor.team_id and user.team_id == actor.team_id)
             }
         self.default_owner = default_owner or (actor if self.limited else None)
+        self.memo: dict[str, dict] = {}  # cleaned values of repetitive columns, see _clean
 
     def owner(self, value: str) -> User:
         text = " ".join(value.lower().split())
@@ -161,55 +157,68 @@ class Context:
         return team
 
 
+# field key → (part of the row, field name, cleaner(ctx, value), whether to memoise).
+# Columns with few distinct values (categories, cities, plans, dates, prices…) are cleaned
+# once per distinct value: most of a big file's cells are repeats.
+_CELLS = {
+    "name": ("customer", "name", lambda ctx, v: values.clean_text(v, max_length=200), False),
+    "category": ("customer", "category", lambda ctx, v: ctx.categories.clean(v), True),
+    "status": ("customer", "status", lambda ctx, v: values.clean_status(v), True),
+    "city": ("customer", "city", lambda ctx, v: values.clean_city(v), True),
+    "province": ("customer", "province", lambda ctx, v: values.clean_province(v), True),
+    "account_owner": ("customer", "owner", lambda ctx, v: ctx.owner(v), True),
+    "team": ("customer", "team", lambda ctx, v: ctx.team(v), True),
+    "notes": ("customer", "notes", lambda ctx, v: v, False),
+    "contact_name": ("contact", "name", lambda ctx, v: values.clean_text(v, max_length=150), False),
+    "position": ("contact", "position", lambda ctx, v: values.clean_text(v, max_length=100), True),
+    "phone": ("contact", "phone", lambda ctx, v: values.clean_phone(v), False),
+    "whatsapp": ("contact", "whatsapp", lambda ctx, v: values.clean_phone(v), False),
+    "email": ("contact", "email", lambda ctx, v: values.clean_email(v), False),
+    "plan": ("subscription", "plan", lambda ctx, v: values.clean_plan(v), True),
+    "monthly_price": ("subscription", "monthly_price", lambda ctx, v: values.clean_amount(v), True),
+    "renews_on": ("subscription", "renews_on", lambda ctx, v: values.clean_date(v), True),
+    "started_on": ("subscription", "started_on", lambda ctx, v: values.clean_date(v), True),
+}
+
+
+def _clean(ctx, key: str, value: str, cleaner, memoise: bool):
+    if not memoise:
+        return cleaner(ctx, value)
+    memo = ctx.memo.setdefault(key, {})
+    if value not in memo:
+        try:
+            memo[value] = (cleaner(ctx, value), None)
+        except values.CellError as error:
+            memo[value] = (None, error.message)
+    result, message = memo[value]
+    if message is not None:
+        raise values.CellError(message)  # a new one: re-raising one instance grows its traceback
+    return result
+
+
 def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]], ctx) -> Row:
     row = Row(number=number, cells=cells)
+    parts = {"customer": row.customer, "contact": row.contact, "subscription": row.subscription}
     first_name = last_name = ""
+    width = len(cells)
     for index, header, key in columns:
-        raw = cells[index] if index < len(cells) else ""
-        value = values.unneutralise(raw)
+        value = values.unneutralise(cells[index]) if index < width else ""
         if not value:
             continue
         try:
-            if key == EXTRA:
+            if key in _CELLS:
+                part, name, cleaner, memoise = _CELLS[key]
+                parts[part][name] = _clean(ctx, key, value, cleaner, memoise)
+            elif key == EXTRA:
                 row.extra[header or f"#{index + 1}"] = value
+            elif key == "store_url":
+                row.store = values.clean_store_url(value)
             elif key == "code":
                 row.code = value.lower()
-            elif key == "name":
-                row.customer["name"] = values.clean_text(value, max_length=200)
-            elif key == "category":
-                row.customer["category"] = ctx.categories.clean(value)
-            elif key == "status":
-                row.customer["status"] = values.clean_status(value)
-            elif key == "city":
-                row.customer["city"] = values.clean_city(value)
-            elif key == "province":
-                row.customer["province"] = values.clean_province(value)
-            elif key == "account_owner":
-                row.customer["owner"] = ctx.owner(value)
-            elif key == "team":
-                row.customer["team"] = ctx.team(value)
-            elif key == "notes":
-                row.customer["notes"] = value.strip()
-            elif key == "contact_name":
-                row.contact["name"] = values.clean_text(value, max_length=150)
             elif key == "contact_first_name":
                 first_name = value
             elif key == "contact_last_name":
                 last_name = value
-            elif key == "position":
-                row.contact["position"] = values.clean_text(value, max_length=100)
-            elif key in ("phone", "whatsapp"):
-                row.contact[key] = values.clean_phone(value)
-            elif key == "email":
-                row.contact["email"] = values.clean_email(value)
-            elif key == "store_url":
-                row.store = values.clean_store_url(value)
-            elif key == "plan":
-                row.subscription["plan"] = values.clean_plan(value)
-            elif key == "monthly_price":
-                row.subscription["monthly_price"] = values.clean_amount(value)
-            elif key in ("renews_on", "started_on"):
-                row.subscription[key] = values.clean_date(value)
         except values.CellError as error:
             row.errors.append((header, str(error.message)))
     if (first_name or last_name) and "name" not in row.contact:
@@ -496,232 +505,6 @@ def _existing_domains(plan: Plan) -> set[str]:
             existing.update(Store.objects.filter(domain__in=chunk).values_list("domain", flat=True))
         plan.domains = existing
     return plan.domains
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def _json(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-class _Writer:
-    def __init__(self, batch: Import, actor):
-        self.batch = batch
-        self.actor = actor
-        self.source = batch.source_label
-        self.entries: list[AuditEntry] = []
-        self.changes: list[ImportChange] = []
-
-    def created(self, customer: Customer, instance, *, track: bool) -> None:
-        entry = build_change(
-            customer=customer,
-            actor=self.actor,
-            action="create",
-            instance=instance,
-            source=self.source,
-        )
-        self.entries.append(entry)
-        if track:
-            self.changes.append(
-                ImportChange(
-                    batch=self.batch,
-                    action=ImportChange.Action.CREATE,
-                    object_type=instance._meta.label_lower,
-                    object_id=instance.pk,
-                    customer_id=customer.pk,
-                )
-            )
-
-    def updated(self, customer: Customer, instance, before: dict, raw: dict) -> None:
-        entry = build_change(
-            customer=customer,
-            actor=self.actor,
-            action="update",
-            instance=instance,
-            before=before,
-            source=self.source,
-        )
-        if entry is not None:
-            self.entries.append(entry)
-        self.changes.append(
-            ImportChange(
-                batch=self.batch,
-                action=ImportChange.Action.UPDATE,
-                object_type=instance._meta.label_lower,
-                object_id=instance.pk,
-                customer_id=customer.pk,
-                fields=raw,
-            )
-        )
-
-    def flush(self) -> None:
-        AuditEntry.objects.bulk_create(self.entries, batch_size=BATCH)
-        ImportChange.objects.bulk_create(self.changes, batch_size=BATCH)
-        self.entries, self.changes = [], []
-
-
-def _assign(instance, data: dict) -> dict:
-    """Set `data` on `instance`; return {attname: [before, after]} of what really changed."""
-    raw = {}
-    for name, value in data.items():
-        model_field = instance._meta.get_field(name)
-        before = getattr(instance, model_field.attname)
-        after = value.pk if model_field.is_relation and value is not None else value
-        if before != after:
-            raw[model_field.attname] = [_json(before), _json(after)]
-            setattr(instance, name, value)
-    return raw
-
-
-def apply_plan(plan: Plan, batch: Import, *, actor, progress: Progress = _no_progress) -> None:
-    """Write `plan`. Call inside one transaction.atomic(); `batch` is saved already."""
-    now = timezone.now()
-    writer = _Writer(batch, actor)
-    total = len(plan.kept)
-    done = 0
-    created_rows = [row for row in plan.kept if row.outcome == "created"]
-    for rows in _chunks(created_rows, BATCH):
-        _create_customers(rows, batch, writer)
-        done += len(rows)
-        progress("write", done, total)
-    updated_rows = [row for row in plan.kept if row.outcome == "updated"]
-    for rows in _chunks(updated_rows, BATCH):
-        _update_customers(plan, rows, writer, now)
-        done += len(rows)
-        progress("write", done, total)
-    progress("write", total, total)
-
-
-def _create_customers(rows: list[Row], batch: Import, writer: _Writer) -> None:
-    customers = []
-    for row in rows:
-        data = dict(row.customer)
-        owner = data.get("owner") or batch.default_owner
-        data["owner"] = owner
-        data.setdefault("team", owner.team if owner is not None else None)
-        customer = Customer(**data, extra=row.extra or None)
-        if row.code and _is_uuid(row.code):
-            customer.code = row.code
-        customers.append(customer)
-    Customer.objects.bulk_create(customers, batch_size=BATCH)
-    contacts, stores, subscriptions = [], [], []
-    for row, customer in zip(rows, customers, strict=True):
-        writer.created(customer, customer, track=True)
-        if row.contact:
-            contact = _new_contact(customer, row)
-            contacts.append((customer, contact))
-        if row.store:
-            url, domain, kind = row.store
-            stores.append((customer, Store(customer=customer, url=url, domain=domain, kind=kind)))
-        if row.subscription.get("plan"):
-            subscriptions.append((customer, _new_subscription(customer, row)))
-    for objects in (contacts, stores, subscriptions):
-        if objects:
-            type(objects[0][1]).objects.bulk_create([obj for _c, obj in objects], batch_size=BATCH)
-            for customer, obj in objects:
-                # Deleting the customer on undo takes these with it: no ImportChange needed.
-                writer.created(customer, obj, track=False)
-    writer.flush()
-
-
-def _new_contact(customer: Customer, row: Row, *, is_primary: bool = True) -> Contact:
-    data = dict(row.contact)
-    data.setdefault("name", customer.name[:150])
-    if data.get("phone") and not data.get("whatsapp"):
-        # Indonesian mobile numbers are nearly always WhatsApp numbers too.
-        data["whatsapp"] = data["phone"]
-    if data.get("whatsapp") and not data.get("phone"):
-        data["phone"] = data["whatsapp"]
-    return Contact(customer=customer, is_primary=is_primary, **data)
-
-
-def _new_subscription(customer: Customer, row: Row) -> Subscription:
-    data = dict(row.subscription)
-    started = data.get("started_on") or timezone.localdate()
-    data["started_on"] = started
-    if "renews_on" not in data:
-        try:
-            data["renews_on"] = started.replace(year=started.year + 1)
-        except ValueError:  # 29 February
-            data["renews_on"] = started.replace(year=started.year + 1, day=28)
-    data.setdefault("monthly_price", 0)
-    return Subscription(customer=customer, **data)
-
-
-def _update_customers(plan: Plan, rows: list[Row], writer: _Writer, now) -> None:
-    changed_customers, changed_contacts, changed_subscriptions = [], [], []
-    new_contacts, new_stores, new_subscriptions = [], [], []
-    domains = _existing_domains(plan)
-    for row in rows:
-        customer = plan.customers[row.match_id]
-        before = snapshot(customer)
-        data = dict(row.customer)
-        if row.extra:
-            merged = dict(customer.extra or {})
-            merged.update(row.extra)
-            data["extra"] = merged
-        raw = _assign(customer, data)
-        if raw:
-            writer.updated(customer, customer, before, raw)
-            changed_customers.append(customer)
-        if row.contact:
-            contact = _contact_for(plan, row)
-            if contact is None:
-                contact = _new_contact(customer, row, is_primary=True)
-                new_contacts.append((customer, contact))
-            else:
-                before = snapshot(contact)
-                raw = _assign(contact, row.contact)
-                if raw:
-                    writer.updated(customer, contact, before, raw)
-                    changed_contacts.append(contact)
-        if row.store and row.store[1] not in domains:
-            url, domain, kind = row.store
-            new_stores.append(
-                (customer, Store(customer=customer, url=url, domain=domain, kind=kind))
-            )
-        if row.subscription:
-            subscription = plan.subscriptions.get(customer.pk)
-            if subscription is None:
-                if row.subscription.get("plan"):
-                    new_subscriptions.append((customer, _new_subscription(customer, row)))
-            else:
-                before = snapshot(subscription)
-                raw = _assign(subscription, row.subscription)
-                if raw:
-                    writer.updated(customer, subscription, before, raw)
-                    changed_subscriptions.append(subscription)
-    for customer in changed_customers:
-        customer.updated_at = now
-        # The optimistic lock: a form opened before the import will refuse to overwrite it.
-        customer.version = F("version") + 1
-    if changed_customers:
-        Customer.objects.bulk_update(
-            changed_customers,
-            [*CUSTOMER_FIELDS, "extra", "updated_at", "version"],
-            batch_size=BATCH,
-        )
-    for contact in changed_contacts:
-        contact.updated_at = now
-    if changed_contacts:
-        Contact.objects.bulk_update(
-            changed_contacts, [*CONTACT_FIELDS, "updated_at"], batch_size=BATCH
-        )
-    for subscription in changed_subscriptions:
-        subscription.updated_at = now
-    if changed_subscriptions:
-        Subscription.objects.bulk_update(
-            changed_subscriptions, [*SUBSCRIPTION_FIELDS, "updated_at"], batch_size=BATCH
-        )
-    for objects in (new_contacts, new_stores, new_subscriptions):
-        if objects:
-            type(objects[0][1]).objects.bulk_create([obj for _c, obj in objects], batch_size=BATCH)
-            for customer, obj in objects:
-                writer.created(customer, obj, track=True)
-    writer.flush()
 
 
 # --- the error file --------------------------------------------------------------------------

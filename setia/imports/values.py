@@ -209,9 +209,9 @@ class Categories:
 
 _FORMATTING = re.compile(r"[\s\-().]")
 # Indonesian mobile numbers without the trunk 0, from phonenumbers' own metadata for ID.
-_ID_MOBILE = re.compile(
-    phonenumbers.PhoneMetadata.metadata_for_region("ID").mobile.national_number_pattern
-)
+_ID_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("ID")
+_ID_MOBILE = re.compile(_ID_METADATA.mobile.national_number_pattern)
+_ID_ANY = re.compile(_ID_METADATA.general_desc.national_number_pattern)  # any valid number
 
 
 def clean_phone(value: str) -> str:
@@ -220,9 +220,18 @@ def clean_phone(value: str) -> str:
     everything else goes through the full parser (`setia.lib.phones`). A test checks both agree.
     """
     compact = _FORMATTING.sub("", value)
-    national = (
-        compact[3:] if compact.startswith("+62") else compact[1:] if compact[:1] == "0" else ""
-    )
+    if compact.startswith("+62"):
+        national = compact[3:]
+    elif compact[:1] == "0":
+        national = compact[1:]
+    elif compact[:1] == "8":
+        national = compact  # the leading 0 Excel dropped
+    elif compact.startswith("62") and not _ID_ANY.fullmatch(compact):
+        # `62…` without a plus: international, unless it is also a valid national number
+        # (the Kabanjahe trap, INDONESIA.md), which the full parser reports as ambiguous.
+        national = compact[2:]
+    else:
+        national = ""
     if national.isdigit() and _ID_MOBILE.fullmatch(national):
         return "+62" + national
     try:

@@ -15,6 +15,7 @@ them), with `import:<code>` as their source.
 
 import datetime
 import functools
+import operator
 import uuid
 
 from django.db import DEFAULT_DB_ALIAS, connection, models
@@ -108,15 +109,14 @@ class _Table:
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
 
     def insert(self, objects) -> None:
+        values = operator.itemgetter(*[attname for attname, _adapt in self.adapters])
+        adapted = [(index, adapt) for index, (_a, adapt) in enumerate(self.adapters) if adapt]
         rows = []
         for obj in objects:
-            state = obj.__dict__
-            rows.append(
-                tuple(
-                    adapt(state[attname]) if adapt is not None else state[attname]
-                    for attname, adapt in self.adapters
-                )
-            )
+            row = list(values(obj.__dict__))
+            for index, adapt in adapted:
+                row[index] = adapt(row[index])
+            rows.append(row)
         _executemany(self.sql, rows)
 
 

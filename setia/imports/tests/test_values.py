@@ -172,9 +172,11 @@ def test_the_fast_phone_path_agrees_with_the_full_parser():
 
     rng = random.Random(3)
     texts = []
-    for _ in range(3000):
+    for _ in range(6000):
         digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(7, 13)))
-        prefix = rng.choice(["0", "+62", "+62 ", "62", "", "08", "+628", "(0", "+62 0"])
+        prefix = rng.choice(
+            ["0", "+62", "+62 ", "62", "", "08", "+628", "(0", "+62 0", "628", "8", "6"]
+        )
         texts.append(prefix + digits)
         texts.append(f"{prefix}{digits[:3]}-{digits[3:7]} {digits[7:]}")
     checked = 0

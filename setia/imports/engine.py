@@ -7,8 +7,8 @@ Three stages, each set-based:
    domain, customer code; a row with none of these by its exact brand name), looking them up in
    chunks — never one query per row. It decides, for every row, created / updated / unchanged /
    duplicate / rejected, and writes nothing: a dry run is this stage alone.
-2. `apply_plan` writes the plan with bulk_create / bulk_update in batches, with one audit entry
-   per record created or changed (source `import:<code>`) and one ImportChange per record for
+2. `writing.apply_plan` writes the plan in batches (multi-row INSERTs, bulk_update), with one
+   audit entry per record created or changed (source `import:<code>`) and ImportChange rows for
    undo. The caller runs it inside one transaction.
 3. `undo_import` (actions.py) reverts exactly what ImportChange recorded.
 

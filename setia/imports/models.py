@@ -126,7 +126,7 @@ class Import(models.Model):
 
     @property
     def can_be_undone(self) -> bool:
-        return self.status == self.Status.DONE and (self.created or self.updated)
+        return self.status == self.Status.DONE and bool(self.created or self.updated)
 
 
 class ImportChange(models.Model):

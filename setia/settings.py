@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "setia.work",
     "setia.quality",
     "setia.exports",
+    "setia.imports",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("work/", include("setia.work.urls")),
     path("exports/", include("setia.exports.urls")),
     path("quality/", include("setia.quality.urls")),
+    path("imports/", include("setia.imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -44,6 +44,45 @@ def record_change(
     `before` is the `snapshot()` taken before the change (None on create). Returns the entry,
     or None when an update changed nothing. The change also goes on the customer's timeline.
     """
+    entry = build_change(
+        customer=customer,
+        actor=actor,
+        action=action,
+        instance=instance,
+        before=before,
+        source=source,
+    )
+    if entry is not None:
+        entry.save()
+        record_event(
+            customer,
+            "change",
+            actor=entry.actor,
+            summary=entry.object_repr,
+            data={
+                "action": entry.action,
+                "object_type": entry.object_type,
+                "changes": entry.changes,
+                "source": source,
+            },
+            occurred_at=entry.created_at,
+            source_object=entry,
+        )
+    return entry
+
+
+def build_change(
+    *,
+    customer,
+    actor,
+    action: str,
+    instance: models.Model,
+    before: dict | None = None,
+    source: str = "web",
+) -> AuditEntry | None:
+    """The unsaved entry `record_change` would write, for callers that save many at once with
+    `AuditEntry.objects.bulk_create` (imports). None when an update changed nothing.
+    """
     writes = (AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE)
     after = snapshot(instance) if action in writes else {}
     before = before or {}
@@ -54,7 +93,7 @@ def record_change(
     }
     if action == AuditEntry.Action.UPDATE and not changes:
         return None
-    entry = AuditEntry.objects.create(
+    return AuditEntry(
         customer=customer,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -64,18 +103,3 @@ def record_change(
         changes=changes,
         source=source,
     )
-    record_event(
-        customer,
-        "change",
-        actor=entry.actor,
-        summary=entry.object_repr,
-        data={
-            "action": entry.action,
-            "object_type": entry.object_type,
-            "changes": changes,
-            "source": source,
-        },
-        occurred_at=entry.created_at,
-        source_object=entry,
-    )
-    return entry

@@ -124,6 +124,8 @@ class Customer(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.ONBOARDING
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Columns of an imported file that match no field, kept as {header: value} (setia.imports).
+    extra = models.JSONField(_("extra attributes"), null=True, blank=True)
     # Optimistic lock: an edit made from an older version is refused instead of silently
     # overwriting a colleague's change (DESIGN §6).
     version = models.PositiveIntegerField(default=1)

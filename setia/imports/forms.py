@@ -1,0 +1,107 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from setia.accounts.models import User
+from setia.imports.mapping import EXTRA, FIELDS, IGNORE, check_mapping
+from setia.imports.models import ImportSource
+from setia.imports.reading import MAX_FILE_BYTES, FileError, Table, read_table
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (any delimiter, UTF-8 or Windows encoding) or XLSX, up to 100 MB."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            'Where the file comes from, e.g. "onboarding sheet": its column mapping is remembered.'
+        ),
+    )
+    default_owner = forms.ModelChoiceField(
+        label=_("Account owner of new customers"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "Used when the file has no account owner column or the cell is empty; "
+            "executives' imports default to themselves."
+        ),
+    )
+    is_strict = forms.BooleanField(label=_("Import nothing if any row is rejected"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = User.objects.filter(is_active=True)
+        if not user.has_perm("customers.view_all_customers"):
+            # Executives import for their own team (the engine enforces it for every row).
+            owners = (
+                owners.filter(team_id=user.team_id) if user.team_id else owners.filter(pk=user.pk)
+            )
+        self.fields["default_owner"].queryset = owners
+        self.fields["source"].widget.attrs["list"] = "import-sources"
+        self.initial.setdefault("default_owner", user.pk)
+        self.sources = list(ImportSource.objects.values_list("name", flat=True))
+        self.table: Table | None = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.")
+                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        data = upload.read()
+        try:
+            self.table = read_table(data)
+        except FileError as error:
+            raise forms.ValidationError(error.message) from None
+        upload.seek(0)
+        return upload
+
+    def clean_source(self):
+        return " ".join(self.cleaned_data["source"].split())
+
+
+def mapping_choices():
+    return [
+        (EXTRA, _("Keep as an extra attribute")),
+        (IGNORE, _("Ignore this column")),
+        *[(key, label) for key, label in FIELDS.items()],
+    ]
+
+
+class MappingForm(forms.Form):
+    """One choice per column of the file, named `column_<index>`."""
+
+    def __init__(
+        self, *args, header: list[str], mapping: dict[str, str], samples: list[list[str]], **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.header = header
+        self.columns = []
+        for index, column in enumerate(header):
+            name = f"column_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=column,
+                choices=mapping_choices(),
+                required=False,
+                initial=mapping.get(column, EXTRA),
+            )
+            examples = [row[index] for row in samples if index < len(row) and row[index].strip()][
+                :3
+            ]
+            self.columns.append((self[name], examples))
+
+    def clean(self):
+        cleaned = super().clean()
+        for problem in check_mapping(self.mapping()):
+            self.add_error(None, problem)
+        return cleaned
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            column: self.cleaned_data.get(f"column_{index}", EXTRA) or EXTRA
+            for index, column in enumerate(self.header)
+        }

@@ -1,0 +1,152 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportSource(models.Model):
+    """A place files come from ("onboarding sheet", "HubSpot"): its column mapping is remembered."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    mapping = models.JSONField(_("column mapping"), default=dict)  # {header: field key or ""}
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("import source")
+        verbose_name_plural = _("import sources")
+
+    def __str__(self):
+        return self.name
+
+
+class ImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Imports a user may see: every one for holders of `view_all_customers`, else their own."""
+        if not user.is_authenticated or not user.has_perm("imports.add_import"):
+            return self.none()
+        if user.has_perm("customers.view_all_customers"):
+            return self
+        return self.filter(actor=user)
+
+
+class Import(models.Model):
+    """One uploaded file and what importing it did.
+
+    The row counts always add up: rows = created + updated + unchanged + duplicates + rejected.
+    `source_label` ("import:<code>") is the source written on every audit entry of the import.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(
+        ImportSource,
+        verbose_name=_("source"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    default_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("default account owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to="imports/files/", blank=True)
+    error_file = models.FileField(upload_to="imports/errors/", blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    # The header and first rows, read once at upload for the mapping and preview steps.
+    header = models.JSONField(default=list)
+    sample = models.JSONField(default=list)  # [[row number, [cells]], ...]
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
+    )
+    is_strict = models.BooleanField(_("strict"), default=False)
+    message = models.TextField(_("message"), blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        permissions = [("undo_import", _("Can undo an import"))]
+        indexes = [models.Index(fields=["actor", "-created_at"], name="import_actor_idx")]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def source_label(self) -> str:
+        return f"import:{self.code}"
+
+    def summary(self) -> str:
+        return (
+            f"rows={self.rows} created={self.created} updated={self.updated} "
+            f"unchanged={self.unchanged} duplicates={self.duplicates} rejected={self.rejected}"
+        )
+
+    @property
+    def can_be_undone(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.created or self.updated)
+
+
+class ImportChange(models.Model):
+    """One record an import created or changed, with the raw values it replaced, for undo."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+
+    batch = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=40)  # "customers.contact"
+    object_id = models.BigIntegerField()
+    customer_id = models.BigIntegerField()
+    # For updates: {attname: [value before, value written]} as JSON values (dates ISO).
+    fields = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["batch", "object_type"], name="import_change_batch_idx")]
+
+    def __str__(self):
+        return f"{self.action} {self.object_type} {self.object_id}"

@@ -1,0 +1,136 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from setia.audit.models import AuditEntry
+from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.imports.actions import undo_import
+from setia.imports.models import Import
+from setia.imports.tests.helpers import counts, run, write_csv
+from setia.test import make_contact, make_customer, make_store, make_subscription
+
+HEADER = ["Nama Brand", "No HP", "Email", "Kategori", "Kota", "URL Toko", "Paket", "Harga Bulanan"]
+
+
+@pytest.fixture
+def existing(db):
+    customer = make_customer(name="Batik Lama", city="Solo")
+    make_contact(
+        customer, name="Sekar", phone="+6281234567801", whatsapp="", email="sekar@batik.id"
+    )
+    make_store(customer, domain="batik.id", url="https://batik.id")
+    make_subscription(customer, plan="starter", monthly_price=149_000)
+    return customer
+
+
+def _import(tmp_path, manager):
+    rows = [
+        # updates the existing customer and adds a second store to it
+        [
+            "Batik Baru",
+            "0812-3456-7801",
+            "",
+            "",
+            "Surakarta",
+            "shopee.co.id/batik",
+            "Growth",
+            "Rp 349.000",
+        ],
+        # creates a customer with its contact, store and subscription
+        [
+            "Kopi Senja",
+            "0812-3456-7802",
+            "halo@kopi.id",
+            "F&B",
+            "Sleman",
+            "kopi.id",
+            "Starter",
+            "149.000",
+        ],
+    ]
+    run(write_csv(tmp_path / "undo.csv", rows, header=HEADER), owner=manager.email)
+    return Import.objects.get()
+
+
+def test_it_removes_the_creations_and_reverts_the_updates(tmp_path, manager, existing):
+    before = counts()
+    batch = _import(tmp_path, manager)
+    assert batch.summary() == "rows=2 created=1 updated=1 unchanged=0 duplicates=0 rejected=0"
+
+    result = undo_import(batch=batch, actor=manager)
+
+    assert result == {"deleted": 2, "reverted": 2}  # the new customer and the new store
+    existing.refresh_from_db()
+    assert (existing.name, existing.city) == ("Batik Lama", "Solo")
+    subscription = Subscription.objects.get(customer=existing)
+    assert (subscription.plan, subscription.monthly_price) == ("starter", 149_000)
+    assert list(Store.objects.values_list("domain", flat=True)) == ["batik.id"]
+    assert not Customer.objects.filter(name="Kopi Senja").exists()
+    batch.refresh_from_db()
+    assert batch.status == Import.Status.UNDONE
+    assert batch.undone_by == manager
+    after = counts()
+    # What remains is the history: the import's entries on the existing customer and the undo's.
+    assert after["AuditEntry"] - before["AuditEntry"] == 6
+    for name in ("Customer", "Contact", "Store", "Subscription"):
+        assert after[name] == before[name]
+
+
+def test_the_undo_is_in_the_history(tmp_path, manager, existing):
+    batch = _import(tmp_path, manager)
+
+    undo_import(batch=batch, actor=manager)
+
+    entries = AuditEntry.objects.filter(source=f"import-undo:{batch.code}", customer=existing)
+    assert sorted(entries.values_list("object_type", "action")) == [
+        ("customers.customer", "update"),
+        ("customers.store", "delete"),
+        ("customers.subscription", "update"),
+    ]
+    customer_entry = entries.get(object_type="customers.customer")
+    assert customer_entry.changes == {
+        "city": ["Surakarta", "Solo"],
+        "name": ["Batik Baru", "Batik Lama"],
+    }
+    assert customer_entry.actor == manager
+
+
+def test_it_keeps_a_value_changed_again_after_the_import(tmp_path, manager, existing):
+    batch = _import(tmp_path, manager)
+    Customer.objects.filter(pk=existing.pk).update(city="Klaten")
+
+    undo_import(batch=batch, actor=manager)
+
+    existing.refresh_from_db()
+    assert (existing.name, existing.city) == ("Batik Lama", "Klaten")
+
+
+def test_a_re_import_after_an_undo_creates_again(tmp_path, manager, existing):
+    batch = _import(tmp_path, manager)
+    undo_import(batch=batch, actor=manager)
+
+    _output, summary = run(tmp_path / "undo.csv", owner=manager.email)
+
+    assert summary == "rows=2 created=1 updated=1 unchanged=0 duplicates=0 rejected=0"
+
+
+def test_an_import_is_undone_once(tmp_path, manager, existing):
+    batch = _import(tmp_path, manager)
+    undo_import(batch=batch, actor=manager)
+    before = counts()
+
+    assert undo_import(batch=batch, actor=manager) == {"deleted": 0, "reverted": 0}
+    assert counts() == before
+
+
+def test_executives_may_not_undo(tmp_path, manager, executive, existing):
+    batch = _import(tmp_path, manager)
+    before = counts()
+
+    with pytest.raises(PermissionDenied):
+        undo_import(batch=batch, actor=executive)
+
+    assert counts() == before
+    assert Contact.objects.filter(customer__name="Kopi Senja").count() == 1
+    batch.refresh_from_db()
+    assert batch.status == Import.Status.DONE
+    assert batch.undone_at is None

@@ -1,0 +1,386 @@
+"""The import wizard, step by step, with the STYLE.md matrix for each page."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from setia.accounts.models import Role
+from setia.audit.models import AuditEntry
+from setia.customers.models import Customer
+from setia.imports.models import Import, ImportSource
+from setia.imports.tests.helpers import SAMPLES, counts
+from setia.test import make_user
+
+CSV = (
+    b"Nama Brand;No HP;Email;Kategori;Sumber Info\n"
+    b"Batik Sekar;0812-3456-7801;sekar@batik.id;Fashion;Instagram\n"
+    b"Kopi Senja;0812-3456-7802;bukan-email;F&B;Teman\n"
+)
+
+
+def _upload(client, data=CSV, name="sheet.csv", **fields):
+    return client.post(
+        reverse("imports:import-upload"),
+        {"file": SimpleUploadedFile(name, data), "source": "", "default_owner": "", **fields},
+    )
+
+
+@pytest.fixture
+def uploaded(client, manager):
+    client.force_login(manager)
+    _upload(client, source="onboarding sheet", default_owner=manager.pk)
+    return Import.objects.get()
+
+
+@pytest.fixture
+def commit(client, django_capture_on_commit_callbacks):
+    """POST the commit step and run the job it enqueues on commit (in-process, as without Redis)."""
+
+    def post(batch):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(_url("import-commit", batch))
+
+    return post
+
+
+def _url(name, batch):
+    return reverse(f"imports:{name}", args=[batch.code])
+
+
+# --- upload ----------------------------------------------------------------------------------
+
+
+def test_it_shows_the_upload_form_with_the_samples(client, manager):
+    client.force_login(manager)
+
+    response = client.get(reverse("imports:import-upload"))
+
+    assert response.status_code == 200
+    assert reverse("imports:import-sample", args=["onboarding-sheet.csv"]) in response.text
+    assert reverse("imports:import-sample", args=["onboarding-sheet.xlsx"]) in response.text
+
+
+def test_it_stores_the_upload_and_proposes_a_mapping(client, manager):
+    client.force_login(manager)
+
+    response = _upload(client, source="onboarding sheet")
+
+    batch = Import.objects.get()
+    assert response.status_code == 302
+    assert response.url == _url("import-mapping", batch)
+    assert batch.actor == manager
+    assert batch.status == Import.Status.UPLOADED
+    assert batch.source.name == "onboarding sheet"
+    assert batch.header == ["Nama Brand", "No HP", "Email", "Kategori", "Sumber Info"]
+    assert batch.mapping == {
+        "Nama Brand": "name",
+        "No HP": "phone",
+        "Email": "email",
+        "Kategori": "category",
+        "Sumber Info": "",
+    }
+    assert len(batch.sample) == 2
+    assert Customer.objects.count() == 0
+
+
+def test_it_refuses_an_unusable_file_with_400(client, manager):
+    client.force_login(manager)
+
+    response = _upload(client, data=b"%PDF-1.4 not a sheet", name="sheet.csv")
+
+    assert response.status_code == 400
+    assert "not a spreadsheet" in response.text or "bukan spreadsheet" in response.text
+    assert Import.objects.count() == 0
+
+
+def test_an_executive_chooses_only_owners_of_their_team(client, executive, other_executive):
+    client.force_login(executive)
+
+    response = _upload(client, default_owner=other_executive.pk)
+
+    assert response.status_code == 400
+    assert Import.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", [Role.INTERN, Role.VIEWER])
+def test_interns_and_viewers_may_not_import(client, team_a, role):
+    client.force_login(make_user(role, team=team_a))
+
+    assert client.get(reverse("imports:import-list")).status_code == 403
+    assert client.get(reverse("imports:import-upload")).status_code == 403
+    assert _upload(client).status_code == 403
+    assert Import.objects.count() == 0
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    for url in (reverse("imports:import-list"), reverse("imports:import-upload")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_list_refuses_post(client, manager):
+    client.force_login(manager)
+
+    assert client.post(reverse("imports:import-list")).status_code == 405
+
+
+# --- mapping ---------------------------------------------------------------------------------
+
+
+def test_it_shows_each_column_with_examples(client, uploaded):
+    response = client.get(_url("import-mapping", uploaded))
+
+    assert response.status_code == 200
+    assert "Sumber Info" in response.text
+    assert "Instagram · Teman" in response.text
+
+
+def test_it_saves_the_mapping_and_remembers_it_for_the_source(client, uploaded):
+    response = client.post(
+        _url("import-mapping", uploaded),
+        {
+            "column_0": "name",
+            "column_1": "phone",
+            "column_2": "email",
+            "column_3": "category",
+            "column_4": "notes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.url == _url("import-preview", uploaded)
+    uploaded.refresh_from_db()
+    assert uploaded.mapping["Sumber Info"] == "notes"
+    assert ImportSource.objects.get().mapping["Sumber Info"] == "notes"
+
+
+def test_the_remembered_mapping_is_proposed_for_the_next_file(client, uploaded):
+    client.post(
+        _url("import-mapping", uploaded),
+        {
+            "column_0": "name",
+            "column_1": "phone",
+            "column_2": "email",
+            "column_3": "category",
+            "column_4": "ignore",
+        },
+    )
+
+    _upload(client, source="onboarding sheet")
+
+    assert Import.objects.first().mapping["Sumber Info"] == "ignore"
+
+
+def test_it_refuses_a_mapping_that_uses_a_field_twice(client, uploaded):
+    response = client.post(
+        _url("import-mapping", uploaded),
+        {
+            "column_0": "name",
+            "column_1": "phone",
+            "column_2": "phone",
+            "column_3": "category",
+            "column_4": "",
+        },
+    )
+
+    assert response.status_code == 400
+    uploaded.refresh_from_db()
+    assert uploaded.mapping["Email"] == "email"
+
+
+def test_another_teams_executive_cannot_see_an_import(client, executive, other_executive, commit):
+    client.force_login(executive)
+    _upload(client)
+    batch = Import.objects.get()
+    client.force_login(other_executive)
+
+    for name in (
+        "import-detail",
+        "import-mapping",
+        "import-preview",
+        "import-dry-run",
+        "import-progress",
+    ):
+        assert client.get(_url(name, batch)).status_code == 404, name
+    assert commit(batch).status_code == 404
+    batch.refresh_from_db()
+    assert batch.status == Import.Status.UPLOADED
+
+
+# --- preview and dry run ---------------------------------------------------------------------
+
+
+def test_the_preview_shows_row_errors(client, uploaded):
+    response = client.get(_url("import-preview", uploaded))
+
+    assert response.status_code == 200
+    assert "bukan-email" in response.text
+    rows = response.context["rows"]
+    assert [row["number"] for row in rows] == [2, 3]
+    assert rows[0]["errors"] == []
+    assert rows[1]["errors"][0][0] == "Email"
+
+
+def test_the_dry_run_counts_without_writing(client, uploaded):
+    before = counts()
+
+    response = client.get(_url("import-dry-run", uploaded))
+
+    assert response.status_code == 200
+    assert response.context["counts"] == {
+        "rows": 2,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "duplicates": 0,
+        "rejected": 1,
+    }
+    assert counts() == before
+    errors = client.get(_url("import-dry-run-errors", uploaded))
+    assert errors.status_code == 200
+    assert b"bukan-email" in b"".join(errors.streaming_content)
+    assert counts() == before
+
+
+def test_the_dry_run_refuses_post(client, uploaded):
+    assert client.post(_url("import-dry-run", uploaded)).status_code == 405
+
+
+# --- commit, result, undo --------------------------------------------------------------------
+
+
+def test_it_imports_and_shows_the_result_with_the_error_file(client, uploaded, manager, commit):
+    response = commit(uploaded)
+
+    assert response.status_code == 302
+    assert response.url == _url("import-detail", uploaded)
+    uploaded.refresh_from_db()
+    assert uploaded.status == Import.Status.DONE
+    assert uploaded.summary() == "rows=2 created=1 updated=0 unchanged=0 duplicates=0 rejected=1"
+    customer = Customer.objects.get()
+    assert customer.extra == {"Sumber Info": "Instagram"}
+    assert customer.owner == manager
+    assert AuditEntry.objects.filter(source=uploaded.source_label).count() == 2
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert _url("import-errors", uploaded) in page.text
+    assert 'hx-trigger="every 1s"' not in page.text
+    download = client.get(_url("import-errors", uploaded))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="sheet-errors.csv"'
+    assert b"bukan-email" in b"".join(download.streaming_content)
+
+
+def test_committing_twice_imports_once(client, uploaded, commit):
+    commit(uploaded)
+
+    response = commit(uploaded)
+
+    assert response.status_code == 404  # the wizard steps of a finished import are gone
+    assert Customer.objects.count() == 1
+
+
+def test_commit_refuses_get(client, uploaded):
+    assert client.get(_url("import-commit", uploaded)).status_code == 405
+    uploaded.refresh_from_db()
+    assert uploaded.status == Import.Status.UPLOADED
+
+
+def test_a_strict_import_with_rejections_imports_nothing(client, manager, commit):
+    client.force_login(manager)
+    _upload(client, is_strict="on")
+    batch = Import.objects.get()
+
+    commit(batch)
+
+    batch.refresh_from_db()
+    assert batch.status == Import.Status.FAILED
+    assert Customer.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+    page = client.get(_url("import-detail", batch)).text
+    assert "Tidak ada yang diimpor: 1 baris ditolak dan impor ini ketat." in page
+
+
+def test_the_progress_box_polls_while_the_import_runs(client, uploaded):
+    from setia.imports.progress import set_progress
+
+    Import.objects.filter(pk=uploaded.pk).update(status=Import.Status.QUEUED)
+    set_progress(uploaded.code, phase="write", done=1, total=2)
+
+    response = client.get(_url("import-progress", uploaded))
+
+    assert response.status_code == 200
+    assert 'hx-trigger="every 1s"' in response.text
+    assert 'value="75"' in response.text
+
+
+def test_a_manager_undoes_an_import(client, uploaded, commit):
+    commit(uploaded)
+
+    response = client.post(_url("import-undo", uploaded))
+
+    assert response.status_code == 302
+    assert Customer.objects.count() == 0
+    uploaded.refresh_from_db()
+    assert uploaded.status == Import.Status.UNDONE
+
+
+def test_an_executive_may_not_undo(client, executive, commit):
+    client.force_login(executive)
+    _upload(client)
+    batch = Import.objects.get()
+    commit(batch)
+
+    response = client.post(_url("import-undo", batch))
+
+    assert response.status_code == 403
+    assert Customer.objects.count() == 1
+    batch.refresh_from_db()
+    assert batch.status == Import.Status.DONE
+
+
+def test_undo_refuses_get(client, uploaded, commit):
+    commit(uploaded)
+
+    assert client.get(_url("import-undo", uploaded)).status_code == 405
+    assert Customer.objects.count() == 1
+
+
+# --- list and samples ------------------------------------------------------------------------
+
+
+def test_the_list_shows_imports_in_a_constant_number_of_queries(
+    client, manager, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    for _ in range(3):
+        _upload(client)
+    client.get(reverse("imports:import-list"))  # warm the session and permissions
+
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("imports:import-list"))
+
+    assert response.status_code == 200
+    assert len(response.context["imports"]) == 3
+
+
+def test_an_executive_sees_only_their_own_imports(client, executive, manager):
+    client.force_login(manager)
+    _upload(client)
+    client.force_login(executive)
+    _upload(client)
+
+    response = client.get(reverse("imports:import-list"))
+
+    assert [batch.actor for batch in response.context["imports"]] == [executive]
+
+
+def test_it_serves_the_sample_sheets(client, manager):
+    client.force_login(manager)
+
+    response = client.get(reverse("imports:import-sample", args=["onboarding-sheet.xlsx"]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == (SAMPLES / "onboarding-sheet.xlsx").read_bytes()
+    assert client.get(reverse("imports:import-sample", args=["models.py"])).status_code == 404

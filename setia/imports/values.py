@@ -1,0 +1,312 @@
+"""Cell values: from what people type into spreadsheets to what Setia stores.
+
+Each `clean_*` returns the stored value or raises CellError with a reason in the user's language.
+"""
+
+import difflib
+import functools
+import re
+from datetime import date
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from setia.customers.models import Customer, Plan, Store
+from setia.lib.dates import parse_date
+from setia.lib.domains import SHARED_HOSTS, normalise_domain
+from setia.lib.money import parse_rupiah
+from setia.lib.phones import PhoneError, parse_phone
+from setia.lib.regions import PROVINCES
+
+# Our exports prefix these with `'` so a spreadsheet shows them as text (issue 3, item 7).
+_NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CellError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def unneutralise(cell: str) -> str:
+    """Undo an export's formula neutralisation: `'=SUM(1)` → `=SUM(1)`; then trim spaces."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in _NEUTRALISED:
+        cell = cell[1:]
+    return cell.strip()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def clean_text(value: str, *, max_length: int) -> str:
+    value = " ".join(value.split())
+    if len(value) > max_length:
+        raise CellError(
+            _("Too long: at most %(count)s characters, this has %(length)s.")
+            % {"count": max_length, "length": len(value)}
+        )
+    return value
+
+
+def clean_city(value: str) -> str:
+    # Regions arrive as `KAB. BEKASI` / `KOTA BANDUNG` (INDONESIA.md): drop the prefix, title-case.
+    value = " ".join(value.split())
+    value = re.sub(r"^(kab\.?|kabupaten|kota|kota adm\.?)\s+", "", value, flags=re.IGNORECASE)
+    return clean_text(value.title(), max_length=100)
+
+
+_PROVINCE_ALIASES = {
+    "jakarta": "DKI Jakarta",
+    "dki": "DKI Jakarta",
+    "yogyakarta": "DI Yogyakarta",
+    "diy": "DI Yogyakarta",
+    "jogja": "DI Yogyakarta",
+    "jogjakarta": "DI Yogyakarta",
+    "daerahistimewayogyakarta": "DI Yogyakarta",
+    "jabar": "Jawa Barat",
+    "jateng": "Jawa Tengah",
+    "jatim": "Jawa Timur",
+    "westjava": "Jawa Barat",
+    "centraljava": "Jawa Tengah",
+    "eastjava": "Jawa Timur",
+    "sumut": "Sumatera Utara",
+    "sumbar": "Sumatera Barat",
+    "sumsel": "Sumatera Selatan",
+    "kalbar": "Kalimantan Barat",
+    "kaltim": "Kalimantan Timur",
+    "kalsel": "Kalimantan Selatan",
+    "sulsel": "Sulawesi Selatan",
+    "sulut": "Sulawesi Utara",
+    "ntb": "Nusa Tenggara Barat",
+    "ntt": "Nusa Tenggara Timur",
+    "babel": "Kepulauan Bangka Belitung",
+    "kepri": "Kepulauan Riau",
+}
+_PROVINCE_LOOKUP = {_key(name): name for name, _zone in PROVINCES} | _PROVINCE_ALIASES
+
+
+def clean_province(value: str) -> str:
+    key = _key(re.sub(r"^(provinsi|prov\.?)\s+", "", value.strip(), flags=re.IGNORECASE))
+    if key in _PROVINCE_LOOKUP:
+        return _PROVINCE_LOOKUP[key]
+    close = difflib.get_close_matches(key, list(_PROVINCE_LOOKUP), n=1, cutoff=0.75)
+    if close:
+        raise CellError(
+            _("Unknown province %(value)s. Did you mean %(suggestion)s?")
+            % {"value": value, "suggestion": _PROVINCE_LOOKUP[close[0]]}
+        )
+    raise CellError(_("Unknown province %(value)s.") % {"value": value})
+
+
+_STATUS_ALIASES = {"aktif": "active", "live": "active", "churn": "churned", "berhenti": "churned"}
+
+
+@functools.cache
+def _choices_lookup(name: str) -> dict[str, str]:
+    """{normalised value or label in either language: value} for "status" or "plan"."""
+    choices = Customer.Status.choices if name == "status" else Plan.choices
+    lookup = dict(_STATUS_ALIASES) if name == "status" else {}
+    for value, label in choices:
+        lookup[_key(value)] = value
+        for language in ("en", "id"):
+            with translation.override(language):
+                lookup[_key(str(label))] = value
+    return lookup
+
+
+def clean_status(value: str) -> str:
+    lookup = _choices_lookup("status")
+    if (key := _key(value)) in lookup:
+        return lookup[key]
+    raise CellError(
+        _("Unknown status %(value)s; use one of: %(choices)s.")
+        % {
+            "value": value,
+            "choices": ", ".join(str(label) for _v, label in Customer.Status.choices),
+        }
+    )
+
+
+def clean_plan(value: str) -> str:
+    lookup = _choices_lookup("plan")
+    key = _key(value)
+    for word in ("paket", "plan"):
+        if key.startswith(word) and key[len(word) :] in lookup:
+            key = key[len(word) :]
+    if key in lookup:
+        return lookup[key]
+    raise CellError(
+        _("Unknown plan %(value)s; use one of: %(choices)s.")
+        % {"value": value, "choices": ", ".join(str(label) for _v, label in Plan.choices)}
+    )
+
+
+_CATEGORY_ALIASES = {
+    "fnb": "food-beverage",
+    "food": "food-beverage",
+    "foodbeverage": "food-beverage",
+    "foodandbeverage": "food-beverage",
+    "makanan": "food-beverage",
+    "makananminuman": "food-beverage",
+    "kuliner": "food-beverage",
+    "fashionmuslim": "muslim-fashion",
+    "busanamuslim": "muslim-fashion",
+    "modestfashion": "muslim-fashion",
+    "plussize": "plus-size-fashion",
+    "bigsize": "plus-size-fashion",
+    "kecantikan": "beauty",
+    "kosmetik": "beauty",
+    "skincare": "beauty",
+    "kesehatan": "health",
+    "aksesoris": "accessories",
+    "perabot": "home-living",
+    "homedecor": "home-living",
+    "rumahtangga": "home-living",
+    "anak": "kids-baby",
+    "bayi": "kids-baby",
+    "ibubayi": "kids-baby",
+    "elektronik": "electronics",
+    "hobi": "hobby",
+    "lainnya": "other",
+    "lainlain": "other",
+}
+
+
+class Categories:
+    """The managed category list, matched by name, slug or a common alias; close spellings
+    are suggested, never guessed."""
+
+    def __init__(self, categories):
+        self.by_key = {}
+        self.names = {}
+        for category in categories:
+            self.by_key[_key(category.name)] = category
+            self.by_key[_key(category.slug)] = category
+            self.names[_key(category.name)] = category.name
+        by_slug = {category.slug: category for category in categories}
+        for alias, slug in _CATEGORY_ALIASES.items():
+            if slug in by_slug:
+                self.by_key.setdefault(alias, by_slug[slug])
+
+    def clean(self, value: str):
+        key = _key(value)
+        if key in self.by_key:
+            return self.by_key[key]
+        close = difflib.get_close_matches(key, list(self.names), n=1, cutoff=0.6)
+        if close:
+            raise CellError(
+                _("Unknown category %(value)s. Did you mean %(suggestion)s?")
+                % {"value": value, "suggestion": self.names[close[0]]}
+            )
+        raise CellError(
+            _("Unknown category %(value)s; add it to the category list first.") % {"value": value}
+        )
+
+
+_FORMATTING = re.compile(r"[\s\-().]")
+# Indonesian mobile numbers without the trunk 0, from phonenumbers' own metadata for ID.
+_ID_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("ID")
+_ID_MOBILE = re.compile(_ID_METADATA.mobile.national_number_pattern)
+_ID_ANY = re.compile(_ID_METADATA.general_desc.national_number_pattern)  # any valid number
+
+
+def clean_phone(value: str) -> str:
+    """E.164 of a phone cell. The common spellings of an Indonesian mobile number (`0812-…`,
+    `+62 812 …`) are recognised with one regular expression taken from phonenumbers' metadata;
+    everything else goes through the full parser (`setia.lib.phones`). A test checks both agree.
+    """
+    compact = _FORMATTING.sub("", value)
+    if compact.startswith("+62"):
+        national = compact[3:]
+    elif compact[:1] == "0":
+        national = compact[1:]
+    elif compact[:1] == "8":
+        national = compact  # the leading 0 Excel dropped
+    elif compact.startswith("62") and not _ID_ANY.fullmatch(compact):
+        # `62…` without a plus: international, unless it is also a valid national number
+        # (the Kabanjahe trap, INDONESIA.md), which the full parser reports as ambiguous.
+        national = compact[2:]
+    else:
+        national = ""
+    if national.isdigit() and _ID_MOBILE.fullmatch(national):
+        return "+62" + national
+    try:
+        return parse_phone(value).e164
+    except PhoneError as error:
+        raise CellError(error.message) from None
+
+
+def clean_email(value: str) -> str:
+    value = value.strip().lower()
+    if value.startswith("mailto:"):
+        value = value[len("mailto:") :]
+    try:
+        if not _SIMPLE_EMAIL.fullmatch(value):
+            # Django's validator is the reference; the simple pattern only spares it the
+            # common case.
+            validate_email(value)
+    except ValidationError:
+        raise CellError(_("%(value)s is not an e-mail address.") % {"value": value}) from None
+    if len(value) > 254:
+        raise CellError(_("%(value)s is not an e-mail address.") % {"value": value[:60]})
+    return value
+
+
+_SIMPLE_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,24}")
+
+
+def clean_store_url(value: str) -> tuple[str, str, str]:
+    """(url, normalised domain, store kind)."""
+    value = value.strip()
+    try:
+        domain = normalise_domain(value)
+    except ValueError:
+        raise CellError(
+            _("%(value)s is not a store address such as https://tokoanda.com.") % {"value": value}
+        ) from None
+    # normalise_domain accepted the host; a scheme other than http(s) or a space is not a shop.
+    url = value if "://" in value else f"https://{value}"
+    if not url.startswith(("http://", "https://")) or any(char.isspace() for char in url):
+        raise CellError(
+            _("%(value)s is not a store address such as https://tokoanda.com.") % {"value": value}
+        )
+    if len(url) > 300:
+        raise CellError(_("The store address is longer than 300 characters."))
+    host = domain.split("/", 1)[0]
+    if host in {"instagram.com", "tiktok.com", "facebook.com"}:
+        kind = Store.Kind.SOCIAL
+    elif host in SHARED_HOSTS:
+        kind = Store.Kind.MARKETPLACE
+    else:
+        kind = Store.Kind.WEBSITE
+    return url, domain, kind
+
+
+def clean_amount(value: str) -> int:
+    try:
+        amount = parse_rupiah(value)
+    except ValueError:
+        raise CellError(
+            _("%(value)s is not an amount in rupiah, such as Rp 1.500.000.") % {"value": value}
+        ) from None
+    if amount < 0:
+        raise CellError(_("The amount cannot be negative."))
+    return amount
+
+
+def clean_date(value: str) -> date:
+    text = value.strip()
+    # XLSX dates and other tools' exports carry a time: `2024-04-05 00:00:00`, `2024-04-05T10:00Z`.
+    if re.match(r"^\d{4}-\d{2}-\d{2}[ T]", text):
+        text = text[:10]
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise CellError(
+            _("%(value)s is not a date; write it as 05/04/2024 or 17 Agustus 2024.")
+            % {"value": value}
+        ) from None

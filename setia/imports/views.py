@@ -1,0 +1,270 @@
+"""The import wizard: upload → mapping → preview → dry-run summary → commit → result.
+
+Every step is a plain page; only the progress box of a running import refreshes itself (htmx).
+"""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from setia.imports import actions, engine
+from setia.imports.forms import MappingForm, UploadForm
+from setia.imports.mapping import EXTRA, FIELDS, IGNORE, propose_mapping
+from setia.imports.models import Import, ImportSource
+from setia.imports.progress import get_progress, percent
+from setia.imports.reading import FileError, Table, read_table
+from setia.imports.tasks import run_import_task
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+SAMPLE_FILES = {
+    "onboarding-sheet.csv": "text/csv",
+    "onboarding-sheet.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+SAMPLE_ROWS = 20  # rows kept at upload for the mapping and preview steps
+LIST_LIMIT = 50
+
+
+def get_import_for_user(request: HttpRequest, code, *, editable: bool = False) -> Import:
+    """The import with `code` if the user may see it (404 otherwise, so it does not leak)."""
+    batch = get_object_or_404(
+        Import.objects.visible_to(request.user).select_related("actor", "source", "default_owner"),
+        code=code,
+    )
+    if editable and batch.status != Import.Status.UPLOADED:
+        # The mapping of an import that ran is history; show its result instead.
+        raise Http404
+    return batch
+
+
+def _table(batch: Import) -> Table:
+    with batch.file.open("rb") as file:
+        return read_table(file.read())
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def list_imports(request: HttpRequest) -> HttpResponse:
+    imports = Import.objects.visible_to(request.user).select_related("actor", "source")
+    return render(
+        request,
+        "imports/list.html",
+        {"imports": imports[:LIST_LIMIT], "samples": list(SAMPLE_FILES)},
+    )
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def upload_import(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    context = {"form": form, "samples": list(SAMPLE_FILES)}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "imports/upload.html", context, status=400)
+        upload = form.cleaned_data["file"]
+        source = None
+        if form.cleaned_data["source"]:
+            source, _created = ImportSource.objects.get_or_create(name=form.cleaned_data["source"])
+        table = form.table
+        batch = Import(
+            source=source,
+            actor=request.user,
+            default_owner=form.cleaned_data["default_owner"],
+            file_name=Path(upload.name).name[:255],
+            is_strict=form.cleaned_data["is_strict"],
+            header=table.header,
+            sample=[[number, cells] for number, cells in table.rows[:SAMPLE_ROWS]],
+            mapping=propose_mapping(table.header, source.mapping if source else None),
+        )
+        batch.file.save(f"{batch.code}{Path(upload.name).suffix[:8]}", upload, save=False)
+        batch.save()
+        return redirect("imports:import-mapping", code=batch.code)
+    return render(request, "imports/upload.html", context)
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def map_columns(request: HttpRequest, code) -> HttpResponse:
+    batch = get_import_for_user(request, code, editable=True)
+    samples = [cells for _number, cells in batch.sample]
+    form = MappingForm(
+        request.POST or None, header=batch.header, mapping=batch.mapping, samples=samples
+    )
+    context = {"batch": batch, "form": form, "step": 2}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "imports/mapping.html", context, status=400)
+        batch.mapping = form.mapping()
+        with transaction.atomic():
+            if batch.source:
+                actions.remember_mapping(source_name=batch.source.name, mapping=batch.mapping)
+            batch.save(update_fields=["mapping", "updated_at"])
+        return redirect("imports:import-preview", code=batch.code)
+    return render(request, "imports/mapping.html", context)
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def preview_import(request: HttpRequest, code) -> HttpResponse:
+    """The first rows as they will be read, with each row's errors (no database lookups)."""
+    batch = get_import_for_user(request, code, editable=True)
+    table = Table(header=batch.header, rows=[tuple(row) for row in batch.sample], kind="")
+    shown = [
+        (index, column, FIELDS.get(key) or _("extra attribute"))
+        for index, column in enumerate(batch.header)
+        if (key := batch.mapping.get(column, EXTRA)) != IGNORE
+    ]
+    rows = [
+        {
+            "number": row.number,
+            "cells": [
+                row.cells[index] if index < len(row.cells) else "" for index, _c, _f in shown
+            ],
+            "errors": row.errors,
+        }
+        for row in engine.preview_rows(table, batch.mapping, actor=request.user)
+    ]
+    columns = [(column, field) for _index, column, field in shown]
+    context = {"batch": batch, "rows": rows, "columns": columns, "step": 3}
+    return render(request, "imports/preview.html", context)
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def dry_run_import(request: HttpRequest, code) -> HttpResponse:
+    """What importing the whole file would do, computed without writing anything."""
+    batch = get_import_for_user(request, code, editable=True)
+    try:
+        plan = engine.plan_import(
+            _table(batch), batch.mapping, actor=request.user, default_owner=batch.default_owner
+        )
+    except FileError as error:
+        messages.error(request, error.message)
+        return redirect("imports:import-list")
+    rejected = plan.rejected_rows[:LIST_LIMIT]
+    context = {"batch": batch, "counts": plan.counts, "rejected": rejected, "step": 4}
+    return render(request, "imports/dry_run.html", context)
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_POST
+def commit_import(request: HttpRequest, code) -> HttpResponse:
+    batch = get_import_for_user(request, code, editable=True)
+    updated = Import.objects.filter(pk=batch.pk, status=Import.Status.UPLOADED).update(
+        status=Import.Status.QUEUED
+    )
+    if updated:
+        # Runs in a Celery worker with REDIS_URL, here and now otherwise.
+        transaction.on_commit(lambda: run_import_task.delay(batch.pk))
+    return redirect("imports:import-detail", code=batch.code)
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def import_detail(request: HttpRequest, code) -> HttpResponse:
+    batch = get_import_for_user(request, code)
+    return render(request, "imports/detail.html", _detail_context(request, batch))
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def import_progress(request: HttpRequest, code) -> HttpResponse:
+    """The status box alone, polled by the result page while the import runs."""
+    batch = get_import_for_user(request, code)
+    return render(request, "imports/_status.html", _detail_context(request, batch))
+
+
+def _detail_context(request, batch: Import) -> dict:
+    running = batch.status in (Import.Status.QUEUED, Import.Status.RUNNING)
+    progress = get_progress(batch.code) if running else None
+    return {
+        "batch": batch,
+        "running": running,
+        "progress": progress,
+        "percent": percent(progress),
+        "can_undo": request.user.has_perm("imports.undo_import") and batch.can_be_undone,
+        "step": 5,
+    }
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def download_errors(request: HttpRequest, code) -> FileResponse:
+    batch = get_import_for_user(request, code)
+    if not batch.error_file:
+        raise Http404
+    stem = Path(batch.file_name).stem or "import"
+    return FileResponse(
+        batch.error_file.open("rb"),
+        as_attachment=True,
+        filename=f"{stem}-errors.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def dry_run_errors(request: HttpRequest, code) -> HttpResponse:
+    """The error file of the dry run, before anything is imported."""
+    batch = get_import_for_user(request, code, editable=True)
+    plan = engine.plan_import(
+        _table(batch), batch.mapping, actor=request.user, default_owner=batch.default_owner
+    )
+    stem = Path(batch.file_name).stem or "import"
+    return FileResponse(
+        ContentFile(engine.error_file(plan)),
+        as_attachment=True,
+        filename=f"{stem}-errors.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@permission_required("imports.undo_import", raise_exception=True)
+@require_POST
+def undo(request: HttpRequest, code) -> HttpResponse:
+    batch = get_import_for_user(request, code)
+    if not batch.can_be_undone:
+        messages.error(request, _("This import cannot be undone."))
+        return redirect(batch_url(batch))
+    result = actions.undo_import(batch=batch, actor=request.user)
+    messages.success(
+        request,
+        _("Import undone: %(deleted)s records removed, %(reverted)s records put back.") % result,
+    )
+    return redirect(batch_url(batch))
+
+
+def batch_url(batch: Import) -> str:
+    return reverse("imports:import-detail", args=[batch.code])
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def download_sample(request: HttpRequest, name: str) -> FileResponse:
+    if name not in SAMPLE_FILES:
+        raise Http404
+    return FileResponse(
+        (SAMPLES / name).open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=SAMPLE_FILES[name],
+    )

@@ -4,9 +4,10 @@
 interactions, messages, offers, and later imports, tasks and tier changes.
 """
 
+import json
 from datetime import datetime, timedelta
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,46 @@ def record_event(
         source_type=source_object._meta.label_lower if source_object is not None else "",
         source_id=str(source_object.pk) if source_object is not None else "",
     )
+
+
+def record_audit_events(
+    *, source: str, kind: str, summary: str, actor=None, source_object: models.Model
+) -> int:
+    """Put one `kind` event on the timeline of every customer with history from `source`.
+
+    The bulk form of `record_event`, for writers that record history in bulk (an import touches
+    thousands of customers): one INSERT … SELECT over the audit table, no loop over customers.
+    Returns how many events were written.
+    """
+    if kind not in EventKind.values:
+        raise ValueError(f"unknown timeline event kind {kind!r}")
+    from setia.audit.models import AuditEntry
+
+    events = connection.ops.quote_name(TimelineEvent._meta.db_table)
+    audit = connection.ops.quote_name(AuditEntry._meta.db_table)
+    data = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    moment = now()
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {events} (customer_id, kind, actor_id, summary, data, occurred_at, "
+            f"source_type, source_id, created_at, updated_at) "
+            f"SELECT customer_id, %s, %s, %s, {data}, %s, %s, %s, %s, %s "
+            f"FROM {audit} WHERE source = %s GROUP BY customer_id",
+            [
+                kind,
+                actor.pk if is_person else None,
+                summary[:300],
+                json.dumps({"source": source}),
+                moment,
+                source_object._meta.label_lower,
+                str(source_object.pk),
+                moment,
+                moment,
+                source,
+            ],
+        )
+        return cursor.rowcount
 
 
 def themes_from_names(names: list[str]) -> list[Theme]:

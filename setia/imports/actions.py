@@ -10,9 +10,12 @@ from django.utils import timezone
 from setia.audit.actions import build_change, snapshot
 from setia.audit.models import AuditEntry
 from setia.customers.models import Customer
+from setia.engagement.actions import record_audit_events
+from setia.engagement.models import EventKind
 from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table
+from setia.quality.actions import flag_duplicates
 
 UNDO_BATCH = 500
 
@@ -60,9 +63,16 @@ def run_import(
             batch.message = "strict"
         else:
             plan.touched_ids = writing.apply_plan(plan, batch, actor=actor, progress=progress)
-            # Similar-name duplicate candidates among the customers created or updated are to
-            # be flagged here, inside this transaction, by the quality app (not on this branch):
-            # flag_duplicates(customer_ids=plan.touched_ids, source=batch.source_label)
+            # Inside the transaction: the timeline and the review queue hold exactly what the
+            # import wrote, and nothing when it fails.
+            record_audit_events(
+                source=batch.source_label,
+                kind=EventKind.IMPORT,
+                summary=batch.summary(),
+                actor=actor,
+                source_object=batch,
+            )
+            flag_duplicates(customer_ids=plan.touched_ids, source=batch.source_label)
             batch.status = Import.Status.DONE
         if counts["rejected"]:
             batch.error_file.save(

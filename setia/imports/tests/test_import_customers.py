@@ -462,3 +462,21 @@ def test_the_error_file_neutralises_formula_cells(db, tmp_path, manager):
 
     text = (tmp_path / "formula.errors.csv").read_text(encoding="utf-8-sig")
     assert '\n"\'=HYPERLINK(""x"")",,\'=1+1,' in text
+
+
+def test_it_puts_the_import_on_each_customers_timeline_and_flags_look_alikes(db, sheet, manager):
+    from setia.engagement.models import TimelineEvent
+    from setia.quality.models import DuplicateCandidate
+
+    existing = make_customer(name="Kopi Senja Official")
+
+    run(sheet, owner=manager.email)
+
+    batch = Import.objects.get()
+    events = TimelineEvent.objects.filter(kind="import")
+    assert sorted(events.values_list("customer__name", flat=True)) == ["Batik Sekar", "Kopi Senja"]
+    assert set(events.values_list("source_id", flat=True)) == {str(batch.pk)}
+    assert set(events.values_list("actor", flat=True)) == {manager.pk}
+    pair = DuplicateCandidate.objects.get()
+    kopi = Customer.objects.get(name="Kopi Senja")
+    assert {pair.customer_a_id, pair.customer_b_id} == {existing.pk, kopi.pk}

@@ -62,3 +62,14 @@ def customer(team_a, executive):
 
 
 from setia.browser import browser, page  # noqa: E402, F401  (fixtures)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run against a live server, so they commit and end by flushing every table.
+
+    Serialized rollback puts back what the data migrations wrote (roles, categories, tiers,
+    stages) for the tests after them; pytest-django reads it from the test's own marker.
+    """
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))

@@ -20,7 +20,7 @@ def _log_in(page, email):
     page.goto("/customers/")
 
 
-def test_an_intern_logs_a_call_from_the_list_and_a_note_from_the_360_page(page, roles):
+def test_an_intern_logs_a_call_from_the_list_and_a_note_from_the_360_page(page):
     team = make_team("Tim Barat")
     make_user(Role.INTERN, team=team, email="intan@example.test", language="en")
     customer = make_customer(team=team, name="Kopi Senja")

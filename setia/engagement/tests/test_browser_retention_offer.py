@@ -20,7 +20,7 @@ def _log_in(page, email):
     page.wait_for_url(re.compile(r"/(work|customers)/$"))
 
 
-def test_an_executive_proposes_an_offer_and_a_manager_approves_it(page, roles):
+def test_an_executive_proposes_an_offer_and_a_manager_approves_it(page):
     team = make_team("Tim Barat")
     executive = make_user(Role.EXECUTIVE, team=team, email="rina@example.test", language="en")
     make_user(Role.MANAGER, email="maya@example.test", full_name="Maya K", language="en")

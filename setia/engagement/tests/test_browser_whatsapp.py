@@ -14,9 +14,7 @@ from setia.test import make_contact, make_customer, make_team, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_executive_sends_a_whatsapp_message_by_click_to_chat_and_sees_it_on_the_timeline(
-    page, roles
-):
+def test_an_executive_sends_a_whatsapp_message_by_click_to_chat_and_sees_it_on_the_timeline(page):
     team = make_team("Tim Barat")
     make_user(Role.EXECUTIVE, team=team, email="rina@example.test", language="en")
     customer = make_customer(team=team, name="Kopi Senja")

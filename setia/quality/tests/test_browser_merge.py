@@ -1,10 +1,8 @@
 """Merging two duplicate customers, then undoing it, in a real browser."""
 
 import re
-from importlib import import_module
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from setia.accounts.models import Role
 from setia.customers.models import Customer
@@ -12,28 +10,6 @@ from setia.quality.actions import flag_duplicates, record_snapshot
 from setia.test import make_contact, make_customer, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _role_groups():
-    """A browser test that ran before this one flushed the database, and with it the role
-    groups the migrations made (permissions are recreated by the flush, groups are not)."""
-    roles = import_module("setia.accounts.migrations.0002_create_roles").ROLES
-    grants = import_module("setia.quality.migrations.0002_grant_undo_merge").GRANTS
-    for role, codenames in roles.items():
-        group, created = Group.objects.get_or_create(name=role)
-        if not created:
-            continue
-        if codenames is None:
-            group.permissions.set(Permission.objects.all())
-            continue
-        dotted = [*codenames, *(f"quality.{name}" for name in grants.get(role, []))]
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in (name.split(".") for name in dotted)
-            ]
-        )
 
 
 def _log_in(page, email):

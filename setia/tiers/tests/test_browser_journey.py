@@ -10,15 +10,13 @@ from setia.metrics.models import CustomerMonthlyMetric
 from setia.segments.models import Segment
 from setia.test import make_customer, make_team, make_user
 from setia.tiers.actions import assign_tiers
-from setia.tiers.tests.factories import restore_reference_data, set_gmv
+from setia.tiers.tests.factories import set_gmv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_filters_by_tier_saves_a_segment_and_explains_the_tier(page):
-    # given the seeded roles and tiers (an earlier browser test may have flushed them)
-    restore_reference_data()
-    # and an executive whose team has a Gold and a Bronze customer, with monthly figures
+    # given an executive whose team has a Gold and a Bronze customer, with monthly figures
     team = make_team("Tim Barat")
     make_user(Role.EXECUTIVE, team=team, email="rina@example.test", language="en")
     gold = make_customer(team=team, name="Emas Jaya")

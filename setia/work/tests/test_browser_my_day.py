@@ -1,10 +1,8 @@
 """Completing a task from "my day" in a real browser."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
@@ -14,15 +12,7 @@ from setia.work.tests.factories import make_task
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def roles(transactional_db):
-    """The role groups and the work permissions, which migrations created but an earlier
-    transactional (browser) test flushed away: run those migrations' functions again."""
-    importlib.import_module("setia.accounts.migrations.0002_create_roles").create_roles(apps, None)
-    importlib.import_module("setia.work.migrations.0002_role_permissions").grant(apps, None)
-
-
-def test_an_executive_lands_on_my_day_and_completes_a_task(page, roles):
+def test_an_executive_lands_on_my_day_and_completes_a_task(page):
     team = make_team("Tim Barat")
     executive = make_user(
         Role.EXECUTIVE, team=team, email="rina@example.test", full_name="Rina W", language="en"

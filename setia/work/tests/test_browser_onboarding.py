@@ -1,11 +1,9 @@
 """Move a customer through two onboarding stages on the board, then complete a task from
 "my day", in a real browser."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
@@ -14,16 +12,7 @@ from setia.work.models import Onboarding, StageChange, Task
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def roles(transactional_db):
-    """Role groups, work permissions and the seeded stages, which an earlier transactional
-    (browser) test flushed away: run those migrations' functions again."""
-    importlib.import_module("setia.accounts.migrations.0002_create_roles").create_roles(apps, None)
-    importlib.import_module("setia.work.migrations.0002_role_permissions").grant(apps, None)
-    importlib.import_module("setia.work.migrations.0004_seed_stages").seed(apps, None)
-
-
-def test_an_executive_moves_a_customer_twice_then_completes_a_task_from_my_day(page, roles):
+def test_an_executive_moves_a_customer_twice_then_completes_a_task_from_my_day(page):
     team = make_team("Tim Barat")
     make_user(
         Role.EXECUTIVE, team=team, email="rina@example.test", full_name="Rina W", language="en"

@@ -14,6 +14,38 @@ def _reset_language():
     translation.deactivate()
 
 
+@pytest.fixture(scope="session")
+def _migrated_rows(django_db_setup, django_db_blocker):
+    """Every row the migrations wrote (roles, categories, tiers, stages…), serialized once."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows_back(request):
+    """Browser tests commit through a live server and end by flushing every table, the rows the
+    data migrations wrote with them; put those back before each one so it starts from the same
+    database as every other test.
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    rows = request.getfixturevalue("_migrated_rows")
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    if Group.objects.exists():
+        return
+    # The flush re-created content types and permissions under new ids; take back the originals.
+    Permission.objects.all().delete()
+    ContentType.objects.all().delete()
+    ContentType.objects.clear_cache()
+    connection.creation.deserialize_db_from_string(rows)
+
+
 @pytest.fixture
 def team_a(db):
     return make_team("Team A")
@@ -62,14 +94,3 @@ def customer(team_a, executive):
 
 
 from setia.browser import browser, page  # noqa: E402, F401  (fixtures)
-
-
-def pytest_collection_modifyitems(items):
-    """Browser tests run against a live server, so they commit and end by flushing every table.
-
-    Serialized rollback puts back what the data migrations wrote (roles, categories, tiers,
-    stages) for the tests after them; pytest-django reads it from the test's own marker.
-    """
-    for item in items:
-        if "page" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))

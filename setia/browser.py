@@ -44,9 +44,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, django_db_serialized_rollback):
-    # A live-server test flushes every table when it ends, the rows the data migrations made
-    # (roles, categories, tiers, stages) with them; serialized rollback puts them back.
+def page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
     )

@@ -177,6 +177,23 @@ def message_event_data(message: Message) -> dict:
     }
 
 
+def _record_message(*, customer, contact, actor, template, summary: str, **fields) -> Message:
+    """Create the message and put it on `customer`'s timeline under its channel's kind."""
+    message = Message.objects.create(
+        customer=customer, contact=contact, template=template, sent_by=actor, **fields
+    )
+    record_event(
+        customer,
+        message.channel,
+        actor=actor,
+        summary=summary,
+        data=message_event_data(message),
+        occurred_at=message.created_at,
+        source_object=message,
+    )
+    return message
+
+
 @transaction.atomic
 def open_whatsapp_chat(*, customer, contact, actor, template=None, text: str = ""):
     """Record that `actor` opened a WhatsApp chat with `contact`, with `text` (already rendered)
@@ -190,25 +207,17 @@ def open_whatsapp_chat(*, customer, contact, actor, template=None, text: str = "
     if not contact.whatsapp:
         raise CannotSend(_("%(name)s has no WhatsApp number.") % {"name": contact.name})
     link = whatsapp_link(contact.whatsapp, text)
-    message = Message.objects.create(
+    message = _record_message(
         customer=customer,
         contact=contact,
+        actor=actor,
         template=template,
+        summary=text,
         channel=Channel.WHATSAPP,
         via=Message.Via.CLICK_TO_CHAT,
         recipient=contact.whatsapp,
         body=text,
         status=Message.Status.OPENED,
-        sent_by=actor,
-    )
-    record_event(
-        customer,
-        EventKind.WHATSAPP,
-        actor=actor,
-        summary=text,
-        data=message_event_data(message),
-        occurred_at=message.created_at,
-        source_object=message,
     )
     return message, link
 
@@ -223,26 +232,18 @@ def queue_email(*, customer, contact, actor, template=None, subject: str, body: 
         raise ValueError("the contact belongs to another customer")
     if not contact.email:
         raise CannotSend(_("%(name)s has no email address.") % {"name": contact.name})
-    message = Message.objects.create(
+    message = _record_message(
         customer=customer,
         contact=contact,
+        actor=actor,
         template=template,
+        summary=subject,
         channel=Channel.EMAIL,
         via=Message.Via.SMTP,
         recipient=contact.email,
         subject=subject,
         body=body,
         status=Message.Status.QUEUED,
-        sent_by=actor,
-    )
-    record_event(
-        customer,
-        EventKind.EMAIL,
-        actor=actor,
-        summary=subject,
-        data=message_event_data(message),
-        occurred_at=message.created_at,
-        source_object=message,
     )
     transaction.on_commit(lambda: tasks.send_email_message.delay(message.pk))
     return message
@@ -288,27 +289,19 @@ def queue_whatsapp(
             )
             % {"name": contact.name}
         )
-    message = Message.objects.create(
+    message = _record_message(
         customer=customer,
         contact=contact,
+        actor=actor,
         template=template,
+        summary=text,
         channel=Channel.WHATSAPP,
         via=Message.Via.CLOUD_API,
         recipient=contact.whatsapp,
         body=text,
         status=Message.Status.QUEUED,
-        sent_by=actor,
         whatsapp_template_name=approved,
         parameters=list(parameters) if approved else [],
-    )
-    record_event(
-        customer,
-        EventKind.WHATSAPP,
-        actor=actor,
-        summary=text,
-        data=message_event_data(message),
-        occurred_at=message.created_at,
-        source_object=message,
     )
     transaction.on_commit(lambda: tasks.send_whatsapp_message.delay(message.pk))
     return message

@@ -9,14 +9,19 @@ one run times, on a PostgreSQL database `setia_bench` that it creates and drops:
   (b)  our `ingest_metrics` (validation, rejects and idempotence included) into the empty table,
        then the same file again (nothing changes; shown for information),
   (c)  one hand-written SQL statement computing the 90-day rollup and a tier per customer,
-  (d)  our `recompute` (every step of RECOMPUTE_STEPS: rollups and monthly totals, and the
-       tiers step once the tiers app adds it);
+  (c+) (c) and a second hand-written statement for what `recompute` also writes, each
+       customer's GMV and orders per month over the last 13 months: the same results as (d),
+  (d)  our `recompute` (every step of RECOMPUTE_STEPS: rollups with the monthly totals,
+       onboarding enrolment, tiers with their history);
 and on SQLite, in a child process on a fresh file: (a) raw sqlite3 executemany of the file's
 rows into a bare table keyed by (store, date), and (b) our ingest. It prints rows/s, seconds
 and the ratios b/a, b/a0 and d/c. Goals (DESIGN §5): b >= 0.8x a; d <= 2x c; SQLite b >= 0.5x a.
 
 Without the tiers app, (c) assigns tiers by fixed 90-day GMV thresholds written in the SQL
 (Platinum >= Rp 1 M (juta) x 1000, Gold >= Rp 250 juta, Silver >= Rp 50 juta, else Bronze).
+The bench's customers joined on the first day of their metrics (a year of metrics means a year
+as a customer), so the first `recompute` enrols them on the onboarding pipeline without
+creating new-customer checklists for 77,000 long-standing customers.
 Every phase starts after a CHECKPOINT so that none pays for the previous one's dirty pages.
 """
 
@@ -29,7 +34,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +69,15 @@ LEFT JOIN (
     GROUP BY s.customer_id
 ) AS a ON a.customer_id = c.id
 """
+# What `recompute` also writes: each customer's GMV and orders per month, the last 13 months.
+HAND_WRITTEN_MONTHLY = """
+CREATE TABLE bench_monthly AS
+SELECT s.customer_id, date_trunc('month', m.day)::date AS month,
+    sum(m.gmv) AS gmv, sum(m.orders) AS orders
+FROM metrics_storedailymetric AS m JOIN customers_store AS s ON s.id = m.store_id
+WHERE m.day >= %(start)s AND m.day < %(today)s
+GROUP BY s.customer_id, date_trunc('month', m.day)
+"""
 BARE_COLUMNS = (
     "store text, date date, gmv bigint, orders integer, visitors integer, "
     "uptime_pct numeric(5, 2), errors integer"
@@ -83,7 +97,7 @@ def main() -> None:
     today = date.today()
     path = WORK / f"metrics_{args.stores}x{args.days}.csv"
     if args.sqlite_part:
-        print(json.dumps(run_sqlite(path, args.stores, today)))
+        print(json.dumps(run_sqlite(path, args.stores, args.days, today)))
         return
     rows = args.stores * args.days
     sys.stdout.reconfigure(line_buffering=True)
@@ -93,7 +107,7 @@ def main() -> None:
         generate_csv(path, args.stores, args.days, today)
         print(f"generated {path} ({path.stat().st_size / 2**30:.2f} GiB) in {lap(started)} s")
     path.chmod(0o644)
-    results = run_postgresql(path, args.stores, today, keep=args.keep)
+    results = run_postgresql(path, args.stores, args.days, today, keep=args.keep)
     if not args.skip_sqlite:
         child = subprocess.run(
             [sys.executable, __file__, "--sqlite-part", "--stores", str(args.stores),
@@ -150,8 +164,9 @@ def setup_django(database_url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def create_stores(stores: int) -> None:
-    """Customers with ~1.3 stores each, `bench<i>.example.id` for store i."""
+def create_stores(stores: int, joined: date) -> None:
+    """Customers with ~1.3 stores each, `bench<i>.example.id` for store i, who joined on
+    `joined`."""
     from django.db import transaction
 
     from setia.customers.models import Category, Customer, Store
@@ -167,6 +182,7 @@ def create_stores(stores: int) -> None:
                 for index in range(start, min(start + batch, customers))
             )
             ids.extend(customer.pk for customer in created)
+        Customer.objects.update(created_at=datetime.combine(joined, datetime.min.time(), UTC))
         for start in range(0, stores, batch):
             Store.objects.bulk_create(
                 Store(
@@ -178,7 +194,7 @@ def create_stores(stores: int) -> None:
             )
 
 
-def run_postgresql(path: Path, stores: int, today: date, *, keep: bool) -> dict:
+def run_postgresql(path: Path, stores: int, days: int, today: date, *, keep: bool) -> dict:
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
@@ -186,7 +202,7 @@ def run_postgresql(path: Path, stores: int, today: date, *, keep: bool) -> dict:
         admin.execute(f"CREATE DATABASE {DATABASE}")
     try:
         setup_django(f"{SERVER}/{DATABASE}")
-        return _run_postgresql(path, stores, today)
+        return _run_postgresql(path, stores, today - timedelta(days=days), today)
     finally:
         from django.db import connections
 
@@ -196,15 +212,15 @@ def run_postgresql(path: Path, stores: int, today: date, *, keep: bool) -> dict:
                 admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
 
 
-def _run_postgresql(path: Path, stores: int, today: date) -> dict:
+def _run_postgresql(path: Path, stores: int, joined: date, today: date) -> dict:
     from django.conf import settings
     from django.db import connection
 
-    from setia.metrics.actions import run_recompute
+    from setia.metrics.actions import first_of_month, run_recompute
     from setia.metrics.ingest import ingest_file
 
     started = time.perf_counter()
-    create_stores(stores)
+    create_stores(stores, joined)
     print(f"created {stores} stores in {lap(started)} s")
     seconds = {}
 
@@ -241,14 +257,20 @@ def _run_postgresql(path: Path, stores: int, today: date) -> dict:
         "d90": ops.adapt_datefield_value(today - timedelta(days=90)),
         "d180": ops.adapt_datefield_value(today - timedelta(days=180)),
         "today": ops.adapt_datefield_value(today),
+        "start": ops.adapt_datefield_value(first_of_month(today, 12)),
     }
 
-    def hand_written():
+    def hand_written(*statements):
         with connection.cursor() as cursor:
-            cursor.execute(HAND_WRITTEN_ROLLUP, params)
-            return f"rows={cursor.rowcount}"
+            rows = []
+            for statement in statements:
+                cursor.execute(statement, params)
+                rows.append(cursor.rowcount)
+            return f"rows={'+'.join(map(str, rows))}"
 
-    timed("c", hand_written)
+    timed("c", lambda: hand_written(HAND_WRITTEN_ROLLUP))
+    drop("bench_rollup")
+    timed("c+", lambda: hand_written(HAND_WRITTEN_ROLLUP, HAND_WRITTEN_MONTHLY))
     timed(
         "d",
         lambda: ", ".join(
@@ -269,16 +291,24 @@ def _run_postgresql(path: Path, stores: int, today: date) -> dict:
             """
         )
         differences = cursor.fetchone()[0]
-    print(f"  rollups differing between (c) and (d): {differences}")
+        cursor.execute(
+            """
+            SELECT count(*) FROM bench_monthly AS b
+            FULL JOIN metrics_customermonthlymetric AS r USING (customer_id, month)
+            WHERE (b.gmv, b.orders) IS DISTINCT FROM (r.gmv, r.orders)
+            """
+        )
+        differences += cursor.fetchone()[0]
+    print(f"  rollups and months differing between (c+) and (d): {differences}")
     return {"seconds": seconds, "steps": settings.RECOMPUTE_STEPS, "differences": differences}
 
 
-def run_sqlite(path: Path, stores: int, today: date) -> dict:
+def run_sqlite(path: Path, stores: int, days: int, today: date) -> dict:
     database = WORK / "bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     setup_django(f"sqlite:///{database}")
-    create_stores(stores)
+    create_stores(stores, today - timedelta(days=days))
     from django.db import connection
 
     from setia.metrics.ingest import ingest_file
@@ -324,6 +354,7 @@ def report(results: dict, rows: int) -> None:
         "b": "(b)  ingest_metrics, PostgreSQL",
         "b_again": "     the same file again (no change)",
         "c": "(c)  hand-written rollup + tiers SQL",
+        "c+": "(c+) (c) + hand-written monthly totals",
         "d": "(d)  recompute",
     }
     for name, label in labels.items():
@@ -338,11 +369,12 @@ def report(results: dict, rows: int) -> None:
     print(f"b/a   = {rate('b') / rate('a'):.2f}  (goal >= 0.8)")
     print(f"b/a0  = {rate('b') / rate('a0'):.2f}")
     print(f"d/c   = {seconds['d'] / seconds['c']:.2f}  (goal <= 2; time of d over time of c)")
+    print(f"d/c+  = {seconds['d'] / seconds['c+']:.2f}  (the same results: rollups, months, tiers)")
     if "sqlite" in results:
         print(f"SQLite b/a = {lite['a'] / lite['b']:.2f}  (goal >= 0.5)")
     print(f"recompute steps: {', '.join(results['steps'])}")
     if results["differences"]:
-        print(f"WARNING: {results['differences']} rollups differ between (c) and (d)")
+        print(f"WARNING: {results['differences']} rollups or months differ between (c+) and (d)")
 
 
 if __name__ == "__main__":

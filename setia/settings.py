@@ -276,7 +276,6 @@ PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
 METRICS_INBOX = env_str("METRICS_INBOX", default="")
 RECOMPUTE_STEPS = [
     "setia.metrics.actions.recompute_rollups",
-    "setia.metrics.actions.recompute_monthly",
     "setia.work.onboarding.enroll_step",
     "setia.tiers.actions.assign_tiers",
 ]

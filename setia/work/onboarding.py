@@ -3,15 +3,13 @@ stage history and the stage's checklist tasks), and the weekly intake report."""
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from setia.customers.models import Customer
-from setia.engagement.actions import record_event
+from setia.engagement.actions import record_events, timeline_event
 from setia.lib.dates import now
 from setia.work.models import Onboarding, Stage, StageChange, StageTaskTemplate, Task
-
-BATCH = 190  # rows per INSERT; SQLite caps a statement near 199 rows of this width
 
 
 def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task]:
@@ -31,15 +29,33 @@ def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task
 
 
 def _record_created(tasks: list[Task], actor) -> None:
-    for task in tasks:
-        record_event(
-            task.customer,
-            "task",
-            actor=actor,
-            summary=task.title,
-            data={"task_action": "created", "title": task.title, "due_at": task.due_at.isoformat()},
-            source_object=task,
-        )
+    record_events(
+        [
+            timeline_event(
+                task.customer,
+                "task",
+                actor=actor,
+                summary=task.title,
+                data={
+                    "task_action": "created",
+                    "title": task.title,
+                    "due_at": task.due_at.isoformat(),
+                },
+                source_object=task,
+            )
+            for task in tasks
+        ]
+    )
+
+
+_ENROLL = """
+INSERT INTO {onboarding} (customer_id, stage_id, entered_stage_at, source, created_at, updated_at)
+SELECT c.id, %(stage)s, c.created_at, '', %(now)s, %(now)s
+FROM {customer} AS c
+WHERE c.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM {onboarding} AS o WHERE o.customer_id = c.id)
+ON CONFLICT (customer_id) DO NOTHING
+"""
 
 
 @transaction.atomic
@@ -48,36 +64,32 @@ def enroll_new_customers(*, today: datetime.date | None = None) -> int:
     joined. Customers who joined within the first stage's stall window also get that stage's
     checklist tasks; older ones (from before the pipeline) do not. Idempotent; returns the count.
 
-    Also a RECOMPUTE_STEPS step (nightly), and run before the pipeline pages are read.
+    Also a RECOMPUTE_STEPS step (nightly), and run before the pipeline pages are read: one
+    INSERT ... SELECT whatever the number of customers (ON CONFLICT: a concurrent run enrolled
+    some first).
     """
     first = Stage.objects.first_stage()
     if first is None:
         return 0
     moment = now()
-    rows = list(
-        Customer.objects.alive()
-        .filter(onboarding__isnull=True)
-        .values_list("pk", "owner_id", "team_id", "created_at")
-    )
-    if not rows:
+    tables = {"onboarding": Onboarding._meta.db_table, "customer": Customer._meta.db_table}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ENROLL.format(**tables),
+            {"stage": first.pk, "now": connection.ops.adapt_datetimefield_value(moment)},
+        )
+        enrolled = cursor.rowcount
+    if not enrolled:
         return 0
-    Onboarding.objects.bulk_create(
-        [
-            Onboarding(customer_id=pk, stage=first, entered_stage_at=created_at)
-            for pk, _owner, _team, created_at in rows
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,  # a concurrent run enrolled some first
-    )
-    fresh_since = moment - datetime.timedelta(days=first.stalled_after_days)
     fresh = list(
         Onboarding.objects.filter(
-            customer_id__in=[pk for pk, _o, _t, created_at in rows if created_at >= fresh_since]
+            created_at=moment,
+            customer__created_at__gte=moment - datetime.timedelta(days=first.stalled_after_days),
         ).select_related("customer")
     )
-    tasks = Task.objects.bulk_create(_tasks_for(fresh, first, moment), batch_size=BATCH)
+    tasks = Task.objects.bulk_create(_tasks_for(fresh, first, moment))
     _record_created(tasks, None)
-    return len(rows)
+    return enrolled
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from setia.metrics.actions import first_of_month, recompute_monthly, recompute_rollups
+from setia.metrics.actions import first_of_month, recompute_rollups
 from setia.metrics.models import CustomerMonthlyMetric, CustomerRollup, StoreDailyMetric
 from setia.metrics.tasks import recompute_nightly
 from setia.test import make_customer, make_store
@@ -23,10 +23,7 @@ FIELDS = [
 @pytest.fixture(autouse=True)
 def _metrics_steps_only(settings):
     """Other apps append their own steps to RECOMPUTE_STEPS; these tests are about metrics'."""
-    settings.RECOMPUTE_STEPS = [
-        "setia.metrics.actions.recompute_rollups",
-        "setia.metrics.actions.recompute_monthly",
-    ]
+    settings.RECOMPUTE_STEPS = ["setia.metrics.actions.recompute_rollups"]
 
 
 @pytest.fixture
@@ -115,7 +112,6 @@ def test_rollups_and_months_equal_a_brute_force_computation(shops, rows, today_s
     )  # fmt: skip
 
     written = recompute_rollups(today=today)
-    recompute_monthly(today=today)
 
     assert written == 3
     actual = {
@@ -156,7 +152,7 @@ def test_monthly_keeps_months_older_than_its_window(shops):
         customer=customers[0], month=date(2024, 1, 1), gmv=5, orders=1
     )
 
-    recompute_monthly(today=TODAY)
+    recompute_rollups(today=TODAY)
 
     assert CustomerMonthlyMetric.objects.get(pk=old.pk).gmv == 5
 
@@ -169,19 +165,18 @@ def test_the_command_prints_each_steps_rows_and_time(shops):
 
     lines = stdout.getvalue().splitlines()
     assert lines[0].startswith("setia.metrics.actions.recompute_rollups: rows=3 seconds=")
-    assert lines[1].startswith("setia.metrics.actions.recompute_monthly: rows=0 seconds=")
-    assert lines[2].startswith("recompute as of 2026-06-15: seconds=")
+    assert lines[1].startswith("recompute as of 2026-06-15: seconds=")
     rollup = CustomerRollup.objects.first()
     assert rollup.computed_at == datetime(2026, 6, 15, 3, 0, tzinfo=UTC)
 
 
 def test_the_command_runs_the_configured_steps(shops, settings):
-    settings.RECOMPUTE_STEPS = ["setia.metrics.actions.recompute_monthly"]
+    settings.RECOMPUTE_STEPS = ["setia.tiers.actions.assign_tiers"]
     stdout = StringIO()
 
     call_command("recompute", stdout=stdout)
 
-    assert stdout.getvalue().startswith("setia.metrics.actions.recompute_monthly: rows=0")
+    assert stdout.getvalue().startswith("setia.tiers.actions.assign_tiers: rows=")
     assert not CustomerRollup.objects.exists()
 
 
@@ -189,10 +184,7 @@ def test_the_command_runs_the_configured_steps(shops, settings):
 def test_the_nightly_job_computes_as_of_today_in_jakarta(shops):
     steps = recompute_nightly.delay().get()
 
-    assert [name for name, _rows, _seconds in steps] == [
-        "setia.metrics.actions.recompute_rollups",
-        "setia.metrics.actions.recompute_monthly",
-    ]
+    assert [name for name, _rows, _seconds in steps] == ["setia.metrics.actions.recompute_rollups"]
     # 19:00 UTC is 02:00 the next day in Jakarta.
     assert CustomerRollup.objects.first().as_of == date(2026, 6, 16)
 

@@ -59,13 +59,12 @@ def recompute_rollups(*, today: date, months: int = 13) -> int:
             f"""
             CREATE TEMPORARY TABLE metrics_store_month AS
             SELECT m.store_id, {month} AS month, sum(m.gmv) AS gmv, sum(m.orders) AS orders,
-                sum(CASE WHEN m.day >= %(d30)s THEN m.gmv ELSE 0 END) AS gmv_30d,
-                sum(CASE WHEN m.day >= %(d90)s THEN m.gmv ELSE 0 END) AS gmv_90d,
-                sum(CASE WHEN m.day >= %(d180)s AND m.day < %(d90)s THEN m.gmv ELSE 0 END)
-                    AS gmv_prev_90d,
-                sum(CASE WHEN m.day >= %(d30)s THEN m.orders ELSE 0 END) AS orders_30d,
-                sum(CASE WHEN m.day >= %(d90)s THEN m.orders ELSE 0 END) AS orders_90d,
-                sum(CASE WHEN m.day >= %(d180)s AND m.day < %(d90)s THEN m.orders ELSE 0 END)
+                sum(m.gmv) FILTER (WHERE m.day >= %(d30)s) AS gmv_30d,
+                sum(m.gmv) FILTER (WHERE m.day >= %(d90)s) AS gmv_90d,
+                sum(m.gmv) FILTER (WHERE m.day >= %(d180)s AND m.day < %(d90)s) AS gmv_prev_90d,
+                sum(m.orders) FILTER (WHERE m.day >= %(d30)s) AS orders_30d,
+                sum(m.orders) FILTER (WHERE m.day >= %(d90)s) AS orders_90d,
+                sum(m.orders) FILTER (WHERE m.day >= %(d180)s AND m.day < %(d90)s)
                     AS orders_prev_90d
             FROM metrics_storedailymetric AS m
             WHERE m.day >= %(first)s AND m.day < %(today)s
@@ -74,22 +73,37 @@ def recompute_rollups(*, today: date, months: int = 13) -> int:
             params,
         )
         cursor.execute(
+            """
+            CREATE TEMPORARY TABLE metrics_customer_month AS
+            SELECT s.customer_id, r.month, sum(r.gmv) AS gmv, sum(r.orders) AS orders,
+                sum(r.gmv_30d) AS gmv_30d, sum(r.gmv_90d) AS gmv_90d,
+                sum(r.gmv_prev_90d) AS gmv_prev_90d, sum(r.orders_30d) AS orders_30d,
+                sum(r.orders_90d) AS orders_90d, sum(r.orders_prev_90d) AS orders_prev_90d
+            FROM metrics_store_month AS r
+            JOIN customers_store AS s ON s.id = r.store_id
+            GROUP BY s.customer_id, r.month
+            """
+        )
+        # FILTER sums are NULL where a store had no day in the window, hence the coalesce
+        # below. A temporary table has no statistics until analysed; without them PostgreSQL
+        # guesses a few thousand rows and picks nested loops for the joins below.
+        cursor.execute("ANALYZE metrics_customer_month")
+        cursor.execute(
             f"""
             INSERT INTO metrics_customerrollup (customer_id, {ROLLUP_COLUMNS})
             SELECT c.id, coalesce(a.gmv_30d, 0), coalesce(a.gmv_90d, 0),
                 coalesce(a.gmv_prev_90d, 0), coalesce(a.orders_30d, 0),
                 coalesce(a.orders_90d, 0), coalesce(a.orders_prev_90d, 0),
                 CASE WHEN a.gmv_prev_90d > 0
-                    THEN (a.gmv_90d - a.gmv_prev_90d) * 100.0 / a.gmv_prev_90d END,
+                    THEN (coalesce(a.gmv_90d, 0) - a.gmv_prev_90d) * 100.0 / a.gmv_prev_90d END,
                 %(today)s, %(computed_at)s
             FROM customers_customer AS c
             LEFT JOIN (
-                SELECT s.customer_id, sum(r.gmv_30d) AS gmv_30d, sum(r.gmv_90d) AS gmv_90d,
-                    sum(r.gmv_prev_90d) AS gmv_prev_90d, sum(r.orders_30d) AS orders_30d,
-                    sum(r.orders_90d) AS orders_90d, sum(r.orders_prev_90d) AS orders_prev_90d
-                FROM metrics_store_month AS r
-                JOIN customers_store AS s ON s.id = r.store_id
-                GROUP BY s.customer_id
+                SELECT customer_id, sum(gmv_30d) AS gmv_30d, sum(gmv_90d) AS gmv_90d,
+                    sum(gmv_prev_90d) AS gmv_prev_90d, sum(orders_30d) AS orders_30d,
+                    sum(orders_90d) AS orders_90d, sum(orders_prev_90d) AS orders_prev_90d
+                FROM metrics_customer_month
+                GROUP BY customer_id
             ) AS a ON a.customer_id = c.id
             WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
             ON CONFLICT (customer_id) DO UPDATE SET
@@ -102,18 +116,36 @@ def recompute_rollups(*, today: date, months: int = 13) -> int:
             params,
         )
         written = cursor.rowcount
-        cursor.execute("DELETE FROM metrics_customermonthlymetric WHERE month >= %(start)s", params)
+        # Only the months whose figures differ are rewritten: night after night that is the
+        # current month, not 13 x 100,000 rows. Both statements are hash anti-joins on
+        # PostgreSQL; new rows go in key order, so the primary key index is appended to.
         cursor.execute(
             """
-            INSERT INTO metrics_customermonthlymetric (customer_id, month, gmv, orders)
-            SELECT s.customer_id, r.month, sum(r.gmv), sum(r.orders)
-            FROM metrics_store_month AS r
-            JOIN customers_store AS s ON s.id = r.store_id
-            WHERE r.month >= %(start)s
-            GROUP BY s.customer_id, r.month
+            DELETE FROM metrics_customermonthlymetric
+            WHERE month >= %(start)s AND NOT EXISTS (
+                SELECT 1 FROM metrics_customer_month AS n
+                WHERE n.month >= %(start)s AND n.customer_id = metrics_customermonthlymetric.customer_id
+                    AND n.month = metrics_customermonthlymetric.month
+                    AND n.gmv = metrics_customermonthlymetric.gmv
+                    AND n.orders = metrics_customermonthlymetric.orders
+            )
             """,
             params,
         )
+        cursor.execute(
+            """
+            INSERT INTO metrics_customermonthlymetric (customer_id, month, gmv, orders)
+            SELECT n.customer_id, n.month, n.gmv, n.orders
+            FROM metrics_customer_month AS n
+            WHERE n.month >= %(start)s AND NOT EXISTS (
+                SELECT 1 FROM metrics_customermonthlymetric AS m
+                WHERE m.customer_id = n.customer_id AND m.month = n.month
+            )
+            ORDER BY n.customer_id, n.month
+            """,
+            params,
+        )
+        cursor.execute("DROP TABLE metrics_customer_month")
         cursor.execute("DROP TABLE metrics_store_month")
         return written
 

@@ -157,6 +157,33 @@ def test_monthly_keeps_months_older_than_its_window(shops):
     assert CustomerMonthlyMetric.objects.get(pk=old.pk).gmv == 5
 
 
+def test_a_second_run_rewrites_only_the_months_that_changed(shops):
+    customers, stores = shops
+
+    def metric(day, gmv):
+        return StoreDailyMetric(
+            store=stores[0], day=day, gmv=gmv, orders=1, visitors=1, uptime_pct=100, errors=0
+        )
+
+    StoreDailyMetric.objects.bulk_create(
+        [metric(date(2026, 4, 10), 100), metric(date(2026, 5, 10), 200)]
+    )
+    recompute_rollups(today=TODAY)
+    april = CustomerMonthlyMetric.objects.get(customer=customers[0], month=date(2026, 4, 1))
+    StoreDailyMetric.objects.filter(day=date(2026, 5, 10)).update(gmv=250)
+    StoreDailyMetric.objects.filter(day=date(2026, 4, 10)).delete()
+    StoreDailyMetric.objects.bulk_create([metric(date(2026, 6, 1), 300)])
+
+    recompute_rollups(today=TODAY)
+
+    months = dict(
+        CustomerMonthlyMetric.objects.filter(customer=customers[0]).values_list("month", "gmv")
+    )
+    assert months == {date(2026, 5, 1): 250, date(2026, 6, 1): 300}
+    assert not CustomerMonthlyMetric.objects.filter(pk=april.pk).exists()
+    assert CustomerRollup.objects.get(customer=customers[0]).gmv_90d == 550
+
+
 @time_machine.travel(datetime(2026, 6, 15, 3, 0, tzinfo=UTC), tick=False)
 def test_the_command_prints_each_steps_rows_and_time(shops):
     stdout = StringIO()

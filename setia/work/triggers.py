@@ -2,24 +2,29 @@
 
 Each active rule is one query that selects the matching customers with the figures behind the
 match (a GROUP BY over store metrics, a filter over rollups, subscriptions, onboardings or the
-timeline), never a query per customer. New runs are bulk-inserted with ON CONFLICT DO NOTHING
-against the partial unique index "one open run per (customer, playbook)"; the runs this
-evaluation inserted carry its batch id, which is how they are counted and given their tasks.
+timeline), never a query per customer. The new runs, whose reasons are written here in the
+site's language, go in with one statement with ON CONFLICT DO NOTHING against the partial unique
+index "one open run per (customer, playbook)"; the runs this evaluation inserted carry its batch
+id, which is how they are counted and given their tasks and timeline events, each kind in one
+INSERT ... SELECT (bench/triggers_bench.py times all this against hand-written SQL).
 """
 
 import datetime
+import functools
+import json
+import re
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from setia.accounts.models import Role, User
+from setia.accounts.models import Role, Team, User
 from setia.customers.models import Customer, Subscription
-from setia.engagement.models import TimelineEvent
+from setia.engagement.models import EventKind, TimelineEvent
 from setia.lib.dates import now, today
 from setia.metrics.models import CustomerRollup, StoreDailyMetric
 from setia.work.models import (
@@ -27,15 +32,17 @@ from setia.work.models import (
     URGENCY,
     AssignTo,
     Onboarding,
+    Playbook,
     PlaybookRun,
     PlaybookStep,
+    Priority,
     Stage,
+    Status,
     Task,
     TriggerKind,
     TriggerRule,
 )
 
-BATCH = 190  # rows per INSERT; SQLite caps a statement near 199 rows of this width
 INTERACTION_KINDS = ["call", "whatsapp", "email", "meeting"]
 
 
@@ -119,8 +126,12 @@ def candidates(rule: TriggerRule, day: datetime.date, moment: datetime.datetime)
     raise ValueError(f"unknown trigger kind {rule.kind!r}")
 
 
-def _reason(rule: TriggerRule, row: dict) -> tuple[str, dict]:
-    """The reason in the site's language, and the figures as JSON-safe values."""
+def _reason(rule: TriggerRule, row: dict, _=_) -> tuple[str, dict]:
+    """The reason in the site's language, and the figures as JSON-safe values.
+
+    `_` is gettext; `evaluate` passes a memoised one, so that each template is looked up once
+    per evaluation rather than once per matching customer.
+    """
     figures = {}
     for key, value in row.items():
         if key in ("customer_id", "value"):
@@ -174,38 +185,30 @@ def evaluate(*, day: datetime.date | None = None, rules=None) -> Outcome:
     )
     outcome = Outcome()
     matched: set[int] = set()
+    new_runs: list[tuple] = []
     with transaction.atomic(), translation.override(_site_language()):
+        translate = functools.cache(_)
         open_pairs = set(PlaybookRun.objects.open().values_list("customer_id", "playbook_id"))
         for rule in rules:
-            rows = list(candidates(rule, day, moment))
-            new_runs = []
-            for row in rows:
+            for row in candidates(rule, day, moment):
                 customer_id = row["customer_id"]
                 matched.add(customer_id)
                 if (customer_id, rule.playbook_id) in open_pairs:
                     outcome.already_open += 1
                     continue
                 open_pairs.add((customer_id, rule.playbook_id))
-                reason, figures = _reason(rule, row)
+                reason, figures = _reason(rule, row, translate)
                 value = int(row.get("value") or 0)
+                at_risk = value * URGENCY[rule.kind] // 100
                 new_runs.append(
-                    PlaybookRun(
-                        customer_id=customer_id,
-                        playbook_id=rule.playbook_id,
-                        kind=rule.kind,
-                        reason=reason,
-                        figures=figures,
-                        value=value,
-                        revenue_at_risk=value * URGENCY[rule.kind] // 100,
-                        batch=batch,
-                        started_at=moment,
-                    )
+                    (customer_id, rule.playbook_id, rule.kind, reason, figures, value, at_risk)
                 )
-            # ON CONFLICT DO NOTHING: a run opened by a concurrent evaluation wins.
-            PlaybookRun.objects.bulk_create(new_runs, batch_size=BATCH, ignore_conflicts=True)
+        _insert_runs(new_runs, batch, moment)
         outcome.customers = len(matched)
         outcome.started = PlaybookRun.objects.filter(batch=batch).count()
-        _start_runs(batch, moment)
+        if outcome.started:
+            _create_tasks(batch, moment)
+            _record_starts(batch, moment)
     return outcome
 
 
@@ -214,75 +217,210 @@ def _site_language() -> str:
     return settings.LANGUAGE_CODE
 
 
-def _start_runs(batch: uuid.UUID, moment: datetime.datetime) -> None:
-    """The started runs' tasks (from the playbook steps) and timeline events, in bulk."""
-    runs = list(
-        PlaybookRun.objects.filter(batch=batch).select_related(
-            "customer", "customer__team", "playbook"
-        )
-    )
-    if not runs:
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _new_uuid() -> str:
+    """SQL for a fresh random UUID in the column format Django uses on this database."""
+    if connection.vendor == "postgresql":
+        return "gen_random_uuid()"
+    return "lower(hex(randomblob(16)))"  # SQLite: UUIDField is char(32), hex without dashes
+
+
+def _text(template: str, **expressions: str) -> tuple[str, list[str]]:
+    """A translated %(name)s template as SQL: its literal parts (as parameters) concatenated
+    with the SQL `expressions`, in the order the translation puts them."""
+    pieces, params = [], []
+    for index, part in enumerate(re.split(r"%\((\w+)\)s", template)):
+        if index % 2:
+            pieces.append(f"COALESCE(CAST({expressions[part]} AS TEXT), '')")
+        elif part:
+            pieces.append("CAST(%s AS TEXT)")
+            params.append(part.replace("%%", "%"))
+    return " || ".join(pieces) or "''", params
+
+
+def _insert_runs(rows: list[tuple], batch: uuid.UUID, moment: datetime.datetime) -> None:
+    """Insert the new runs (customer, playbook, kind, reason, figures, value, at risk) in one
+    INSERT ... SELECT over a JSON array of them.
+
+    ON CONFLICT DO NOTHING against the partial unique index: a run opened meanwhile by a
+    concurrent evaluation wins, and this evaluation's batch does not count it.
+    """
+    if not rows:
         return
-    steps: dict[int, list[PlaybookStep]] = {}
-    for step in PlaybookStep.objects.filter(playbook_id__in={run.playbook_id for run in runs}):
-        steps.setdefault(step.playbook_id, []).append(step)
-    interns: dict[int, list[int]] = {}
-    for user_id, team_id in User.objects.filter(
-        is_active=True, groups__name=Role.INTERN, team__isnull=False
-    ).values_list("pk", "team_id"):
-        interns.setdefault(team_id, []).append(user_id)
-    intern_load: dict[int, int] = dict(
+    table = _table(PlaybookRun)
+    columns = (
+        "code, customer_id, playbook_id, kind, reason, figures, value, revenue_at_risk, "
+        "status, batch, started_at, created_at, updated_at"
+    )
+    batch_value = PlaybookRun._meta.get_field("batch").get_db_prep_value(batch, connection)
+    stamp = connection.ops.adapt_datetimefield_value(moment)
+    keys = ("customer_id", "playbook_id", "kind", "reason", "figures", "value", "at_risk")
+    document = json.dumps([dict(zip(keys, row, strict=True)) for row in rows])
+    if connection.vendor == "postgresql":
+        source = (
+            "jsonb_to_recordset(CAST(%s AS jsonb)) AS r (customer_id bigint, playbook_id bigint, "
+            "kind text, reason text, figures jsonb, value bigint, at_risk bigint)"
+        )
+    else:
+        source = (
+            "(SELECT json_extract(value, '$.customer_id') AS customer_id, "
+            "json_extract(value, '$.playbook_id') AS playbook_id, "
+            "json_extract(value, '$.kind') AS kind, json_extract(value, '$.reason') AS reason, "
+            "json_extract(value, '$.figures') AS figures, "
+            "json_extract(value, '$.value') AS value, "
+            "json_extract(value, '$.at_risk') AS at_risk FROM json_each(%s)) AS r"
+        )
+    with connection.cursor() as cursor:
+        # One JSON document of all the rows as the only parameter: converting it is one C
+        # call, where a row of parameters per run costs the driver far more than the insert.
+        cursor.execute(
+            f"""
+            INSERT INTO {table} ({columns})
+            SELECT {_new_uuid()}, r.customer_id, r.playbook_id, r.kind, r.reason, r.figures,
+                r.value, r.at_risk, %s, %s, %s, %s, %s
+            FROM {source}
+            WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
+            ON CONFLICT DO NOTHING
+            """,
+            [Status.OPEN, batch_value, stamp, stamp, stamp, document],
+        )
+
+
+def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
+    """The started runs' tasks from their playbook steps, in one INSERT ... SELECT.
+
+    Each task goes to the customer's owner; a "lead" step to the team lead; an "intern" step
+    to the team's intern with the least weighted open work, each task adding its weight (fair
+    assignment). Taken one task at a time that greedy choice gives, set-based, the same: the
+    team's n-th intern task (runs by revenue at risk, then steps in order) goes to the n-th
+    smallest (open load + weight x k, intern id) over its interns and k = 0, 1, 2, ..., since
+    each intern's load grows by the same weight with every task it gets.
+    """
+    runs = PlaybookRun.objects.filter(batch=batch)
+    steps = list(PlaybookStep.objects.filter(playbook_id__in=runs.values("playbook_id")))
+    if not steps:
+        return
+    interns = list(
+        User.objects.filter(is_active=True, groups__name=Role.INTERN, team__isnull=False)
+        .values_list("pk", "team_id")
+        .distinct()
+    )
+    load = dict(
         Task.objects.open()
         .filter(owner__groups__name=Role.INTERN)
         .values("owner")
         .annotate(load=Task.objects.load_weight())
         .values_list("owner", "load")
     )
-    tasks = []
-    for run in runs:
-        customer = run.customer
-        for step in steps.get(run.playbook_id, []):
-            owner_id = customer.owner_id
-            if step.assign_to == AssignTo.LEAD and customer.team and customer.team.lead_id:
-                owner_id = customer.team.lead_id
-            elif step.assign_to == AssignTo.INTERN and interns.get(customer.team_id):
-                # fair assignment: the team's intern with the least weighted open work
-                owner_id = min(
-                    interns[customer.team_id], key=lambda pk: (intern_load.get(pk, 0), pk)
-                )
-                intern_load[owner_id] = intern_load.get(owner_id, 0) + PRIORITY_WEIGHTS["high"]
-            due_at = moment + datetime.timedelta(days=step.due_in_days)
-            tasks.append(
-                Task(
-                    title=step.title,
-                    owner_id=owner_id,
-                    team_id=customer.team_id,
-                    customer_id=customer.pk,
-                    due_at=due_at,
-                    remind_at=due_at - datetime.timedelta(hours=1),
-                    priority="high",
-                    playbook_run=run,
-                )
-            )
-    Task.objects.bulk_create(tasks, batch_size=BATCH)
-    TimelineEvent.objects.bulk_create(
-        [
-            TimelineEvent(
-                customer_id=run.customer_id,
-                kind="task",
-                summary=_("Playbook “%(playbook)s” started: %(reason)s")
-                % {"playbook": run.playbook.name, "reason": run.reason},
-                data={
-                    "playbook": run.playbook.name,
-                    "trigger": run.kind,
-                    "reason": run.reason,
-                    "figures": run.figures,
-                },
-                occurred_at=moment,
-                source_type="work.playbookrun",
-                source_id=str(run.pk),
-            )
-            for run in runs
-        ],
-        batch_size=BATCH,
+    intern_rows = ", ".join(["(%s, %s, %s)"] * len(interns)) or ""
+    intern_params = [value for pk, team in interns for value in (pk, team, load.get(pk, 0))]
+    intern_cte = (
+        f"intern (id, team_id, load) AS (VALUES {intern_rows})"
+        if interns
+        else "intern (id, team_id, load) AS (SELECT 0, 0, 0 WHERE 1 = 0)"
     )
+    ops = connection.ops
+    due = " ".join(["WHEN %s THEN %s"] * len(steps))
+    due_params, remind_params = [], []
+    for step in steps:
+        due_at = moment + datetime.timedelta(days=step.due_in_days)
+        due_params += [step.pk, ops.adapt_datetimefield_value(due_at)]
+        remind_at = due_at - datetime.timedelta(hours=1)
+        remind_params += [step.pk, ops.adapt_datetimefield_value(remind_at)]
+    stamp = ops.adapt_datetimefield_value(moment)
+    batch_value = PlaybookRun._meta.get_field("batch").get_db_prep_value(batch, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE {intern_cte},
+            run AS (
+                SELECT r.id, r.customer_id, r.playbook_id, r.revenue_at_risk, c.owner_id,
+                    c.team_id, t.lead_id
+                FROM {_table(PlaybookRun)} r
+                JOIN {_table(Customer)} c ON c.id = r.customer_id
+                LEFT JOIN {_table(Team)} t ON t.id = c.team_id
+                WHERE r.batch = %s),
+            task AS (
+                SELECT run.*, st.id AS step_id, st.title, st.assign_to,
+                    CASE WHEN st.assign_to = %s
+                              AND run.team_id IN (SELECT team_id FROM intern)
+                         THEN row_number() OVER (
+                             PARTITION BY run.team_id, st.assign_to
+                             ORDER BY run.revenue_at_risk DESC, run.id, st.position, st.id)
+                    END AS n
+                FROM run JOIN {_table(PlaybookStep)} st ON st.playbook_id = run.playbook_id),
+            need AS (SELECT team_id, max(n) AS n FROM task WHERE n IS NOT NULL GROUP BY team_id),
+            k (k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k
+                      WHERE k + 1 < (SELECT max(n) FROM need)),
+            slot AS (
+                SELECT intern.id, intern.team_id, row_number() OVER (
+                    PARTITION BY intern.team_id ORDER BY intern.load + %s * k.k, intern.id) AS n
+                FROM intern JOIN need ON need.team_id = intern.team_id JOIN k ON k.k < need.n)
+            INSERT INTO {_table(Task)} (code, title, notes, owner_id, team_id, customer_id,
+                due_at, remind_at, priority, status, recurrence, playbook_run_id, created_at,
+                updated_at)
+            SELECT {_new_uuid()}, task.title, '',
+                CASE WHEN task.assign_to = %s AND task.lead_id IS NOT NULL THEN task.lead_id
+                     WHEN slot.id IS NOT NULL THEN slot.id
+                     ELSE task.owner_id END,
+                task.team_id, task.customer_id, CASE task.step_id {due} END,
+                CASE task.step_id {due} END, %s, %s, '', task.id, %s, %s
+            FROM task LEFT JOIN slot ON slot.team_id = task.team_id AND slot.n = task.n
+            """,
+            [
+                *intern_params,
+                batch_value,
+                AssignTo.INTERN,
+                PRIORITY_WEIGHTS[Priority.HIGH],
+                AssignTo.LEAD,
+                *due_params,
+                *remind_params,
+                Priority.HIGH,
+                Status.OPEN,
+                stamp,
+                stamp,
+            ],
+        )
+
+
+def _record_starts(batch: uuid.UUID, moment: datetime.datetime) -> None:
+    """One timeline event per started run, with the reason and the figures behind it, in one
+    INSERT ... SELECT."""
+    summary, summary_params = _text(
+        _("Playbook “%(playbook)s” started: %(reason)s"), playbook="p.name", reason="r.reason"
+    )
+    if connection.vendor == "postgresql":
+        data = (
+            "jsonb_build_object('playbook', p.name, 'trigger', r.kind, 'reason', r.reason, "
+            "'figures', r.figures)"
+        )
+    else:
+        data = (
+            "json_object('playbook', p.name, 'trigger', r.kind, 'reason', r.reason, "
+            "'figures', json(r.figures))"
+        )
+    stamp = connection.ops.adapt_datetimefield_value(moment)
+    batch_value = PlaybookRun._meta.get_field("batch").get_db_prep_value(batch, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {_table(TimelineEvent)} (customer_id, kind, summary, data, occurred_at,
+                source_type, source_id, created_at, updated_at)
+            SELECT r.customer_id, %s, SUBSTR({summary}, 1, 300), {data}, %s, %s,
+                CAST(r.id AS TEXT), %s, %s
+            FROM {_table(PlaybookRun)} r JOIN {_table(Playbook)} p ON p.id = r.playbook_id
+            WHERE r.batch = %s
+            """,
+            [
+                EventKind.TASK,
+                *summary_params,
+                stamp,
+                PlaybookRun._meta.label_lower,
+                stamp,
+                stamp,
+                batch_value,
+            ],
+        )

@@ -4,8 +4,11 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from setia.accounts.models import Role
 from setia.engagement.actions import record_event
@@ -15,7 +18,7 @@ from setia.test import make_customer, make_store, make_subscription, make_user
 from setia.tiers.models import CustomerTier, Tier
 from setia.work import triggers
 from setia.work.models import Onboarding, PlaybookRun, Stage, Task, TriggerRule
-from setia.work.tests.factories import at
+from setia.work.tests.factories import at, make_task
 
 DAY = datetime.date(2026, 11, 10)
 MOMENT = at(10, 9)
@@ -237,3 +240,63 @@ def test_the_command_ends_with_the_summary_line(team_a, executive, only):
         "customers=1 started=1 already_open=0",
         "customers=1 started=0 already_open=1",
     ]
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_intern_steps_go_fairly_to_the_least_loaded_intern_of_the_team(
+    team_a, team_b, executive, only
+):
+    only("gmv_drop")
+    busy = make_user(Role.INTERN, team=team_a)
+    free = make_user(Role.INTERN, team=team_a)
+    make_user(Role.INTERN, team=team_b)  # another team's intern gets none of team A's work
+    for _ in range(2):
+        make_task(owner=busy, priority="high")  # open load 4; a new task weighs 2
+    prices = [5_000_000, 4_000_000, 3_000_000, 2_000_000, 1_000_000]
+    customers = [_customer(team_a, executive, f"Toko {p}", price=p) for p in prices]
+    for customer in customers:
+        _rollup(customer, 50_000_000, 100_000_000)
+
+    triggers.evaluate(day=DAY)
+
+    # one at a time, highest revenue at risk first: the least loaded intern, lower id on a tie
+    # (loads free 0, busy 4 -> free 2 -> free 4 -> busy 6 -> free 6 -> busy 8)
+    interns = [
+        Task.objects.get(
+            customer=customer, playbook_run__isnull=False, owner__in=[busy, free]
+        ).owner
+        for customer in customers
+    ]
+    assert interns == [free, free, busy, free, busy]
+    assert Task.objects.filter(playbook_run__isnull=False, owner=executive).count() == 5
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_lead_steps_go_to_the_team_lead_and_the_start_is_on_the_timeline(team_a, executive, only):
+    only("website_down")
+    lead = make_user(Role.MANAGER, team=team_a)
+    team_a.lead = lead
+    team_a.save(update_fields=["lead"])
+    down = _customer(team_a, executive, "Down")
+    _metric(make_store(down), DAY, uptime="50")
+
+    triggers.evaluate(day=DAY)
+
+    run = PlaybookRun.objects.get()
+    tasks = Task.objects.filter(playbook_run=run).order_by("due_at", "id")
+    assert {task.owner for task in tasks} == {executive, lead}
+    assert all(task.priority == "high" and task.team == team_a for task in tasks)
+    assert all(task.due_at == MOMENT and task.remind_at == at(10, 8) for task in tasks)
+    event = TimelineEvent.objects.get(source_type="work.playbookrun", source_id=str(run.pk))
+    with translation.override(settings.LANGUAGE_CODE):
+        expected = gettext("Playbook “%(playbook)s” started: %(reason)s") % {
+            "playbook": "Website bermasalah",
+            "reason": run.reason,
+        }
+    assert (event.customer, event.kind, event.summary) == (down, "task", expected)
+    assert event.data == {
+        "playbook": "Website bermasalah",
+        "trigger": "website_down",
+        "reason": run.reason,
+        "figures": {"lowest_uptime": 50.0, "days_down": 1},
+    }

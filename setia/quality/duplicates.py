@@ -196,11 +196,17 @@ def exact_matches(customer_ids: list[int] | None = None) -> dict[str, set[Pair]]
     return found
 
 
+_WORD = re.compile(r"[a-z0-9]+")  # compiled once: called for every customer of a scan
+
+
 def normalise_name(name: str) -> str:
     """Lower-case ASCII words without punctuation or noise words: "Batik Lestari Official" and
     "BATIK LESTARI (Official Store)" are both "batik lestari"."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", text.replace("'", ""))
+    if name.isascii():
+        text = name.lower()  # most names: NFKD would change nothing
+    else:
+        text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = _WORD.findall(text.replace("'", ""))
     significant = [word for word in words if word not in NOISE_WORDS]
     return " ".join(significant or words)
 
@@ -261,6 +267,8 @@ def similar_names(
                 found[pair] = max(found.get(pair, 0), score)
 
     for block in _blocks(groups):
+        if len(block) == 1 and len(groups[block[0]]) == 1:
+            continue  # one customer alone in its block: nothing to compare
         queries = block if wanted_names is None else [n for n in block if n in wanted_names]
         for query in queries:
             # extract() compares in C++ and returns only what reaches the cutoff.

@@ -130,10 +130,7 @@ class _Rows:
                 if text is not None:
                     defaults[field.name] = [None, text]
         self.defaults = defaults
-        table = ops.quote_name(model._meta.db_table)
-        columns = ", ".join(ops.quote_name(field.column) for field in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        self.columns = [field.column for field in fields]
         self.rows: list[list] = []
 
     def add(self, values: dict) -> tuple[list, str]:
@@ -159,7 +156,7 @@ class _Rows:
         return row, _dumps(changes)
 
     def insert(self) -> None:
-        _executemany(self.sql, self.rows)
+        _insert(self.model._meta.db_table, self.columns, self.rows)
         self.rows = []
 
 
@@ -177,35 +174,27 @@ def _text(value, is_relation: bool, is_date: bool) -> str | None:
     return str(value)
 
 
-def _executemany(sql: str, rows: list) -> None:
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+def _insert(table: str, columns: list[str], rows: list) -> None:
+    """INSERT `rows` (values already adapted, JSON as text) into `table`: COPY on PostgreSQL,
+    one executemany elsewhere. Django's psycopg cursor formats every row of an executemany
+    into SQL text in Python (about 15 µs a row, as much as building it); COPY streams the
+    rows in psycopg's C dumpers."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
 
 
-@functools.cache
-def _audit_sql() -> str:
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    return (
-        f"INSERT INTO {table} (customer_id, actor_id, action, object_type, object_id, "
-        f"object_repr, changes, source, created_at) VALUES (%s, %s, %s, %s, %s, %s, {_json_mark()}, "
-        "%s, %s)"
-    )
-
-
-@functools.cache
-def _change_sql() -> str:
-    table = connection.ops.quote_name(ImportChange._meta.db_table)
-    return (
-        f"INSERT INTO {table} (batch_id, action, object_type, object_id, customer_id, fields) "
-        f"VALUES (%s, %s, %s, %s, %s, {_json_mark()})"
-    )
-
-
-def _json_mark() -> str:
-    """The placeholder of a JSON column given as text: the history's JSON is encoded here,
-    once per entry, whatever the backend."""
-    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+AUDIT_COLUMNS = ["customer_id", "actor_id", "action", "object_type", "object_id", "object_repr", "changes", "source", "created_at"]  # fmt: skip
+CHANGE_COLUMNS = ["batch_id", "action", "object_type", "object_id", "customer_id", "fields"]
 
 
 def _jsonable(value):
@@ -310,8 +299,8 @@ class _History:
         self.changes.append((self.batch_id, "update", label, instance.pk, customer_id, _dumps(raw)))
 
     def flush(self) -> None:
-        _executemany(_audit_sql(), self.entries)
-        _executemany(_change_sql(), self.changes)
+        _insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, self.entries)
+        _insert(ImportChange._meta.db_table, CHANGE_COLUMNS, self.changes)
         self.entries, self.changes = [], []
 
 

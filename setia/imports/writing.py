@@ -92,6 +92,11 @@ class _Rows:
         self.model = model
         self.label = model._meta.label_lower
         fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        # PostgreSQL: ids are taken from the sequence beforehand and COPYed with the rows (COPY
+        # returns nothing); SQLite numbers the rows itself (see _insert_and_number).
+        self.given_ids = connection.vendor == "postgresql"
+        if self.given_ids:
+            fields.insert(0, model._meta.pk)
         audited = {
             name: (is_relation, is_date) for name, _a, is_relation, is_date in _audited(model)
         }
@@ -114,6 +119,9 @@ class _Rows:
                 adapt = None
             self.position[field.name] = (index, field.is_relation, adapt)
             self.position[field.attname] = (index, False, adapt)
+            if field.primary_key:
+                self.template.append(None)
+                continue
             if field.attname in ("created_at", "updated_at"):
                 self.template.append(now_db)
                 continue
@@ -396,15 +404,27 @@ def _create_customers(rows: list[Row], batch: Import, history: _History, tables,
 def _insert_and_number(table: _Rows, key: str, key_index: int) -> list[int]:
     """INSERT the rows of `table`; return their new ids, in order.
 
-    SQLite numbers the rows of one INSERT consecutively (one writer, inside our transaction),
-    ending at last_insert_rowid(), which the first and last rows' keys confirm; elsewhere,
-    and if that check ever failed, the ids are read back by `key` (unique within the batch).
+    PostgreSQL: the ids are drawn from the table's sequence in one query and inserted with the
+    rows. SQLite numbers the rows of one INSERT consecutively (one writer, inside our
+    transaction), ending at last_insert_rowid(), which the first and last rows' keys confirm;
+    if that check ever failed, the ids are read back by `key` (unique within the batch).
     """
     rows = table.rows
-    keys = [row[key_index] for row in rows]
-    table.insert()
     quote = connection.ops.quote_name
     name = quote(table.model._meta.db_table)
+    if table.given_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [name, table.model._meta.pk.column, len(rows)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        for row, pk in zip(rows, ids, strict=True):
+            row[0] = pk
+        table.insert()
+        return ids
+    keys = [row[key_index] for row in rows]
+    table.insert()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("SELECT last_insert_rowid()")
@@ -415,8 +435,8 @@ def _insert_and_number(table: _Rows, key: str, key_index: int) -> list[int]:
             )
             if dict(cursor.fetchall()) == {first: keys[0], last: keys[-1]}:
                 return list(range(first, last + 1))
-    ids = _select_pairs(table.model, key, "id", keys)
-    return [ids[value] for value in keys]
+    pairs = _select_pairs(table.model, key, "id", keys)
+    return [pairs[value] for value in keys]
 
 
 def _select_pairs(model, key: str, value: str, keys: list) -> dict:

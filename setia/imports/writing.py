@@ -1,11 +1,12 @@
 """Writing an import plan: batched, set-based, with its audit history and undo records.
 
-New customers and their contact, store and subscription go in with one multi-row INSERT
-(`executemany`) per table and batch, their ids read back with one query per table and batch; the
-audit entries and undo records likewise. Django's `bulk_create` would do the same statements but
-spends most of its time preparing each value through the ORM (DESIGN §5: ~31k rows/s against
-~180k for plain executemany), and an import writes six rows per new customer. Values are adapted
-here by type, once per column kind, with the backend's own adapters.
+New customers and their contact, store and subscription are built as rows of values straight
+from the plan (`_Rows`: no model instances, their creation history computed alongside) and go in
+with one statement per table and batch: `executemany` on SQLite, whose rows are numbered
+consecutively (the ids follow from last_insert_rowid()); COPY on PostgreSQL, with ids drawn from
+the sequence beforehand. The audit entries and undo records likewise. Django's `bulk_create`
+would spend most of its time preparing each value through the ORM (DESIGN §5: ~31k rows/s
+against ~180k for plain executemany), and an import writes nine rows per new customer.
 
 Changes to existing customers are rarer and go through `bulk_update`.
 

@@ -56,8 +56,12 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     match_id: int | None = None
     outcome: str = ""  # created / updated / unchanged / duplicate / rejected
+    # keys(), computed once: planning asks four times per row; absorb() clears it.
+    cached_keys: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def keys(self) -> list[tuple[str, str]]:
+        if self.cached_keys is not None:
+            return self.cached_keys
         keys = []
         if self.code:
             keys.append(("code", self.code))
@@ -68,6 +72,7 @@ class Row:
             keys.append(("email", email))
         if self.store:
             keys.append(("domain", self.store[1]))
+        self.cached_keys = keys
         return keys
 
     def absorb(self, other: "Row") -> None:
@@ -84,6 +89,7 @@ class Row:
             self.store = other.store
         if not self.code:
             self.code = other.code
+        self.cached_keys = None  # a blank filled may be a new key
 
 
 @dataclass

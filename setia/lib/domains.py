@@ -3,7 +3,8 @@
 import re
 from urllib.parse import urlsplit
 
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# Two or more labels of 1 to 63 letters, digits or inner hyphens, dot-separated.
+_HOST = re.compile(r"(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?!-)[a-z0-9-]{1,63}(?<!-)")
 
 
 def normalise_domain(text: str) -> str:
@@ -40,8 +41,7 @@ def _host_and_path(text: str, host: str, path: str, *, idna: bool = False) -> st
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
             raise ValueError(f"not a domain: {text!r}") from None
-    labels = host.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
+    if not _HOST.fullmatch(host) or host.rpartition(".")[2].isdigit():
         raise ValueError(f"not a domain: {text!r}")
     if host in SHARED_HOSTS:
         segment = path.strip("/").split("/")[0].lstrip("@")

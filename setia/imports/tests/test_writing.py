@@ -67,6 +67,8 @@ def test_imported_history_has_the_form_record_change_writes(db, tmp_path, manage
 
     customer = Customer.objects.get()
     assert customer.extra == {"Sumber Info": "Instagram"}
+    # Codes are made without uuid.uuid4(): still random version-4 UUIDs.
+    assert customer.code.version == 4 and Store.objects.get().code.version == 4
     for model in (Customer, Contact, Store, Subscription):
         instance = model.objects.get()
         entry = AuditEntry.objects.get(object_type=model._meta.label_lower)

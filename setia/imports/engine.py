@@ -207,6 +207,7 @@ def _clean(ctx, key: str, value: str, cleaner, memoise: bool):
 
 
 _NEUTRALISED = values._NEUTRALISED
+_EMPTY: dict = {}
 
 
 def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]], ctx) -> Row:
@@ -230,6 +231,12 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
         try:
             if spec is not None:
                 part, name, cleaner, memoise = spec
+                if memoise:
+                    # _clean's memo, looked up here first: most cells of a big file are repeats.
+                    cached = ctx.memo.get(key, _EMPTY).get(value)
+                    if cached is not None and cached[1] is None:
+                        parts[part][name] = cached[0]
+                        continue
                 parts[part][name] = _clean(ctx, key, value, cleaner, memoise)
             elif key == EXTRA:
                 row.extra[header or f"#{index + 1}"] = value

@@ -102,7 +102,7 @@ class _Rows:
         audited = {
             name: (is_relation, is_date) for name, _a, is_relation, is_date in _audited(model)
         }
-        now_db = ops.adapt_datetimefield_value(now)
+        now_db = _instant(now)
         self.template, self.factories, self.position, self.audited = [], [], {}, {}
         defaults = {}
         for index, field in enumerate(fields):
@@ -186,6 +186,14 @@ def _uuid4_hex() -> str:
     return data.hex()
 
 
+def _instant(now):
+    """The import's timestamp as the INSERT takes it: on PostgreSQL the ISO text, which COPY
+    parses, instead of a datetime psycopg would format again for each of ~800k rows."""
+    if connection.vendor == "postgresql":
+        return now.isoformat()
+    return connection.ops.adapt_datetimefield_value(now)
+
+
 def _text(value, is_relation: bool, is_date: bool) -> str | None:
     """A value as `snapshot()` records it."""
     if is_relation:
@@ -250,7 +258,7 @@ class _History:
         self.batch_id = batch.pk
         self.actor_id = actor.pk if actor is not None and actor.is_authenticated else None
         self.source = batch.source_label
-        self.created_at = connection.ops.adapt_datetimefield_value(now)
+        self.created_at = _instant(now)
         self.entries: list[tuple] = []
         self.changes: list[tuple] = []
         self.pending: list[str] = []  # creations' changes (JSON), in order, awaiting their ids

@@ -6,7 +6,7 @@ from django.core.management import CommandError
 from setia.accounts.models import Role
 from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
-from setia.imports import engine
+from setia.imports import actions, engine
 from setia.imports.models import Import
 from setia.imports.tests.helpers import SAMPLES, counts, run, write_csv
 from setia.test import make_contact, make_customer, make_store, make_user
@@ -41,6 +41,18 @@ def test_it_creates_customers_contacts_and_stores(db, sheet, manager):
     assert batik.stores.get().domain == "batik.id"
     assert batik.stores.get().url == "https://batik.id"
     assert "errors.csv" not in output
+
+
+def test_a_big_import_refreshes_the_planners_statistics_inside_its_transaction(
+    db, sheet, manager, monkeypatch
+):
+    # Every import counts as big here, so that the ANALYZE step (PostgreSQL only) runs.
+    monkeypatch.setattr(actions, "ANALYZE_ABOVE", 0)
+
+    _output, summary = run(sheet, owner=manager.email)
+
+    assert summary == "rows=2 created=2 updated=0 unchanged=0 duplicates=0 rejected=0"
+    assert Customer.objects.count() == 2
 
 
 def test_it_records_every_created_record_with_the_import_as_source(db, sheet, manager):

@@ -8,7 +8,8 @@ phones in every format, mixed-case e-mails, `KAB.`/`KOTA` cities, upper-case pro
 Indonesian dates and amounts, category typos, ~5% duplicate rows, ~3% bad cells, a quoted
 multi-line note, an unknown column). Each import runs in its own process on its own fresh
 database (SQLite files in a temporary folder, or PostgreSQL databases when BENCH_POSTGRES_URL
-is set, e.g. postgres://postgres@127.0.0.1:5432), so that peak memory is ours alone.
+is set, e.g. postgres://postgres@127.0.0.1:5432, named BENCH_DATABASE_PREFIX_ours… with the
+prefix `setia_bench` by default), so that peak memory is ours alone.
 
 - ours: `manage.py import_customers` — customers, contacts, stores, subscriptions, audit entries
   and undo records, with dedupe against the file and the database.
@@ -318,7 +319,8 @@ def _fresh_database(folder: Path, name: str) -> str:
     if base:
         import psycopg
 
-        database = f"setia_bench_{name}"
+        # BENCH_DATABASE_PREFIX keeps parallel runs (one per worktree) off each other's databases.
+        database = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'setia_bench')}_{name}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {database}")
             connection.execute(f"CREATE DATABASE {database}")

@@ -30,6 +30,7 @@ from setia.imports.reading import Table
 
 CHUNK = 500  # keys per IN (...) lookup: under SQLite's bound-parameter limit, cheap on PostgreSQL
 BATCH = 500  # rows per INSERT/UPDATE statement
+SCAN_FACTOR = 4  # read a whole table rather than look keys up when it has ≤ 4 rows per key
 
 Progress = Callable[[str, int, int], None]
 
@@ -55,8 +56,12 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     match_id: int | None = None
     outcome: str = ""  # created / updated / unchanged / duplicate / rejected
+    # keys(), computed once: planning asks four times per row; absorb() clears it.
+    cached_keys: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def keys(self) -> list[tuple[str, str]]:
+        if self.cached_keys is not None:
+            return self.cached_keys
         keys = []
         if self.code:
             keys.append(("code", self.code))
@@ -67,6 +72,7 @@ class Row:
             keys.append(("email", email))
         if self.store:
             keys.append(("domain", self.store[1]))
+        self.cached_keys = keys
         return keys
 
     def absorb(self, other: "Row") -> None:
@@ -83,6 +89,7 @@ class Row:
             self.store = other.store
         if not self.code:
             self.code = other.code
+        self.cached_keys = None  # a blank filled may be a new key
 
 
 @dataclass
@@ -184,16 +191,23 @@ _CELLS = {
 def _clean(ctx, key: str, value: str, cleaner, memoise: bool):
     if not memoise:
         return cleaner(ctx, value)
-    memo = ctx.memo.setdefault(key, {})
-    if value not in memo:
+    memo = ctx.memo.get(key)
+    if memo is None:
+        memo = ctx.memo[key] = {}
+    cached = memo.get(value)
+    if cached is None:
         try:
-            memo[value] = (cleaner(ctx, value), None)
+            cached = memo[value] = (cleaner(ctx, value), None)
         except values.CellError as error:
-            memo[value] = (None, error.message)
-    result, message = memo[value]
+            cached = memo[value] = (None, error.message)
+    result, message = cached
     if message is not None:
         raise values.CellError(message)  # a new one: re-raising one instance grows its traceback
     return result
+
+
+_NEUTRALISED = values._NEUTRALISED
+_EMPTY: dict = {}
 
 
 def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]], ctx) -> Row:
@@ -202,12 +216,27 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
     first_name = last_name = ""
     width = len(cells)
     for index, header, key in columns:
-        value = values.unneutralise(cells[index]) if index < width else ""
+        if index >= width:
+            continue
+        value = cells[index]
         if not value:
             continue
+        # values.unneutralise, inlined: this runs for every cell of the file.
+        if value[0] == "'" and len(value) > 1 and value[1] in _NEUTRALISED:
+            value = value[1:]
+        value = value.strip()
+        if not value:
+            continue
+        spec = _CELLS.get(key)
         try:
-            if key in _CELLS:
-                part, name, cleaner, memoise = _CELLS[key]
+            if spec is not None:
+                part, name, cleaner, memoise = spec
+                if memoise:
+                    # _clean's memo, looked up here first: most cells of a big file are repeats.
+                    cached = ctx.memo.get(key, _EMPTY).get(value)
+                    if cached is not None and cached[1] is None:
+                        parts[part][name] = cached[0]
+                        continue
                 parts[part][name] = _clean(ctx, key, value, cleaner, memoise)
             elif key == EXTRA:
                 row.extra[header or f"#{index + 1}"] = value
@@ -353,25 +382,47 @@ def _match_existing(rows: list[Row]) -> None:
         valid = [code for code in chunk if _is_uuid(code)]
         for code, pk in Customer.objects.filter(code__in=valid).values_list("code", "pk"):
             add("code", str(code), pk)
-    for chunk in _chunks(sorted(wanted["phone"])):
-        for phone, customer_id in Contact.objects.filter(phone__in=chunk).values_list(
-            "phone", "customer_id"
-        ):
-            add("phone", phone, customer_id)
-        for whatsapp, customer_id in Contact.objects.filter(whatsapp__in=chunk).values_list(
-            "whatsapp", "customer_id"
-        ):
-            add("phone", whatsapp, customer_id)
-    for chunk in _chunks(sorted(wanted["email"])):
-        for email, customer_id in Contact.objects.filter(email__in=chunk).values_list(
-            "email", "customer_id"
-        ):
-            add("email", email, customer_id)
-    for chunk in _chunks(sorted(wanted["domain"])):
-        for domain, customer_id in Store.objects.filter(domain__in=chunk).values_list(
-            "domain", "customer_id"
-        ):
-            add("domain", domain, customer_id)
+    # A table with fewer rows than a few times the keys looked for (a first import, an import
+    # as big as the database) is read once and filtered here: cheaper than hundreds of IN (...)
+    # look-ups that mostly find nothing.
+    phones, emails, domains = wanted["phone"], wanted["email"], wanted["domain"]
+    if phones or emails:
+        if Contact.objects.count() <= SCAN_FACTOR * (len(phones) + len(emails)):
+            scan = Contact.objects.values_list("phone", "whatsapp", "email", "customer_id")
+            for phone, whatsapp, email, customer_id in scan.iterator(chunk_size=5000):
+                if phone in phones:
+                    add("phone", phone, customer_id)
+                if whatsapp in phones:
+                    add("phone", whatsapp, customer_id)
+                if email in emails:
+                    add("email", email, customer_id)
+        else:
+            for chunk in _chunks(sorted(phones)):
+                for phone, customer_id in Contact.objects.filter(phone__in=chunk).values_list(
+                    "phone", "customer_id"
+                ):
+                    add("phone", phone, customer_id)
+                for whatsapp, customer_id in Contact.objects.filter(whatsapp__in=chunk).values_list(
+                    "whatsapp", "customer_id"
+                ):
+                    add("phone", whatsapp, customer_id)
+            for chunk in _chunks(sorted(emails)):
+                for email, customer_id in Contact.objects.filter(email__in=chunk).values_list(
+                    "email", "customer_id"
+                ):
+                    add("email", email, customer_id)
+    if domains:
+        if Store.objects.count() <= SCAN_FACTOR * len(domains):
+            scan = Store.objects.values_list("domain", "customer_id").iterator(chunk_size=5000)
+            for domain, customer_id in scan:
+                if domain in domains:
+                    add("domain", domain, customer_id)
+        else:
+            for chunk in _chunks(sorted(domains)):
+                for domain, customer_id in Store.objects.filter(domain__in=chunk).values_list(
+                    "domain", "customer_id"
+                ):
+                    add("domain", domain, customer_id)
     for chunk in _chunks(sorted(names)):
         for name, pk in Customer.objects.filter(name__in=chunk).values_list("name", "pk"):
             add("name", name, pk)

@@ -194,7 +194,7 @@ def _table(
     width = len(header)
     for index in range(start + 1, len(records)):
         record = records[index]
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():  # no cell but spaces; one C call, not one per cell
             continue
         if len(record) < width:
             record = record + [""] * (width - len(record))

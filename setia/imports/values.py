@@ -259,6 +259,9 @@ def clean_email(value: str) -> str:
 _SIMPLE_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,24}")
 
 
+_SPACE = re.compile(r"\s")
+
+
 def clean_store_url(value: str) -> tuple[str, str, str]:
     """(url, normalised domain, store kind)."""
     value = value.strip()
@@ -270,7 +273,7 @@ def clean_store_url(value: str) -> tuple[str, str, str]:
         ) from None
     # normalise_domain accepted the host; a scheme other than http(s) or a space is not a shop.
     url = value if "://" in value else f"https://{value}"
-    if not url.startswith(("http://", "https://")) or any(char.isspace() for char in url):
+    if not url.startswith(("http://", "https://")) or _SPACE.search(url):
         raise CellError(
             _("%(value)s is not a store address such as https://tokoanda.com.") % {"value": value}
         )

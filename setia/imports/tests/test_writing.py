@@ -45,6 +45,7 @@ def test_imported_history_has_the_form_record_change_writes(db, tmp_path, manage
                 "Growth",
                 "Rp 349.000",
                 "05/04/2026",
+                "Instagram",
             ]
         ],
         header=[
@@ -58,12 +59,16 @@ def test_imported_history_has_the_form_record_change_writes(db, tmp_path, manage
             "Paket",
             "Harga Bulanan",
             "Tanggal Onboarding",
+            "Sumber Info",  # unknown: kept in Customer.extra, which the history records too
         ],
     )
 
     run(path, owner=manager.email)
 
     customer = Customer.objects.get()
+    assert customer.extra == {"Sumber Info": "Instagram"}
+    # Codes are made without uuid.uuid4(): still random version-4 UUIDs.
+    assert customer.code.version == 4 and Store.objects.get().code.version == 4
     for model in (Customer, Contact, Store, Subscription):
         instance = model.objects.get()
         entry = AuditEntry.objects.get(object_type=model._meta.label_lower)

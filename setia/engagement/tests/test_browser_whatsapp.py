@@ -36,6 +36,10 @@ def test_an_executive_sends_a_whatsapp_message_by_click_to_chat_and_sees_it_on_t
 
     # when they compose from the 360 page and preview with this customer's values
     page.get_by_role("link", name="Send a WhatsApp message").click()
+    # htmx binds the live preview once the page has loaded: a change made before that (which
+    # Playwright can do, a person hardly) reaches the preview only with the next one.
+    page.wait_for_url(re.compile(r"/message/"))
+    page.wait_for_load_state()
     page.get_by_label("Template").select_option(label="Promo (Indonesian)")
     page.get_by_label("Promo").fill("gratis ongkir")
     preview = page.locator("#compose-preview")

@@ -37,7 +37,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import lap, setup_django  # bench/ is on sys.path when a bench runs
+
 WORK = Path("/tmp/setia_bench")
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "setia_bench"
@@ -118,10 +119,6 @@ def main() -> None:
     report(results, rows)
 
 
-def lap(started: float) -> str:
-    return f"{time.perf_counter() - started:.1f}"
-
-
 def generate_csv(path: Path, stores: int, days: int, today: date) -> None:
     """Deterministic rows: each store has a level, a trend and a weekly rhythm."""
     rng = random.Random(4)
@@ -145,23 +142,6 @@ def generate_csv(path: Path, stores: int, days: int, today: date) -> None:
                 )
             out.write("".join(lines))
     temporary.rename(path)
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault(
-        "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-    )
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("HTTPS", "0")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "setia.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def create_stores(stores: int, joined: date) -> None:

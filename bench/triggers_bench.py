@@ -28,9 +28,9 @@ import re
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import lap, setup_django  # bench/ is on sys.path when a bench runs
+
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_TRIGGERS_DATABASE", "setia_trig_bench")
 STORES_PER_CUSTOMER = 1.3
@@ -68,27 +68,6 @@ def main() -> None:
             with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
     report(results)
-
-
-def lap(started: float) -> str:
-    return f"{time.perf_counter() - started:.1f}"
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault(
-        "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-    )
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("HTTPS", "0")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "setia.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # -- the data -----------------------------------------------------------------------------

@@ -263,6 +263,15 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
     return row
 
 
+def _look_up(model, field: str, values: set, kind: str, add) -> None:
+    """`add(kind, value, customer_id)` for each row of `model` whose `field` is in `values`,
+    looked up in chunks of IN (...)."""
+    for chunk in _chunks(sorted(values)):
+        rows = model.objects.filter(**{f"{field}__in": chunk}).values_list(field, "customer_id")
+        for value, customer_id in rows:
+            add(kind, value, customer_id)
+
+
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -397,20 +406,9 @@ def _match_existing(rows: list[Row]) -> None:
                 if email in emails:
                     add("email", email, customer_id)
         else:
-            for chunk in _chunks(sorted(phones)):
-                for phone, customer_id in Contact.objects.filter(phone__in=chunk).values_list(
-                    "phone", "customer_id"
-                ):
-                    add("phone", phone, customer_id)
-                for whatsapp, customer_id in Contact.objects.filter(whatsapp__in=chunk).values_list(
-                    "whatsapp", "customer_id"
-                ):
-                    add("phone", whatsapp, customer_id)
-            for chunk in _chunks(sorted(emails)):
-                for email, customer_id in Contact.objects.filter(email__in=chunk).values_list(
-                    "email", "customer_id"
-                ):
-                    add("email", email, customer_id)
+            _look_up(Contact, "phone", phones, "phone", add)
+            _look_up(Contact, "whatsapp", phones, "phone", add)
+            _look_up(Contact, "email", emails, "email", add)
     if domains:
         if Store.objects.count() <= SCAN_FACTOR * len(domains):
             scan = Store.objects.values_list("domain", "customer_id").iterator(chunk_size=5000)
@@ -418,11 +416,7 @@ def _match_existing(rows: list[Row]) -> None:
                 if domain in domains:
                     add("domain", domain, customer_id)
         else:
-            for chunk in _chunks(sorted(domains)):
-                for domain, customer_id in Store.objects.filter(domain__in=chunk).values_list(
-                    "domain", "customer_id"
-                ):
-                    add("domain", domain, customer_id)
+            _look_up(Store, "domain", domains, "domain", add)
     for chunk in _chunks(sorted(names)):
         for name, pk in Customer.objects.filter(name__in=chunk).values_list("name", "pk"):
             add("name", name, pk)

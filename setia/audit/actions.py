@@ -59,16 +59,21 @@ def record_change(
             "change",
             actor=entry.actor,
             summary=entry.object_repr,
-            data={
-                "action": entry.action,
-                "object_type": entry.object_type,
-                "changes": entry.changes,
-                "source": source,
-            },
+            data=change_event_data(entry),
             occurred_at=entry.created_at,
             source_object=entry,
         )
     return entry
+
+
+def change_event_data(entry: AuditEntry) -> dict:
+    """What the timeline keeps about a history entry."""
+    return {
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "changes": entry.changes,
+        "source": entry.source,
+    }
 
 
 def build_change(

@@ -159,22 +159,25 @@ def log_interaction(*, customer, actor, data: dict, themes: list[str] = ()) -> I
         interaction.kind,
         actor=actor,
         summary=interaction.summary,
-        data={
-            "contact": contact.name if contact else "",
-            "direction": interaction.direction,
-            "outcome": interaction.outcome,
-            "follow_up_on": interaction.follow_up_on.isoformat()
-            if interaction.follow_up_on
-            else "",
-            "themes": sorted(theme.name for theme in theme_rows),
-            "notes": interaction.notes,
-            "decisions": interaction.decisions,
-            "action_items": interaction.action_item_list(),
-        },
+        data=interaction_event_data(interaction, theme_rows),
         occurred_at=interaction.occurred_at,
         source_object=interaction,
     )
     return interaction
+
+
+def interaction_event_data(interaction: Interaction, themes: list[Theme]) -> dict:
+    """What the timeline keeps about an interaction (values, not labels)."""
+    return {
+        "contact": interaction.contact.name if interaction.contact else "",
+        "direction": interaction.direction,
+        "outcome": interaction.outcome,
+        "follow_up_on": interaction.follow_up_on.isoformat() if interaction.follow_up_on else "",
+        "themes": sorted(theme.name for theme in themes),
+        "notes": interaction.notes,
+        "decisions": interaction.decisions,
+        "action_items": interaction.action_item_list(),
+    }
 
 
 def message_event_data(message: Message) -> dict:
@@ -351,20 +354,25 @@ def add_months(day, months: int):
     )
 
 
+def offer_event_data(offer: RetentionOffer) -> dict:
+    """What the timeline keeps about a retention offer at each step (values, not labels)."""
+    return {
+        "offer": str(offer.code),
+        "offer_status": offer.status,
+        "discount_percent": offer.discount_percent,
+        "months": offer.months,
+        "reason": offer.reason,
+        "discount_until": offer.discount_until.isoformat() if offer.discount_until else "",
+    }
+
+
 def _offer_event(offer, actor, *, summary: str = "") -> None:
     record_event(
         offer.customer,
         EventKind.OFFER,
         actor=actor,
         summary=summary,
-        data={
-            "offer": str(offer.code),
-            "offer_status": offer.status,
-            "discount_percent": offer.discount_percent,
-            "months": offer.months,
-            "reason": offer.reason,
-            "discount_until": offer.discount_until.isoformat() if offer.discount_until else "",
-        },
+        data=offer_event_data(offer),
         source_object=offer,
     )
 

@@ -11,8 +11,16 @@ from django.db.models import BigIntegerField, Prefetch, Subquery
 from django.db.models.functions import Cast
 from rich.progress import Progress
 
+from setia.audit.actions import change_event_data
 from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer
+from setia.engagement.actions import (
+    interaction_event_data,
+    message_event_data,
+    offer_event_data,
+    record_events,
+    timeline_event,
+)
 from setia.engagement.models import (
     Channel,
     EventKind,
@@ -188,9 +196,8 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
                         sent_by=actor,
                     )
                 )
-        subscription = (
-            getattr(customer, "subscription", None) if hasattr(customer, "subscription") else None
-        )
+        # A missing one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
+        subscription = getattr(customer, "subscription", None)
         if subscription is not None and rng.random() < 0.1:
             # Cycling through the states puts offers in every state on any list of customers.
             state = OFFER_STATES[(counts["offers"] + len(offers)) % len(OFFER_STATES)]
@@ -231,71 +238,43 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
         row.created_at = moment
     Message.objects.bulk_update(messages, ["created_at"], batch_size=BATCH)
     RetentionOffer.objects.bulk_update(offers, ["created_at"], batch_size=BATCH)
-    names = {id(interaction): sorted(t.name for t in chosen) for interaction, chosen in zip(interactions, interaction_themes, strict=True)}  # fmt: skip
     events = [
-        TimelineEvent(
-            customer=item.customer,
-            kind=item.kind,
+        timeline_event(
+            item.customer,
+            item.kind,
             actor=item.recorded_by,
             summary=item.summary,
-            data={
-                "contact": item.contact.name if item.contact else "",
-                "direction": item.direction,
-                "outcome": item.outcome,
-                "follow_up_on": item.follow_up_on.isoformat() if item.follow_up_on else "",
-                "themes": names[id(item)],
-                "notes": item.notes,
-                "decisions": item.decisions,
-                "action_items": item.action_item_list(),
-            },
+            data=interaction_event_data(item, chosen),
             occurred_at=item.occurred_at,
-            source_type="engagement.interaction",
-            source_id=str(item.pk),
+            source_object=item,
         )
-        for item in interactions
+        for item, chosen in zip(interactions, interaction_themes, strict=True)
     ]
     events += [
-        TimelineEvent(
-            customer=message.customer,
-            kind=EventKind.EMAIL if message.channel == Channel.EMAIL else EventKind.WHATSAPP,
+        timeline_event(
+            message.customer,
+            EventKind.EMAIL if message.channel == Channel.EMAIL else EventKind.WHATSAPP,
             actor=message.sent_by,
             summary=(message.subject or message.body)[:300],
-            data={
-                "contact": message.contact.name,
-                "direction": "outbound",
-                "template": message.template.name,
-                "status": message.status,
-                "via": message.via,
-                "reason": message.failure_reason,
-                "message": str(message.code),
-            },
+            data=message_event_data(message),
             occurred_at=message.created_at,
-            source_type="engagement.message",
-            source_id=str(message.pk),
+            source_object=message,
         )
         for message in messages
     ]
     events += [
-        TimelineEvent(
-            customer=offer.customer,
-            kind=EventKind.OFFER,
+        timeline_event(
+            offer.customer,
+            EventKind.OFFER,
             actor=offer.proposed_by,
             summary=offer.offered,
-            data={
-                "offer": str(offer.code),
-                "offer_status": offer.status,
-                "discount_percent": offer.discount_percent,
-                "months": offer.months,
-                "reason": offer.reason,
-                "discount_until": "",
-            },
+            data=offer_event_data(offer),
             occurred_at=offer.decided_at or offer.approved_at or offer.created_at,
-            source_type="engagement.retentionoffer",
-            source_id=str(offer.pk),
+            source_object=offer,
         )
         for offer in offers
     ]
-    TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
+    record_events(events)
     counts["interactions"] += len(interactions)
     counts["messages"] += len(messages)
     counts["offers"] += len(offers)
@@ -319,12 +298,7 @@ def _timeline_for_history() -> int:
                 kind=EventKind.CHANGE,
                 actor_id=entry.actor_id,
                 summary=entry.object_repr,
-                data={
-                    "action": entry.action,
-                    "object_type": entry.object_type,
-                    "changes": entry.changes,
-                    "source": entry.source,
-                },
+                data=change_event_data(entry),
                 occurred_at=entry.created_at,
                 source_type="audit.auditentry",
                 source_id=str(entry.pk),
@@ -336,13 +310,3 @@ def _timeline_for_history() -> int:
             events = []
     TimelineEvent.objects.bulk_create(events)
     return created + len(events)
-
-
-def _has_subscription(customer) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        customer.subscription  # noqa: B018
-    except ObjectDoesNotExist:
-        return False
-    return True

@@ -108,7 +108,8 @@ def customer_values(customer, *, contact=None, language: str = "id", extra=None)
     if contact is None:
         contact = next((c for c in customer.contacts.all() if c.is_primary), None)
     store = next(iter(customer.stores.all()), None)
-    subscription = getattr(customer, "subscription", None) if _has_subscription(customer) else None
+    # A missing one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
+    subscription = getattr(customer, "subscription", None)
     tier = getattr(customer, "tier", None)
     with translation.override(language):
         values = {
@@ -126,13 +127,3 @@ def customer_values(customer, *, contact=None, language: str = "id", extra=None)
         }
     values.update({key: value for key, value in (extra or {}).items() if key in VARIABLES})
     return values
-
-
-def _has_subscription(customer) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        customer.subscription  # noqa: B018
-    except ObjectDoesNotExist:
-        return False
-    return True

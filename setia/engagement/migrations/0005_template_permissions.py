@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from setia.lib.migrations import grant_permissions, revoke_permissions
 
 # Executives write templates and send, also in bulk; interns send one message at a time (a
 # message is an interaction) but cannot bulk send; viewers read the templates.
@@ -20,30 +21,11 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("engagement")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in GRANTS.items():
-        group = Group.objects.filter(name=role).first()
-        if group is None:
-            continue
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="engagement", codename__in=codenames)
-        )
+    grant_permissions(apps, "engagement", GRANTS, admin_gets_everything=False)
 
 
 def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    codenames = {codename for codenames in GRANTS.values() for codename in codenames}
-    permissions = Permission.objects.filter(
-        content_type__app_label="engagement", codename__in=codenames
-    )
-    for group in Group.objects.filter(name__in=GRANTS):
-        group.permissions.remove(*permissions)
+    revoke_permissions(apps, "engagement", GRANTS)
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from setia.lib.migrations import grant_permissions, revoke_permissions
 
 # Undoing a merge is a manager's decision (issue 3): the manager role gets the permission; the
 # admin role holds every permission.
@@ -7,29 +8,11 @@ GRANTS = {"manager": ["undo_merge"], "admin": ["undo_merge"]}
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("quality")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in GRANTS.items():
-        group = Group.objects.filter(name=role).first()
-        if group is None:
-            continue
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="quality", codename__in=codenames)
-        )
+    grant_permissions(apps, "quality", GRANTS, admin_gets_everything=False)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.filter(
-        content_type__app_label="quality", codename__in=["undo_merge"]
-    )
-    for group in Group.objects.filter(name__in=GRANTS):
-        group.permissions.remove(*permissions)
+    revoke_permissions(apps, "quality", GRANTS)
 
 
 class Migration(migrations.Migration):

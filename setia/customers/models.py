@@ -100,7 +100,12 @@ class Customer(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="customers"
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="customers",
+        # customer_category_idx leads with this column: a second index would only slow writes.
+        db_index=False,
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     province = models.CharField(_("province"), max_length=60, choices=PROVINCE_CHOICES, blank=True)
@@ -111,6 +116,7 @@ class Customer(models.Model):
         null=True,
         blank=True,
         related_name="owned_customers",
+        db_index=False,  # customer_owner_idx leads with it
     )
     team = models.ForeignKey(
         "accounts.Team",
@@ -119,6 +125,7 @@ class Customer(models.Model):
         null=True,
         blank=True,
         related_name="customers",
+        db_index=False,  # customer_team_idx leads with it
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ONBOARDING

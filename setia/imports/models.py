@@ -136,7 +136,13 @@ class ImportChange(models.Model):
         CREATE = "create", _("created")
         UPDATE = "update", _("changed")
 
-    batch = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="changes")
+    batch = models.ForeignKey(
+        # import_change_batch_idx leads with it: a second index would only slow the writes.
+        Import,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        db_index=False,
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.CharField(max_length=40)  # "customers.contact"
     object_id = models.BigIntegerField()

@@ -534,14 +534,18 @@ def main() -> None:
         wall = results[mode]["seconds"] / results["ours"]["seconds"]
         cpu = results[mode]["cpu"] / results["ours"]["cpu"]
         print(f"ratio ours / {mode:<15} {wall:5.1f}x by the clock, {cpu:5.1f}x by CPU time")
-    # The like-for-like figure: their fastest way of writing the tables ours writes.
-    fastest = min(
-        (mode for mode in modes if mode.startswith("all-")), key=lambda m: results[m]["cpu"]
-    )
-    ratio = results[fastest]["cpu"] / results["ours"]["cpu"]
-    verdict = "met" if ratio >= 10 else "NOT met"
+
+    # The like-for-like figure: their fastest way of writing the tables ours writes, by the
+    # lower of the two ratios (the clock counts PostgreSQL's own work, CPU time a busy machine's
+    # noise less).
+    def ratio(mode: str) -> float:
+        ours = results["ours"]
+        return min(results[mode]["seconds"] / ours["seconds"], results[mode]["cpu"] / ours["cpu"])
+
+    fastest = min((mode for mode in modes if mode.startswith("all-")), key=ratio)
+    verdict = "met" if ratio(fastest) >= 10 else "NOT met"
     print(
-        f"same tables, their fastest ({fastest}): {ratio:.1f}x by CPU time (target >= 10x: {verdict})"
+        f"same tables, their fastest ({fastest}): {ratio(fastest):.1f}x (target >= 10x: {verdict})"
     )
     peak = results["ours"]["max_rss_kib"] / 1024
     print(f"our peak memory: {peak:,.0f} MiB (target < 1024 MiB)")

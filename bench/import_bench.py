@@ -420,12 +420,10 @@ def _their_resources(way: str) -> list:
 
         def before_import_row(self, row, **kwargs):
             # The sheet has no renewal date: a year after the start, as our import does.
-            started = datetime.date(2026, 1, 1)
-            for form in ("%d/%m/%Y", "%Y-%m-%d"):
-                try:
-                    started = datetime.datetime.strptime(row["Tanggal Onboarding"], form).date()
-                except ValueError:
-                    continue
+            try:
+                started = date_widget.clean(row["Tanggal Onboarding"]) or datetime.date(2026, 1, 1)
+            except ValueError:
+                started = datetime.date(2026, 1, 1)  # the row fails on its start date anyway
             row["renews_on"] = started.replace(year=started.year + 1)
 
         class Meta(Options):

@@ -137,10 +137,10 @@ class ImportChange(models.Model):
         UPDATE = "update", _("changed")
 
     batch = models.ForeignKey(
-        # import_change_batch_idx leads with it: a second index would only slow the writes.
         Import,
         on_delete=models.CASCADE,
         related_name="changes",
+        # import_change_batch_idx leads with it: a second index would only slow the writes.
         db_index=False,
     )
     action = models.CharField(max_length=10, choices=Action.choices)

@@ -1,4 +1,4 @@
-"""Metrics ingest and recompute against plain PostgreSQL and SQLite (issue 4, DESIGN §5).
+"""Metrics ingest and recompute against plain PostgreSQL and SQLite.
 
     .venv/bin/python bench/metrics_bench.py [--stores 100000 --days 365] [--skip-sqlite]
 
@@ -15,7 +15,7 @@ one run times, on a PostgreSQL database `setia_bench` that it creates and drops:
        onboarding enrolment, tiers with their history);
 and on SQLite, in a child process on a fresh file: (a) raw sqlite3 executemany of the file's
 rows into a bare table keyed by (store, date), and (b) our ingest. It prints rows/s, seconds
-and the ratios b/a, b/a0 and d/c. Goals (DESIGN §5): b >= 0.8x a; d <= 2x c; SQLite b >= 0.5x a.
+and the ratios b/a, b/a0 and d/c. Goals: b >= 0.8x a; d <= 2x c; SQLite b >= 0.5x a.
 
 Without the tiers app, (c) assigns tiers by fixed 90-day GMV thresholds written in the SQL
 (Platinum >= Rp 1 M (juta) x 1000, Gold >= Rp 250 juta, Silver >= Rp 50 juta, else Bronze).

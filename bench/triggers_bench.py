@@ -1,4 +1,4 @@
-"""Trigger evaluation against hand-written PostgreSQL (issue 6, DESIGN §3.3).
+"""Trigger evaluation against hand-written PostgreSQL.
 
     .venv/bin/python bench/triggers_bench.py [--customers 100000 --days 365] [--keep]
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """The five roles of DESIGN §1; each is a Django group of the same name."""
+    """The five roles; each is a Django group of the same name."""
 
     ADMIN = "admin", _("Admin")
     MANAGER = "manager", _("Manager")

@@ -134,7 +134,7 @@ class Customer(models.Model):
     # Columns of an imported file that match no field, kept as {header: value} (setia.imports).
     extra = models.JSONField(_("extra attributes"), null=True, blank=True)
     # Optimistic lock: an edit made from an older version is refused instead of silently
-    # overwriting a colleague's change (DESIGN §6).
+    # overwriting a colleague's change.
     version = models.PositiveIntegerField(default=1)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(

@@ -12,7 +12,7 @@ Contract of `ingest_file`:
   rewrites only the days that differ. Everything happens in one transaction: a failure leaves
   no partial batch.
 
-PostgreSQL (DESIGN §5: the schema and the path decide ingest speed): the file's bytes are
+PostgreSQL (the schema and the path decide ingest speed): the file's bytes are
 streamed into a temporary table by COPY, validated and resolved to store ids by one SQL
 statement, then written by one UPDATE of the changed days and one INSERT of the new ones. COPY
 first tries typed columns; when the file holds something that is not a number at all, the

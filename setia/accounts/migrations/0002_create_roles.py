@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# The five roles of DESIGN §1 as groups. Later apps add their permissions to these groups in
+# The five roles (see setia/accounts/models.py) as groups. Later apps add their permissions to these groups in
 # their own migrations.
 _RECORDS = ["customer", "contact", "store", "subscription"]
 _READ = [f"customers.view_{name}" for name in [*_RECORDS, "category"]] + ["audit.view_auditentry"]

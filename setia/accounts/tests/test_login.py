@@ -122,7 +122,7 @@ def test_it_sends_the_home_page_to_the_customer_list(client, user):
 
     response = client.get(reverse("home"))
 
-    # executives (and interns) land on their tasks, "my day" (issue 6)
+    # executives (and interns) land on their tasks, "my day"
     assert response.status_code == 302
     assert response.url == reverse("work:my-day")
 

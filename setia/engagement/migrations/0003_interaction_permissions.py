@@ -2,7 +2,7 @@ from django.db import migrations
 
 from setia.lib.migrations import grant_permissions, revoke_permissions
 
-# Interns record interactions (DESIGN §1); viewers only read them.
+# Interns record interactions; viewers only read them.
 GRANTS = {
     "admin": ["add_interaction", "view_interaction", "view_timelineevent", "view_theme"],
     "manager": ["add_interaction", "view_interaction", "view_timelineevent", "view_theme"],

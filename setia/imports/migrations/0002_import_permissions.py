@@ -2,7 +2,7 @@ from django.db import migrations
 
 from setia.lib.migrations import grant_permissions, revoke_permissions
 
-# Who may import (DESIGN §1, issue 3): admins and managers for anyone; executives too, but the
+# Who may import: admins and managers for anyone; executives too, but the
 # engine limits them to their own team's customers, owned by a member of that team. Interns and
 # viewers may not. Undoing an import is for managers and admins.
 GRANTS = {

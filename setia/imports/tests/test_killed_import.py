@@ -1,4 +1,4 @@
-"""A process killed in the middle of an import leaves nothing of it (DESIGN §6)."""
+"""A process killed in the middle of an import leaves nothing of it."""
 
 import os
 import signal

@@ -9,7 +9,7 @@ from setia.imports.mapping import (
     unknown_columns,
 )
 
-# The export engineer's headers (issue 3, item 7), English and Indonesian.
+# The export engineer's headers, English and Indonesian.
 EXPORT_HEADERS = [
     ("Code", "Kode", "code"),
     ("Name", "Nama Brand", "name"),

@@ -2,7 +2,7 @@ from django.db import migrations
 
 from setia.lib.migrations import grant_permissions, revoke_permissions
 
-# Undoing a merge is a manager's decision (issue 3): the manager role gets the permission; the
+# Undoing a merge is a manager's decision: the manager role gets the permission; the
 # admin role holds every permission.
 GRANTS = {"manager": ["undo_merge"], "admin": ["undo_merge"]}
 

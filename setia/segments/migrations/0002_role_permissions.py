@@ -3,7 +3,7 @@ from django.db import migrations
 from setia.lib.migrations import grant_permissions, revoke_permissions
 
 # Everyone who reads customers saves private segments; executives and managers share them;
-# managers change anyone's (DESIGN §1). Editing one's own needs no permission (Segment.can_change).
+# managers change anyone's. Editing one's own needs no permission (Segment.can_change).
 _EVERYONE = ["view_segment", "add_segment"]
 GRANTS = {
     "manager": [*_EVERYONE, "share_segment", "manage_all_segments"],

@@ -3,7 +3,7 @@ from django.db import migrations
 from setia.lib.migrations import grant_permissions, revoke_permissions
 
 # Managers see and assign every team's work; executives assign to their team (interns
-# included); interns work their own tasks; viewers have none (DESIGN §1).
+# included); interns work their own tasks; viewers have none.
 GRANTS = {
     "manager": [
         "view_task", "add_task", "change_task", "view_all_tasks", "assign_task", "assign_fairly",

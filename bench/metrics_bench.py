@@ -17,7 +17,7 @@ and on SQLite, in a child process on a fresh file: (a) raw sqlite3 executemany o
 rows into a bare table keyed by (store, date), and (b) our ingest. It prints rows/s, seconds
 and the ratios b/a, b/a0 and d/c. Goals: b >= 0.8x a; d <= 2x c; SQLite b >= 0.5x a.
 
-Without the tiers app, (c) assigns tiers by fixed 90-day GMV thresholds written in the SQL
+(c) assigns tiers by fixed 90-day GMV thresholds written in the SQL
 (Platinum >= Rp 1 M (juta) x 1000, Gold >= Rp 250 juta, Silver >= Rp 50 juta, else Bronze).
 The bench's customers joined on the first day of their metrics (a year of metrics means a year
 as a customer), so the first `recompute` enrols them on the onboarding pipeline without

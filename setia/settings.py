@@ -134,7 +134,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after a working day of inactivity, and with the browser.
+# Sessions end a working day after login (not after inactivity: SESSION_SAVE_EVERY_REQUEST is
+# off, so an active session is not extended on every request), and with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

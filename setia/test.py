@@ -1,7 +1,7 @@
 """Personas and factories shared by every app's tests.
 
-Personas (see conftest.py fixtures): an admin, a manager, an executive, an intern and a viewer
-of team A, and an executive of team B who must not see team A's customers.
+Personas (see conftest.py fixtures): an admin and a manager (no team), an executive, an
+intern and a viewer of team A, and an executive of team B who must not see team A's customers.
 """
 
 import itertools

@@ -27,7 +27,12 @@ RAMADAN = {
     2028: (date(2028, 1, 28), date(2028, 2, 26)),
 }
 # Average order value in rupiah by category slug (others: Rp 120,000).
-ORDER_VALUE = {"fashion": 165_000, "food": 65_000, "electronics": 420_000, "beauty": 110_000}
+ORDER_VALUE = {
+    "fashion": 165_000,
+    "food-beverage": 65_000,
+    "electronics": 420_000,
+    "beauty": 110_000,
+}
 WEEKDAY = [0.92, 0.9, 0.95, 0.97, 1.05, 1.18, 1.12]  # Monday first
 
 

@@ -111,7 +111,7 @@ def _load_tasks(*, seed: int, people, reference: date, progress: Progress) -> st
                 )
             )
     task_id = progress.add_task("tasks", total=len(tasks))
-    Task.objects.bulk_create(tasks, batch_size=190)  # SQLite caps a batch near 199 rows
+    Task.objects.bulk_create(tasks)  # Django sizes batches for SQLite's variable limit
     progress.update(task_id, completed=len(tasks))
     created = list(
         Task.objects.filter(owner__in=workers).order_by("pk").values_list("pk", flat=True)

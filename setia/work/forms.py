@@ -8,7 +8,7 @@ from setia.work.models import Task, TriggerRule
 
 
 def owner_choices(user):
-    """Whom `user` may give a task to: anyone active (managers), their team (executives),
+    """Whom `user` may give a task to: any active manager, executive or intern (managers), their team (executives),
     or only themselves (interns)."""
     people = User.objects.filter(is_active=True)
     if user.has_perm("work.view_all_tasks"):

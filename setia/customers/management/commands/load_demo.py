@@ -11,7 +11,7 @@ from setia.lib.dates import today
 
 class Command(BaseCommand):
     help = (
-        "Load realistic Indonesian demo merchants and one demo user per role. Deterministic for a "
+        "Load realistic Indonesian demo merchants and demo users for every role in two teams. Deterministic for a "
         "seed; running it again adds nothing that is already there."
     )
 

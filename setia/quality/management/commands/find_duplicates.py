@@ -6,8 +6,8 @@ from setia.quality.models import DuplicateCandidate
 
 class Command(BaseCommand):
     help = (
-        "Look for customers that may be one business (same phone, e-mail or store domain, or a "
-        "similar name) and record them as duplicate candidates for review. Never merges; pairs "
+        "Look for customers that may be one business (same phone or e-mail, a store domain that "
+        "is another customer's e-mail domain, or a similar name) and record them as duplicate candidates for review. Never merges; pairs "
         "already recorded are left as they are."
     )
 

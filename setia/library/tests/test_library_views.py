@@ -82,6 +82,20 @@ def test_it_refuses_wrong_methods(client, executive):
     assert client.get(_url("guide-publish")).status_code == 405
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/playbook/", "/library/"),
+        ("/playbook/fashion/", "/library/fashion/"),
+        ("/playbook/fashion/present/?page=2", "/library/fashion/present/?page=2"),
+    ],
+)
+def test_it_sends_bookmarks_of_the_old_address_on_for_good(client, db, old, new):
+    response = client.get(old)
+
+    assert (response.status_code, response["Location"]) == (301, new)
+
+
 # Editing
 
 

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "setia.metrics",
     "setia.segments",
     "setia.tiers",
-    "setia.playbook",
+    "setia.library",
     "setia.engagement",
     # After metrics, tiers and engagement: its demo data and triggers build on theirs.
     "setia.work",
@@ -175,7 +175,7 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Uploaded files (playbook screenshots). Django serves them only in DEBUG; in production the web
+# Uploaded files (sales library screenshots). Django serves them only in DEBUG; in production the web
 # server or a shared volume/object store behind MEDIA_URL does (docs/deploy.md).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = env_str("MEDIA_URL", default="/media/")
@@ -288,11 +288,19 @@ CELERY_BEAT_SCHEDULE |= {
     "metrics-ingest-inbox": {"task": "setia.metrics.tasks.ingest_inbox", "schedule": 60.0},
 }
 
-# Playbook screenshots: checked by content (Pillow), not by name or browser-declared type.
-PLAYBOOK_SCREENSHOT_MAX_BYTES = env_int(
-    "PLAYBOOK_SCREENSHOT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
+# Sales library screenshots: checked by content (Pillow), not by name or browser-declared type.
+# The PLAYBOOK_* names are what these variables were called before the app was the "library";
+# an environment that still sets them keeps its limits.
+LIBRARY_SCREENSHOT_MAX_BYTES = env_int(
+    "LIBRARY_SCREENSHOT_MAX_BYTES",
+    env_int("PLAYBOOK_SCREENSHOT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024),
+    minimum=1024,
 )
-PLAYBOOK_SCREENSHOT_MAX_SIDE = env_int("PLAYBOOK_SCREENSHOT_MAX_SIDE", 4000, minimum=100)
+LIBRARY_SCREENSHOT_MAX_SIDE = env_int(
+    "LIBRARY_SCREENSHOT_MAX_SIDE",
+    env_int("PLAYBOOK_SCREENSHOT_MAX_SIDE", 4000, minimum=100),
+    minimum=100,
+)
 
 # Tasks (setia.work): the address used in e-mailed links and calendar feeds, how long before a
 # task's due time its owner is reminded, and how late an open task is before it goes to the

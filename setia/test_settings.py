@@ -24,5 +24,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the finders in tests; whitenoise would only warn about STATIC_ROOT.
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]  # noqa: F405
-# Uploads (playbook screenshots, demo data) go to a throw-away folder, never the project's media/.
+# Uploads (sales library screenshots, demo data) go to a throw-away folder, never the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="setia-test-media-"))

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from setia.core import views as core_views
 
@@ -11,7 +12,12 @@ urlpatterns = [
     path("customers/", include("setia.customers.urls")),
     path("segments/", include("setia.segments.urls")),
     path("tiers/", include("setia.tiers.urls")),
-    path("playbook/", include("setia.playbook.urls")),
+    path("library/", include("setia.library.urls")),
+    # The sales library lived at /playbook/ before it had its own name; bookmarks keep working.
+    re_path(
+        r"^playbook/(?P<rest>.*)$",
+        RedirectView.as_view(url="/library/%(rest)s", permanent=True, query_string=True),
+    ),
     path("engagement/", include("setia.engagement.urls")),
     path("work/", include("setia.work.urls")),
     path("exports/", include("setia.exports.urls")),

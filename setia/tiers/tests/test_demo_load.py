@@ -3,8 +3,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from setia.library.models import ExampleStore, Guide, GuideVersion
 from setia.metrics.models import StoreDailyMetric
-from setia.playbook.models import ExampleStore, PlaybookEntry, PlaybookVersion
 from setia.segments.models import Segment
 from setia.tiers.models import CustomerTier, TierChange, TierSnapshot
 
@@ -27,17 +27,17 @@ def test_it_computes_tiers_with_a_history_and_creates_segments(db):
     assert Segment.objects.filter(is_shared=False).count() == 2
 
 
-def test_it_fills_the_playbook_in_indonesian_with_two_versions(db):
+def test_it_fills_the_sales_library_in_indonesian_with_two_versions(db):
     output = _load()
 
-    assert PlaybookEntry.objects.count() == 12
-    assert "playbook pages created=12" in output
-    fashion = PlaybookEntry.objects.get(category__slug="fashion")
+    assert Guide.objects.count() == 12
+    assert "library guides created=12" in output
+    fashion = Guide.objects.get(category__slug="fashion")
     assert "Tabel ukuran" in fashion.talking_points
     versions = list(fashion.versions.order_by("number"))
     assert len(versions) == 2
     assert versions[1].published_at - versions[0].published_at == timedelta(days=31)
-    assert ExampleStore.objects.filter(entry=fashion).count() == min(
+    assert ExampleStore.objects.filter(guide=fashion).count() == min(
         2, fashion.category.customers.count()
     )
     assert all(example.screenshot.name.endswith(".png") for example in ExampleStore.objects.all())
@@ -49,7 +49,7 @@ def test_it_adds_nothing_when_run_again(db):
         CustomerTier.objects.count(),
         TierChange.objects.count(),
         Segment.objects.count(),
-        PlaybookVersion.objects.count(),
+        GuideVersion.objects.count(),
         ExampleStore.objects.count(),
     )
 
@@ -57,12 +57,12 @@ def test_it_adds_nothing_when_run_again(db):
 
     assert "tiers runs=1" in output
     assert "segments created=0" in output
-    assert "playbook pages created=0" in output
+    assert "library guides created=0" in output
     assert (
         CustomerTier.objects.count(),
         TierChange.objects.count(),
         Segment.objects.count(),
-        PlaybookVersion.objects.count(),
+        GuideVersion.objects.count(),
         ExampleStore.objects.count(),
     ) == counts
 

@@ -1,4 +1,4 @@
-"""A filled sales playbook, in Indonesian, for every seeded category."""
+"""A filled sales library, in Indonesian, for every seeded category."""
 
 import io
 import random
@@ -11,8 +11,8 @@ from PIL import Image, ImageDraw
 from rich.progress import Progress
 
 from setia.customers.models import Category, Store
-from setia.playbook import actions
-from setia.playbook.models import ExampleStore, Objection, PlaybookEntry, PlaybookVersion
+from setia.library import actions
+from setia.library.models import ExampleStore, Guide, GuideVersion, Objection
 
 EXAMPLES_PER_CATEGORY = 2
 
@@ -221,14 +221,14 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     Categories that already have a page are left alone (idempotent).
     """
     rng = random.Random(seed)
-    owners = [user for user in people.users if user.has_perm("playbook.change_playbookentry")]
+    owners = [user for user in people.users if user.has_perm("library.change_guide")]
     categories = list(
-        Category.objects.filter(slug__in=CONTENT, playbook__isnull=True).order_by("position")
+        Category.objects.filter(slug__in=CONTENT, guide__isnull=True).order_by("position")
     )
-    bar = progress.add_task("Demo playbook", total=len(categories))
+    bar = progress.add_task("Demo sales library", total=len(categories))
     for category in categories:
         summary, points, templates, objections = CONTENT[category.slug]
-        entry = PlaybookEntry.objects.create(
+        guide = Guide.objects.create(
             category=category,
             owner=rng.choice(owners),
             summary=summary,
@@ -236,40 +236,40 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
             template_names="\n".join(templates),
         )
         Objection.objects.bulk_create(
-            Objection(entry=entry, objection=question, answer=answer, position=position)
+            Objection(guide=guide, objection=question, answer=answer, position=position)
             for position, (question, answer) in enumerate([*objections, *_COMMON_OBJECTIONS[:2]])
         )
-        first = actions.publish_entry(entry=entry, actor=entry.owner, note="Versi awal")
+        first = actions.publish_guide(guide=guide, actor=guide.owner, note="Versi awal")
         # A month later: the last talking point, another objection and the example stores.
-        entry.talking_points = "\n".join(points)
-        entry.save(update_fields=["talking_points"])
+        guide.talking_points = "\n".join(points)
+        guide.save(update_fields=["talking_points"])
         Objection.objects.create(
-            entry=entry,
+            guide=guide,
             objection=_COMMON_OBJECTIONS[2][0],
             answer=_COMMON_OBJECTIONS[2][1],
             position=len(objections) + 2,
         )
-        _add_examples(entry, rng)
-        second = actions.publish_entry(
-            entry=entry, actor=entry.owner, note="Tinjauan bulanan: toko contoh terbaru"
+        _add_examples(guide, rng)
+        second = actions.publish_guide(
+            guide=guide, actor=guide.owner, note="Tinjauan bulanan: toko contoh terbaru"
         )
         published = timezone.now() - timedelta(days=reference.day + 30)
-        PlaybookVersion.objects.filter(pk=first.pk).update(published_at=published)
-        PlaybookVersion.objects.filter(pk=second.pk).update(
+        GuideVersion.objects.filter(pk=first.pk).update(published_at=published)
+        GuideVersion.objects.filter(pk=second.pk).update(
             published_at=published + timedelta(days=31)
         )
         # Some pages are due for their monthly review, as in real life.
-        PlaybookEntry.objects.filter(pk=entry.pk).update(
+        Guide.objects.filter(pk=guide.pk).update(
             next_review_on=reference + timedelta(days=rng.randint(-5, 25))
         )
         progress.advance(bar)
-    return f"playbook pages created={len(categories)}"
+    return f"library guides created={len(categories)}"
 
 
-def _add_examples(entry: PlaybookEntry, rng: random.Random) -> None:
+def _add_examples(guide: Guide, rng: random.Random) -> None:
     """The category's stores with the most 90-day GMV (or the first ones before any metrics)."""
     stores = (
-        Store.objects.filter(customer__category=entry.category, customer__deleted_at__isnull=True)
+        Store.objects.filter(customer__category=guide.category, customer__deleted_at__isnull=True)
         .select_related("customer")
         .order_by(F("customer__rollup__gmv_90d").desc(nulls_last=True), "domain")[
             :EXAMPLES_PER_CATEGORY
@@ -278,7 +278,7 @@ def _add_examples(entry: PlaybookEntry, rng: random.Random) -> None:
     for position, store in enumerate(stores):
         colour = (rng.randint(20, 160), rng.randint(60, 160), rng.randint(80, 180))
         example = ExampleStore(
-            entry=entry,
+            guide=guide,
             store=store,
             note=f"Lihat halaman depan dan katalog {store.customer.name}",
             position=position,

@@ -1,4 +1,4 @@
-"""Editing, publishing and comparing the sales playbook."""
+"""Editing, publishing and comparing the sales library."""
 
 from datetime import timedelta
 
@@ -8,31 +8,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from setia.lib.dates import today
-from setia.playbook.models import ExampleStore, Objection, PlaybookEntry, PlaybookVersion
+from setia.library.models import ExampleStore, Guide, GuideVersion, Objection
 
 REVIEW_EVERY_DAYS = 30
 COMPARE_WITH_DAYS = 30  # "what changed since last month"
 
 
 @transaction.atomic
-def save_entry(*, entry: PlaybookEntry, actor, data: dict, objections) -> PlaybookEntry:
+def save_guide(*, guide: Guide, actor, data: dict, objections) -> Guide:
     """Save the working copy; the objections list replaces the old one."""
     for name, value in data.items():
-        setattr(entry, name, value)
-    if entry.next_review_on is None:
-        entry.next_review_on = today() + timedelta(days=REVIEW_EVERY_DAYS)
-    entry.save()
-    entry.objections.all().delete()
+        setattr(guide, name, value)
+    if guide.next_review_on is None:
+        guide.next_review_on = today() + timedelta(days=REVIEW_EVERY_DAYS)
+    guide.save()
+    guide.objections.all().delete()
     Objection.objects.bulk_create(
-        Objection(entry=entry, objection=objection, answer=answer, position=position)
+        Objection(guide=guide, objection=objection, answer=answer, position=position)
         for position, (objection, answer) in enumerate(objections)
     )
-    return entry
+    return guide
 
 
-def add_example(*, entry: PlaybookEntry, actor, store, note: str, screenshot) -> ExampleStore:
-    position = (entry.examples.aggregate(last=Max("position"))["last"] or 0) + 1
-    example = ExampleStore(entry=entry, store=store, note=note, position=position)
+def add_example(*, guide: Guide, actor, store, note: str, screenshot) -> ExampleStore:
+    position = (guide.examples.aggregate(last=Max("position"))["last"] or 0) + 1
+    example = ExampleStore(guide=guide, store=store, note=note, position=position)
     if screenshot:
         example.screenshot = screenshot
     example.save()
@@ -45,12 +45,12 @@ def remove_example(*, example: ExampleStore, actor) -> None:
     example.delete()
 
 
-def snapshot(entry: PlaybookEntry) -> dict:
+def snapshot(guide: Guide) -> dict:
     """Everything on the page as plain JSON (what a version freezes)."""
     return {
-        "summary": entry.summary,
-        "talking_points": entry.talking_point_list,
-        "template_names": entry.template_name_list,
+        "summary": guide.summary,
+        "talking_points": guide.talking_point_list,
+        "template_names": guide.template_name_list,
         "examples": [
             {
                 "domain": example.store.domain,
@@ -58,33 +58,33 @@ def snapshot(entry: PlaybookEntry) -> dict:
                 "note": example.note,
                 "screenshot": example.screenshot.name or "",
             }
-            for example in entry.examples.select_related("store__customer")
+            for example in guide.examples.select_related("store__customer")
         ],
         "objections": [
-            {"objection": item.objection, "answer": item.answer} for item in entry.objections.all()
+            {"objection": item.objection, "answer": item.answer} for item in guide.objections.all()
         ],
     }
 
 
 @transaction.atomic
-def publish_entry(*, entry: PlaybookEntry, actor, note: str = "") -> PlaybookVersion:
+def publish_guide(*, guide: Guide, actor, note: str = "") -> GuideVersion:
     """Freeze the working copy as the next version; publishing counts as the monthly review."""
-    entry = PlaybookEntry.objects.select_for_update().get(pk=entry.pk)
-    number = (entry.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    version = PlaybookVersion.objects.create(
-        entry=entry,
+    guide = Guide.objects.select_for_update().get(pk=guide.pk)
+    number = (guide.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = GuideVersion.objects.create(
+        guide=guide,
         number=number,
-        snapshot=snapshot(entry),
+        snapshot=snapshot(guide),
         note=note,
         published_by=actor,
         published_at=timezone.now(),
     )
-    entry.next_review_on = today() + timedelta(days=REVIEW_EVERY_DAYS)
-    entry.save(update_fields=["next_review_on", "updated_at"])
+    guide.next_review_on = today() + timedelta(days=REVIEW_EVERY_DAYS)
+    guide.save(update_fields=["next_review_on", "updated_at"])
     return version
 
 
-def month_ago_version(versions: list[PlaybookVersion]) -> PlaybookVersion | None:
+def month_ago_version(versions: list[GuideVersion]) -> GuideVersion | None:
     """Of `versions` (newest first), the newest published a month or more before the newest.
 
     When every version is younger than that, the oldest one: the comparison then covers the

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from setia.playbook.models import Objection, PlaybookEntry
+from setia.library.models import Guide, Objection
 
 
 class ObjectionInline(admin.TabularInline):
@@ -8,8 +8,8 @@ class ObjectionInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(PlaybookEntry)
-class PlaybookEntryAdmin(admin.ModelAdmin):
+@admin.register(Guide)
+class GuideAdmin(admin.ModelAdmin):
     list_display = ["category", "owner", "next_review_on", "updated_at"]
     list_select_related = ["category", "owner"]
     inlines = [ObjectionInline]

@@ -2,26 +2,27 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-class PlaybookEntryQuerySet(models.QuerySet):
+class GuideQuerySet(models.QuerySet):
     def review_due(self, today):
-        """Entries whose monthly review date has come."""
+        """Guides whose monthly review date has come."""
         return self.filter(next_review_on__lte=today)
 
 
-class PlaybookEntry(models.Model):
-    """The sales bible ("Kitab Suci Sales") page of one business category.
+class Guide(models.Model):
+    """The sales library ("Kitab Suci Sales") guide of one business category.
 
-    The working copy is edited freely; publishing freezes it as a numbered PlaybookVersion.
+    The working copy is edited freely; publishing freezes it as a numbered GuideVersion.
     """
 
     category = models.OneToOneField(
         "customers.Category",
         verbose_name=_("category"),
         on_delete=models.CASCADE,
-        related_name="playbook",
+        related_name="guide",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -29,7 +30,7 @@ class PlaybookEntry(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="playbook_entries",
+        related_name="guides",
         help_text=_("Reviews this page every month."),
     )
     summary = models.TextField(_("summary"), blank=True)
@@ -41,20 +42,18 @@ class PlaybookEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PlaybookEntryQuerySet.as_manager()
+    objects = GuideQuerySet.as_manager()
 
     class Meta:
         ordering = ["category__position", "category__name"]
-        verbose_name = _("playbook page")
-        verbose_name_plural = _("playbook pages")
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
 
     def __str__(self):
         return str(self.category)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("playbook:entry-detail", args=[self.category.slug])
+        return reverse("library:guide-detail", args=[self.category.slug])
 
     def is_review_due(self, today) -> bool:
         return self.next_review_on is not None and self.next_review_on <= today
@@ -74,20 +73,21 @@ class PlaybookEntry(models.Model):
 
 def _screenshot_path(instance, filename: str) -> str:
     # The uploader's file name is never used: a random name with the extension of the format
-    # Pillow detected (set by the form) cannot collide or traverse.
+    # Pillow detected (set by the form) cannot collide or traverse. Screenshots uploaded before
+    # the app was called "library" keep their stored "playbook/..." names, which still resolve.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
-    return f"playbook/{uuid.uuid4().hex}.{extension}"
+    return f"library/{uuid.uuid4().hex}.{extension}"
 
 
 class ExampleStore(models.Model):
     """A real customer's store shown to prospects as an example, with a screenshot."""
 
-    entry = models.ForeignKey(PlaybookEntry, on_delete=models.CASCADE, related_name="examples")
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="examples")
     store = models.ForeignKey(
         "customers.Store",
         verbose_name=_("store"),
         on_delete=models.CASCADE,
-        related_name="playbook_examples",
+        related_name="library_examples",
     )
     note = models.CharField(_("what to show"), max_length=300, blank=True)
     screenshot = models.ImageField(
@@ -108,7 +108,7 @@ class ExampleStore(models.Model):
         verbose_name = _("example store")
         verbose_name_plural = _("example stores")
         constraints = [
-            models.UniqueConstraint(fields=["entry", "store"], name="one_example_per_store")
+            models.UniqueConstraint(fields=["guide", "store"], name="library_one_example_per_store")
         ]
 
     def __str__(self):
@@ -118,7 +118,7 @@ class ExampleStore(models.Model):
 class Objection(models.Model):
     """A prospect's objection and the answer that works."""
 
-    entry = models.ForeignKey(PlaybookEntry, on_delete=models.CASCADE, related_name="objections")
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="objections")
     objection = models.CharField(_("objection"), max_length=300)
     answer = models.TextField(_("answer"))
     position = models.PositiveSmallIntegerField(default=0)
@@ -134,10 +134,10 @@ class Objection(models.Model):
         return self.objection
 
 
-class PlaybookVersion(models.Model):
-    """A published, frozen copy of a playbook page (a JSON snapshot of everything on it)."""
+class GuideVersion(models.Model):
+    """A published, frozen copy of a guide (a JSON snapshot of everything on it)."""
 
-    entry = models.ForeignKey(PlaybookEntry, on_delete=models.CASCADE, related_name="versions")
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     note = models.CharField(_("what changed"), max_length=300, blank=True)
@@ -148,12 +148,12 @@ class PlaybookVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["entry", "-number"]
-        verbose_name = _("playbook version")
-        verbose_name_plural = _("playbook versions")
+        ordering = ["guide", "-number"]
+        verbose_name = _("guide version")
+        verbose_name_plural = _("guide versions")
         constraints = [
-            models.UniqueConstraint(fields=["entry", "number"], name="one_version_number")
+            models.UniqueConstraint(fields=["guide", "number"], name="library_one_version_number")
         ]
 
     def __str__(self):
-        return f"{self.entry} v{self.number}"
+        return f"{self.guide} v{self.number}"

@@ -3,7 +3,7 @@ import io
 from PIL import Image
 
 from setia.customers.models import Category
-from setia.playbook.models import PlaybookEntry
+from setia.library.models import Guide
 
 
 def image_bytes(kind: str = "PNG", size=(40, 30)) -> bytes:
@@ -12,8 +12,6 @@ def image_bytes(kind: str = "PNG", size=(40, 30)) -> bytes:
     return buffer.getvalue()
 
 
-def make_entry(*, slug: str = "fashion", owner=None, **fields) -> PlaybookEntry:
+def make_guide(*, slug: str = "fashion", owner=None, **fields) -> Guide:
     fields.setdefault("talking_points", "Gratis ongkir\nTema siap pakai")
-    return PlaybookEntry.objects.create(
-        category=Category.objects.get(slug=slug), owner=owner, **fields
-    )
+    return Guide.objects.create(category=Category.objects.get(slug=slug), owner=owner, **fields)

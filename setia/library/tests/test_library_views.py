@@ -5,16 +5,16 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from setia.playbook import actions
-from setia.playbook.models import ExampleStore, Objection, PlaybookEntry, PlaybookVersion
-from setia.playbook.tests.factories import make_entry
+from setia.library import actions
+from setia.library.models import ExampleStore, Guide, GuideVersion, Objection
+from setia.library.tests.factories import make_guide
 from setia.test import make_store
 
-LIST = reverse("playbook:entry-list")
+LIST = reverse("library:guide-list")
 
 
 def _url(name, slug="fashion", *args):
-    return reverse(f"playbook:{name}", args=[slug, *args])
+    return reverse(f"library:{name}", args=[slug, *args])
 
 
 @pytest.fixture(autouse=True)
@@ -35,13 +35,13 @@ EDIT_DATA = {
 
 
 @pytest.mark.parametrize("persona", ["manager", "executive", "intern", "viewer"])
-def test_it_lists_and_shows_the_playbook_to_everyone(client, db, request, persona):
-    make_entry(next_review_on=timezone.localdate() - timedelta(days=1))
+def test_it_lists_and_shows_the_library_to_everyone(client, db, request, persona):
+    make_guide(next_review_on=timezone.localdate() - timedelta(days=1))
     client.force_login(request.getfixturevalue(persona))
 
     listing = client.get(LIST)
-    detail = client.get(_url("entry-detail"))
-    present = client.get(_url("entry-present"))
+    detail = client.get(_url("guide-detail"))
+    present = client.get(_url("guide-present"))
 
     assert (listing.status_code, detail.status_code, present.status_code) == (200, 200, 200)
     assert "Review due" in listing.text or "Perlu ditinjau" in listing.text
@@ -51,35 +51,49 @@ def test_it_lists_and_shows_the_playbook_to_everyone(client, db, request, person
 def test_it_answers_404_for_an_unknown_category_or_missing_page(client, executive):
     client.force_login(executive)
 
-    assert client.get(_url("entry-detail", "no-such")).status_code == 404
-    assert client.get(_url("entry-present", "beauty")).status_code == 404  # no page yet
-    assert client.post(_url("entry-publish", "beauty")).status_code == 404
+    assert client.get(_url("guide-detail", "no-such")).status_code == 404
+    assert client.get(_url("guide-present", "beauty")).status_code == 404  # no page yet
+    assert client.post(_url("guide-publish", "beauty")).status_code == 404
 
 
 def test_it_shows_a_category_without_a_page(client, executive):
     client.force_login(executive)
 
-    response = client.get(_url("entry-detail", "beauty"))
+    response = client.get(_url("guide-detail", "beauty"))
 
     assert response.status_code == 200
-    assert response.context["entry"] is None
+    assert response.context["guide"] is None
 
 
 def test_it_redirects_anonymous_visitors(client, db):
-    make_entry()
-    for url in (LIST, _url("entry-detail"), _url("entry-present"), _url("entry-edit")):
+    make_guide()
+    for url in (LIST, _url("guide-detail"), _url("guide-present"), _url("guide-edit")):
         assert client.get(url).status_code == 302
-    assert client.post(_url("entry-publish")).status_code == 302
-    assert not PlaybookVersion.objects.exists()
+    assert client.post(_url("guide-publish")).status_code == 302
+    assert not GuideVersion.objects.exists()
 
 
 def test_it_refuses_wrong_methods(client, executive):
-    make_entry()
+    make_guide()
     client.force_login(executive)
 
     assert client.post(LIST).status_code == 405
-    assert client.post(_url("entry-present")).status_code == 405
-    assert client.get(_url("entry-publish")).status_code == 405
+    assert client.post(_url("guide-present")).status_code == 405
+    assert client.get(_url("guide-publish")).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/playbook/", "/library/"),
+        ("/playbook/fashion/", "/library/fashion/"),
+        ("/playbook/fashion/present/?page=2", "/library/fashion/present/?page=2"),
+    ],
+)
+def test_it_sends_bookmarks_of_the_old_address_on_for_good(client, db, old, new):
+    response = client.get(old)
+
+    assert (response.status_code, response["Location"]) == (301, new)
 
 
 # Editing
@@ -88,54 +102,54 @@ def test_it_refuses_wrong_methods(client, executive):
 def test_it_starts_a_page_with_objections_and_a_review_date(client, executive):
     client.force_login(executive)
 
-    response = client.post(_url("entry-edit", "beauty"), {**EDIT_DATA, "owner": executive.pk})
+    response = client.post(_url("guide-edit", "beauty"), {**EDIT_DATA, "owner": executive.pk})
 
     assert response.status_code == 302
-    entry = PlaybookEntry.objects.get(category__slug="beauty")
-    assert entry.talking_point_list == ["Gratis ongkir", "Tema siap pakai"]
-    assert list(entry.objections.values_list("objection", "answer")) == [
+    guide = Guide.objects.get(category__slug="beauty")
+    assert guide.talking_point_list == ["Gratis ongkir", "Tema siap pakai"]
+    assert list(guide.objections.values_list("objection", "answer")) == [
         ("Biayanya mahal", "Bandingkan dengan komisi marketplace."),
         ("Ribet", "Kami bantu setup."),
     ]
-    assert entry.next_review_on == timezone.localdate() + timedelta(days=30)
-    assert entry.owner == executive
+    assert guide.next_review_on == timezone.localdate() + timedelta(days=30)
+    assert guide.owner == executive
 
 
 def test_it_refuses_an_objection_without_an_answer(client, executive):
     client.force_login(executive)
 
-    response = client.post(_url("entry-edit"), {**EDIT_DATA, "objections_text": "Mahal"})
+    response = client.post(_url("guide-edit"), {**EDIT_DATA, "objections_text": "Mahal"})
 
     assert response.status_code == 400
-    assert not PlaybookEntry.objects.exists()
+    assert not Guide.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["intern", "viewer"])
-def test_it_forbids_interns_and_viewers_to_change_the_playbook(
+def test_it_forbids_interns_and_viewers_to_change_the_library(
     client, db, request, persona, customer
 ):
-    entry = make_entry()
+    guide = make_guide()
     store = make_store(customer)
-    example = ExampleStore.objects.create(entry=entry, store=store)
+    example = ExampleStore.objects.create(guide=guide, store=store)
     client.force_login(request.getfixturevalue(persona))
 
     responses = [
-        client.post(_url("entry-edit"), EDIT_DATA),
+        client.post(_url("guide-edit"), EDIT_DATA),
         client.post(_url("example-add"), {"domain": store.domain}),
         client.post(_url("example-delete", "fashion", example.pk)),
-        client.post(_url("entry-publish")),
+        client.post(_url("guide-publish")),
     ]
 
     assert [response.status_code for response in responses] == [403, 403, 403, 403]
-    entry.refresh_from_db()
-    assert entry.talking_points == "Gratis ongkir\nTema siap pakai"
+    guide.refresh_from_db()
+    assert guide.talking_points == "Gratis ongkir\nTema siap pakai"
     assert ExampleStore.objects.count() == 1
-    assert not PlaybookVersion.objects.exists()
+    assert not GuideVersion.objects.exists()
 
 
 def test_it_removes_an_example(client, executive, customer):
-    entry = make_entry()
-    example = ExampleStore.objects.create(entry=entry, store=make_store(customer))
+    guide = make_guide()
+    example = ExampleStore.objects.create(guide=guide, store=make_store(customer))
     client.force_login(executive)
 
     response = client.post(_url("example-delete", "fashion", example.pk))
@@ -148,16 +162,16 @@ def test_it_removes_an_example(client, executive, customer):
 
 
 def test_it_publishes_numbered_snapshots(client, executive, customer):
-    entry = make_entry()
-    ExampleStore.objects.create(entry=entry, store=make_store(customer, domain="kain.id"))
-    Objection.objects.create(entry=entry, objection="Mahal", answer="Tidak.")
+    guide = make_guide()
+    ExampleStore.objects.create(guide=guide, store=make_store(customer, domain="kain.id"))
+    Objection.objects.create(guide=guide, objection="Mahal", answer="Tidak.")
     client.force_login(executive)
 
-    first = client.post(_url("entry-publish"), {"note": "Awal"})
-    second = client.post(_url("entry-publish"))
+    first = client.post(_url("guide-publish"), {"note": "Awal"})
+    second = client.post(_url("guide-publish"))
 
     assert (first.status_code, second.status_code) == (302, 302)
-    versions = list(PlaybookVersion.objects.order_by("number"))
+    versions = list(GuideVersion.objects.order_by("number"))
     assert [version.number for version in versions] == [1, 2]
     assert versions[0].snapshot == {
         "summary": "",
@@ -172,22 +186,22 @@ def test_it_publishes_numbered_snapshots(client, executive, customer):
 
 
 def test_it_shows_what_changed_since_last_month(client, executive, customer):
-    entry = make_entry()
+    guide = make_guide()
     with time_machine.travel("2026-10-01 09:00 +0700"):
-        actions.publish_entry(entry=entry, actor=executive)
+        actions.publish_guide(guide=guide, actor=executive)
     with time_machine.travel("2026-10-20 09:00 +0700"):
-        entry.talking_points = "Gratis ongkir\nBayar di tempat"
-        entry.save()
-        actions.publish_entry(entry=entry, actor=executive)
+        guide.talking_points = "Gratis ongkir\nBayar di tempat"
+        guide.save()
+        actions.publish_guide(guide=guide, actor=executive)
     with time_machine.travel("2026-11-05 09:00 +0700"):
-        entry.talking_points = "Gratis ongkir\nBayar di tempat\nLive chat"
-        entry.save()
-        ExampleStore.objects.create(entry=entry, store=make_store(customer, domain="kain.id"))
-        actions.publish_entry(entry=entry, actor=executive)
-        Objection.objects.create(entry=entry, objection="Mahal", answer="Tidak.")
+        guide.talking_points = "Gratis ongkir\nBayar di tempat\nLive chat"
+        guide.save()
+        ExampleStore.objects.create(guide=guide, store=make_store(customer, domain="kain.id"))
+        actions.publish_guide(guide=guide, actor=executive)
+        Objection.objects.create(guide=guide, objection="Mahal", answer="Tidak.")
         client.force_login(executive)
 
-        response = client.get(_url("entry-detail"))
+        response = client.get(_url("guide-detail"))
 
     # v3 (5 Nov) against v1 (1 Oct), the newest version at least a month older.
     assert response.context["baseline"].number == 1
@@ -202,20 +216,20 @@ def test_it_shows_what_changed_since_last_month(client, executive, customer):
 
 
 def test_it_moves_the_review_date_when_publishing(client, executive):
-    entry = make_entry(next_review_on=timezone.localdate() - timedelta(days=3))
+    guide = make_guide(next_review_on=timezone.localdate() - timedelta(days=3))
     client.force_login(executive)
 
-    client.post(_url("entry-publish"))
+    client.post(_url("guide-publish"))
 
-    entry.refresh_from_db()
-    assert entry.next_review_on == timezone.localdate() + timedelta(days=30)
+    guide.refresh_from_db()
+    assert guide.next_review_on == timezone.localdate() + timedelta(days=30)
 
 
 def test_it_lists_categories_in_one_query_for_the_rows(
     client, executive, django_assert_max_num_queries
 ):
-    make_entry()
-    make_entry(slug="beauty")
+    make_guide()
+    make_guide(slug="beauty")
     client.force_login(executive)
 
     with django_assert_max_num_queries(5):

@@ -6,7 +6,7 @@ from PIL import Image, UnidentifiedImageError
 from setia.customers.forms import FlexibleDateField
 from setia.customers.models import Customer, Store
 from setia.lib.domains import normalise_domain
-from setia.playbook.models import PlaybookEntry
+from setia.library.models import Guide
 
 # Pillow format → the extension the stored file gets. No SVG: it can carry scripts.
 SCREENSHOT_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -17,16 +17,16 @@ def check_screenshot(upload) -> str:
 
     The size is checked before anything is read; then Pillow must recognise a PNG, JPEG or
     WebP (the name and the browser's content type are ignored), of at most
-    PLAYBOOK_SCREENSHOT_MAX_SIDE pixels a side, whose data verifies.
+    LIBRARY_SCREENSHOT_MAX_SIDE pixels a side, whose data verifies.
     """
-    limit = settings.PLAYBOOK_SCREENSHOT_MAX_BYTES
+    limit = settings.LIBRARY_SCREENSHOT_MAX_BYTES
     if upload.size > limit:
         raise forms.ValidationError(
             _("The screenshot is %(size)s MB; the limit is %(limit)s MB.")
             % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.1f}"},
             code="too_large",
         )
-    side = settings.PLAYBOOK_SCREENSHOT_MAX_SIDE
+    side = settings.LIBRARY_SCREENSHOT_MAX_SIDE
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -55,7 +55,7 @@ def check_screenshot(upload) -> str:
     return SCREENSHOT_FORMATS[kind]
 
 
-class EntryForm(forms.ModelForm):
+class GuideForm(forms.ModelForm):
     """The working copy of a category's page. Objections are typed as blocks: the objection on
     the first line, the answer on the following lines, a blank line between blocks."""
 
@@ -70,7 +70,7 @@ class EntryForm(forms.ModelForm):
     )
 
     class Meta:
-        model = PlaybookEntry
+        model = Guide
         fields = ["owner", "summary", "talking_points", "template_names", "next_review_on"]
         field_classes = {"next_review_on": FlexibleDateField}
         widgets = {
@@ -123,9 +123,9 @@ class ExampleStoreForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
 
-    def __init__(self, *args, user, entry, **kwargs):
+    def __init__(self, *args, user, guide, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user, self.entry = user, entry
+        self.user, self.guide = user, guide
 
     def clean_domain(self) -> Store:
         try:
@@ -142,7 +142,7 @@ class ExampleStoreForm(forms.Form):
             raise forms.ValidationError(
                 _("No store %(domain)s among the customers you can see.") % {"domain": domain}
             )
-        if self.entry.pk and self.entry.examples.filter(store=store).exists():
+        if self.guide.pk and self.guide.examples.filter(store=store).exists():
             raise forms.ValidationError(_("This store is already an example here."))
         return store
 

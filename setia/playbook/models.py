@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,8 +53,6 @@ class PlaybookEntry(models.Model):
         return str(self.category)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("playbook:entry-detail", args=[self.category.slug])
 
     def is_review_due(self, today) -> bool:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "setia.quality",
     "setia.exports",
     "setia.imports",
+    "setia.desk",
 ]
 
 MIDDLEWARE = [

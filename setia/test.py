@@ -4,6 +4,7 @@ Personas (see conftest.py fixtures): an admin and a manager (no team), an execut
 intern and a viewer of team A, and an executive of team B who must not see team A's customers.
 """
 
+import datetime
 import itertools
 
 from django.contrib.auth.models import Group
@@ -62,8 +63,6 @@ def make_store(customer: Customer, **fields) -> Store:
 
 
 def make_subscription(customer: Customer, **fields) -> Subscription:
-    import datetime
-
     fields.setdefault("plan", "growth")
     fields.setdefault("started_on", datetime.date(2026, 1, 15))
     fields.setdefault("renews_on", datetime.date(2027, 1, 15))

@@ -1,9 +1,12 @@
 import uuid
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,6 +34,22 @@ class Category(models.Model):
 
 
 class CustomerQuerySet(models.QuerySet):
+    # The customers list's filters, by name in its query string, and its sort orders. A saved
+    # segment is that query string, so it is read with the same names.
+    LIST_FILTERS = ("q", "category", "city", "owner", "team", "status", "tier")
+    LIST_SORTS = {
+        "name": ("name", "id"),
+        "-name": ("-name", "-id"),
+        "city": ("city", "name", "id"),
+        "-updated": ("-updated_at", "-id"),
+        "-created": ("-created_at", "-id"),
+        "status": ("status", "name", "id"),
+        # Customers without a tier come last; positions count from the highest tier (1).
+        "tier": (F("tier_assignment__tier__position").asc(nulls_last=True), "name", "id"),
+        "-gmv": (F("tier_assignment__gmv_90d").desc(nulls_last=True), "name", "id"),
+    }
+    SEARCH_MAX_LENGTH = 100
+
     def alive(self):
         """Customers that are not soft-deleted."""
         return self.filter(deleted_at__isnull=True)
@@ -85,6 +104,60 @@ class CustomerQuerySet(models.QuerySet):
                 contacts.filter(Q(phone__startswith=prefix) | Q(whatsapp__startswith=prefix))
             )
         return self.filter(condition)
+
+    def matching(self, values: Mapping[str, str]):
+        """Narrow by the customers list's filters given as plain values (a query string read as
+        a mapping): `q` searches, `category` and `tier` are slugs, `owner` and `team` ids,
+        `city` and `status` as stored. Empty and unknown names are skipped; `sort`, `page` and
+        `segment` are not filters.
+
+        Values are applied as they are, without looking each category, tier, owner or team up:
+        one that names nothing (a deleted owner, a misspelt slug, an id that is not a number)
+        matches no one, so a stale filter never widens to every customer. An unknown status is
+        the exception: it is ignored, as the list ignores it.
+        """
+        values = {name: (values.get(name) or "").strip() for name in self.LIST_FILTERS}
+        queryset = self
+        if values["q"]:
+            queryset = queryset.search(values["q"][: self.SEARCH_MAX_LENGTH])
+        if values["category"]:
+            queryset = queryset.filter(category__slug=values["category"])
+        if values["city"]:
+            queryset = queryset.filter(city=" ".join(values["city"].split()).title())
+        for name in ("owner", "team"):
+            if values[name]:
+                if not values[name].isdigit():
+                    return queryset.none()
+                queryset = queryset.filter(**{f"{name}_id": int(values[name])})
+        if values["status"] in Customer.Status.values:
+            queryset = queryset.filter(status=values["status"])
+        if values["tier"]:
+            queryset = queryset.filter(tier_assignment__tier__slug=values["tier"])
+        return queryset
+
+    def in_segment(self, query: str):
+        """Narrow by a saved segment: its query string, read by `matching` (its sort ignored)."""
+        return self.matching(QueryDict(query))
+
+    def sorted_as_listed(self, sort: str = ""):
+        """Order as the customers list sorts by `sort` (a key of LIST_SORTS); by name otherwise."""
+        return self.order_by(*self.LIST_SORTS.get(sort or "name", self.LIST_SORTS["name"]))
+
+    def listed(self, params: Mapping[str, str], *, segment_query: str | None = None):
+        """The customers list for its query string `params`: the segment, the filters on top,
+        the sort. Pages, exports and bulk sends call this, so they hold the same rows in the
+        same order.
+
+        `params["segment"]` names a segment by code; the caller looks it up among the segments
+        the user may use and passes its saved query as `segment_query`. A segment named without
+        one (unknown, or another user's private segment) matches no one.
+        """
+        queryset = self
+        if (params.get("segment") or "").strip():
+            if segment_query is None:
+                return self.none()
+            queryset = queryset.in_segment(segment_query)
+        return queryset.matching(params).sorted_as_listed(params.get("sort") or "")
 
 
 class Customer(models.Model):
@@ -173,8 +246,6 @@ class Customer(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("customers:customer-detail", args=[self.code])
 
     @property

@@ -10,8 +10,8 @@ from itertools import islice
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from setia.customers.forms import CustomerFilterForm
 from setia.customers.models import Contact, Customer, Store
+from setia.segments.models import Segment
 
 CHUNK_SIZE = 2000  # customers per database round trip: three queries per chunk
 
@@ -53,8 +53,8 @@ def neutralise(value):
 
 def customers_for(user, query) -> "Customer.objects":
     """The customers list's queryset for `user` and its query string: same filters, same order."""
-    filters = CustomerFilterForm(query or None, user=user)
-    return filters.filter(Customer.objects.visible_to(user).alive())
+    segment_query = Segment.objects.usable_by(user).saved_query(query.get("segment", ""))
+    return Customer.objects.visible_to(user).alive().listed(query, segment_query=segment_query)
 
 
 # The customer's own cells, read as tuples: building model instances cost more than the query.

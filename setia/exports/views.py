@@ -1,7 +1,8 @@
 """Exports of the customers list to CSV and XLSX: the list's rows, only what the user may see.
 
-The rows come from `setia.exports.rows`, which uses the list's own filter form and access
-QuerySet, so an export can never hold a row the list would not show.
+The rows come from `setia.exports.rows`, which reads the query string with the list's own
+QuerySet methods (`visible_to`, `listed`), so an export can never hold a row the list would not
+show.
 """
 
 import csv

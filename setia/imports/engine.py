@@ -17,6 +17,7 @@ The counts always add up: rows = created + updated + unchanged + duplicates + re
 
 import csv
 import io
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -443,8 +444,6 @@ def _match_existing(rows: list[Row]) -> None:
 
 
 def _is_uuid(text: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(text)
     except ValueError:

@@ -8,6 +8,7 @@ run in the web process itself, so a dictionary in memory is enough.
 import json
 import threading
 
+import redis
 from django.conf import settings
 
 _KEY = "setia:import-progress:{code}"
@@ -17,8 +18,6 @@ _lock = threading.Lock()
 
 
 def _redis():
-    import redis
-
     return redis.Redis.from_url(settings.REDIS_URL)
 
 

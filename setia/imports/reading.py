@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+import openpyxl
 from django.utils.translation import gettext_lazy as _
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # 100k rows of an onboarding sheet are ~15 MB as CSV
@@ -152,8 +153,6 @@ def _cell_text(value) -> str:
 
 def _read_xlsx(data: bytes) -> Table:
     _check_zip(data)
-    import openpyxl  # imported here: only XLSX uploads pay for it
-
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=False, keep_links=False

@@ -30,6 +30,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+import psycopg
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
@@ -156,8 +157,6 @@ _TYPED = {
 
 
 def _ingest_postgresql(file, header, *, today, total, progress, checked) -> IngestResult:
-    import psycopg
-
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         _create_store_keys(cursor)

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from setia.customers.models import Customer
+
 
 class DuplicateCandidateQuerySet(models.QuerySet):
     def open(self):
@@ -14,8 +16,6 @@ class DuplicateCandidateQuerySet(models.QuerySet):
     def visible_to(self, user, *, alive: bool = True):
         """Candidates whose two customers `user` may both see; with `alive`, neither deleted
         (a merged pair has a deleted loser: pass alive=False to list those)."""
-        from setia.customers.models import Customer
-
         customers = Customer.objects.visible_to(user)
         if alive:
             customers = customers.alive()

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -208,6 +209,4 @@ def undo_merge(request: HttpRequest, code) -> HttpResponse:
 
 
 def _duplicates_url() -> str:
-    from django.urls import reverse
-
     return reverse("quality:duplicate-list")

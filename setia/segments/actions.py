@@ -1,7 +1,6 @@
 from django.db import transaction
 from django.db.models import Count, Q
 
-from setia.customers.forms import CustomerFilterForm
 from setia.customers.models import Customer
 from setia.segments.models import Segment
 
@@ -36,11 +35,7 @@ def count_members(segments, *, user) -> dict[int, int]:
         **{
             f"segment_{segment.pk}": Count(
                 "pk",
-                filter=Q(
-                    pk__in=CustomerFilterForm.segment_filter(Customer.objects.all(), segment.query)
-                    .order_by()
-                    .values("pk")
-                ),
+                filter=Q(pk__in=Customer.objects.in_segment(segment.query).order_by().values("pk")),
             )
             for segment in segments
         }

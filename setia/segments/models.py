@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # Parameters of the customers list that are not part of a saved filter: the page, and the
@@ -30,6 +31,16 @@ class SegmentQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(Q(owner=user) | Q(is_shared=True))
+
+    def saved_query(self, code) -> str | None:
+        """The saved query string of the segment `code` among these; None when there is no
+        such segment (an unknown or malformed code), which the customers list reads as
+        "matches no one"."""
+        try:
+            code = uuid.UUID(str(code))
+        except ValueError:
+            return None
+        return self.filter(code=code).values_list("query", flat=True).first()
 
 
 class Segment(models.Model):
@@ -75,8 +86,6 @@ class Segment(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("customers:customer-list") + f"?segment={self.code}"
 
     def can_change(self, user) -> bool:

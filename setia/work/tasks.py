@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from setia.work import actions
+from setia.work.triggers import evaluate
 
 
 @shared_task(ignore_result=True)
@@ -20,6 +21,4 @@ def escalate_overdue_tasks() -> int:
 @shared_task(ignore_result=True)
 def evaluate_triggers() -> str:
     """Evaluate the trigger rules and start playbooks; daily, after the nightly recompute."""
-    from setia.work.triggers import evaluate
-
     return evaluate().summary()

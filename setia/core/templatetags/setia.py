@@ -1,4 +1,5 @@
 from django import template
+from django.http import QueryDict
 from django.utils.http import urlencode
 
 from setia.lib.money import format_rupiah
@@ -28,9 +29,15 @@ def wa_link(e164):
 @register.simple_tag
 def query_with(query: str, **params) -> str:
     """The current query string (without page) plus `params`, for sort and page links."""
-    from django.http import QueryDict
-
     merged = QueryDict(query, mutable=True)
     for key, value in params.items():
         merged[key] = value
     return "?" + merged.urlencode() if merged else "?" + urlencode(params)
+
+
+@register.simple_tag(takes_context=True)
+def render_card(context, card):
+    """Draw a `setia.core.cards.Card`: its template with its context on top of the page's, as
+    `{% include %}` would."""
+    with context.push(**card.context):
+        return context.template.engine.get_template(card.template).render(context)

@@ -5,19 +5,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from setia.customers.forms import CustomerFilterForm
 from setia.customers.models import Customer
 from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
 from setia.engagement.forms import BulkConfirmForm, BulkSendForm
 from setia.engagement.models import BulkSend
+from setia.segments.models import Segment
 
 # Filters of the customers list that a bulk send keeps (not the page or the sort).
 _LIST_KEYS = ("page", "sort", "template", "promo")
 
 
 def _customers(request, query: QueryDict):
-    filters = CustomerFilterForm(query or None, user=request.user)
-    return filters, filters.filter(Customer.objects.visible_to(request.user).alive())
+    segment_query = Segment.objects.usable_by(request.user).saved_query(query.get("segment", ""))
+    visible = Customer.objects.visible_to(request.user).alive()
+    return visible.listed(query, segment_query=segment_query)
 
 
 def _list_query(params: QueryDict) -> str:
@@ -33,8 +34,8 @@ def _list_query(params: QueryDict) -> str:
 def bulk_send(request: HttpRequest) -> HttpResponse:
     """Send a template to the customers of a filtered list: choose, preview and count, confirm.
 
-    The list is the customers list's filters (CustomerFilterForm), so a saved segment works
-    here as soon as that form offers it.
+    The list is the customers list's query string, read as the list reads it
+    (`CustomerQuerySet.listed`), so a saved segment works here too.
     """
     if request.method == "POST":
         form = BulkConfirmForm(request.POST)
@@ -42,8 +43,8 @@ def bulk_send(request: HttpRequest) -> HttpResponse:
     else:
         form = BulkSendForm(request.GET if "template" in request.GET else None)
         query = QueryDict(_list_query(request.GET))
-    filters, customers = _customers(request, query)
-    context = {"form": form, "filters": filters, "query": query.urlencode(), "plan": None}
+    customers = _customers(request, query)
+    context = {"form": form, "list_query": query, "query": query.urlencode(), "plan": None}
     if form.is_bound and form.is_valid():
         template, promo = form.cleaned_data["template"], form.cleaned_data["promo"]
         try:

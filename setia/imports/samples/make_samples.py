@@ -7,6 +7,8 @@ The CSV is what Excel in the id-ID locale writes: `;`-delimited, UTF-8 with a by
 import csv
 from pathlib import Path
 
+from openpyxl import Workbook
+
 HERE = Path(__file__).resolve().parent
 HEADER = [
     "No",
@@ -52,8 +54,6 @@ def write_csv(path: Path) -> None:
 
 
 def write_xlsx(path: Path) -> None:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Onboarding"

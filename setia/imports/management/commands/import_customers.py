@@ -1,3 +1,4 @@
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -136,8 +137,6 @@ class Command(BaseCommand):
         try:
             target.write_bytes(content)
         except OSError:
-            import tempfile
-
             handle, name = tempfile.mkstemp(prefix=f"{path.stem}.errors.", suffix=".csv")
             with open(handle, "wb") as file:
                 file.write(content)

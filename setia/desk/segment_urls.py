@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setia.segments import views
+from setia.desk.views import segments as views
 
 app_name = "segments"
 

@@ -4,8 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from setia.accounts.models import Role
-from setia.customers.forms import CustomerFilterForm
 from setia.customers.models import Category, Customer
+from setia.desk.forms import CustomerFilterForm
 from setia.segments.actions import count_members
 from setia.segments.models import Segment
 from setia.segments.tests.factories import make_segment

@@ -1,4 +1,5 @@
-"""What the customer 360 page shows about value: tier, why, GMV and orders over 12 months."""
+"""Tiers' card on the customer 360 page (listed in setia/desk/cards.py): the tier, why, GMV and
+orders over 12 months."""
 
 from datetime import date
 
@@ -6,6 +7,7 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from setia.core.cards import Card
 from setia.lib import charts
 from setia.lib.dates import today
 from setia.metrics.models import CustomerMonthlyMetric, CustomerRollup
@@ -40,6 +42,11 @@ def effective_thresholds(category_id) -> list[tuple]:
             chosen[rule.tier_id] = rule
     ordered = sorted(chosen.values(), key=lambda rule: rule.tier.position)
     return [(rule.tier, rule.min_gmv_90d, rule) for rule in ordered]
+
+
+def value_card(customer, request) -> Card:
+    """The "GMV and tier" card (its context: `customer_value`)."""
+    return Card("tiers/_customer_value.html", {"customer": customer, **customer_value(customer)})
 
 
 def customer_value(customer) -> dict:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from setia.customers.forms import CustomerFilterForm
 from setia.customers.models import Customer
+from setia.desk.forms import CustomerFilterForm
 from setia.segments import actions
 from setia.segments.access import get_segment_for_user
 from setia.segments.forms import SegmentForm

@@ -6,20 +6,16 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.customers import actions
 from setia.customers.access import can_change, get_customer_for_user
-from setia.customers.forms import (
-    ContactForm,
-    CustomerFilterForm,
-    CustomerForm,
-    StoreForm,
-    SubscriptionForm,
-)
+from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
 from setia.customers.models import Contact, Customer
-from setia.tiers.panels import customer_value
+from setia.desk.cards import cards_for
+from setia.desk.forms import CustomerFilterForm
 
 HISTORY_LIMIT = 50
 
@@ -37,9 +33,9 @@ def list_customers(request: HttpRequest) -> HttpResponse:
         )
     )
     page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    # Page links, exports and "save as a segment" carry the valid filters only: an export then
+    # holds exactly the rows shown, where it would read an ignored value strictly.
+    context = {"filters": filters, "page": page, "query": urlencode(filters.valid_params())}
     return render(request, "customers/list.html", context)
 
 
@@ -56,7 +52,7 @@ def customer_detail(request: HttpRequest, code) -> HttpResponse:
         "subscription": getattr(customer, "subscription", None),
         "contact_form": ContactForm(auto_id="new_contact_%s"),
         "can_change": can_change(request.user),
-        **customer_value(customer),
+        "cards": cards_for(customer, request),
     }
     return render(request, "customers/detail.html", context)
 

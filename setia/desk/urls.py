@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setia.customers import views
+from setia.desk.views import customers as views
 
 app_name = "customers"
 

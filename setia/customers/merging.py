@@ -79,13 +79,18 @@ def _customer_fields():
                 yield model, field
 
 
+def _policy(model) -> MergePolicy | None:
+    policy = getattr(model, "merge_policy", None)
+    return policy if isinstance(policy, MergePolicy) else None
+
+
 def _problems() -> list[str]:
     """What is wrong with the declarations, one sentence per model or field."""
     problems = []
     for model, field in _customer_fields():
-        policy = getattr(model, "merge_policy", None)
+        policy = _policy(model)
         label = model._meta.label
-        if not isinstance(policy, MergePolicy):
+        if policy is None:
             problems.append(
                 f"{label}.{field.name} points at a customer but {label} declares no "
                 f"merge_policy (a setia.customers.merging.MergePolicy)."
@@ -115,7 +120,7 @@ def customer_links() -> list[CustomerLink]:
     if problems:
         raise UndeclaredMergePolicy(" ".join(problems))
     return [
-        CustomerLink(model=model, field=field, policy=model.merge_policy)
+        CustomerLink(model=model, field=field, policy=_policy(model))
         for model, field in _customer_fields()
     ]
 

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from setia.customers.merging import MergePolicy
+
 
 class AuditEntry(models.Model):
     """One change to a customer-facing record: who, when, what before → after, and from where.
@@ -10,6 +12,8 @@ class AuditEntry(models.Model):
     Entries are keyed by customer so the 360 page reads a customer's history with one indexed
     query, whichever of its records (contact, store, subscription) changed.
     """
+
+    merge_policy = MergePolicy.MOVE
 
     class Action(models.TextChoices):
         CREATE = "create", pgettext_lazy("audit action", "created")

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from setia.customers.merging import check_merge_policies
 
 
 class CustomersConfig(AppConfig):
     name = "setia.customers"
     verbose_name = _("Customers")
+
+    def ready(self):
+        checks.register(check_merge_policies, checks.Tags.models)

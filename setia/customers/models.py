@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from setia.customers.merging import MergePolicy
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
 
@@ -256,6 +257,9 @@ class Customer(models.Model):
 class Contact(models.Model):
     """A person at a customer; phones are stored E.164 (`+6281234567890`)."""
 
+    # The merge demotes the loser's primary contact first when the survivor has one.
+    merge_policy = MergePolicy.MOVE
+
     PHONE_FIELDS = ("phone", "whatsapp")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
@@ -284,6 +288,8 @@ class Contact(models.Model):
 
 class Store(models.Model):
     """A customer's online store or sales channel; the normalised domain identifies it."""
+
+    merge_policy = MergePolicy.MOVE
 
     class Kind(models.TextChoices):
         WEBSITE = "website", _("Website")
@@ -324,6 +330,9 @@ class Plan(models.TextChoices):
 
 class Subscription(models.Model):
     """What the customer pays for; money in whole rupiah."""
+
+    # One per customer: the survivor keeps its own; the loser's moves only if it has none.
+    merge_policy = MergePolicy.MOVE
 
     MONEY_FIELDS = ("monthly_price",)
 

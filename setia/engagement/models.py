@@ -14,6 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from setia.customers.merging import MergePolicy
 from setia.lib.dates import now
 
 
@@ -51,6 +52,8 @@ class TimelineEvent(models.Model):
     `source_type`/`source_id` point at the row the event is about (an interaction, an audit
     entry, an offer) without a foreign key, so any app can write events.
     """
+
+    merge_policy = MergePolicy.MOVE
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="timeline_events"
@@ -199,6 +202,8 @@ class Interaction(models.Model):
     """A touch with a customer: a call, a WhatsApp chat, an email, a meeting, a note, or a
     website issue they reported. Meetings keep their notes, decisions and action items."""
 
+    merge_policy = MergePolicy.MOVE
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="interactions"
@@ -336,6 +341,8 @@ class Message(models.Model):
     """A message to a customer's contact: opened in WhatsApp through a click-to-chat link, or
     sent by email or the WhatsApp Cloud API. Every message is on the customer's timeline."""
 
+    merge_policy = MergePolicy.MOVE
+
     class Status(models.TextChoices):
         OPENED = "opened", _("Opened in WhatsApp")
         QUEUED = "queued", _("Queued")
@@ -464,6 +471,8 @@ class RetentionOffer(models.Model):
     """A discount negotiated to keep a customer subscribing: what they asked, what we offered,
     who approved it, and how it ended. An accepted offer's discount is applied to the
     subscription for its months."""
+
+    merge_policy = MergePolicy.MOVE
 
     OUTCOMES = (OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED)
 

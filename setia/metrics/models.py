@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from setia.customers.merging import MergePolicy
+
 
 class StoreDailyMetric(models.Model):
     """One store's figures for one day, as the platform reports them."""
@@ -57,6 +59,9 @@ class StoreDailyMetric(models.Model):
 class CustomerRollup(models.Model):
     """A customer's totals over its stores, as of `as_of` (recomputed nightly in bulk)."""
 
+    # Computed from the stores, which move: the next recompute rebuilds both customers'.
+    merge_policy = MergePolicy.RECOMPUTE
+
     customer = models.OneToOneField(
         "customers.Customer",
         primary_key=True,
@@ -89,6 +94,9 @@ class CustomerRollup(models.Model):
 
 class CustomerMonthlyMetric(models.Model):
     """A customer's GMV and orders for one calendar month (for the 12-month charts)."""
+
+    # Computed from the stores, which move: the next recompute rebuilds both customers'.
+    merge_policy = MergePolicy.RECOMPUTE
 
     pk = models.CompositePrimaryKey("customer", "month")
     customer = models.ForeignKey(

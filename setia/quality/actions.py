@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.audit.actions import record_change, snapshot
 from setia.audit.models import AuditEntry
+from setia.customers import merging
 from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.lib.dates import now, today
 from setia.quality import completeness, duplicates
@@ -20,6 +21,10 @@ Action = AuditEntry.Action
 
 # The customer fields a merge lets the user choose, in the order the page shows them.
 MERGE_FIELDS = ["name", "category", "status", "city", "province", "owner", "team", "notes"]
+
+# The parts of the customer's own record whose move to the other customer is written in the
+# history, one entry each, as their other changes are.
+_AUDITED_MOVES = (Contact, Store, Subscription)
 
 # Exact reasons outrank a similar name; a pair found several ways keeps the strongest.
 _EXACT_SCORES = {"phone": 100, "email": 100, "domain": 95}
@@ -92,16 +97,31 @@ def _json_value(customer: Customer, name: str):
     return getattr(customer, Customer._meta.get_field(name).attname)
 
 
-def _record_move(*, instance, loser, survivor, actor, source):
-    AuditEntry.objects.create(
-        customer=survivor,
-        actor=actor,
-        action=Action.UPDATE,
-        object_type=instance._meta.label_lower,
-        object_id=instance.pk,
-        object_repr=str(instance)[:200],
-        changes={"customer": [str(loser), str(survivor)]},
-        source=source,
+def _describe(rows_of) -> dict[str, dict]:
+    """{label: {pk: text}} of the rows `rows_of(model)` gives for each of _AUDITED_MOVES, taken
+    before they move: the text of a subscription names its customer."""
+    return {
+        model._meta.label_lower: {row.pk: str(row)[:200] for row in rows_of(model)}
+        for model in _AUDITED_MOVES
+    }
+
+
+def _record_moves(*, moved, described, loser, survivor, actor, source):
+    """One history entry, on the customer the rows went to, per moved part of the customer's
+    own record (contacts, stores, subscription); the other rows carry their history along."""
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            customer=survivor,
+            actor=actor,
+            action=Action.UPDATE,
+            object_type=label,
+            object_id=pk,
+            object_repr=described[label][pk],
+            changes={"customer": [str(loser), str(survivor)]},
+            source=source,
+        )
+        for label in described
+        for pk in sorted(moved.get(label, {}).get("customer", []))
     )
 
 
@@ -117,15 +137,21 @@ def merge_customers(
     """Merge the other customer of `candidate` into `survivor`.
 
     `choices` maps each of MERGE_FIELDS to the customer whose value the survivor keeps (missing
-    fields keep the survivor's). The loser's contacts, stores, subscription (when the survivor
-    has none) and history move to the survivor; the loser is soft-deleted. Everything needed to
-    undo it is kept in the returned Merge. `expected_versions` ({customer id: version}, from the
-    form) refuses a merge of records someone changed meanwhile.
+    fields keep the survivor's). Every row that points at the loser follows the policy its
+    model declares (`setia.customers.merging`): contacts, stores, history, interactions,
+    messages, tasks, runs, … move to the survivor; a one-per-customer row (subscription,
+    onboarding, tier) moves only when the survivor has none. The loser is soft-deleted.
+    Everything needed to undo it is kept in the returned Merge. `expected_versions`
+    ({customer id: version}, from the form) refuses a merge of records someone changed
+    meanwhile. Raises UndeclaredMergePolicy, merging nothing, when a model that points at a
+    customer declares no policy.
     """
     pair = {candidate.customer_a_id, candidate.customer_b_id}
     if survivor.pk not in pair:
         raise MergeError(_("The surviving record must be one of the pair."))
-    # Lock both rows (PostgreSQL) so that a concurrent edit or merge waits for this one.
+    # Lock both rows (PostgreSQL) so that a concurrent edit or merge waits for this one, and
+    # no row is added to the loser while its rows move (inserting a row that points at a
+    # customer takes a key-share lock on it, which waits for this one).
     locked = {
         customer.pk: customer
         for customer in Customer.objects.select_for_update(of=("self",))
@@ -159,27 +185,18 @@ def merge_customers(
     )
     survivor.refresh_from_db()
 
-    # History first, so the moves recorded below are not mistaken for the loser's own.
-    moved_audit = list(loser.audit_entries.values_list("pk", flat=True))
-    AuditEntry.objects.filter(pk__in=moved_audit).update(customer=survivor)
-
-    contacts = list(loser.contacts.all())
+    # One primary contact per customer: the loser's is demoted when the survivor has one.
     demoted = []
     if survivor.contacts.filter(is_primary=True).exists():
-        demoted = [contact.pk for contact in contacts if contact.is_primary]
+        demoted = list(loser.contacts.filter(is_primary=True).values_list("pk", flat=True))
         Contact.objects.filter(pk__in=demoted).update(is_primary=False, updated_at=now())
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(
-        customer=survivor, updated_at=now()
+    # Every row moves before anything is recorded, so that the entries written below are not
+    # mistaken for the loser's own history.
+    described = _describe(lambda model: model.objects.filter(customer=loser))
+    moved = merging.move_to_survivor(loser=loser, survivor=survivor)
+    _record_moves(
+        moved=moved, described=described, loser=loser, survivor=survivor, actor=actor, source=source
     )
-    stores = list(loser.stores.all())
-    Store.objects.filter(pk__in=[s.pk for s in stores]).update(customer=survivor, updated_at=now())
-    moved_subscription = None
-    subscription = Subscription.objects.filter(customer=loser).first()
-    if subscription and not Subscription.objects.filter(customer=survivor).exists():
-        Subscription.objects.filter(pk=subscription.pk).update(customer=survivor, updated_at=now())
-        moved_subscription = subscription.pk
-    for instance in [*contacts, *stores, *([subscription] if moved_subscription else [])]:
-        _record_move(instance=instance, loser=loser, survivor=survivor, actor=actor, source=source)
 
     Customer.objects.filter(pk=loser.pk).update(
         deleted_at=now(), deleted_by=actor, version=F("version") + 1, updated_at=now()
@@ -205,19 +222,16 @@ def merge_customers(
         loser=loser,
         actor=actor,
         survivor_before=survivor_before,
-        moved_contacts=[c.pk for c in contacts],
+        moved=moved,
         demoted_contacts=demoted,
-        moved_stores=[s.pk for s in stores],
-        moved_audit_entries=moved_audit,
-        moved_subscription=moved_subscription,
     )
 
 
 @transaction.atomic
 def undo_merge(*, merge: Merge, actor) -> Merge:
     """Split a merge: the survivor gets its former values back, the loser is restored with
-    the contacts, stores, subscription and history that moved. Rows added to the survivor
-    since the merge stay with it; moved rows deleted since stay deleted.
+    every row that moved (as `Merge.moved` lists them). Rows added to the survivor since the
+    merge stay with it; moved rows deleted since stay deleted.
     """
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.is_undone:
@@ -226,6 +240,11 @@ def undo_merge(*, merge: Merge, actor) -> Merge:
     loser = Customer.objects.select_for_update().get(pk=merge.loser_id)
     if not loser.is_deleted:
         raise MergeError(_("The merged customer was restored already; the merge cannot be undone."))
+    if survivor.is_deleted:
+        # Its rows, the moved ones with them, went on to another customer or were deleted.
+        raise MergeError(
+            _("The surviving customer was merged or deleted since; undo or restore that first.")
+        )
     source = "merge-undo"
 
     before_snapshot = snapshot(survivor)
@@ -239,28 +258,23 @@ def undo_merge(*, merge: Merge, actor) -> Merge:
     )
     survivor.refresh_from_db()
 
-    contacts = list(Contact.objects.filter(pk__in=merge.moved_contacts, customer=survivor))
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(customer=loser, updated_at=now())
+    described = _describe(
+        lambda model: model.objects.filter(
+            pk__in=merge.moved.get(model._meta.label_lower, {}).get("customer", [])
+        )
+    )
+    back = merging.move_back(moved=merge.moved, loser=loser, survivor=survivor)
     Contact.objects.filter(pk__in=merge.demoted_contacts, customer=loser).update(
         is_primary=True, updated_at=now()
     )
-    stores = list(Store.objects.filter(pk__in=merge.moved_stores, customer=survivor))
-    Store.objects.filter(pk__in=[s.pk for s in stores]).update(customer=loser, updated_at=now())
-    subscriptions = list(
-        Subscription.objects.filter(pk=merge.moved_subscription, customer=survivor)
-    )
-    if subscriptions and not Subscription.objects.filter(customer=loser).exists():
-        Subscription.objects.filter(pk=subscriptions[0].pk).update(customer=loser, updated_at=now())
-    else:
-        subscriptions = []
-    AuditEntry.objects.filter(pk__in=merge.moved_audit_entries).update(customer=loser)
 
     Customer.objects.filter(pk=loser.pk).update(
         deleted_at=None, deleted_by=None, version=F("version") + 1, updated_at=now()
     )
     loser.refresh_from_db()
-    for instance in [*contacts, *stores, *subscriptions]:
-        _record_move(instance=instance, loser=survivor, survivor=loser, actor=actor, source=source)
+    _record_moves(
+        moved=back, described=described, loser=survivor, survivor=loser, actor=actor, source=source
+    )
     record_change(
         customer=survivor,
         actor=actor,

@@ -1,11 +1,13 @@
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from setia.customers.merging import MergePolicy
 from setia.customers.models import Customer
 
 
@@ -29,6 +31,8 @@ class DuplicateCandidate(models.Model):
     A pair is stored once, lower id first (`customer_a`), whatever found it and however often:
     a dismissed pair is never raised again.
     """
+
+    merge_policy = MergePolicy.STAY
 
     class Reason(models.TextChoices):
         PHONE = "phone", _("Same phone or WhatsApp number")
@@ -89,9 +93,11 @@ class Merge(models.Model):
     """One merge of `loser` into `survivor`, with what is needed to undo it.
 
     `survivor_before` holds the survivor's chosen fields as they were (model attnames → JSON
-    values); the id lists say which rows moved from the loser, so that undo moves exactly those
-    back and leaves anything added to the survivor since.
+    values); `moved` says which rows of which models moved from the loser, so that undo moves
+    exactly those back and leaves anything added to the survivor since.
     """
+
+    merge_policy = MergePolicy.STAY
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     candidate = models.ForeignKey(
@@ -107,11 +113,10 @@ class Merge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     survivor_before = models.JSONField(default=dict)
-    moved_contacts = models.JSONField(default=list)
+    # What moved from the loser, {model label: {field name: [primary key, ...]}}, for every
+    # model that points at a customer (see setia.customers.merging).
+    moved = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     demoted_contacts = models.JSONField(default=list)  # loser's primary, demoted on the way in
-    moved_stores = models.JSONField(default=list)
-    moved_audit_entries = models.JSONField(default=list)
-    moved_subscription = models.BigIntegerField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from setia.customers.merging import MergePolicy
+
 # A customer falls a tier only after its 90-day GMV has been more than this share below the
 # current tier's threshold in this many consecutive runs: one bad week does not demote anyone,
 # and a customer hovering at the threshold does not bounce between tiers every night.
@@ -77,6 +79,9 @@ class TierRule(models.Model):
 class CustomerTier(models.Model):
     """A customer's current tier and the figures of the last run that looked at it."""
 
+    # One per customer: the survivor keeps its own; the loser's moves only if it has none.
+    merge_policy = MergePolicy.MOVE
+
     customer = models.OneToOneField(
         "customers.Customer",
         on_delete=models.CASCADE,
@@ -122,6 +127,8 @@ class CustomerTier(models.Model):
 
 class TierChange(models.Model):
     """One move between tiers, with the figures that caused it (the customer's tier history)."""
+
+    merge_policy = MergePolicy.MOVE
 
     class Reason(models.TextChoices):
         FIRST = "first", _("First assignment")

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from setia.customers.merging import MergePolicy
 from setia.lib.dates import now
 
 
@@ -84,6 +85,8 @@ class TaskQuerySet(models.QuerySet):
 
 
 class Task(models.Model):
+    merge_policy = MergePolicy.MOVE
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
@@ -329,6 +332,9 @@ class OnboardingQuerySet(models.QuerySet):
 class Onboarding(models.Model):
     """A customer's place on the pipeline; its owner is the customer's owner."""
 
+    # One per customer: the survivor keeps its own; the loser's moves only if it has none.
+    merge_policy = MergePolicy.MOVE
+
     customer = models.OneToOneField(
         "customers.Customer", on_delete=models.CASCADE, related_name="onboarding"
     )
@@ -502,6 +508,9 @@ class PlaybookRunQuerySet(models.QuerySet):
 class PlaybookRun(models.Model):
     """A playbook started for a customer by a trigger. At most one open run of a playbook per
     customer (a partial unique index); the evaluation inserts with ON CONFLICT DO NOTHING."""
+
+    # The loser's open run of a playbook the survivor also has open stays with the loser.
+    merge_policy = MergePolicy.MOVE
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     customer = models.ForeignKey(

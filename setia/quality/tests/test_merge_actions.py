@@ -6,6 +6,8 @@ from setia.customers.models import Category, Contact, Customer, Store, Subscript
 from setia.quality import actions
 from setia.quality.models import DuplicateCandidate, Merge
 from setia.test import make_contact, make_customer, make_store, make_subscription
+from setia.work.models import Task
+from setia.work.tests.factories import make_task
 
 
 @pytest.fixture
@@ -120,13 +122,32 @@ def test_it_audits_the_merge(pair, executive):
     )
 
 
+def test_it_moves_the_losers_timeline_and_tasks_and_undo_takes_them_back(pair, executive, manager):
+    first, second, _candidate = pair
+    task = make_task(owner=executive, customer=second, title="Call Budi")
+    timeline = set(second.timeline_events.values_list("pk", flat=True))
+    assert timeline  # its creation and changes
+
+    merge = _merge(pair, executive)
+
+    assert Task.objects.get(pk=task.pk).customer == first
+    assert timeline <= set(first.timeline_events.values_list("pk", flat=True))
+    assert merge.moved["work.task"] == {"customer": [task.pk]}
+
+    actions.undo_merge(merge=merge, actor=manager)
+
+    assert Task.objects.get(pk=task.pk).customer == second
+    assert timeline <= set(second.timeline_events.values_list("pk", flat=True))
+    assert not first.timeline_events.filter(pk__in=timeline).exists()
+
+
 def test_the_survivor_keeps_its_own_subscription(pair, executive):
     first, second, _candidate = pair
     make_subscription(first, plan="starter", monthly_price=149_000)
 
     merge = _merge(pair, executive)
 
-    assert merge.moved_subscription is None
+    assert "customers.subscription" not in merge.moved
     assert Subscription.objects.get(customer=first).plan == "starter"
     assert Subscription.objects.get(customer=second).plan == "business"
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from setia.audit.actions import record_change, snapshot
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.actions import record_change, snapshot
+from setia.history.models import AuditEntry
 from setia.lib.dates import now, today
 from setia.quality import completeness, duplicates
 from setia.quality.models import DuplicateCandidate, Merge, QualitySnapshot
@@ -93,15 +93,13 @@ def _json_value(customer: Customer, name: str):
 
 
 def _record_move(*, instance, loser, survivor, actor, source):
-    AuditEntry.objects.create(
+    record_change(
         customer=survivor,
         actor=actor,
         action=Action.UPDATE,
-        object_type=instance._meta.label_lower,
-        object_id=instance.pk,
-        object_repr=str(instance)[:200],
-        changes={"customer": [str(loser), str(survivor)]},
+        instance=instance,
         source=source,
+        changes={"customer": [str(loser), str(survivor)]},
     )
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from setia.accounts.models import Role
-from setia.audit.models import AuditEntry
+from setia.history.models import AuditEntry
 from setia.test import make_contact, make_customer, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,8 @@
 from django import template
 
+from setia.engagement.models import OfferStatus
 from setia.engagement.timeline import timeline_page
+from setia.lib.dates import today
 
 register = template.Library()
 
@@ -21,9 +23,6 @@ def customer_timeline(context):
 def customer_offers(context):
     """The 360 page's retention offers card: the latest offers and the discount in force
     (one query)."""
-    from setia.engagement.models import OfferStatus
-    from setia.lib.dates import today
-
     customer = context["customer"]
     user = context["request"].user
     offers = list(customer.retention_offers.all()[:OFFERS_SHOWN])

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.models import AuditEntry
 from setia.imports.actions import undo_import
 from setia.imports.models import Import
 from setia.imports.tests.helpers import counts, run, write_csv

@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "setia.core",
     "setia.accounts",
-    "setia.audit",
+    "setia.history",
     "setia.customers",
     "setia.metrics",
     "setia.segments",

@@ -9,9 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from setia.audit.actions import record_change, snapshot
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.actions import record_change, snapshot
+from setia.history.models import AuditEntry
 
 Action = AuditEntry.Action
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.merging import check_merge_policies
+from setia.lib.merging import check_merge_policies
 
 
 class CustomersConfig(AppConfig):

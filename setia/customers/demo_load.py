@@ -7,9 +7,10 @@ from datetime import date
 from django.contrib.auth.models import Group
 
 from setia.accounts.models import Role, Team, User
-from setia.audit.models import AuditEntry
 from setia.customers.demo import generate_customer
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.history.actions import new_change, record_changes
+from setia.history.models import AuditEntry
 
 DEMO_PASSWORD = "setia-demo"
 BATCH = 500  # rows per INSERT round; keeps memory flat at 100k customers
@@ -76,7 +77,7 @@ def load_demo_customers(
     on_progress: Callable[[int], None],
 ) -> int:
     """Insert the first `count` demo customers for `seed` that are not there yet; return how many."""
-    categories = dict(Category.objects.values_list("slug", "id"))
+    categories = {category.slug: category for category in Category.objects.all()}
     taken_domains: set[str] = set()
     created = 0
     for start in range(0, count, BATCH):
@@ -117,7 +118,7 @@ def _insert(batch, categories, people: DemoPeople) -> None:
             Customer(
                 code=demo.code,
                 name=demo.name,
-                category_id=categories[demo.category_slug],
+                category=categories[demo.category_slug],
                 city=demo.city,
                 province=demo.province,
                 status=demo.status,
@@ -165,15 +166,15 @@ def _insert(batch, categories, people: DemoPeople) -> None:
             for demo in batch
         ]
     )
-    AuditEntry.objects.bulk_create(
+    # Their creation is in their history and on their timeline, as a customer created on a
+    # page would be.
+    record_changes(
         [
-            AuditEntry(
+            new_change(
                 customer=customer,
+                actor=None,
                 action=AuditEntry.Action.CREATE,
-                object_type="customers.customer",
-                object_id=customer.pk,
-                object_repr=customer.name[:200],
-                changes={},
+                instance=customer,
                 source="demo",
             )
             for customer in customers

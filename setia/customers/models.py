@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from setia.customers.merging import MergePolicy
+from setia.lib.merging import MergePolicy
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
 

@@ -1,27 +1,28 @@
-"""Writes to the timeline and the interactions recorded on it.
-
-`record_event` is the one way any app puts something on a customer's timeline: audit changes,
-interactions, messages, offers, and later imports, tasks and tier changes.
+"""Writes to interactions, messages and retention offers; each goes on the customer's timeline
+through `setia.history.actions`.
 """
 
-import json
-from datetime import datetime, timedelta
+import calendar
+from datetime import timedelta
 
-from django.db import connection, models, transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from setia.customers.actions import save_subscription
+from setia.customers.models import Contact, Subscription
 from setia.engagement.models import (
     Channel,
-    EventKind,
     Interaction,
     Message,
     OfferStatus,
     RetentionOffer,
     Theme,
-    TimelineEvent,
 )
-from setia.lib.dates import now
+from setia.history.actions import record_event
+from setia.history.models import EventKind
+from setia.lib.dates import now, today
 from setia.lib.phones import whatsapp_link
 
 # WhatsApp lets a business write freely only this long after the customer's last message.
@@ -34,95 +35,6 @@ class CannotSend(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
-
-
-def timeline_event(
-    customer,
-    kind: str,
-    *,
-    actor=None,
-    summary: str = "",
-    data: dict | None = None,
-    occurred_at: datetime | None = None,
-    source_object: models.Model | None = None,
-) -> TimelineEvent:
-    """A checked, unsaved event for `customer`'s timeline; see `record_event` for the rules."""
-    if kind not in EventKind.values:
-        raise ValueError(f"unknown timeline event kind {kind!r}")
-    if customer.pk is None:
-        raise ValueError("record_event needs a saved customer")
-    if source_object is not None and source_object.pk is None:
-        raise ValueError("record_event needs a saved source_object")
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    return TimelineEvent(
-        customer=customer,
-        kind=kind,
-        actor=actor if is_person else None,
-        summary=(summary or "")[:300],
-        data=data or {},
-        occurred_at=occurred_at or now(),
-        source_type=source_object._meta.label_lower if source_object is not None else "",
-        source_id=str(source_object.pk) if source_object is not None else "",
-    )
-
-
-def record_event(customer, kind: str, **fields) -> TimelineEvent:
-    """Put one event on `customer`'s timeline and return it.
-
-    `kind` is an `EventKind` value (ValueError otherwise, so a typo cannot hide events from the
-    kind filter). `data` must be JSON-serialisable; store choice values, not translated labels.
-    `occurred_at` defaults to now; `source_object` is the saved row the event is about.
-    An anonymous or missing `actor` is recorded as the system.
-    """
-    event = timeline_event(customer, kind, **fields)
-    event.save()
-    return event
-
-
-def record_events(events: list[TimelineEvent]) -> list[TimelineEvent]:
-    """The bulk form of `record_event`: save events built by `timeline_event` in a few INSERTs
-    (a writer that creates thousands of tasks at once must not pay one query per event)."""
-    return TimelineEvent.objects.bulk_create(events)  # Django splits batches for SQLite
-
-
-def record_audit_events(
-    *, source: str, kind: str, summary: str, actor=None, source_object: models.Model
-) -> int:
-    """Put one `kind` event on the timeline of every customer with history from `source`.
-
-    The bulk form of `record_event`, for writers that record history in bulk (an import touches
-    thousands of customers): one INSERT … SELECT over the audit table, no loop over customers.
-    Returns how many events were written.
-    """
-    if kind not in EventKind.values:
-        raise ValueError(f"unknown timeline event kind {kind!r}")
-    from setia.audit.models import AuditEntry
-
-    events = connection.ops.quote_name(TimelineEvent._meta.db_table)
-    audit = connection.ops.quote_name(AuditEntry._meta.db_table)
-    data = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    moment = now()
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {events} (customer_id, kind, actor_id, summary, data, occurred_at, "
-            f"source_type, source_id, created_at, updated_at) "
-            f"SELECT customer_id, %s, %s, %s, {data}, %s, %s, %s, %s, %s "
-            f"FROM {audit} WHERE source = %s GROUP BY customer_id",
-            [
-                kind,
-                actor.pk if is_person else None,
-                summary[:300],
-                json.dumps({"source": source}),
-                moment,
-                source_object._meta.label_lower,
-                str(source_object.pk),
-                moment,
-                moment,
-                source,
-            ],
-        )
-        return cursor.rowcount
 
 
 def themes_from_names(names: list[str]) -> list[Theme]:
@@ -242,7 +154,7 @@ def open_whatsapp_chat(*, customer, contact, actor, template=None, text: str = "
 def queue_email(*, customer, contact, actor, template=None, subject: str, body: str) -> Message:
     """Queue an e-mail (already rendered) to `contact` and put it on the timeline; a Celery task
     sends it once the transaction commits. Raises CannotSend when the contact has no e-mail."""
-    from setia.engagement import tasks
+    from setia.engagement import tasks  # noqa: PLC0415 (TEMP: tasks imports actions)
 
     if contact.customer_id != customer.pk:
         raise ValueError("the contact belongs to another customer")
@@ -287,7 +199,7 @@ def queue_whatsapp(
     template's approved WhatsApp template may go, with `parameters` (the template's variable
     values in order). Raises CannotSend when neither is possible or the contact has no WhatsApp.
     """
-    from setia.engagement import tasks
+    from setia.engagement import tasks  # noqa: PLC0415 (TEMP: tasks imports actions)
 
     if contact.customer_id != customer.pk:
         raise ValueError("the contact belongs to another customer")
@@ -323,8 +235,7 @@ def queue_whatsapp(
     return message
 
 
-# Retention offers (customers.actions is imported inside the functions: it imports the audit
-# actions, which import this module.)
+# Retention offers
 
 
 class OfferError(Exception):
@@ -338,15 +249,11 @@ class OfferError(Exception):
 def needs_manager(discount_percent: int) -> bool:
     """Whether a discount is above what an executive may grant alone (a setting, 20% by
     default)."""
-    from django.conf import settings
-
     return discount_percent > settings.RETENTION_APPROVAL_THRESHOLD
 
 
 def add_months(day, months: int):
     """`day` plus `months` calendar months; the 31st becomes the month's last day."""
-    import calendar
-
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(
@@ -383,8 +290,6 @@ def propose_offer(
 ) -> RetentionOffer:
     """Record a retention offer. A discount within the threshold, or proposed by someone who
     may approve, is approved at once; a larger one waits for a manager."""
-    from setia.customers.models import Subscription
-
     subscription = Subscription.objects.filter(customer=customer).first()
     if subscription is None:
         raise OfferError(_("Record the customer's subscription before offering a discount."))
@@ -450,10 +355,6 @@ def reject_offer(*, offer, actor, reason: str) -> None:
 def record_outcome(*, offer, actor, outcome: str, reason: str) -> None:
     """Record the customer's answer to an approved offer. An accepted discount is applied to
     the subscription (through save_subscription, so it is audited) until its months are over."""
-    from setia.customers.actions import save_subscription
-    from setia.customers.models import Subscription
-    from setia.lib.dates import today
-
     if outcome not in RetentionOffer.OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     changes = {"status": outcome, "reason": reason, "decided_at": now()}
@@ -477,9 +378,6 @@ def record_outcome(*, offer, actor, outcome: str, reason: str) -> None:
 def end_finished_discounts(day) -> int:
     """Put back the previous discount of subscriptions whose accepted offer ended before
     `day`, unless someone changed the discount since. Returns how many were ended."""
-    from setia.customers.actions import save_subscription
-    from setia.customers.models import Subscription
-
     ended = 0
     finished = RetentionOffer.objects.filter(
         status=OfferStatus.ACCEPTED,
@@ -503,35 +401,44 @@ def end_finished_discounts(day) -> int:
     return ended
 
 
-@transaction.atomic
 def record_inbound_whatsapp(*, provider_id: str, sender: str, text: str, sent_at) -> int:
     """Log a customer's WhatsApp message (from the Cloud API webhook) as an inbound interaction
-    of every contact with that number; this also opens the 24-hour window. A webhook delivered
-    twice logs the message once. Returns how many interactions were logged."""
-    from setia.customers.models import Contact
+    of every contact with that number; this also opens the 24-hour window. Returns how many
+    interactions were logged.
 
+    A webhook delivered twice logs the message once: the interaction keeps the provider's
+    message id, unique per contact, so of two deliveries (even concurrent ones) the database
+    rejects the second, which then logs nothing and returns 0.
+    """
     if not provider_id or not sender.isdigit():
         return 0
-    if TimelineEvent.objects.filter(kind=EventKind.WHATSAPP, data__wamid=provider_id).exists():
-        return 0
-    contacts = Contact.objects.filter(
-        whatsapp=f"+{sender}", customer__deleted_at__isnull=True
-    ).select_related("customer")
-    for contact in contacts:
-        interaction = Interaction.objects.create(
-            customer=contact.customer,
-            kind=EventKind.WHATSAPP,
-            contact=contact,
-            direction="inbound",
-            summary=text[:300],
-            occurred_at=sent_at,
-        )
-        record_event(
-            contact.customer,
-            EventKind.WHATSAPP,
-            summary=text,
-            data={"contact": contact.name, "direction": "inbound", "wamid": provider_id},
-            occurred_at=sent_at,
-            source_object=interaction,
-        )
+    # In pk order, so two concurrent deliveries meet on the same first row rather than
+    # deadlock on each other's.
+    contacts = list(
+        Contact.objects.filter(whatsapp=f"+{sender}", customer__deleted_at__isnull=True)
+        .select_related("customer")
+        .order_by("pk")
+    )
+    try:
+        with transaction.atomic():
+            for contact in contacts:
+                interaction = Interaction.objects.create(
+                    customer=contact.customer,
+                    kind=EventKind.WHATSAPP,
+                    contact=contact,
+                    direction="inbound",
+                    summary=text[:300],
+                    occurred_at=sent_at,
+                    provider_message_id=provider_id,
+                )
+                record_event(
+                    contact.customer,
+                    EventKind.WHATSAPP,
+                    summary=text,
+                    data={"contact": contact.name, "direction": "inbound", "wamid": provider_id},
+                    occurred_at=sent_at,
+                    source_object=interaction,
+                )
+    except IntegrityError:
+        return 0  # an earlier delivery of this message logged it
     return len(contacts)

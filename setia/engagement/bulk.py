@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from setia.customers.models import Contact
 from setia.engagement import whatsapp
 from setia.engagement.actions import message_event_data
-from setia.engagement.models import BulkSend, Channel, EventKind, Message, TimelineEvent
+from setia.engagement.models import BulkSend, Channel, Message
 from setia.engagement.templating import TemplateError, customer_values, variables_in
+from setia.history.actions import new_event, record_events
+from setia.history.models import EventKind
 from setia.lib.dates import now
 
 
@@ -94,7 +96,7 @@ def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:
 @transaction.atomic
 def start_bulk_send(*, actor, customers, template, promo: str, query: str) -> BulkSend:
     """Queue `template` for every recipient of the plan, spaced by BULK_SEND_PER_MINUTE."""
-    from setia.engagement import tasks
+    from setia.engagement import tasks  # noqa: PLC0415 (TEMP: tasks imports actions)
 
     plan = plan_bulk_send(customers, template=template, promo=promo)
     if not plan.recipients:
@@ -135,21 +137,19 @@ def start_bulk_send(*, actor, customers, template, promo: str, query: str) -> Bu
         batch_size=500,
     )
     kind = EventKind.EMAIL if template.channel == Channel.EMAIL else EventKind.WHATSAPP
-    TimelineEvent.objects.bulk_create(
+    record_events(
         [
-            TimelineEvent(
-                customer=message.customer,
-                kind=kind,
+            new_event(
+                message.customer,
+                kind,
                 actor=actor,
-                summary=(message.subject or message.body)[:300],
+                summary=message.subject or message.body,
                 data=message_event_data(message),
                 occurred_at=start,
-                source_type=Message._meta.label_lower,
-                source_id=str(message.pk),
+                source_object=message,
             )
             for message in messages
-        ],
-        batch_size=500,
+        ]
     )
     transaction.on_commit(tasks.send_due_messages.delay)
     return bulk

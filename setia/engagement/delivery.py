@@ -17,7 +17,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 
 from setia.engagement import whatsapp
-from setia.engagement.models import STATUS_RANK, Channel, Message, TimelineEvent
+from setia.engagement.actions import message_event_data
+from setia.engagement.models import STATUS_RANK, Channel, Message
+from setia.history.models import TimelineEvent
 from setia.lib.dates import now
 
 logger = logging.getLogger(__name__)
@@ -82,8 +84,6 @@ def finish(message: Message, *, error: Exception | None = None, provider_id: str
 
 def update_timeline(message: Message) -> None:
     """Show the message's current status (and failure reason) on its timeline event."""
-    from setia.engagement.actions import message_event_data
-
     TimelineEvent.objects.filter(
         source_type=Message._meta.label_lower, source_id=str(message.pk)
     ).update(data=message_event_data(message), updated_at=now())

@@ -9,29 +9,22 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import BigIntegerField, Prefetch, Subquery
 from django.db.models.functions import Cast
+from django.utils.text import slugify
 from rich.progress import Progress
 
-from setia.audit.actions import change_event_data
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer
-from setia.engagement.actions import (
-    interaction_event_data,
-    message_event_data,
-    offer_event_data,
-    record_events,
-    timeline_event,
-)
+from setia.engagement.actions import interaction_event_data, message_event_data, offer_event_data
 from setia.engagement.models import (
     Channel,
-    EventKind,
     Interaction,
     Message,
     MessageTemplate,
     OfferStatus,
     RetentionOffer,
     Theme,
-    TimelineEvent,
 )
+from setia.history.actions import change_event, new_event, record_events
+from setia.history.models import AuditEntry, EventKind, TimelineEvent
 
 BATCH = 500  # customers per round of inserts
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -114,8 +107,6 @@ def _templates(people) -> list[MessageTemplate]:
 
 
 def _themes() -> list[Theme]:
-    from django.utils.text import slugify
-
     Theme.objects.bulk_create(
         [Theme(name=name, slug=slugify(name)) for name in THEMES], ignore_conflicts=True
     )
@@ -239,7 +230,7 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
     Message.objects.bulk_update(messages, ["created_at"], batch_size=BATCH)
     RetentionOffer.objects.bulk_update(offers, ["created_at"], batch_size=BATCH)
     events = [
-        timeline_event(
+        new_event(
             item.customer,
             item.kind,
             actor=item.recorded_by,
@@ -251,7 +242,7 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
         for item, chosen in zip(interactions, interaction_themes, strict=True)
     ]
     events += [
-        timeline_event(
+        new_event(
             message.customer,
             EventKind.EMAIL if message.channel == Channel.EMAIL else EventKind.WHATSAPP,
             actor=message.sent_by,
@@ -263,7 +254,7 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
         for message in messages
     ]
     events += [
-        timeline_event(
+        new_event(
             offer.customer,
             EventKind.OFFER,
             actor=offer.proposed_by,
@@ -281,10 +272,10 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
 
 
 def _timeline_for_history() -> int:
-    """Change events for audit entries written in bulk (the demo customers' creation), which
-    did not go through record_change."""
+    """Change events for audit entries that have none: a database loaded before the customers'
+    demo data put its creations on the timeline."""
     recorded = (
-        TimelineEvent.objects.filter(source_type="audit.auditentry")
+        TimelineEvent.objects.filter(source_type=AuditEntry._meta.label_lower)
         .annotate(entry_id=Cast("source_id", BigIntegerField()))
         .values("entry_id")
     )
@@ -292,21 +283,8 @@ def _timeline_for_history() -> int:
     created = 0
     events = []
     for entry in missing.iterator(chunk_size=BATCH):
-        events.append(
-            TimelineEvent(
-                customer_id=entry.customer_id,
-                kind=EventKind.CHANGE,
-                actor_id=entry.actor_id,
-                summary=entry.object_repr,
-                data=change_event_data(entry),
-                occurred_at=entry.created_at,
-                source_type="audit.auditentry",
-                source_id=str(entry.pk),
-            )
-        )
+        events.append(change_event(entry))
         if len(events) == BATCH:
-            TimelineEvent.objects.bulk_create(events)
-            created += len(events)
+            created += len(record_events(events))
             events = []
-    TimelineEvent.objects.bulk_create(events)
-    return created + len(events)
+    return created + len(record_events(events))

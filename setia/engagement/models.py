@@ -1,156 +1,19 @@
-"""The customer timeline and the interactions the team records on it.
-
-The timeline is one event table that every app writes to through
-`setia.engagement.actions.record_event`; the 360 page reads one indexed slice of it instead of
-a query that unions every app's tables.
+"""The interactions the team records with customers, the messages sent to them and the
+retention offers made to them. Each goes on the customer's timeline (`setia.history`).
 """
 
-import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from setia.customers.merging import MergePolicy
+from setia.customers.models import Customer
+from setia.engagement.templating import render
 from setia.lib.dates import now
-
-
-class EventKind(models.TextChoices):
-    """What a timeline event is about. Interaction kinds come first, then other apps' events."""
-
-    CALL = "call", _("Call")
-    WHATSAPP = "whatsapp", _("WhatsApp")
-    EMAIL = "email", _("Email")
-    MEETING = "meeting", _("Meeting")
-    NOTE = "note", _("Note")
-    WEBSITE_ISSUE = "website_issue", _("Website issue")
-    CHANGE = "change", pgettext_lazy("timeline kind", "Change")
-    IMPORT = "import", pgettext_lazy("timeline kind", "Import")
-    TASK = "task", pgettext_lazy("timeline kind", "Task")
-    TIER = "tier", _("Tier change")
-    OFFER = "offer", _("Retention offer")
-    SURVEY = "survey", pgettext_lazy("timeline kind", "Survey")
-
-
-class TimelineEventQuerySet(models.QuerySet):
-    def for_customer(self, customer):
-        return self.filter(customer=customer)
-
-    def of_kind(self, kind: str | None):
-        """Events of `kind`; every event when `kind` is empty."""
-        return self.filter(kind=kind) if kind else self
-
-
-class TimelineEvent(models.Model):
-    """One thing that happened to a customer, newest first on the 360 page.
-
-    `summary` is free text written when the event happened; `data` keeps the structured details
-    (choice values, not their labels) so the page shows them in the reader's language.
-    `source_type`/`source_id` point at the row the event is about (an interaction, an audit
-    entry, an offer) without a foreign key, so any app can write events.
-    """
-
-    merge_policy = MergePolicy.MOVE
-
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="timeline_events"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="timeline_events",
-    )
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    occurred_at = models.DateTimeField(_("when"))
-    source_type = models.CharField(max_length=60, blank=True)
-    source_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TimelineEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-occurred_at", "-id"]
-        verbose_name = _("timeline event")
-        verbose_name_plural = _("timeline events")
-        indexes = [
-            models.Index(fields=["customer", "-occurred_at", "-id"], name="timeline_customer_idx"),
-            models.Index(
-                fields=["customer", "kind", "-occurred_at", "-id"], name="timeline_kind_idx"
-            ),
-            models.Index(fields=["source_type", "source_id"], name="timeline_source_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.summary}"
-
-    @property
-    def is_change(self) -> bool:
-        return self.kind == EventKind.CHANGE
-
-    def change_rows(self) -> list[tuple[str, str, str]]:
-        """For audit changes: (field, before, after) in the reader's language, without a query."""
-        if not self.is_change:
-            return []
-        from setia.audit.models import AuditEntry
-
-        entry = AuditEntry(
-            object_type=self.data.get("object_type", ""), changes=self.data.get("changes", {})
-        )
-        return entry.change_rows()
-
-    @property
-    def is_interaction(self) -> bool:
-        return self.kind in InteractionKind.values
-
-    def detail_rows(self) -> list[tuple[str, str]]:
-        """For interactions and messages: (label, value) pairs in the reader's language."""
-        data = self.data
-        rows = []
-        if data.get("contact"):
-            rows.append((_("Contact"), data["contact"]))
-        if data.get("direction") in Direction.values:
-            rows.append((_("Direction"), Direction(data["direction"]).label))
-        if data.get("outcome") in Outcome.values:
-            rows.append((_("Outcome"), Outcome(data["outcome"]).label))
-        if data.get("follow_up_on"):
-            day = datetime.date.fromisoformat(data["follow_up_on"])
-            rows.append((_("Follow up on"), formats.date_format(day, "DATE_FORMAT")))
-        if data.get("themes"):
-            rows.append((_("Themes"), ", ".join(data["themes"])))
-        if data.get("template"):
-            rows.append((_("Template"), data["template"]))
-        if data.get("offer_status") in OfferStatus.values:
-            rows.append((_("Offer"), OfferStatus(data["offer_status"]).label))
-            rows.append(
-                (
-                    _("Discount"),
-                    _("%(percent)s%% for %(months)s months")
-                    % {"percent": data.get("discount_percent"), "months": data.get("months")},
-                )
-            )
-            if data.get("discount_until"):
-                day = datetime.date.fromisoformat(data["discount_until"])
-                rows.append((_("Discount until"), formats.date_format(day, "DATE_FORMAT")))
-        if data.get("status") in Message.Status.values:
-            rows.append((_("Status"), Message.Status(data["status"]).label))
-        if data.get("reason"):
-            rows.append((_("Reason"), data["reason"]))
-        return [(str(label), str(value)) for label, value in rows]
-
-    def change_action_display(self) -> str:
-        from setia.audit.models import AuditEntry
-
-        action = self.data.get("action", "")
-        return str(dict(AuditEntry.Action.choices).get(action, action))
+from setia.lib.merging import MergePolicy
 
 
 class InteractionKind(models.TextChoices):
@@ -232,6 +95,9 @@ class Interaction(models.Model):
         Theme, verbose_name=_("themes"), blank=True, related_name="interactions"
     )
     occurred_at = models.DateTimeField(_("when"), default=now)
+    # The WhatsApp Cloud API's id of an inbound message logged as this interaction: unique per
+    # contact, so a webhook delivered twice cannot log the message twice.
+    provider_message_id = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -255,6 +121,13 @@ class Interaction(models.Model):
             ),
             models.Index(fields=["kind", "-occurred_at"], name="interaction_kind_idx"),
             models.Index(fields=["follow_up_on"], name="interaction_follow_up_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_message_id", "contact"],
+                condition=~models.Q(provider_message_id=""),
+                name="interaction_one_per_provider_message",
+            )
         ]
 
     def __str__(self):
@@ -328,8 +201,6 @@ class MessageTemplate(models.Model):
 
     def render(self, values: dict) -> tuple[str, str]:
         """(subject, body) filled from `values`; raises templating.MissingVariables."""
-        from setia.engagement.templating import render
-
         subject = render(self.subject, values) if self.channel == Channel.EMAIL else ""
         return subject, render(self.body, values)
 
@@ -426,8 +297,6 @@ class Message(models.Model):
 class RetentionOfferQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Offers on the (alive) customers `user` may see."""
-        from setia.customers.models import Customer
-
         return self.filter(customer__in=Customer.objects.visible_to(user).alive())
 
     def summary(self) -> dict:
@@ -437,8 +306,6 @@ class RetentionOfferQuerySet(models.QuerySet):
         price after discount times the months), revenue that a churn would have lost. Discount cost:
         what the discounts gave away over the same months.
         """
-        from django.db.models import Count, F, Q, Sum
-
         net = F("monthly_price") * (100 - F("discount_percent")) * F("months")
         given = F("monthly_price") * F("discount_percent") * F("months")
         accepted = Q(status=OfferStatus.ACCEPTED)

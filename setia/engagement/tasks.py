@@ -3,8 +3,9 @@ before it is sent, so a task run twice sends once."""
 
 from celery import shared_task
 
-from setia.engagement import delivery
+from setia.engagement import actions, delivery
 from setia.engagement.models import Channel
+from setia.lib.dates import today
 
 
 @shared_task(ignore_result=True)
@@ -37,7 +38,4 @@ def send_due_messages() -> int:
 @shared_task(ignore_result=True)
 def end_finished_discounts() -> int:
     """Put back the previous discount once an accepted retention offer's months are over."""
-    from setia.engagement import actions
-    from setia.lib.dates import today
-
     return actions.end_finished_discounts(today())

@@ -1,11 +1,14 @@
 """Reading a customer's timeline one page at a time, for the 360 page and its htmx endpoint."""
 
+import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from setia.engagement.models import EventKind, TimelineEvent
+from setia.engagement.models import Direction, Message, OfferStatus, Outcome
+from setia.history.models import EventKind, TimelineEvent
 
 PAGE_SIZE = 20
 
@@ -49,6 +52,8 @@ def timeline_page(customer, params) -> TimelinePage:
         .of_kind(kind)
         .select_related("actor")[start : start + PAGE_SIZE + 1]
     )
+    for event in rows:
+        event.details = detail_rows(event)
     if not form.is_bound:
         form = TimelineFilterForm(initial={"kind": kind})
     return TimelinePage(
@@ -58,3 +63,40 @@ def timeline_page(customer, params) -> TimelinePage:
         has_next=len(rows) > PAGE_SIZE,
         form=form,
     )
+
+
+def detail_rows(event: TimelineEvent) -> list[tuple[str, str]]:
+    """For interactions, messages and offers: (label, value) pairs of `event`'s data in the
+    reader's language (the timeline stores choice values; their labels are this app's)."""
+    data = event.data
+    rows = []
+    if data.get("contact"):
+        rows.append((_("Contact"), data["contact"]))
+    if data.get("direction") in Direction.values:
+        rows.append((_("Direction"), Direction(data["direction"]).label))
+    if data.get("outcome") in Outcome.values:
+        rows.append((_("Outcome"), Outcome(data["outcome"]).label))
+    if data.get("follow_up_on"):
+        day = datetime.date.fromisoformat(data["follow_up_on"])
+        rows.append((_("Follow up on"), formats.date_format(day, "DATE_FORMAT")))
+    if data.get("themes"):
+        rows.append((_("Themes"), ", ".join(data["themes"])))
+    if data.get("template"):
+        rows.append((_("Template"), data["template"]))
+    if data.get("offer_status") in OfferStatus.values:
+        rows.append((_("Offer"), OfferStatus(data["offer_status"]).label))
+        rows.append(
+            (
+                _("Discount"),
+                _("%(percent)s%% for %(months)s months")
+                % {"percent": data.get("discount_percent"), "months": data.get("months")},
+            )
+        )
+        if data.get("discount_until"):
+            day = datetime.date.fromisoformat(data["discount_until"])
+            rows.append((_("Discount until"), formats.date_format(day, "DATE_FORMAT")))
+    if data.get("status") in Message.Status.values:
+        rows.append((_("Status"), Message.Status(data["status"]).label))
+    if data.get("reason"):
+        rows.append((_("Reason"), data["reason"]))
+    return [(str(label), str(value)) for label, value in rows]

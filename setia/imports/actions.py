@@ -8,12 +8,11 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from setia.audit.actions import build_change, snapshot
-from setia.audit.models import AuditEntry
 from setia.customers.models import Customer
-from setia.engagement.actions import record_audit_events
-from setia.engagement.models import EventKind
+from setia.history.actions import new_change, record_changes, record_source_events, snapshot
+from setia.history.models import AuditEntry, EventKind
 from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table
@@ -68,7 +67,7 @@ def run_import(
             _refresh_statistics(len(plan.touched_ids))
             # Inside the transaction: the timeline and the review queue hold exactly what the
             # import wrote, and nothing when it fails.
-            record_audit_events(
+            record_source_events(
                 source=batch.source_label,
                 kind=EventKind.IMPORT,
                 summary=batch.summary(),
@@ -171,7 +170,7 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
                 for instance in model.objects.filter(pk__in=ids[start : start + UNDO_BATCH]):
                     before = snapshot(instance)
                     customer = Customer(pk=instance.customer_id)
-                    entry = build_change(
+                    entry = new_change(
                         customer=customer,
                         actor=actor,
                         action=AuditEntry.Action.DELETE,
@@ -214,7 +213,7 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
                     if not touched:
                         continue
                     _refresh_relations(instance)
-                    entry = build_change(
+                    entry = new_change(
                         customer=Customer(pk=record.customer_id),
                         actor=actor,
                         action=AuditEntry.Action.UPDATE,
@@ -236,7 +235,19 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
                             instance.version = F("version") + 1
                         fields.add("version")
                     model.objects.bulk_update(changed, [*fields, "updated_at"])
-        AuditEntry.objects.bulk_create(entries, batch_size=UNDO_BATCH)
+        # The entries, and one event on the timeline of each customer they touched (the
+        # customers the import created are gone with their history).
+        record_changes(entries, on_timeline=False)
+        record_source_events(
+            source=source,
+            kind=EventKind.IMPORT,
+            summary=gettext(
+                "Import undone: %(deleted)s records removed, %(reverted)s records put back."
+            )
+            % {"deleted": deleted, "reverted": reverted},
+            actor=actor,
+            source_object=batch,
+        )
         batch.status = Import.Status.UNDONE
         batch.undone_at = timezone.now()
         batch.undone_by = actor

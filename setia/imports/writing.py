@@ -10,7 +10,7 @@ against ~180k for plain executemany), and an import writes nine rows per new cus
 
 Changes to existing customers are rarer and go through `bulk_update`.
 
-Audit entries have exactly the form `setia.audit.actions.record_change` writes (a test compares
+Audit entries have exactly the form `setia.history.actions.record_change` writes (a test compares
 them), with `import:<code>` as their source.
 """
 
@@ -24,9 +24,9 @@ from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone, translation
 
-from setia.audit.actions import _SKIPPED as AUDIT_SKIPPED
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.actions import SKIPPED_FIELDS as AUDIT_SKIPPED
+from setia.history.models import AuditEntry
 from setia.imports.engine import (
     BATCH,
     CONTACT_FIELDS,
@@ -60,7 +60,7 @@ def _audited(model) -> list[tuple[str, str, bool, bool]]:
 
 
 def fast_snapshot(instance) -> dict[str, str | None]:
-    """What `setia.audit.actions.snapshot(instance)` returns, without its per-call overhead."""
+    """What `setia.history.actions.snapshot(instance)` returns, without its per-call overhead."""
     values: dict[str, str | None] = {}
     state = instance.__dict__
     for name, attname, is_relation, is_date in _audited(type(instance)):

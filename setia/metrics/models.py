@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.merging import MergePolicy
+from setia.lib.merging import MergePolicy
 
 
 class StoreDailyMetric(models.Model):

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from setia.audit.actions import record_change, snapshot
-from setia.audit.models import AuditEntry
-from setia.customers import merging
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.actions import new_change, record_change, record_changes, snapshot
+from setia.history.models import AuditEntry
+from setia.lib import merging
 from setia.lib.dates import now, today
 from setia.quality import completeness, duplicates
 from setia.quality.models import DuplicateCandidate, Merge, QualitySnapshot
@@ -98,10 +98,10 @@ def _json_value(customer: Customer, name: str):
 
 
 def _describe(rows_of) -> dict[str, dict]:
-    """{label: {pk: text}} of the rows `rows_of(model)` gives for each of _AUDITED_MOVES, taken
-    before they move: the text of a subscription names its customer."""
+    """{label: {pk: row}} of the rows `rows_of(model)` gives for each of _AUDITED_MOVES, read
+    before they move and with their customer: the text of a subscription names its customer."""
     return {
-        model._meta.label_lower: {row.pk: str(row)[:200] for row in rows_of(model)}
+        model._meta.label_lower: {row.pk: row for row in rows_of(model).select_related("customer")}
         for model in _AUDITED_MOVES
     }
 
@@ -109,19 +109,19 @@ def _describe(rows_of) -> dict[str, dict]:
 def _record_moves(*, moved, described, loser, survivor, actor, source):
     """One history entry, on the customer the rows went to, per moved part of the customer's
     own record (contacts, stores, subscription); the other rows carry their history along."""
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            customer=survivor,
-            actor=actor,
-            action=Action.UPDATE,
-            object_type=label,
-            object_id=pk,
-            object_repr=described[label][pk],
-            changes={"customer": [str(loser), str(survivor)]},
-            source=source,
-        )
-        for label in described
-        for pk in sorted(moved.get(label, {}).get("customer", []))
+    record_changes(
+        [
+            new_change(
+                customer=survivor,
+                actor=actor,
+                action=Action.UPDATE,
+                instance=described[label][pk],
+                changes={"customer": [str(loser), str(survivor)]},
+                source=source,
+            )
+            for label in described
+            for pk in sorted(moved.get(label, {}).get("customer", []))
+        ]
     )
 
 
@@ -138,7 +138,7 @@ def merge_customers(
 
     `choices` maps each of MERGE_FIELDS to the customer whose value the survivor keeps (missing
     fields keep the survivor's). Every row that points at the loser follows the policy its
-    model declares (`setia.customers.merging`): contacts, stores, history, interactions,
+    model declares (`setia.lib.merging`): contacts, stores, history, interactions,
     messages, tasks, runs, … move to the survivor; a one-per-customer row (subscription,
     onboarding, tier) moves only when the survivor has none. The loser is soft-deleted.
     Everything needed to undo it is kept in the returned Merge. `expected_versions`

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from setia.customers.merging import MergePolicy
 from setia.customers.models import Customer
+from setia.lib.merging import MergePolicy
 
 
 class DuplicateCandidateQuerySet(models.QuerySet):
@@ -114,7 +114,7 @@ class Merge(models.Model):
     )
     survivor_before = models.JSONField(default=dict)
     # What moved from the loser, {model label: {field name: [primary key, ...]}}, for every
-    # model that points at a customer (see setia.customers.merging).
+    # model that points at a customer (see setia.lib.merging).
     moved = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     demoted_contacts = models.JSONField(default=list)  # loser's primary, demoted on the way in
     undone_at = models.DateTimeField(null=True, blank=True)

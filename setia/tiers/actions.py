@@ -6,6 +6,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from setia.customers.models import Category, Customer
+from setia.history.actions import record_events_select
+from setia.history.models import EventKind
 from setia.metrics.models import CustomerRollup
 from setia.tiers.models import (
     DOWNGRADE_AFTER_RUNS,
@@ -160,13 +162,34 @@ GROUP BY a.tier_id
 """
 
 
+# The day's moves on their customers' timelines: "Silver → Gold", with the move's figures.
+_TIMELINE_EVENTS = """
+SELECT c.customer_id, %(kind)s, NULL,
+       SUBSTR(COALESCE(old.name || ' → ', '') || new.name, 1, 300),
+       {data}, %(now)s, %(source_type)s, CAST(c.id AS TEXT), %(now)s, %(now)s
+FROM {change} c
+JOIN {tier} new ON new.id = c.new_tier_id
+LEFT JOIN {tier} old ON old.id = c.old_tier_id
+WHERE c.changed_on = %(today)s AND c.created_at = %(now)s
+"""
+_TIMELINE_DATA = (
+    "'old_tier', old.name, 'new_tier', new.name, 'direction', c.direction, "
+    "'tier_reason', c.reason, 'gmv_90d', c.gmv_90d, 'threshold', c.threshold"
+)
+
+
+def _timeline_events_sql() -> str:
+    build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    return _TIMELINE_EVENTS.format(**_T, data=f"{build}({_TIMELINE_DATA})")
+
+
 def assign_tiers(*, today: date) -> int:
     """Give every live customer its tier from its 90-day GMV rollup; return how many moved.
 
     Set-based: a fixed number of SQL statements whatever the number of customers. Moves up at
     once; moves down only after DOWNGRADE_AFTER_RUNS consecutive runs more than
     DOWNGRADE_MARGIN_PERCENT below the current tier's threshold. Each move is a TierChange with
-    its figures. Running it again on the same day gives the same result (the day's run is
+    its figures, and an event on the customer's timeline. Running it again on the same day gives the same result (the day's run is
     replaced, not counted twice). A customer without a rollup counts as GMV 0.
     """
     params = {
@@ -183,6 +206,10 @@ def assign_tiers(*, today: date) -> int:
         cursor.execute(_EVALUATE.format(**_T), params)
         cursor.execute(_RECORD_CHANGES.format(**_T), params)
         moved = cursor.rowcount
+        record_events_select(
+            _timeline_events_sql(),
+            {**params, "kind": EventKind.TIER, "source_type": TierChange._meta.label_lower},
+        )
         cursor.execute(_UPDATE_ASSIGNMENTS.format(**_T), params)
         cursor.execute(_INSERT_ASSIGNMENTS.format(**_T), params)
         cursor.execute(f"DELETE FROM {_T['snapshot']} WHERE day = %(today)s", params)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.merging import MergePolicy
+from setia.lib.merging import MergePolicy
 
 # A customer falls a tier only after its 90-day GMV has been more than this share below the
 # current tier's threshold in this many consecutive runs: one bad week does not demote anyone,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from setia.accounts.models import Role, User
-from setia.engagement.actions import record_event
+from setia.history.actions import record_event
 from setia.lib.dates import now
 from setia.work.models import PRIORITY_WEIGHTS, CalendarFeed, ChecklistItem, Status, Task
 

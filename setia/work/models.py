@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from setia.customers.merging import MergePolicy
 from setia.lib.dates import now
+from setia.lib.merging import MergePolicy
 
 
 class Priority(models.TextChoices):

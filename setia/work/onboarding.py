@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from setia.customers.models import Customer
-from setia.engagement.actions import record_events, timeline_event
+from setia.history.actions import new_event, record_events
 from setia.lib.dates import now
 from setia.work.models import Onboarding, Stage, StageChange, StageTaskTemplate, Task
 
@@ -31,7 +31,7 @@ def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task
 def _record_created(tasks: list[Task], actor) -> None:
     record_events(
         [
-            timeline_event(
+            new_event(
                 task.customer,
                 "task",
                 actor=actor,

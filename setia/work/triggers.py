@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from setia.accounts.models import Role, Team, User
 from setia.customers.models import Customer, Subscription
-from setia.engagement.models import EventKind, TimelineEvent
+from setia.history.actions import record_events_select
+from setia.history.models import EventKind, TimelineEvent
 from setia.lib.dates import now, today
 from setia.metrics.models import CustomerRollup, StoreDailyMetric
 from setia.work.models import (
@@ -404,23 +405,20 @@ def _record_starts(batch: uuid.UUID, moment: datetime.datetime) -> None:
         )
     stamp = connection.ops.adapt_datetimefield_value(moment)
     batch_value = PlaybookRun._meta.get_field("batch").get_db_prep_value(batch, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {_table(TimelineEvent)} (customer_id, kind, summary, data, occurred_at,
-                source_type, source_id, created_at, updated_at)
-            SELECT r.customer_id, %s, SUBSTR({summary}, 1, 300), {data}, %s, %s,
-                CAST(r.id AS TEXT), %s, %s
-            FROM {_table(PlaybookRun)} r JOIN {_table(Playbook)} p ON p.id = r.playbook_id
-            WHERE r.batch = %s
-            """,
-            [
-                EventKind.TASK,
-                *summary_params,
-                stamp,
-                PlaybookRun._meta.label_lower,
-                stamp,
-                stamp,
-                batch_value,
-            ],
-        )
+    record_events_select(
+        f"""
+        SELECT r.customer_id, %s, NULL, SUBSTR({summary}, 1, 300), {data}, %s, %s,
+            CAST(r.id AS TEXT), %s, %s
+        FROM {_table(PlaybookRun)} r JOIN {_table(Playbook)} p ON p.id = r.playbook_id
+        WHERE r.batch = %s
+        """,
+        [
+            EventKind.TASK,
+            *summary_params,
+            stamp,
+            PlaybookRun._meta.label_lower,
+            stamp,
+            stamp,
+            batch_value,
+        ],
+    )

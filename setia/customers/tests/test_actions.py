@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 
-from setia.audit.models import AuditEntry
 from setia.customers import actions
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.history.models import AuditEntry
 from setia.test import make_contact, make_customer, make_store, make_subscription
 
 NOW = datetime.datetime(2026, 5, 4, 3, 2, 1, tzinfo=datetime.UTC)

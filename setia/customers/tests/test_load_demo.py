@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from setia.accounts.models import Role, Team, User
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.models import AuditEntry
 
 
 def _load(**options) -> str:

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer
+from setia.history.models import AuditEntry
 from setia.test import make_contact
 
 HTMX = {"HX-Request": "true"}

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from setia.accounts.models import Role
-from setia.audit.models import AuditEntry
+from setia.history.models import AuditEntry
 from setia.test import make_contact, make_customer, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,8 +62,8 @@ def test_it_finds_a_customer_by_phone_adds_a_contact_and_shows_the_history_in_bo
 
     # then the page and the history read in Indonesian, and the choice is remembered
     assert page.locator("html").get_attribute("lang") == "id"
-    history = page.locator("#history")
-    assert "Riwayat perubahan" in history.inner_text()
+    history = page.locator("#timeline")
+    assert "Linimasa" in history.inner_text()
     assert "Siti Rahayu" in history.inner_text()
     assert "0857" not in page.get_by_text("+6285712345678").all_inner_texts()
     executive.refresh_from_db()

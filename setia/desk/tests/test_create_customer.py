@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from setia.accounts.models import Role
-from setia.audit.models import AuditEntry
 from setia.customers.models import Category, Customer
+from setia.history.models import AuditEntry
 from setia.test import make_user
 
 URL = reverse("customers:customer-create")

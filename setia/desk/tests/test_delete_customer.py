@@ -5,8 +5,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from setia.audit.models import AuditEntry
 from setia.customers.models import Customer
+from setia.history.models import AuditEntry
 from setia.test import make_contact, make_store, make_subscription
 
 NOW = datetime.datetime(2026, 3, 2, 3, 4, 5, tzinfo=datetime.UTC)

@@ -3,9 +3,9 @@ from django.contrib import messages
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from setia.audit.models import AuditEntry
 from setia.customers import actions
 from setia.customers.models import Category, Customer
+from setia.history.models import AuditEntry
 from setia.test import make_customer
 
 

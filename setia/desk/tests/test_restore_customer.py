@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from setia.audit.models import AuditEntry
 from setia.customers import actions
 from setia.customers.models import Customer
+from setia.history.models import AuditEntry
 from setia.test import make_contact, make_customer
 
 DELETED_LIST = reverse("customers:customer-deleted-list")

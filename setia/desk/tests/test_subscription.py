@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from setia.audit.models import AuditEntry
 from setia.customers.models import Customer, Subscription
+from setia.history.models import AuditEntry
 from setia.test import make_subscription
 
 

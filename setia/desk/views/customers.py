@@ -17,8 +17,6 @@ from setia.customers.models import Contact, Customer
 from setia.desk.cards import cards_for
 from setia.desk.forms import CustomerFilterForm
 
-HISTORY_LIMIT = 50
-
 
 @login_required
 @require_GET
@@ -43,12 +41,10 @@ def list_customers(request: HttpRequest) -> HttpResponse:
 @require_GET
 def customer_detail(request: HttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code)
-    history = customer.audit_entries.select_related("actor")[:HISTORY_LIMIT]
     context = {
         "customer": customer,
         "contacts": customer.contacts.all(),
         "stores": customer.stores.all(),
-        "history": history,
         "subscription": getattr(customer, "subscription", None),
         "contact_form": ContactForm(auto_id="new_contact_%s"),
         "can_change": can_change(request.user),

@@ -5,8 +5,9 @@ from django.core import mail
 from django.urls import reverse
 
 from setia.engagement import tasks
-from setia.engagement.models import BulkSend, Message, TimelineEvent
+from setia.engagement.models import BulkSend, Message
 from setia.engagement.tests.factories import make_template
+from setia.history.models import TimelineEvent
 from setia.lib.dates import now
 from setia.test import make_contact, make_customer
 

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from setia.engagement.models import TimelineEvent
 from setia.engagement.tests.factories import make_template
+from setia.history.models import TimelineEvent
 from setia.test import make_contact
 
 

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from setia.customers import actions as customer_actions
-from setia.engagement.actions import record_event
-from setia.engagement.models import TimelineEvent
 from setia.engagement.timeline import PAGE_SIZE
+from setia.history.actions import record_event
+from setia.history.models import TimelineEvent
 from setia.test import make_contact, make_store, make_subscription
 
 START = datetime.datetime(2026, 1, 1, 3, 0, tzinfo=datetime.UTC)

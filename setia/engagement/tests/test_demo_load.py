@@ -3,13 +3,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from setia.customers.models import Customer
-from setia.engagement.models import (
-    Interaction,
-    Message,
-    MessageTemplate,
-    RetentionOffer,
-    TimelineEvent,
-)
+from setia.engagement.models import Interaction, Message, MessageTemplate, RetentionOffer
+from setia.history.models import TimelineEvent
 
 
 def _load(seed=3) -> str:

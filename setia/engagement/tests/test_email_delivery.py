@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 
 from setia.engagement import actions, delivery, tasks
-from setia.engagement.models import Message, TimelineEvent
+from setia.engagement.models import Message
 from setia.engagement.tests.smtp import SMTPServer, free_port
+from setia.engagement.timeline import detail_rows
+from setia.history.models import TimelineEvent
 from setia.lib.dates import now
 from setia.test import make_contact
 
@@ -111,7 +113,7 @@ def test_a_550_fails_with_the_servers_reason(
         "failed",
         "550 5.1.1 No such user here",
     )
-    assert ("Reason", "550 5.1.1 No such user here") in event.detail_rows()
+    assert ("Reason", "550 5.1.1 No such user here") in detail_rows(event)
 
 
 def test_a_server_that_is_down_is_retried_later(

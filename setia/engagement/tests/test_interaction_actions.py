@@ -1,7 +1,9 @@
 import pytest
 
 from setia.engagement.actions import log_interaction, themes_from_names
-from setia.engagement.models import Interaction, Theme, TimelineEvent
+from setia.engagement.models import Interaction, Theme
+from setia.engagement.timeline import detail_rows
+from setia.history.models import TimelineEvent
 from setia.test import make_contact, make_customer
 
 
@@ -39,4 +41,4 @@ def test_it_puts_the_interaction_on_the_timeline_at_its_time(customer, executive
     assert event.summary == "Checkout shows error 500"
     assert event.occurred_at == interaction.occurred_at
     assert event.data["themes"] == ["checkout"]
-    assert event.detail_rows() == [("Themes", "checkout")]
+    assert detail_rows(event) == [("Themes", "checkout")]

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from setia.engagement.models import Interaction, Theme, TimelineEvent
+from setia.engagement.models import Interaction, Theme
+from setia.history.models import TimelineEvent
 from setia.test import make_contact, make_customer
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))

@@ -3,8 +3,10 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from setia.engagement.models import Message, TimelineEvent
+from setia.engagement.models import Message
 from setia.engagement.tests.factories import make_template
+from setia.engagement.timeline import detail_rows
+from setia.history.models import TimelineEvent
 from setia.test import make_contact
 
 HTMX = {"HX-Request": "true"}
@@ -40,7 +42,7 @@ def test_it_records_the_message_and_redirects_to_click_to_chat(client, intern, c
     assert (event.kind, event.summary, event.actor) == ("whatsapp", text, intern)
     assert event.data["status"] == "opened"
     assert event.data["template"] == "Sapaan"
-    assert ("Status", "Opened in WhatsApp") in event.detail_rows()
+    assert ("Status", "Opened in WhatsApp") in detail_rows(event)
 
 
 def test_it_redirects_through_htmx(client, executive, customer, sari):

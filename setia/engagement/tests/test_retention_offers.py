@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from setia.audit.models import AuditEntry
 from setia.engagement import actions
-from setia.engagement.models import RetentionOffer, TimelineEvent
+from setia.engagement.models import RetentionOffer
+from setia.history.models import AuditEntry, TimelineEvent
 from setia.test import make_customer, make_subscription
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))

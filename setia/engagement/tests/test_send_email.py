@@ -2,8 +2,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from setia.engagement.models import Message, TimelineEvent
+from setia.engagement.models import Message
 from setia.engagement.tests.factories import make_template
+from setia.history.models import TimelineEvent
 from setia.test import make_contact
 
 

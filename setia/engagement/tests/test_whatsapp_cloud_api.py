@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 
 from setia.engagement import actions, tasks
-from setia.engagement.models import Interaction, Message, TimelineEvent
+from setia.engagement.models import Interaction, Message
 from setia.engagement.tests import fake_whatsapp
 from setia.engagement.tests.factories import make_template
 from setia.engagement.tests.fake_whatsapp import FakeCloudAPI, error_body
+from setia.history.models import TimelineEvent
 from setia.lib.dates import now
 from setia.test import make_contact
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from setia.accounts.models import Role
-from setia.audit.models import AuditEntry
 from setia.customers.models import Customer
 from setia.exports import rows as export_rows
+from setia.history.models import AuditEntry
 from setia.test import make_contact, make_customer, make_store, make_subscription, make_user
 
 CSV_URL = reverse("exports:customers-csv")

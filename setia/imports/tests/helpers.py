@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.models import AuditEntry
 from setia.imports.models import Import, ImportChange
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

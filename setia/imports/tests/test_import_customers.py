@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError
 
 from setia.accounts.models import Role
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.models import AuditEntry
 from setia.imports import actions, engine
 from setia.imports.models import Import
 from setia.imports.tests.helpers import SAMPLES, counts, run, write_csv
@@ -488,7 +488,7 @@ def test_the_error_file_neutralises_formula_cells(db, tmp_path, manager):
 
 
 def test_it_puts_the_import_on_each_customers_timeline_and_flags_look_alikes(db, sheet, manager):
-    from setia.engagement.models import TimelineEvent
+    from setia.history.models import TimelineEvent
     from setia.quality.models import DuplicateCandidate
 
     existing = make_customer(name="Kopi Senja Official")

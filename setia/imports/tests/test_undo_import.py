@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from setia.audit.models import AuditEntry
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.history.models import AuditEntry, TimelineEvent
 from setia.imports.actions import undo_import
 from setia.imports.models import Import
 from setia.imports.tests.helpers import counts, run, write_csv
@@ -134,3 +134,15 @@ def test_executives_may_not_undo(tmp_path, manager, executive, existing):
     batch.refresh_from_db()
     assert batch.status == Import.Status.DONE
     assert batch.undone_at is None
+
+
+def test_the_undo_is_on_each_remaining_customers_timeline_once(tmp_path, manager, existing):
+    batch = _import(tmp_path, manager)
+
+    undo_import(batch=batch, actor=manager)
+
+    events = TimelineEvent.objects.filter(kind="import", data__source=f"import-undo:{batch.code}")
+    [event] = events
+    assert (event.customer, event.actor) == (existing, manager)
+    assert (event.source_type, event.source_id) == ("imports.import", str(batch.pk))
+    assert event.summary.startswith("Import undone: ")

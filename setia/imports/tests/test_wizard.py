@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from setia.accounts.models import Role
-from setia.audit.models import AuditEntry
 from setia.customers.models import Customer
+from setia.history.models import AuditEntry
 from setia.imports.models import Import, ImportSource
 from setia.imports.tests.helpers import SAMPLES, counts
 from setia.test import make_user

@@ -2,9 +2,9 @@
 
 import datetime
 
-from setia.audit.actions import snapshot
-from setia.audit.models import AuditEntry
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.history.actions import snapshot
+from setia.history.models import AuditEntry
 from setia.imports.tests.helpers import run, write_csv
 from setia.imports.writing import _repr, fast_snapshot
 from setia.test import make_contact, make_customer, make_store, make_subscription

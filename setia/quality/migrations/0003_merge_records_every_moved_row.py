@@ -2,7 +2,7 @@ import django.core.serializers.json
 from django.db import migrations, models
 
 # The four lists of one merge become one record of every moved row, keyed by model label and
-# field, as `setia.customers.merging` writes it; reversing writes the four lists back (rows of
+# field, as `setia.lib.merging` writes it; reversing writes the four lists back (rows of
 # other models than those four were never recorded before, so there is nothing else to keep).
 OLD_LISTS = {
     "customers.contact": "moved_contacts",

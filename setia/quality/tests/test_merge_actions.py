@@ -1,8 +1,8 @@
 import pytest
 
-from setia.audit.models import AuditEntry
 from setia.customers import actions as customer_actions
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.history.models import AuditEntry
 from setia.quality import actions
 from setia.quality.models import DuplicateCandidate, Merge
 from setia.test import make_contact, make_customer, make_store, make_subscription

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from setia.audit.models import AuditEntry
 from setia.customers.models import Category, Customer
+from setia.history.models import AuditEntry
 from setia.quality.models import DuplicateCandidate, Merge
 from setia.quality.tests.factories import make_candidate
 from setia.test import make_contact, make_customer, make_store

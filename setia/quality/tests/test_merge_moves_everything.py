@@ -10,10 +10,10 @@ import uuid
 import pytest
 from django.db import models
 
-from setia.customers import merging
-from setia.customers.merging import MergePolicy
 from setia.customers.models import Customer
+from setia.lib import merging
 from setia.lib.dates import now
+from setia.lib.merging import MergePolicy
 from setia.quality import actions
 from setia.quality.models import DuplicateCandidate, Merge
 from setia.quality.tests.factories import make_candidate

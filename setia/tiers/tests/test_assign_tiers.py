@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from setia.customers.models import Category
+from setia.history.models import TimelineEvent
 from setia.test import make_customer
 from setia.tiers.actions import assign_tiers
 from setia.tiers.models import CustomerTier, Tier, TierChange, TierRule, TierSnapshot
@@ -189,3 +190,35 @@ def test_it_issues_a_constant_number_of_queries(db):
     assert few == many
     assert few <= 12
     assert CustomerTier.objects.count() == 62
+
+
+def test_each_move_is_on_the_customers_timeline(shop):
+    set_gmv(shop, SILVER)
+    _run()
+    set_gmv(shop, GOLD)
+
+    _run(1)
+
+    events = TimelineEvent.objects.filter(customer=shop, kind="tier").order_by("id")
+    assert [event.summary for event in events] == ["Silver", "Silver → Gold"]
+    latest = events.last()
+    change = TierChange.objects.filter(customer=shop).first()
+    assert (latest.source_type, latest.source_id) == ("tiers.tierchange", str(change.pk))
+    assert latest.actor is None
+    assert latest.data == {
+        "old_tier": "Silver",
+        "new_tier": "Gold",
+        "direction": "up",
+        "tier_reason": "reached",
+        "gmv_90d": GOLD,
+        "threshold": GOLD,
+    }
+
+
+def test_a_second_run_on_the_same_day_puts_no_second_event(shop):
+    set_gmv(shop, GOLD)
+    _run()
+
+    _run()
+
+    assert TimelineEvent.objects.filter(customer=shop, kind="tier").count() == 1

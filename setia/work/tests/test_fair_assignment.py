@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from setia.accounts.models import Role
-from setia.engagement.models import TimelineEvent
+from setia.history.models import TimelineEvent
 from setia.test import make_user
 from setia.work import actions
 from setia.work.models import Task

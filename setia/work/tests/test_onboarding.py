@@ -3,7 +3,7 @@ import datetime
 import time_machine
 from django.urls import reverse
 
-from setia.engagement.models import TimelineEvent
+from setia.history.models import TimelineEvent
 from setia.test import make_customer
 from setia.work import onboarding
 from setia.work.models import Onboarding, Stage, StageChange, Task

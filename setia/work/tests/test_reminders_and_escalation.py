@@ -5,7 +5,7 @@ import time_machine
 from django.core import mail
 from django.test import override_settings
 
-from setia.engagement.models import TimelineEvent
+from setia.history.models import TimelineEvent
 from setia.work import tasks
 from setia.work.models import Task
 from setia.work.tests.factories import at, make_task

@@ -1,7 +1,7 @@
 import time_machine
 from django.urls import reverse
 
-from setia.engagement.models import TimelineEvent
+from setia.history.models import TimelineEvent
 from setia.work.models import ChecklistItem, Task
 from setia.work.tests.factories import at, make_task
 

@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from setia.accounts.models import Role
-from setia.engagement.actions import record_event
-from setia.engagement.models import TimelineEvent
+from setia.history.actions import record_event
+from setia.history.models import TimelineEvent
 from setia.metrics.models import CustomerRollup, StoreDailyMetric
 from setia.test import make_customer, make_store, make_subscription, make_user
 from setia.tiers.models import CustomerTier, Tier

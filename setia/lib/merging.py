@@ -93,7 +93,7 @@ def _problems() -> list[str]:
         if policy is None:
             problems.append(
                 f"{label}.{field.name} points at a customer but {label} declares no "
-                f"merge_policy (a setia.customers.merging.MergePolicy)."
+                f"merge_policy (a setia.lib.merging.MergePolicy)."
             )
         elif policy is MergePolicy.MOVE and _in_composite_key(model, field):
             problems.append(

@@ -4,10 +4,9 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 
-from setia.audit.models import AuditEntry
 from setia.customers import actions as customer_actions
-from setia.engagement.actions import record_event
-from setia.engagement.models import TimelineEvent
+from setia.history.actions import record_event
+from setia.history.models import AuditEntry, TimelineEvent
 from setia.test import make_contact
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))

@@ -21,7 +21,7 @@ from setia.engagement.models import (
     Theme,
     TimelineEvent,
 )
-from setia.lib.dates import now
+from setia.lib.dates import add_months, now
 from setia.lib.phones import whatsapp_link
 
 # WhatsApp lets a business write freely only this long after the customer's last message.
@@ -341,17 +341,6 @@ def needs_manager(discount_percent: int) -> bool:
     from django.conf import settings
 
     return discount_percent > settings.RETENTION_APPROVAL_THRESHOLD
-
-
-def add_months(day, months: int):
-    """`day` plus `months` calendar months; the 31st becomes the month's last day."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def offer_event_data(offer: RetentionOffer) -> dict:

@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from setia.customers.models import Customer
 from setia.engagement.actions import record_events, timeline_event
-from setia.lib.dates import now
+from setia.lib.dates import month_start, now
 from setia.work.models import Onboarding, Stage, StageChange, StageTaskTemplate, Task
 
 
@@ -132,7 +132,7 @@ def intake_periods(day: datetime.date) -> dict[str, tuple[datetime.date, datetim
     """This week (Monday to `day`) and this month (the 1st to `day`), inclusive."""
     return {
         "week": (day - datetime.timedelta(days=day.weekday()), day),
-        "month": (day.replace(day=1), day),
+        "month": (month_start(day), day),
     }
 
 

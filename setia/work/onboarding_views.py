@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from setia.customers.access import get_customer_for_user
 from setia.customers.models import Customer
 from setia.lib.dates import now, today
+from setia.lib.spreadsheets import neutralise
 from setia.work import onboarding as actions
 from setia.work.models import Onboarding, Source, Stage
 
@@ -143,12 +144,6 @@ def intake_report(request: HttpRequest) -> HttpResponse:
     return render(request, "work/intake_report.html", context)
 
 
-def _safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or a tab/CR) is text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _intake_csv(rows, day) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="intake-{day:%Y-%m}.csv"'
@@ -161,7 +156,7 @@ def _intake_csv(rows, day) -> HttpResponse:
     for customer in rows.iterator(chunk_size=500):
         onboarding = getattr(customer, "onboarding", None)
         writer.writerow(
-            _safe_cell(value)
+            neutralise(str(value))
             for value in (
                 customer.name,
                 timezone.localtime(customer.created_at).strftime("%Y-%m-%d"),

@@ -20,7 +20,14 @@ from django.utils.translation import gettext_noop
 from setia.accounts.models import Role, User
 from setia.engagement.actions import record_event
 from setia.lib.dates import now
-from setia.work.models import PRIORITY_WEIGHTS, CalendarFeed, ChecklistItem, Status, Task
+from setia.work.models import (
+    PRIORITY_WEIGHTS,
+    CalendarFeed,
+    ChecklistItem,
+    Status,
+    Task,
+    reminder_time,
+)
 
 _FEED_SALT = "setia.work.calendar-feed"
 
@@ -67,7 +74,7 @@ def create_task(*, data: dict, checklist: list[str] = (), actor) -> Task:
     the team (see `assign_fairly`). The task's team is its owner's, else its customer's."""
     task = Task(created_by=actor, **data)
     if task.remind_at is None:
-        task.remind_at = task.due_at - datetime.timedelta(minutes=settings.WORK_REMINDER_MINUTES)
+        task.remind_at = reminder_time(task.due_at)
     task.team_id = _team_id(task, actor)
     task.save()
     ChecklistItem.objects.bulk_create(
@@ -95,7 +102,7 @@ def update_task(*, task: Task, data: dict, actor) -> Task:
     for name, value in data.items():
         setattr(task, name, value)
     if "due_at" in data and "remind_at" not in data:
-        task.remind_at = task.due_at - datetime.timedelta(minutes=settings.WORK_REMINDER_MINUTES)
+        task.remind_at = reminder_time(task.due_at)
         task.reminder_sent_at = None
     task.team_id = _team_id(task, actor)
     task.save()

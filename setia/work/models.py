@@ -29,6 +29,12 @@ class Priority(models.TextChoices):
 PRIORITY_WEIGHTS = {Priority.LOW: 1, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 
 
+def reminder_time(due_at: datetime.datetime) -> datetime.datetime:
+    """When a task due at `due_at` reminds its owner, unless someone set another time: the
+    `WORK_REMINDER_MINUTES` setting before it."""
+    return due_at - datetime.timedelta(minutes=settings.WORK_REMINDER_MINUTES)
+
+
 class Status(models.TextChoices):
     OPEN = "open", pgettext_lazy("task status", "Open")
     DONE = "done", pgettext_lazy("task status", "Done")

@@ -9,7 +9,14 @@ from django.db.models import Count
 from setia.customers.models import Customer
 from setia.engagement.actions import record_events, timeline_event
 from setia.lib.dates import month_start, now
-from setia.work.models import Onboarding, Stage, StageChange, StageTaskTemplate, Task
+from setia.work.models import (
+    Onboarding,
+    Stage,
+    StageChange,
+    StageTaskTemplate,
+    Task,
+    reminder_time,
+)
 
 
 def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task]:
@@ -21,7 +28,7 @@ def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task
             team_id=onboarding.customer.team_id,
             customer_id=onboarding.customer_id,
             due_at=moment + datetime.timedelta(days=template.due_in_days),
-            remind_at=moment + datetime.timedelta(days=template.due_in_days, hours=-1),
+            remind_at=reminder_time(moment + datetime.timedelta(days=template.due_in_days)),
         )
         for onboarding in onboardings
         for template in templates

@@ -41,6 +41,7 @@ from setia.work.models import (
     Task,
     TriggerKind,
     TriggerRule,
+    reminder_time,
 )
 
 INTERACTION_KINDS = ["call", "whatsapp", "email", "meeting"]
@@ -328,8 +329,7 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
     for step in steps:
         due_at = moment + datetime.timedelta(days=step.due_in_days)
         due_params += [step.pk, ops.adapt_datetimefield_value(due_at)]
-        remind_at = due_at - datetime.timedelta(hours=1)
-        remind_params += [step.pk, ops.adapt_datetimefield_value(remind_at)]
+        remind_params += [step.pk, ops.adapt_datetimefield_value(reminder_time(due_at))]
     stamp = ops.adapt_datetimefield_value(moment)
     batch_value = PlaybookRun._meta.get_field("batch").get_db_prep_value(batch, connection)
     with connection.cursor() as cursor:

@@ -59,7 +59,6 @@ def _board_context(request) -> dict:
 @require_GET
 def pipeline_board(request: HttpRequest) -> HttpResponse:
     """Stages as columns; drag a card, or pick a stage and press Move (keyboard, no JS)."""
-    actions.enroll_new_customers()
     return render(request, "work/onboarding_board.html", _board_context(request))
 
 
@@ -67,7 +66,6 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
 @permission_required("work.view_onboarding", raise_exception=True)
 @require_GET
 def pipeline_list(request: HttpRequest) -> HttpResponse:
-    actions.enroll_new_customers()
     moment = now()
     stages = list(Stage.objects.all())
     rows = _visible_onboardings(request.user).select_related(
@@ -130,7 +128,6 @@ def move_customer(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 def intake_report(request: HttpRequest) -> HttpResponse:
     """Who joined this week and this month, by category, owner and source; CSV with ?format=csv."""
-    actions.enroll_new_customers()
     day = today()
     customers = Customer.objects.visible_to(request.user).alive()
     if request.GET.get("format") == "csv":

@@ -330,7 +330,7 @@ def rule_select(rule, order: int, day: date, moment) -> str:
     customer_id, value, figures, reason), the reason in the site's language."""
     from django.utils.translation import gettext as _
 
-    from setia.work.models import TriggerKind
+    from setia.work.automation.models import TriggerKind
 
     head = f"{order} AS rule_order, {literal(rule.kind)} AS kind, {rule.playbook_id} AS playbook_id"
     moment_sql = f"{literal(moment.isoformat())}::timestamptz"
@@ -439,7 +439,8 @@ def plain_evaluation(cursor, rules, day: date, moment, batch: str) -> dict:
     rolls it back. Returns the counts of the summary line."""
     from django.utils.translation import gettext as _
 
-    from setia.work.models import PRIORITY_WEIGHTS, URGENCY
+    from setia.work.automation.models import URGENCY
+    from setia.work.schedule.models import PRIORITY_WEIGHTS
 
     moment_sql = f"{literal(moment.isoformat())}::timestamptz"
     selects = " UNION ALL ".join(
@@ -557,8 +558,9 @@ def run(customers: int, stores: int, days: int) -> dict:
     from django.utils import translation
 
     from setia.lib.dates import now
-    from setia.work.models import PlaybookRun, Task, TriggerRule
-    from setia.work.triggers import evaluate
+    from setia.work.automation.evaluation import evaluate
+    from setia.work.automation.models import PlaybookRun, TriggerRule
+    from setia.work.schedule.models import Task
 
     today = date.today()
     day = today - timedelta(days=1)

@@ -278,7 +278,7 @@ PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
 METRICS_INBOX = env_str("METRICS_INBOX", default="")
 RECOMPUTE_STEPS = [
     "setia.metrics.actions.recompute_rollups",
-    "setia.work.onboarding.enroll_step",
+    "setia.work.onboarding.actions.enroll_step",
     "setia.tiers.actions.assign_tiers",
 ]
 CELERY_BEAT_SCHEDULE |= {

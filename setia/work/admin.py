@@ -1,15 +1,8 @@
 from django.contrib import admin
 
-from setia.work.models import (
-    ChecklistItem,
-    Onboarding,
-    Playbook,
-    PlaybookStep,
-    Stage,
-    StageTaskTemplate,
-    Task,
-    TriggerRule,
-)
+from setia.work.automation.models import Playbook, PlaybookStep, TriggerRule
+from setia.work.onboarding.models import Onboarding, Stage, StageTaskTemplate
+from setia.work.schedule.models import ChecklistItem, Task
 
 
 class ChecklistInline(admin.TabularInline):

@@ -2,7 +2,7 @@
 
 from setia.core.cards import Card
 from setia.lib.dates import now
-from setia.work.models import Task
+from setia.work.schedule.models import Task
 
 CUSTOMER_TASKS_LIMIT = 5
 

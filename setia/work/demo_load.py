@@ -7,18 +7,17 @@ from django.utils import timezone
 from rich.progress import Progress
 
 from setia.customers.models import Customer
-from setia.work.models import (
+from setia.work.automation.evaluation import evaluate
+from setia.work.onboarding.actions import enroll_new_customers
+from setia.work.onboarding.models import Onboarding, Stage
+from setia.work.schedule.models import (
     ChecklistItem,
-    Onboarding,
     Priority,
     Recurrence,
-    Stage,
     Status,
     Task,
     reminder_time,
 )
-from setia.work.onboarding import enroll_new_customers
-from setia.work.triggers import evaluate
 
 TITLES = [
     "Telepon untuk kickoff",

@@ -1,9 +1,11 @@
-"""Celery beat jobs of the work app; idempotent (each task is claimed before it is mailed)."""
+"""Celery beat jobs of the work app, one module for Celery's autodiscovery (their names,
+`setia.work.tasks.*`, are what the beat schedule in settings calls). Idempotent: each task is
+claimed before it is mailed, and a playbook is never started twice for a customer."""
 
 from celery import shared_task
 
-from setia.work import actions
-from setia.work.triggers import evaluate
+from setia.work.automation.evaluation import evaluate
+from setia.work.schedule import actions
 
 
 @shared_task(ignore_result=True)

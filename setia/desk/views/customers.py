@@ -17,7 +17,7 @@ from setia.customers.forms import ContactForm, CustomerForm, StoreForm, Subscrip
 from setia.customers.models import Contact, Customer
 from setia.desk.cards import cards_for
 from setia.desk.forms import CustomerFilterForm
-from setia.work.onboarding import enroll_new_customers
+from setia.work.onboarding.actions import enroll_new_customers
 
 
 @login_required

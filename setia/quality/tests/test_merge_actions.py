@@ -6,7 +6,7 @@ from setia.history.models import AuditEntry
 from setia.quality import actions
 from setia.quality.models import DuplicateCandidate, Merge
 from setia.test import make_contact, make_customer, make_store, make_subscription
-from setia.work.models import Task
+from setia.work.schedule.models import Task
 from setia.work.tests.factories import make_task
 
 

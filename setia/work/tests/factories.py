@@ -2,7 +2,7 @@ import datetime
 
 from django.utils import timezone
 
-from setia.work.models import ChecklistItem, Task
+from setia.work.schedule.models import ChecklistItem, Task
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 

@@ -5,7 +5,9 @@ from rich.progress import Progress
 
 from setia.customers.demo_load import load_demo_customers, load_demo_people
 from setia.work import demo_load
-from setia.work.models import Onboarding, PlaybookRun, Stage, Task
+from setia.work.automation.models import PlaybookRun
+from setia.work.onboarding.models import Onboarding, Stage
+from setia.work.schedule.models import Task
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from setia.lib.dates import parse_date
-from setia.work.triggers import evaluate
+from setia.work.automation.evaluation import evaluate
 
 
 class Command(BaseCommand):

@@ -7,8 +7,9 @@ import pytest
 
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
-from setia.work.models import Onboarding, StageChange, Task
-from setia.work.onboarding import enroll_new_customers
+from setia.work.onboarding.actions import enroll_new_customers
+from setia.work.onboarding.models import Onboarding, StageChange
+from setia.work.schedule.models import Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 
-from setia.work.models import Task
+from setia.work.schedule.models import Task
 
 # A task is shown as a short event at its due time.
 EVENT_LENGTH = datetime.timedelta(minutes=30)

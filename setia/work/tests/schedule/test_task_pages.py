@@ -2,7 +2,7 @@ import time_machine
 from django.urls import reverse
 
 from setia.history.models import TimelineEvent
-from setia.work.models import ChecklistItem, Task
+from setia.work.schedule.models import ChecklistItem, Task
 from setia.work.tests.factories import at, make_task
 
 CREATE = reverse("work:task-create")

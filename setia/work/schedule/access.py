@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from setia.work.models import Task
+from setia.work.schedule.models import Task
 
 
 def get_task_for_user(request, code, *, change: bool = False) -> Task:

@@ -18,8 +18,8 @@ from setia.customers.access import get_customer_for_user
 from setia.customers.models import Customer
 from setia.lib.dates import now, today
 from setia.lib.spreadsheets import neutralise
-from setia.work import onboarding as actions
-from setia.work.models import Onboarding, Source, Stage
+from setia.work.onboarding import actions
+from setia.work.onboarding.models import Onboarding, Source, Stage
 
 CARDS_PER_STAGE = 30
 

@@ -6,7 +6,7 @@ import pytest
 
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
-from setia.work.models import Task
+from setia.work.schedule.models import Task
 from setia.work.tests.factories import make_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,9 +7,9 @@ from django.urls import reverse
 from setia.accounts.models import Role
 from setia.history.models import TimelineEvent
 from setia.test import make_user
-from setia.work import actions
-from setia.work.fairness import fair_owners
-from setia.work.models import Task
+from setia.work.schedule import actions
+from setia.work.schedule.fairness import fair_owners
+from setia.work.schedule.models import Task
 from setia.work.tests.factories import make_task
 
 

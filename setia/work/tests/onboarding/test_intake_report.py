@@ -5,8 +5,8 @@ import time_machine
 from django.urls import reverse
 
 from setia.test import make_category, make_customer
-from setia.work.models import Onboarding
-from setia.work.onboarding import enroll_new_customers
+from setia.work.onboarding.actions import enroll_new_customers
+from setia.work.onboarding.models import Onboarding
 from setia.work.tests.factories import at
 
 URL = reverse("work:intake-report")

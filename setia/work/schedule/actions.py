@@ -18,8 +18,8 @@ from django.utils.translation import gettext_noop
 from setia.accounts.models import Role, User
 from setia.history.actions import record_event
 from setia.lib.dates import now
-from setia.work.fairness import fair_owners
-from setia.work.models import (
+from setia.work.schedule.fairness import fair_owners
+from setia.work.schedule.models import (
     PRIORITY_WEIGHTS,
     CalendarFeed,
     ChecklistItem,

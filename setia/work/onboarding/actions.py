@@ -9,7 +9,8 @@ from django.db.models import Count
 from setia.customers.models import Customer
 from setia.history.actions import new_event, record_events
 from setia.lib.dates import month_start, now
-from setia.work.models import Onboarding, Stage, StageChange, StageTaskTemplate, Task, reminder_time
+from setia.work.onboarding.models import Onboarding, Stage, StageChange, StageTaskTemplate
+from setia.work.schedule.models import Task, reminder_time
 
 
 def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task]:

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setia.accounts.models import Team
 from setia.lib.dates import month_end, month_start, now, today
-from setia.work import actions
-from setia.work.access import get_task_for_user
-from setia.work.forms import TaskForm
-from setia.work.ics import render_feed
-from setia.work.models import CalendarFeed, Task
+from setia.work.schedule import actions
+from setia.work.schedule.access import get_task_for_user
+from setia.work.schedule.forms import TaskForm
+from setia.work.schedule.ics import render_feed
+from setia.work.schedule.models import CalendarFeed, Task
 
 UPCOMING_DAYS = 7
 

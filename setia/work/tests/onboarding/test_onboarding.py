@@ -10,8 +10,9 @@ from django.urls import reverse
 from setia.customers.models import Category, Customer
 from setia.history.models import TimelineEvent
 from setia.test import make_customer
-from setia.work import onboarding
-from setia.work.models import Onboarding, Stage, StageChange, Task
+from setia.work.onboarding import actions
+from setia.work.onboarding.models import Onboarding, Stage, StageChange
+from setia.work.schedule.models import Task
 from setia.work.tests.factories import at
 
 BOARD = reverse("work:onboarding-board")
@@ -40,8 +41,8 @@ def test_enrolment_puts_new_customers_on_the_first_stage_with_its_tasks(team_a, 
         old = make_customer(team=team_a, owner=executive, name="Lama")
     with time_machine.travel(at(10, 9), tick=False):
         new = make_customer(team=team_a, owner=executive, name="Baru")
-        assert onboarding.enroll_new_customers() == 2
-        assert onboarding.enroll_new_customers() == 0  # idempotent
+        assert actions.enroll_new_customers() == 2
+        assert actions.enroll_new_customers() == 0  # idempotent
 
     signed = _stage("Signed")
     assert {
@@ -63,12 +64,12 @@ def test_enrolment_puts_new_customers_on_the_first_stage_with_its_tasks(team_a, 
 def test_moving_records_the_history_and_creates_the_stages_tasks(executive, team_a):
     with time_machine.travel(at(1, 9), tick=False):
         customer = make_customer(team=team_a, owner=executive, name="Batik Lestari")
-        onboarding.enroll_new_customers()
+        actions.enroll_new_customers()
     row = Onboarding.objects.get()
 
     with time_machine.travel(at(5, 10), tick=False):
-        change = onboarding.move_to_stage(onboarding=row, stage=_stage("Kickoff"), actor=executive)
-        again = onboarding.move_to_stage(onboarding=row, stage=_stage("Kickoff"), actor=executive)
+        change = actions.move_to_stage(onboarding=row, stage=_stage("Kickoff"), actor=executive)
+        again = actions.move_to_stage(onboarding=row, stage=_stage("Kickoff"), actor=executive)
 
     assert again is None
     assert (change.from_stage, change.to_stage, change.changed_by, change.days_in_previous) == (
@@ -91,7 +92,7 @@ def test_moving_records_the_history_and_creates_the_stages_tasks(executive, team
 def test_a_customer_is_stalled_after_the_stages_days(executive, team_a):
     with time_machine.travel(at(1, 9), tick=False):
         make_customer(team=team_a, owner=executive)
-        onboarding.enroll_new_customers()
+        actions.enroll_new_customers()
     row = Onboarding.objects.select_related("stage").get()
     stages = list(Stage.objects.all())
     # "Signed" stalls after 3 days
@@ -100,7 +101,7 @@ def test_a_customer_is_stalled_after_the_stages_days(executive, team_a):
     assert list(Onboarding.objects.stalled(stages, at(4, 8))) == []
     assert list(Onboarding.objects.stalled(stages, at(4, 10))) == [row]
     # the final stage never stalls
-    onboarding.move_to_stage(onboarding=row, stage=_stage("Live"), actor=executive)
+    actions.move_to_stage(onboarding=row, stage=_stage("Live"), actor=executive)
     row.refresh_from_db()
     assert list(Onboarding.objects.stalled(stages, at(1, 9) + datetime.timedelta(days=400))) == []
 
@@ -112,7 +113,7 @@ def test_the_board_shows_each_stage_with_its_customers(
     client, executive, customer, other_executive
 ):
     other = make_customer(team=other_executive.team, owner=other_executive, name="Toko Timur")
-    onboarding.enroll_new_customers()
+    actions.enroll_new_customers()
     client.force_login(executive)
 
     response = client.get(BOARD)
@@ -126,7 +127,7 @@ def test_the_board_shows_each_stage_with_its_customers(
 
 
 def test_the_board_moves_a_card_with_htmx(client, executive, customer):
-    onboarding.enroll_new_customers()
+    actions.enroll_new_customers()
     client.force_login(executive)
     url = reverse("work:onboarding-move", args=[customer.code])
 
@@ -140,7 +141,7 @@ def test_the_board_moves_a_card_with_htmx(client, executive, customer):
 
 
 def test_the_move_form_works_without_javascript(client, executive, customer):
-    onboarding.enroll_new_customers()
+    actions.enroll_new_customers()
     client.force_login(executive)
 
     response = client.post(
@@ -153,7 +154,7 @@ def test_the_move_form_works_without_javascript(client, executive, customer):
 
 
 def test_move_follows_the_matrix(client, executive, intern, viewer, other_executive, customer):
-    onboarding.enroll_new_customers()
+    actions.enroll_new_customers()
     url = reverse("work:onboarding-move", args=[customer.code])
     data = {"stage": _stage("Kickoff").pk}
     assert client.post(url, data).status_code == 302  # anonymous: to login
@@ -186,7 +187,7 @@ def test_the_board_reads_a_constant_number_of_queries(
     client.get(BOARD)
     for n in range(40):
         make_customer(team=team_a, owner=executive, name=f"Toko {n}")
-    onboarding.enroll_new_customers()
+    actions.enroll_new_customers()
     with django_assert_max_num_queries(20):
         response = client.get(BOARD)
     assert sum(column["count"] for column in response.context["columns"]) == 40
@@ -201,7 +202,7 @@ def test_the_list_filters_by_stage_and_stalled(client, executive, team_a):
     with time_machine.travel(at(10, 8), tick=False):
         fresh = make_customer(team=team_a, owner=executive, name="Segar")
     with time_machine.travel(at(10, 9), tick=False):
-        onboarding.enroll_new_customers()
+        actions.enroll_new_customers()
         client.force_login(executive)
         everyone = client.get(LIST)
         stalled = client.get(LIST, {"stalled": "1"})
@@ -217,7 +218,7 @@ def test_the_list_reads_a_constant_number_of_queries(
 ):
     for n in range(30):
         make_customer(team=team_a, owner=executive, name=f"Toko {n}")
-    onboarding.enroll_new_customers()
+    actions.enroll_new_customers()
     client.force_login(executive)
     client.get(LIST)
     with django_assert_max_num_queries(14):

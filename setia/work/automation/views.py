@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setia.customers.models import Customer
 from setia.lib.dates import now
-from setia.work.forms import TriggerRuleFormSet
-from setia.work.models import PlaybookRun, TriggerRule
+from setia.work.automation.forms import TriggerRuleFormSet
+from setia.work.automation.models import PlaybookRun, TriggerRule
 
 
 @login_required

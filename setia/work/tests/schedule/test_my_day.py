@@ -1,7 +1,7 @@
 import time_machine
 from django.urls import reverse
 
-from setia.work.models import Task
+from setia.work.schedule.models import Task
 from setia.work.tests.factories import at, make_task
 
 URL = reverse("work:my-day")

@@ -3,8 +3,8 @@ import datetime
 import time_machine
 
 from setia.lib.dates import add_months
-from setia.work import actions
-from setia.work.models import Task
+from setia.work.schedule import actions
+from setia.work.schedule.models import Task
 from setia.work.tests.factories import JAKARTA, at, make_task
 
 

@@ -28,23 +28,18 @@ from setia.history.actions import record_events_select
 from setia.history.models import EventKind, TimelineEvent
 from setia.lib.dates import now, today
 from setia.metrics.models import CustomerRollup, StoreDailyMetric
-from setia.work.fairness import SLOTS, person_rows
-from setia.work.models import (
-    PRIORITY_WEIGHTS,
+from setia.work.automation.models import (
     URGENCY,
     AssignTo,
-    Onboarding,
     Playbook,
     PlaybookRun,
     PlaybookStep,
-    Priority,
-    Stage,
-    Status,
-    Task,
     TriggerKind,
     TriggerRule,
-    reminder_time,
 )
+from setia.work.onboarding.models import Onboarding, Stage
+from setia.work.schedule.fairness import SLOTS, person_rows
+from setia.work.schedule.models import PRIORITY_WEIGHTS, Priority, Status, Task, reminder_time
 
 INTERACTION_KINDS = ["call", "whatsapp", "email", "meeting"]
 

@@ -16,8 +16,10 @@ from setia.history.models import TimelineEvent
 from setia.metrics.models import CustomerRollup, StoreDailyMetric
 from setia.test import make_customer, make_store, make_subscription, make_user
 from setia.tiers.models import CustomerTier, Tier
-from setia.work import triggers
-from setia.work.models import Onboarding, PlaybookRun, Stage, Task, TriggerRule
+from setia.work.automation import evaluation
+from setia.work.automation.models import PlaybookRun, TriggerRule
+from setia.work.onboarding.models import Onboarding, Stage
+from setia.work.schedule.models import Task
 from setia.work.tests.factories import at, make_task
 
 DAY = datetime.date(2026, 11, 10)
@@ -81,7 +83,7 @@ def test_website_down_and_error_spike_come_from_store_metrics(team_a, executive,
     _metric(store, DAY - datetime.timedelta(days=1), errors=70)  # outside the 1-day window
     _metric(make_store(fine), DAY, uptime="99", errors=99)
 
-    outcome = triggers.evaluate(day=DAY)
+    outcome = evaluation.evaluate(day=DAY)
 
     runs = {run.customer.name: run for run in PlaybookRun.objects.select_related("customer")}
     assert set(runs) == {"Down"}
@@ -96,7 +98,7 @@ def test_website_down_and_error_spike_come_from_store_metrics(team_a, executive,
     # a bigger spike on the evaluation day fires the error rule too (same playbook: already open)
     _metric(store, DAY + datetime.timedelta(days=1), errors=150)
     _metric(make_store(down), DAY + datetime.timedelta(days=1), uptime="70")
-    outcome = triggers.evaluate(day=DAY + datetime.timedelta(days=1))
+    outcome = evaluation.evaluate(day=DAY + datetime.timedelta(days=1))
     assert PlaybookRun.objects.get(customer=noisy).figures == {"errors": 150}
     assert (outcome.customers, outcome.started, outcome.already_open) == (2, 1, 1)
 
@@ -109,7 +111,7 @@ def test_a_gmv_drop_beyond_the_threshold_starts_the_recovery_playbook(team_a, ex
     _rollup(_customer(team_a, executive, "Slipping"), 80_000_000, 100_000_000)  # -20%
     _rollup(_customer(team_a, executive, "New"), 5_000_000, 0)  # no previous period
 
-    assert triggers.evaluate(day=DAY).summary() == "customers=1 started=1 already_open=0"
+    assert evaluation.evaluate(day=DAY).summary() == "customers=1 started=1 already_open=0"
 
     run = PlaybookRun.objects.get()
     assert (run.customer, run.playbook.name, run.kind) == (falling, "Pemulihan GMV", "gmv_drop")
@@ -135,7 +137,7 @@ def test_stalled_onboarding_and_renewal_due(team_a, executive, only):
     live = Stage.objects.get(is_final=True)
     Onboarding.objects.create(customer=renewing, stage=live, entered_stage_at=at(1, 9, month=2))
 
-    triggers.evaluate(day=DAY)
+    evaluation.evaluate(day=DAY)
 
     kinds = dict(PlaybookRun.objects.values_list("customer__name", "kind"))
     assert kinds == {"Stalled": "onboarding_stalled", "Renewing": "renewal_due"}
@@ -155,7 +157,7 @@ def test_no_interaction_uses_each_tiers_days(team_a, executive, only):
     record_event(called_gold, "call", occurred_at=MOMENT - datetime.timedelta(days=20))
     record_event(quiet_platinum, "tier", occurred_at=MOMENT)  # not an interaction
 
-    triggers.evaluate(day=DAY)
+    evaluation.evaluate(day=DAY)
 
     run = PlaybookRun.objects.get()
     assert run.customer == quiet_platinum
@@ -176,11 +178,11 @@ def test_it_is_idempotent_and_creates_tasks_and_timeline_events_once(
     for customer in customers:
         _rollup(customer, 50_000_000, 100_000_000)
 
-    first = triggers.evaluate(day=DAY)
+    first = evaluation.evaluate(day=DAY)
     # the number of queries does not grow with the customers (set-based)
     with django_assert_max_num_queries(12):
-        second = triggers.evaluate(day=DAY)
-    third = triggers.evaluate(day=DAY)
+        second = evaluation.evaluate(day=DAY)
+    third = evaluation.evaluate(day=DAY)
 
     assert first.summary() == "customers=5 started=5 already_open=0"
     assert second.summary() == third.summary() == "customers=5 started=0 already_open=5"
@@ -201,10 +203,10 @@ def test_a_closed_run_lets_the_trigger_start_the_playbook_again(team_a, executiv
     only("gmv_drop")
     customer = _customer(team_a, executive, "Falling")
     _rollup(customer, 50_000_000, 100_000_000)
-    triggers.evaluate(day=DAY)
+    evaluation.evaluate(day=DAY)
     PlaybookRun.objects.update(status="done")
 
-    assert triggers.evaluate(day=DAY).summary() == "customers=1 started=1 already_open=0"
+    assert evaluation.evaluate(day=DAY).summary() == "customers=1 started=1 already_open=0"
     assert PlaybookRun.objects.filter(status="open").count() == 1
 
 
@@ -213,7 +215,7 @@ def test_the_database_refuses_a_second_open_run(team_a, executive, only):
     only("gmv_drop")
     customer = _customer(team_a, executive, "Falling")
     _rollup(customer, 50_000_000, 100_000_000)
-    triggers.evaluate(day=DAY)
+    evaluation.evaluate(day=DAY)
     run = PlaybookRun.objects.get()
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -257,7 +259,7 @@ def test_intern_steps_go_fairly_to_the_least_loaded_intern_of_the_team(
     for customer in customers:
         _rollup(customer, 50_000_000, 100_000_000)
 
-    triggers.evaluate(day=DAY)
+    evaluation.evaluate(day=DAY)
 
     # one at a time, highest revenue at risk first: the least loaded intern, lower id on a tie
     # (loads free 0, busy 4 -> free 2 -> free 4 -> busy 6 -> free 6 -> busy 8)
@@ -280,7 +282,7 @@ def test_lead_steps_go_to_the_team_lead_and_the_start_is_on_the_timeline(team_a,
     down = _customer(team_a, executive, "Down")
     _metric(make_store(down), DAY, uptime="50")
 
-    triggers.evaluate(day=DAY)
+    evaluation.evaluate(day=DAY)
 
     run = PlaybookRun.objects.get()
     tasks = Task.objects.filter(playbook_run=run).order_by("due_at", "id")
@@ -311,7 +313,7 @@ def test_started_tasks_remind_their_owner_the_configured_lead_before(
     down = _customer(team_a, executive, "Down")
     _metric(make_store(down), DAY, uptime="50")
 
-    triggers.evaluate(day=DAY)
+    evaluation.evaluate(day=DAY)
 
     tasks = Task.objects.filter(playbook_run__isnull=False)
     assert tasks.count() >= 1

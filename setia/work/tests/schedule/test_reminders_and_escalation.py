@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from setia.history.models import TimelineEvent
 from setia.work import tasks
-from setia.work.models import Task
+from setia.work.schedule.models import Task
 from setia.work.tests.factories import at, make_task
 
 

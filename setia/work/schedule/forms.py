@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Role, User
 from setia.customers.models import Customer
-from setia.work.models import Task, TriggerRule
+from setia.work.schedule.models import Task
 
 
 def owner_choices(user):
@@ -72,22 +72,3 @@ class TaskForm(forms.ModelForm):
 
     def model_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-
-class TriggerRuleForm(forms.ModelForm):
-    class Meta:
-        model = TriggerRule
-        fields = ["threshold", "window_days", "is_active"]
-        widgets = {
-            "threshold": forms.NumberInput(attrs={"min": 0, "class": "narrow"}),
-            "window_days": forms.NumberInput(attrs={"min": 1, "class": "narrow"}),
-        }
-
-    def clean_window_days(self):
-        days = self.cleaned_data["window_days"]
-        if days < 1:
-            raise forms.ValidationError(_("At least one day."))
-        return days
-
-
-TriggerRuleFormSet = forms.modelformset_factory(TriggerRule, form=TriggerRuleForm, extra=0)

@@ -4,7 +4,8 @@ import uuid
 from django.urls import reverse
 
 from setia.test import make_customer, make_subscription
-from setia.work.models import Playbook, PlaybookRun, Task
+from setia.work.automation.models import Playbook, PlaybookRun
+from setia.work.schedule.models import Task
 
 URL = reverse("work:call-today")
 MOMENT = datetime.datetime(2026, 11, 10, 2, tzinfo=datetime.UTC)

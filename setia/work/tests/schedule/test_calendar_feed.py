@@ -1,8 +1,8 @@
 import icalendar
 from django.urls import reverse
 
-from setia.work import actions
-from setia.work.models import CalendarFeed
+from setia.work.schedule import actions
+from setia.work.schedule.models import CalendarFeed
 from setia.work.tests.factories import at, make_task
 
 

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from setia.work.models import TriggerRule
+from setia.work.automation.models import TriggerRule
 
 URL = reverse("work:thresholds")
 

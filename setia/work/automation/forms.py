@@ -1,0 +1,25 @@
+"""The thresholds page's form: every trigger rule's threshold, days and on/off."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from setia.work.automation.models import TriggerRule
+
+
+class TriggerRuleForm(forms.ModelForm):
+    class Meta:
+        model = TriggerRule
+        fields = ["threshold", "window_days", "is_active"]
+        widgets = {
+            "threshold": forms.NumberInput(attrs={"min": 0, "class": "narrow"}),
+            "window_days": forms.NumberInput(attrs={"min": 1, "class": "narrow"}),
+        }
+
+    def clean_window_days(self):
+        days = self.cleaned_data["window_days"]
+        if days < 1:
+            raise forms.ValidationError(_("At least one day."))
+        return days
+
+
+TriggerRuleFormSet = forms.modelformset_factory(TriggerRule, form=TriggerRuleForm, extra=0)

@@ -1,27 +1,19 @@
-"""Writes to interactions, messages and retention offers; each goes on the customer's timeline
-through `setia.history.actions`.
+"""Writes to interactions and messages (retention offers are in `offers.py`); each goes on the
+customer's timeline through `setia.history.actions`.
 """
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.actions import save_subscription
-from setia.customers.models import Contact, Subscription
-from setia.engagement.models import (
-    Channel,
-    Interaction,
-    Message,
-    OfferStatus,
-    RetentionOffer,
-    Theme,
-)
+from setia.customers.models import Contact
+from setia.engagement import tasks
+from setia.engagement.models import Channel, Interaction, Message, Theme
 from setia.history.actions import record_event
 from setia.history.models import EventKind
-from setia.lib.dates import add_months, now, today
+from setia.lib.dates import now
 from setia.lib.phones import whatsapp_link
 
 # WhatsApp lets a business write freely only this long after the customer's last message.
@@ -70,38 +62,11 @@ def log_interaction(*, customer, actor, data: dict, themes: list[str] = ()) -> I
         interaction.kind,
         actor=actor,
         summary=interaction.summary,
-        data=interaction_event_data(interaction, theme_rows),
+        data=interaction.timeline_data(theme_rows),
         occurred_at=interaction.occurred_at,
         source_object=interaction,
     )
     return interaction
-
-
-def interaction_event_data(interaction: Interaction, themes: list[Theme]) -> dict:
-    """What the timeline keeps about an interaction (values, not labels)."""
-    return {
-        "contact": interaction.contact.name if interaction.contact else "",
-        "direction": interaction.direction,
-        "outcome": interaction.outcome,
-        "follow_up_on": interaction.follow_up_on.isoformat() if interaction.follow_up_on else "",
-        "themes": sorted(theme.name for theme in themes),
-        "notes": interaction.notes,
-        "decisions": interaction.decisions,
-        "action_items": interaction.action_item_list(),
-    }
-
-
-def message_event_data(message: Message) -> dict:
-    """What the timeline keeps about a message (values, not labels)."""
-    return {
-        "contact": message.contact.name if message.contact else "",
-        "direction": "outbound",
-        "template": message.template.name if message.template else "",
-        "status": message.status,
-        "via": message.via,
-        "reason": message.failure_reason,
-        "message": str(message.code),
-    }
 
 
 def _record_message(*, customer, contact, actor, template, summary: str, **fields) -> Message:
@@ -114,7 +79,7 @@ def _record_message(*, customer, contact, actor, template, summary: str, **field
         message.channel,
         actor=actor,
         summary=summary,
-        data=message_event_data(message),
+        data=message.timeline_data(),
         occurred_at=message.created_at,
         source_object=message,
     )
@@ -153,8 +118,6 @@ def open_whatsapp_chat(*, customer, contact, actor, template=None, text: str = "
 def queue_email(*, customer, contact, actor, template=None, subject: str, body: str) -> Message:
     """Queue an e-mail (already rendered) to `contact` and put it on the timeline; a Celery task
     sends it once the transaction commits. Raises CannotSend when the contact has no e-mail."""
-    from setia.engagement import tasks  # noqa: PLC0415 (TEMP: tasks imports actions)
-
     if contact.customer_id != customer.pk:
         raise ValueError("the contact belongs to another customer")
     if not contact.email:
@@ -198,8 +161,6 @@ def queue_whatsapp(
     template's approved WhatsApp template may go, with `parameters` (the template's variable
     values in order). Raises CannotSend when neither is possible or the contact has no WhatsApp.
     """
-    from setia.engagement import tasks  # noqa: PLC0415 (TEMP: tasks imports actions)
-
     if contact.customer_id != customer.pk:
         raise ValueError("the contact belongs to another customer")
     if not contact.whatsapp:
@@ -232,163 +193,6 @@ def queue_whatsapp(
     )
     transaction.on_commit(lambda: tasks.send_whatsapp_message.delay(message.pk))
     return message
-
-
-# Retention offers
-
-
-class OfferError(Exception):
-    """An offer step that cannot be taken; `message` is translatable and user-facing."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-def needs_manager(discount_percent: int) -> bool:
-    """Whether a discount is above what an executive may grant alone (a setting, 20% by
-    default)."""
-    return discount_percent > settings.RETENTION_APPROVAL_THRESHOLD
-
-
-def offer_event_data(offer: RetentionOffer) -> dict:
-    """What the timeline keeps about a retention offer at each step (values, not labels)."""
-    return {
-        "offer": str(offer.code),
-        "offer_status": offer.status,
-        "discount_percent": offer.discount_percent,
-        "months": offer.months,
-        "reason": offer.reason,
-        "discount_until": offer.discount_until.isoformat() if offer.discount_until else "",
-    }
-
-
-def _offer_event(offer, actor, *, summary: str = "") -> None:
-    record_event(
-        offer.customer,
-        EventKind.OFFER,
-        actor=actor,
-        summary=summary,
-        data=offer_event_data(offer),
-        source_object=offer,
-    )
-
-
-@transaction.atomic
-def propose_offer(
-    *, customer, actor, asked: str, offered: str, discount_percent: int, months: int
-) -> RetentionOffer:
-    """Record a retention offer. A discount within the threshold, or proposed by someone who
-    may approve, is approved at once; a larger one waits for a manager."""
-    subscription = Subscription.objects.filter(customer=customer).first()
-    if subscription is None:
-        raise OfferError(_("Record the customer's subscription before offering a discount."))
-    offer = RetentionOffer(
-        customer=customer,
-        asked=asked,
-        offered=offered,
-        discount_percent=discount_percent,
-        months=months,
-        monthly_price=subscription.monthly_price,
-        proposed_by=actor,
-    )
-    if not needs_manager(discount_percent) or actor.has_perm("engagement.approve_retentionoffer"):
-        offer.status = OfferStatus.APPROVED
-        offer.approved_by = actor
-        offer.approved_at = now()
-    offer.save()
-    _offer_event(offer, actor, summary=offered or asked)
-    return offer
-
-
-def _move(offer, *, from_status: str, changes: dict) -> None:
-    # A conditional UPDATE: of two managers deciding at once, only the first one's step counts.
-
-    updated = RetentionOffer.objects.filter(pk=offer.pk, status=from_status).update(
-        **changes, updated_at=now()
-    )
-    if not updated:
-        raise OfferError(_("This offer was already decided; reload the page."))
-    for name, value in changes.items():
-        setattr(offer, name, value)
-
-
-@transaction.atomic
-def approve_offer(*, offer, actor) -> None:
-    """A manager approves an offer that waits for approval."""
-
-    if not actor.has_perm("engagement.approve_retentionoffer"):
-        raise OfferError(_("Only a manager can approve this discount."))
-    _move(
-        offer,
-        from_status=OfferStatus.PROPOSED,
-        changes={"status": OfferStatus.APPROVED, "approved_by": actor, "approved_at": now()},
-    )
-    _offer_event(offer, actor)
-
-
-@transaction.atomic
-def reject_offer(*, offer, actor, reason: str) -> None:
-    """A manager refuses an offer that waits for approval, saying why."""
-
-    if not actor.has_perm("engagement.approve_retentionoffer"):
-        raise OfferError(_("Only a manager can approve this discount."))
-    _move(
-        offer,
-        from_status=OfferStatus.PROPOSED,
-        changes={"status": OfferStatus.REJECTED, "reason": reason, "decided_at": now()},
-    )
-    _offer_event(offer, actor)
-
-
-@transaction.atomic
-def record_outcome(*, offer, actor, outcome: str, reason: str) -> None:
-    """Record the customer's answer to an approved offer. An accepted discount is applied to
-    the subscription (through save_subscription, so it is audited) until its months are over."""
-    if outcome not in RetentionOffer.OUTCOMES:
-        raise ValueError(f"unknown outcome {outcome!r}")
-    changes = {"status": outcome, "reason": reason, "decided_at": now()}
-    if outcome == OfferStatus.ACCEPTED:
-        subscription = Subscription.objects.filter(customer=offer.customer).first()
-        if subscription is None:
-            raise OfferError(_("Record the customer's subscription before offering a discount."))
-        changes["previous_discount_percent"] = subscription.discount_percent
-        changes["discount_until"] = add_months(today(), offer.months)
-    _move(offer, from_status=OfferStatus.APPROVED, changes=changes)
-    if outcome == OfferStatus.ACCEPTED:
-        save_subscription(
-            customer=offer.customer,
-            actor=actor,
-            data={"discount_percent": offer.discount_percent},
-            source="retention offer",
-        )
-    _offer_event(offer, actor)
-
-
-def end_finished_discounts(day) -> int:
-    """Put back the previous discount of subscriptions whose accepted offer ended before
-    `day`, unless someone changed the discount since. Returns how many were ended."""
-    ended = 0
-    finished = RetentionOffer.objects.filter(
-        status=OfferStatus.ACCEPTED,
-        discount_until__lte=day,
-        previous_discount_percent__isnull=False,
-    ).select_related("customer")
-    for offer in finished:
-        with transaction.atomic():
-            subscription = Subscription.objects.filter(customer=offer.customer).first()
-            if subscription and subscription.discount_percent == offer.discount_percent:
-                save_subscription(
-                    customer=offer.customer,
-                    actor=None,
-                    data={"discount_percent": offer.previous_discount_percent},
-                    source="retention offer ended",
-                )
-            RetentionOffer.objects.filter(pk=offer.pk).update(
-                previous_discount_percent=None, updated_at=now()
-            )
-            ended += 1
-    return ended
 
 
 def record_inbound_whatsapp(*, provider_id: str, sender: str, text: str, sent_at) -> int:

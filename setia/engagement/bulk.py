@@ -15,8 +15,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact
-from setia.engagement import whatsapp
-from setia.engagement.actions import message_event_data
+from setia.engagement import tasks, whatsapp
 from setia.engagement.models import BulkSend, Channel, Message
 from setia.engagement.templating import TemplateError, customer_values, variables_in, with_tier_name
 from setia.history.actions import new_event, record_events
@@ -96,8 +95,6 @@ def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:
 @transaction.atomic
 def start_bulk_send(*, actor, customers, template, promo: str, query: str) -> BulkSend:
     """Queue `template` for every recipient of the plan, spaced by BULK_SEND_PER_MINUTE."""
-    from setia.engagement import tasks  # noqa: PLC0415 (TEMP: tasks imports actions)
-
     plan = plan_bulk_send(customers, template=template, promo=promo)
     if not plan.recipients:
         raise BulkError(_("Nobody on this list can receive this message."))
@@ -144,7 +141,7 @@ def start_bulk_send(*, actor, customers, template, promo: str, query: str) -> Bu
                 kind,
                 actor=actor,
                 summary=message.subject or message.body,
-                data=message_event_data(message),
+                data=message.timeline_data(),
                 occurred_at=start,
                 source_object=message,
             )

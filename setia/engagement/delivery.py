@@ -17,7 +17,6 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 
 from setia.engagement import whatsapp
-from setia.engagement.actions import message_event_data
 from setia.engagement.models import STATUS_RANK, Channel, Message
 from setia.history.models import TimelineEvent
 from setia.lib.dates import now
@@ -86,7 +85,7 @@ def update_timeline(message: Message) -> None:
     """Show the message's current status (and failure reason) on its timeline event."""
     TimelineEvent.objects.filter(
         source_type=Message._meta.label_lower, source_id=str(message.pk)
-    ).update(data=message_event_data(message), updated_at=now())
+    ).update(data=message.timeline_data(), updated_at=now())
 
 
 def deliver_email(message_id: int) -> str:

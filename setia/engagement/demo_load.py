@@ -13,7 +13,6 @@ from django.utils.text import slugify
 from rich.progress import Progress
 
 from setia.customers.models import Contact, Customer
-from setia.engagement.actions import interaction_event_data, message_event_data, offer_event_data
 from setia.engagement.models import (
     Channel,
     Interaction,
@@ -235,7 +234,7 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
             item.kind,
             actor=item.recorded_by,
             summary=item.summary,
-            data=interaction_event_data(item, chosen),
+            data=item.timeline_data(chosen),
             occurred_at=item.occurred_at,
             source_object=item,
         )
@@ -247,7 +246,7 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
             EventKind.EMAIL if message.channel == Channel.EMAIL else EventKind.WHATSAPP,
             actor=message.sent_by,
             summary=(message.subject or message.body)[:300],
-            data=message_event_data(message),
+            data=message.timeline_data(),
             occurred_at=message.created_at,
             source_object=message,
         )
@@ -259,7 +258,7 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
             EventKind.OFFER,
             actor=offer.proposed_by,
             summary=offer.offered,
-            data=offer_event_data(offer),
+            data=offer.timeline_data(),
             occurred_at=offer.decided_at or offer.approved_at or offer.created_at,
             source_object=offer,
         )

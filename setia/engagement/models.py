@@ -137,6 +137,19 @@ class Interaction(models.Model):
     def action_item_list(self) -> list[str]:
         return [line.strip(" -•*\t") for line in self.action_items.splitlines() if line.strip()]
 
+    def timeline_data(self, themes: list[Theme]) -> dict:
+        """What the timeline keeps about this interaction with `themes` (values, not labels)."""
+        return {
+            "contact": self.contact.name if self.contact else "",
+            "direction": self.direction,
+            "outcome": self.outcome,
+            "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else "",
+            "themes": sorted(theme.name for theme in themes),
+            "notes": self.notes,
+            "decisions": self.decisions,
+            "action_items": self.action_item_list(),
+        }
+
 
 class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
@@ -294,6 +307,19 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient}"
 
+    def timeline_data(self) -> dict:
+        """What the timeline keeps about this message (values, not labels); delivery updates it
+        as the status changes."""
+        return {
+            "contact": self.contact.name if self.contact else "",
+            "direction": "outbound",
+            "template": self.template.name if self.template else "",
+            "status": self.status,
+            "via": self.via,
+            "reason": self.failure_reason,
+            "message": str(self.code),
+        }
+
 
 class RetentionOfferQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -413,6 +439,17 @@ class RetentionOffer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (OfferStatus.PROPOSED, OfferStatus.APPROVED)
+
+    def timeline_data(self) -> dict:
+        """What the timeline keeps about this offer at each step (values, not labels)."""
+        return {
+            "offer": str(self.code),
+            "offer_status": self.status,
+            "discount_percent": self.discount_percent,
+            "months": self.months,
+            "reason": self.reason,
+            "discount_until": self.discount_until.isoformat() if self.discount_until else "",
+        }
 
 
 class BulkSend(models.Model):

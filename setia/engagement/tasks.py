@@ -3,7 +3,7 @@ before it is sent, so a task run twice sends once."""
 
 from celery import shared_task
 
-from setia.engagement import actions, delivery
+from setia.engagement import delivery, offers
 from setia.engagement.models import Channel
 from setia.lib.dates import today
 
@@ -38,4 +38,4 @@ def send_due_messages() -> int:
 @shared_task(ignore_result=True)
 def end_finished_discounts() -> int:
     """Put back the previous discount once an accepted retention offer's months are over."""
-    return actions.end_finished_discounts(today())
+    return offers.end_finished_discounts(today())

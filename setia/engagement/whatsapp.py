@@ -1,6 +1,6 @@
 """The WhatsApp Business Cloud API: sending one message, and verifying status webhooks.
 
-Shape from INDONESIA.md: `POST /{version}/{phone_number_id}/messages` with a bearer token; error
+The API's shape: `POST /{version}/{phone_number_id}/messages` with a bearer token; error
 131047 when more than 24 hours passed since the customer last wrote (only approved templates
 may be sent then), 131026 undeliverable, 130429/HTTP 429 rate limited, 5xx. Status webhooks are
 signed with `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app secret>`.

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from setia.engagement import actions
+from setia.engagement import offers
 from setia.engagement.models import RetentionOffer
 from setia.history.models import AuditEntry, TimelineEvent
 from setia.test import make_customer, make_subscription
@@ -27,7 +27,7 @@ def _url(offer, step=""):
 
 
 def _offer(customer, actor, discount=30, months=6):
-    return actions.propose_offer(
+    return offers.propose_offer(
         customer=customer,
         actor=actor,
         asked="50% for a year",
@@ -241,12 +241,12 @@ def test_an_accepted_offer_applies_the_discount_for_its_months(
 
 def test_the_discount_ends_after_its_months(executive, customer, subscription):
     offer = _offer(customer, executive, discount=15, months=3)
-    actions.record_outcome(offer=offer, actor=executive, outcome="accepted", reason="")
+    offers.record_outcome(offer=offer, actor=executive, outcome="accepted", reason="")
     offer.refresh_from_db()
 
-    assert actions.end_finished_discounts(offer.discount_until - datetime.timedelta(days=1)) == 0
-    assert actions.end_finished_discounts(offer.discount_until) == 1
-    assert actions.end_finished_discounts(offer.discount_until) == 0
+    assert offers.end_finished_discounts(offer.discount_until - datetime.timedelta(days=1)) == 0
+    assert offers.end_finished_discounts(offer.discount_until) == 1
+    assert offers.end_finished_discounts(offer.discount_until) == 0
 
     subscription.refresh_from_db()
     assert subscription.discount_percent == 5
@@ -316,15 +316,15 @@ def test_the_report_counts_offers_acceptance_and_revenue_kept(
     client, manager, executive, customer, subscription, team_a, django_assert_max_num_queries
 ):
     accepted = _offer(customer, executive, discount=10, months=6)
-    actions.record_outcome(offer=accepted, actor=executive, outcome="accepted", reason="")
+    offers.record_outcome(offer=accepted, actor=executive, outcome="accepted", reason="")
     declined = _offer(customer, executive, discount=10, months=6)
-    actions.record_outcome(offer=declined, actor=executive, outcome="declined", reason="")
+    offers.record_outcome(offer=declined, actor=executive, outcome="declined", reason="")
     expired = _offer(customer, executive, discount=5, months=1)
-    actions.record_outcome(offer=expired, actor=executive, outcome="expired", reason="")
+    offers.record_outcome(offer=expired, actor=executive, outcome="expired", reason="")
     other = make_customer(team=team_a)
     make_subscription(other, monthly_price=333_333)
     third = _offer(other, executive, discount=15, months=3)
-    actions.record_outcome(offer=third, actor=executive, outcome="accepted", reason="")
+    offers.record_outcome(offer=third, actor=executive, outcome="accepted", reason="")
     _offer(customer, executive, discount=40)  # awaiting approval
     client.force_login(manager)
 

@@ -11,7 +11,8 @@ from setia.engagement.forms import BulkConfirmForm, BulkSendForm
 from setia.engagement.models import BulkSend
 from setia.segments.models import Segment
 
-# Filters of the customers list that a bulk send keeps (not the page or the sort).
+# Keys of a query string that are not filters of the customers list: its page and sort, and
+# the bulk form's own fields. They are dropped; every other key is a filter of the list.
 _LIST_KEYS = ("page", "sort", "template", "promo")
 
 

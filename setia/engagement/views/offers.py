@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.customers.access import get_customer_for_user
-from setia.engagement import actions
+from setia.engagement import offers
 from setia.engagement.forms import DecisionForm, OfferFilterForm, OfferForm, OutcomeForm
 from setia.engagement.models import OfferStatus, RetentionOffer
 
@@ -40,10 +40,8 @@ def propose_offer(request: HttpRequest, code) -> HttpResponse:
         if not form.is_valid():
             return render(request, "customers/form.html", context, status=400)
         try:
-            offer = actions.propose_offer(
-                customer=customer, actor=request.user, **form.model_data()
-            )
-        except actions.OfferError as error:
+            offer = offers.propose_offer(customer=customer, actor=request.user, **form.model_data())
+        except offers.OfferError as error:
             form.add_error(None, error.message)
             return render(request, "customers/form.html", context, status=400)
         if offer.status == OfferStatus.PROPOSED:
@@ -86,8 +84,8 @@ def _refused(request, offer, error):
 def approve_offer(request: HttpRequest, offer_code) -> HttpResponse:
     offer = get_offer_for_user(request, offer_code, permission="approve_retentionoffer")
     try:
-        actions.approve_offer(offer=offer, actor=request.user)
-    except actions.OfferError as error:
+        offers.approve_offer(offer=offer, actor=request.user)
+    except offers.OfferError as error:
         return _refused(request, offer, error)
     messages.success(request, _("Offer approved."))
     return redirect("engagement:offer-detail", offer_code=offer.code)
@@ -100,10 +98,10 @@ def reject_offer(request: HttpRequest, offer_code) -> HttpResponse:
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
-        actions.reject_offer(
+        offers.reject_offer(
             offer=offer, actor=request.user, reason=form.cleaned_data.get("reason", "")
         )
-    except actions.OfferError as error:
+    except offers.OfferError as error:
         return _refused(request, offer, error)
     messages.success(request, _("Offer not approved."))
     return redirect("engagement:offer-detail", offer_code=offer.code)
@@ -124,13 +122,13 @@ def record_offer_outcome(request: HttpRequest, offer_code) -> HttpResponse:
         }
         return render(request, "engagement/offer_detail.html", context, status=400)
     try:
-        actions.record_outcome(
+        offers.record_outcome(
             offer=offer,
             actor=request.user,
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],
         )
-    except actions.OfferError as error:
+    except offers.OfferError as error:
         return _refused(request, offer, error)
     messages.success(request, _("The customer's answer is recorded."))
     return redirect("engagement:offer-detail", offer_code=offer.code)
@@ -142,12 +140,12 @@ def record_offer_outcome(request: HttpRequest, offer_code) -> HttpResponse:
 def offers_report(request: HttpRequest) -> HttpResponse:
     """Offers on the user's customers: counts, acceptance rate and revenue kept, and the list."""
     filters = OfferFilterForm(request.GET or None)
-    offers = RetentionOffer.objects.visible_to(request.user)
-    summary = offers.summary()
+    rows = RetentionOffer.objects.visible_to(request.user)
+    summary = rows.summary()
     if filters.is_valid() and filters.cleaned_data["status"]:
-        offers = offers.filter(status=filters.cleaned_data["status"])
-    offers = offers.select_related("customer", "proposed_by", "approved_by")
-    page = Paginator(offers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = rows.filter(status=filters.cleaned_data["status"])
+    rows = rows.select_related("customer", "proposed_by", "approved_by")
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

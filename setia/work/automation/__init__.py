@@ -1,0 +1,1 @@
+"""Triggers and the playbooks they start: rules, evaluation, runs, "call today"."""

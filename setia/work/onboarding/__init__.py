@@ -1,0 +1,1 @@
+"""The onboarding pipeline: stages, enrolment, moves between stages, the intake report."""

@@ -1,0 +1,2 @@
+"""Tasks and their schedule: checklists, recurrence, reminders and escalation, fair assignment,
+my day, the team board, the calendar and its ICS feed."""

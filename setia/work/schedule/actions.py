@@ -1,7 +1,9 @@
-"""Writes to tasks: create, complete (and repeat), assign fairly, remind and escalate.
+"""Writes to tasks: create, edit, complete (and repeat), assign fairly, remind and escalate;
+and the calendar feed's keys and tokens.
 
-Every change to a task linked to a customer is put on that customer's timeline through
-`record_event`.
+For a task of a customer, five steps go on that customer's timeline through `record_event`:
+creating it, giving it another owner, completing it, assigning it fairly and escalating it.
+Other edits, checklist ticks, reminders and the next occurrence of a repeating task do not.
 """
 
 import datetime

@@ -3,11 +3,12 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 
 
 def get_customer_for_user(
-    request, code, *, permission: str | None = None, deleted: bool = False
+    request: AuthenticatedHttpRequest, code, *, permission: str | None = None, deleted: bool = False
 ) -> Customer:
     """Return the customer with `code` if the user may see it, else raise Http404.
 

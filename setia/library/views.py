@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Category
 from setia.lib.dates import today
 from setia.library import actions
@@ -30,7 +31,7 @@ def _get_guide(slug: str) -> Guide:
 @login_required
 @permission_required("library.view_guide", raise_exception=True)
 @require_GET
-def list_guides(request: HttpRequest) -> HttpResponse:
+def list_guides(request: AuthenticatedHttpRequest) -> HttpResponse:
     categories = (
         Category.objects.filter(is_active=True)
         .select_related("guide__owner")
@@ -42,7 +43,7 @@ def list_guides(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("library.view_guide", raise_exception=True)
 @require_GET
-def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def guide_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     category = _get_category(slug)
     guide = getattr(category, "guide", None)
     context = {"category": category, "guide": guide, "today": today()}
@@ -69,7 +70,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("library.change_guide", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit_guide(request: HttpRequest, slug: str) -> HttpResponse:
+def edit_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     category = _get_category(slug)
     guide = getattr(category, "guide", None) or Guide(category=category, owner=request.user)
     form = GuideForm(request.POST or None, instance=guide)
@@ -95,7 +96,7 @@ def edit_guide(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("library.change_guide", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def add_example(request: HttpRequest, slug: str) -> HttpResponse:
+def add_example(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     guide = _get_guide(slug)
     form = ExampleStoreForm(
         request.POST or None, request.FILES or None, user=request.user, guide=guide
@@ -124,7 +125,7 @@ def add_example(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("library.change_guide", raise_exception=True)
 @require_POST
-def delete_example(request: HttpRequest, slug: str, example_id: int) -> HttpResponse:
+def delete_example(request: AuthenticatedHttpRequest, slug: str, example_id: int) -> HttpResponse:
     guide = _get_guide(slug)
     example = get_object_or_404(guide.examples, pk=example_id)
     actions.remove_example(example=example, actor=request.user)
@@ -135,7 +136,7 @@ def delete_example(request: HttpRequest, slug: str, example_id: int) -> HttpResp
 @login_required
 @permission_required("library.add_guideversion", raise_exception=True)
 @require_POST
-def publish_guide(request: HttpRequest, slug: str) -> HttpResponse:
+def publish_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     guide = _get_guide(slug)
     form = PublishForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -147,7 +148,7 @@ def publish_guide(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("library.view_guide", raise_exception=True)
 @require_GET
-def present_guide(request: HttpRequest, slug: str) -> HttpResponse:
+def present_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The published page, large and without the app's chrome, for onboarding calls."""
     guide = _get_guide(slug)
     version = guide.versions.first()

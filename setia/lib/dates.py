@@ -37,9 +37,9 @@ def parse_date(text: str) -> date:
             year += 2000
     elif match := _WORDS.match(value):
         day, year = int(match.group(1)), int(match.group(3))
-        month = _MONTHS.get(match.group(2).lower())
-        if month is None:
+        if (month_number := _MONTHS.get(match.group(2).lower())) is None:
             raise ValueError(f"unknown month in {text!r}")
+        month = month_number
     else:
         raise ValueError(f"not a date: {text!r}")
     return date(year, month, day)

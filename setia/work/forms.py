@@ -71,7 +71,7 @@ class TaskForm(forms.ModelForm):
         return [line.strip(" -\t")[:200] for line in lines if line.strip(" -\t")]
 
     def model_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class TriggerRuleForm(forms.ModelForm):

@@ -78,6 +78,7 @@ def upload_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.cleaned_data["source"]:
             source, _created = ImportSource.objects.get_or_create(name=form.cleaned_data["source"])
         table = form.table
+        assert table is not None  # a valid form has read its file
         batch = Import(
             source=source,
             actor=request.user,
@@ -224,7 +225,7 @@ def download_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def dry_run_errors(request: AuthenticatedHttpRequest, code) -> HttpResponse:
+def dry_run_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
     """The error file of the dry run, before anything is imported."""
     batch = get_import_for_user(request, code, editable=True)
     plan = engine.plan_import(

@@ -21,8 +21,7 @@ def _get_category(slug: str) -> Category:
 
 def _get_guide(slug: str) -> Guide:
     """The category's guide; 404 when the category or its guide does not exist."""
-    guide = Guide.objects.select_related("category", "owner").filter(category__slug=slug)
-    guide = guide.first()
+    guide = Guide.objects.select_related("category", "owner").filter(category__slug=slug).first()
     if guide is None:
         raise Http404("no guide")
     return guide
@@ -57,7 +56,9 @@ def guide_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             current=current,
             baseline=baseline,
             monthly_changes=(
-                actions.diff_snapshots(baseline.snapshot, current.snapshot) if baseline else []
+                actions.diff_snapshots(baseline.snapshot, current.snapshot)
+                if baseline and current
+                else []
             ),
             unpublished=actions.diff_snapshots(current.snapshot if current else None, working),
             examples=list(guide.examples.select_related("store__customer")),

@@ -77,14 +77,14 @@ def _next_url(request, default: str) -> str:
 @permission_required("work.add_task", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def create_task(request: AuthenticatedHttpRequest) -> HttpResponse:
-    initial = {"due_at": timezone.localtime(now()).replace(minute=0, second=0, microsecond=0)}
+    initial: dict[str, object] = {
+        "due_at": timezone.localtime(now()).replace(minute=0, second=0, microsecond=0)
+    }
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
     code = request.POST.get("customer") or request.GET.get("customer", "")
-    customer = (
-        form.fields["customer"].queryset.filter(code=code).first() if _is_uuid(code) else None
-    )
+    customer = form.customers.filter(code=code).first() if _is_uuid(code) else None
     context = {"form": form, "customer": customer}
     if request.method == "GET":
         return render(request, "work/task_form.html", context)

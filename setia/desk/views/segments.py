@@ -51,7 +51,9 @@ def _describe(filters: CustomerFilterForm) -> list[tuple[str, str]]:
             continue
         field = filters.fields[name]
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            value = dict(field.choices).get(value, value)
+            # A form's ChoiceField reads back as (value, label) pairs; the stubs type the
+            # getter like the setter, which also takes a mapping or a callable.
+            value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
         rows.append((str(field.label), str(value)))
     return rows
 

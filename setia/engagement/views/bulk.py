@@ -38,6 +38,7 @@ def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
     The list is the customers list's query string, read as the list reads it
     (`CustomerQuerySet.listed`), so a saved segment works here too.
     """
+    form: BulkConfirmForm | BulkSendForm
     if request.method == "POST":
         form = BulkConfirmForm(request.POST)
         query = QueryDict(request.POST.get("query", ""))

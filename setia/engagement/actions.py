@@ -3,6 +3,7 @@ through `setia.history.actions`.
 """
 
 import calendar
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -55,7 +56,7 @@ def themes_from_names(names: list[str]) -> list[Theme]:
 
 
 @transaction.atomic
-def log_interaction(*, customer, actor, data: dict, themes: list[str] = ()) -> Interaction:
+def log_interaction(*, customer, actor, data: dict, themes: Sequence[str] = ()) -> Interaction:
     """Record a call, WhatsApp chat, email, meeting, note or website issue, and put it on the
     customer's timeline. `data` holds validated Interaction field values (a contact of this
     customer); `themes` are theme names.
@@ -190,7 +191,7 @@ def whatsapp_window_is_open(contact) -> bool:
 
 @transaction.atomic
 def queue_whatsapp(
-    *, customer, contact, actor, template=None, text: str, parameters: list[str] = ()
+    *, customer, contact, actor, template=None, text: str, parameters: Sequence[str] = ()
 ) -> Message:
     """Queue a message for the WhatsApp Business Cloud API and put it on the timeline; a Celery
     task sends it once the transaction commits.

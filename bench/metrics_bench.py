@@ -199,7 +199,8 @@ def _run_postgresql(path: Path, stores: int, joined: date, today: date) -> dict:
     from django.conf import settings
     from django.db import connection
 
-    from setia.metrics.actions import first_of_month, run_recompute
+    from setia.lib.dates import month_start
+    from setia.metrics.actions import run_recompute
     from setia.metrics.ingest import ingest_file
 
     started = time.perf_counter()
@@ -240,7 +241,7 @@ def _run_postgresql(path: Path, stores: int, joined: date, today: date) -> dict:
         "d90": ops.adapt_datefield_value(today - timedelta(days=90)),
         "d180": ops.adapt_datefield_value(today - timedelta(days=180)),
         "today": ops.adapt_datefield_value(today),
-        "start": ops.adapt_datefield_value(first_of_month(today, 12)),
+        "start": ops.adapt_datefield_value(month_start(today, -12)),
     }
 
     def hand_written(*statements):

@@ -1,4 +1,4 @@
-"""Record-level access to customers, in one place for pages, exports, commands and the API."""
+"""Record-level access to customers, in one place for pages and exports."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404

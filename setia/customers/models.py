@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from setia.lib.merging import MergePolicy
+from setia.lib.money import net_price
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
 
@@ -370,4 +371,4 @@ class Subscription(models.Model):
     @property
     def net_monthly_price(self) -> int:
         """The monthly price after discount, rounded half up to whole rupiah."""
-        return (self.monthly_price * (100 - self.discount_percent) + 50) // 100
+        return net_price(self.monthly_price, self.discount_percent)

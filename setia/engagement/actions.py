@@ -2,7 +2,6 @@
 through `setia.history.actions`.
 """
 
-import calendar
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -23,7 +22,7 @@ from setia.engagement.models import (
 )
 from setia.history.actions import record_event
 from setia.history.models import EventKind
-from setia.lib.dates import now, today
+from setia.lib.dates import add_months, now, today
 from setia.lib.phones import whatsapp_link
 
 # WhatsApp lets a business write freely only this long after the customer's last message.
@@ -251,15 +250,6 @@ def needs_manager(discount_percent: int) -> bool:
     """Whether a discount is above what an executive may grant alone (a setting, 20% by
     default)."""
     return discount_percent > settings.RETENTION_APPROVAL_THRESHOLD
-
-
-def add_months(day, months: int):
-    """`day` plus `months` calendar months; the 31st becomes the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def offer_event_data(offer: RetentionOffer) -> dict:

@@ -18,7 +18,7 @@ from setia.customers.models import Contact, Customer
 from setia.engagement import whatsapp
 from setia.engagement.actions import message_event_data
 from setia.engagement.models import BulkSend, Channel, Message
-from setia.engagement.templating import TemplateError, customer_values, variables_in
+from setia.engagement.templating import TemplateError, customer_values, variables_in, with_tier_name
 from setia.history.actions import new_event, record_events
 from setia.history.models import EventKind
 from setia.lib.dates import now
@@ -65,7 +65,7 @@ def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:
             % {"count": count, "limit": settings.BULK_SEND_LIMIT}
         )
     plan = BulkPlan(customers=count)
-    customers = customers.select_related("owner", "subscription").prefetch_related(
+    customers = with_tier_name(customers.select_related("owner", "subscription")).prefetch_related(
         Prefetch("contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary"),
         "stores",
     )

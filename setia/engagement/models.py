@@ -14,6 +14,7 @@ from setia.customers.models import Customer
 from setia.engagement.templating import render
 from setia.lib.dates import now
 from setia.lib.merging import MergePolicy
+from setia.lib.money import net_price, net_price_hundredths, rupiah_from_hundredths
 
 
 class InteractionKind(models.TextChoices):
@@ -306,7 +307,7 @@ class RetentionOfferQuerySet(models.QuerySet):
         price after discount times the months), revenue that a churn would have lost. Discount cost:
         what the discounts gave away over the same months.
         """
-        net = F("monthly_price") * (100 - F("discount_percent")) * F("months")
+        net = net_price_hundredths(F("monthly_price"), F("discount_percent"), F("months"))
         given = F("monthly_price") * F("discount_percent") * F("months")
         accepted = Q(status=OfferStatus.ACCEPTED)
         figures = self.aggregate(
@@ -320,8 +321,8 @@ class RetentionOfferQuerySet(models.QuerySet):
             round(100 * figures["accepted"] / answered, 1) if answered else None
         )
         # Prices are whole rupiah and discounts whole percent: divide once, rounding half up.
-        figures["revenue_kept"] = ((figures.pop("kept_hundredths") or 0) + 50) // 100
-        figures["discount_cost"] = ((figures.pop("cost_hundredths") or 0) + 50) // 100
+        figures["revenue_kept"] = rupiah_from_hundredths(figures.pop("kept_hundredths") or 0)
+        figures["discount_cost"] = rupiah_from_hundredths(figures.pop("cost_hundredths") or 0)
         return figures
 
 
@@ -402,12 +403,12 @@ class RetentionOffer(models.Model):
 
     @property
     def net_monthly_price(self) -> int:
-        return (self.monthly_price * (100 - self.discount_percent) + 50) // 100
+        return net_price(self.monthly_price, self.discount_percent)
 
     @property
     def revenue_kept(self) -> int:
         """What the customer pays over the discounted months (see RetentionOfferQuerySet)."""
-        return (self.monthly_price * (100 - self.discount_percent) * self.months + 50) // 100
+        return net_price(self.monthly_price, self.discount_percent, self.months)
 
     @property
     def is_open(self) -> bool:

@@ -8,8 +8,11 @@ template cannot reach into Python objects. Literal braces are written `{{` and `
 
 import string
 
+from django.db.models import F
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
+
+from setia.customers.models import Customer
 
 # Variable name → what it holds (shown to template authors).
 VARIABLES = {
@@ -23,6 +26,11 @@ VARIABLES = {
     "renews_on": _("the renewal date"),
     "promo": _("the current promo, typed when sending"),
 }
+
+
+# The customer's current tier name, read through the relations the tiers app declares on the
+# customer (its tier assignment, that assignment's tier), so this app needs no import of it.
+TIER_NAME = "tier_assignment__tier__name"
 
 
 class TemplateError(ValueError):
@@ -98,19 +106,32 @@ def render(text: str, values: dict[str, str]) -> str:
     return (text or "").format(**{name: str(values[name]).strip() for name in names})
 
 
+def with_tier_name(customers):
+    """`customers` with each one's current tier name as `tier_name` (None without a tier), so
+    that `customer_values` reads it without a query per customer."""
+    return customers.annotate(tier_name=F(TIER_NAME))
+
+
+def _tier_name(customer) -> str | None:
+    if hasattr(customer, "tier_name"):
+        return customer.tier_name
+    return Customer.objects.filter(pk=customer.pk).values_list(TIER_NAME, flat=True).first()
+
+
 def customer_values(customer, *, contact=None, language: str = "id", extra=None) -> dict:
     """The variables' values for `customer`, formatted in `language`.
 
-    Reads the customer's loaded relations (owner, subscription, contacts, stores); `extra`
-    supplies values typed by the sender (`promo`) and overrides the others. `tier` comes from a
-    `tier` attribute of the customer when the tiers app provides one.
+    Reads the customer's loaded relations (owner, subscription, contacts, stores) and its tier
+    name from `with_tier_name`, else in one query; `extra` supplies values typed by the sender
+    (`promo`) and overrides the others. A customer without a tier has no `{tier}` value, like
+    any other missing value.
     """
     if contact is None:
         contact = next((c for c in customer.contacts.all() if c.is_primary), None)
     store = next(iter(customer.stores.all()), None)
     # A missing one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
     subscription = getattr(customer, "subscription", None)
-    tier = getattr(customer, "tier", None)
+    tier = _tier_name(customer)
     with translation.override(language):
         values = {
             "customer": customer.name,
@@ -118,7 +139,7 @@ def customer_values(customer, *, contact=None, language: str = "id", extra=None)
             "store": store.domain if store else "",
             "city": customer.city,
             "owner": customer.owner.full_name if customer.owner else "",
-            "tier": str(tier) if tier else "",
+            "tier": tier or "",
             "plan": subscription.get_plan_display() if subscription else "",
             "renews_on": formats.date_format(subscription.renews_on, "DATE_FORMAT")
             if subscription

@@ -11,13 +11,10 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from setia.customers.models import Contact, Customer, CustomerQuerySet, Store
+from setia.lib.spreadsheets import neutralise
 from setia.segments.models import Segment
 
 CHUNK_SIZE = 2000  # customers per database round trip: three queries per chunk
-
-# Leading characters that make a spreadsheet read a cell as a formula (or, for tab and
-# carriage return, hide one): such cells get a `'` prefix; the importer strips it again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def headers() -> list[str]:
@@ -42,13 +39,6 @@ def headers() -> list[str]:
         pgettext("export column", "Renewal date"),
         pgettext("export column", "Joined"),
     ]
-
-
-def neutralise(value):
-    """Text a spreadsheet would run as a formula gets a `'` prefix; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def customers_for(user, query) -> CustomerQuerySet:

@@ -28,6 +28,7 @@ from setia.customers.models import Category, Contact, Customer, Store, Subscript
 from setia.imports import values
 from setia.imports.mapping import EXTRA, FIELDS
 from setia.imports.reading import Table
+from setia.lib.spreadsheets import FORMULA_STARTS, neutralise
 
 CHUNK = 500  # keys per IN (...) lookup: under SQLite's bound-parameter limit, cheap on PostgreSQL
 BATCH = 500  # rows per INSERT/UPDATE statement
@@ -207,7 +208,6 @@ def _clean(ctx, key: str, value: str, cleaner, memoise: bool):
     return result
 
 
-_NEUTRALISED = values._NEUTRALISED
 _EMPTY: dict = {}
 
 
@@ -223,7 +223,7 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
         if not value:
             continue
         # values.unneutralise, inlined: this runs for every cell of the file.
-        if value[0] == "'" and len(value) > 1 and value[1] in _NEUTRALISED:
+        if value[0] == "'" and len(value) > 1 and value[1] in FORMULA_STARTS:
             value = value[1:]
         value = value.strip()
         if not value:
@@ -564,11 +564,7 @@ def error_file(plan: Plan) -> bytes:
     for row in plan.rejected_rows:
         # Neutralised like an export, so that opening the file runs no formula; re-importing
         # the corrected file strips the `'` again.
-        cells = [_neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
+        cells = [neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
         for column, reason in row.errors:
             writer.writerow([*cells, row.number, column, reason])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _neutralise(cell: str) -> str:
-    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -15,14 +15,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Customer, Plan, Store
+from setia.lib import spreadsheets
 from setia.lib.dates import parse_date
 from setia.lib.domains import SHARED_HOSTS, normalise_domain
 from setia.lib.money import parse_rupiah
 from setia.lib.phones import PhoneError, parse_phone
 from setia.lib.regions import PROVINCES
-
-# Our exports prefix these with `'` so a spreadsheet shows them as text (issue 3, item 7).
-_NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CellError(ValueError):
@@ -33,9 +31,7 @@ class CellError(ValueError):
 
 def unneutralise(cell: str) -> str:
     """Undo an export's formula neutralisation: `'=SUM(1)` → `=SUM(1)`; then trim spaces."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in _NEUTRALISED:
-        cell = cell[1:]
-    return cell.strip()
+    return spreadsheets.unneutralise(cell).strip()
 
 
 def _key(text: str) -> str:

@@ -1,5 +1,6 @@
 """Dates as Indonesian teams write them: day first, Indonesian or English month names."""
 
+import calendar
 import re
 from datetime import date, datetime
 
@@ -53,3 +54,34 @@ def today() -> date:
 def now() -> datetime:
     """The current aware time; the one clock tests freeze."""
     return timezone.now()
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus `months` calendar months (minus, when negative); a day past the new month's end
+    becomes its last day (31 January + 1 month = 28 or 29 February).
+
+    A date gives a date and a naive datetime a naive datetime. An aware datetime moves in the
+    current time zone's calendar, keeping its local time of day: a task due on the 31st at
+    06:30 in Jakarta repeats at 06:30 on the last day of a shorter month, not at a UTC date.
+    """
+    if isinstance(day, datetime) and timezone.is_aware(day):
+        local = timezone.localtime(day).replace(tzinfo=None)
+        return timezone.make_aware(add_months(local, months))
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, _days_in(year, month)))
+
+
+def month_start(day: date, months: int = 0) -> date:
+    """The first day of the month `months` after `day`'s month (before it, when negative)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    return date(day.year, day.month, _days_in(day.year, day.month))
+
+
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]

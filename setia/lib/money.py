@@ -41,3 +41,25 @@ def parse_rupiah(text: str) -> int:
     except InvalidOperation:
         raise ValueError(f"not an amount: {text!r}") from None
     return -int(value) if negative else int(value)
+
+
+def net_price_hundredths(price, discount_percent, months=1):
+    """What `months` months at the monthly `price` cost after a whole-percent discount, in
+    hundredths of a rupiah, exactly.
+
+    The same arithmetic works on integers and on query expressions (`F("monthly_price")`), so a
+    model property and an aggregate over many rows share this one rule; round once, after any
+    sum, with `rupiah_from_hundredths`.
+    """
+    return price * (100 - discount_percent) * months
+
+
+def rupiah_from_hundredths(hundredths: int) -> int:
+    """Whole rupiah from hundredths of a rupiah, rounded half up."""
+    return (hundredths + 50) // 100
+
+
+def net_price(price: int, discount_percent: int, months: int = 1) -> int:
+    """The price of `months` months at the monthly `price` after a whole-percent discount, in
+    whole rupiah rounded half up (Rp 349.000 at 15% is Rp 296.650 a month)."""
+    return rupiah_from_hundredths(net_price_hundredths(price, discount_percent, months))

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
-from setia.lib.dates import now
+from setia.lib.dates import month_start, now
 
 ROLLUP_COLUMNS = (
     "gmv_30d, gmv_90d, gmv_prev_90d, orders_30d, orders_90d, orders_prev_90d, gmv_growth_pct, "
@@ -35,7 +35,7 @@ def recompute_rollups(*, today: date, months: int = 13) -> int:
     no GMV. Months older than `months` are left as they are.
     """
     ops = connection.ops
-    start = first_of_month(today, months - 1)
+    start = month_start(today, -(months - 1))
     d180 = today - timedelta(days=180)
     params = {
         "d30": ops.adapt_datefield_value(today - timedelta(days=30)),
@@ -155,11 +155,6 @@ def _give_memory(cursor) -> None:
     the default 4 MB, 100,000 stores x 13 months spill to disk in many batches."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL work_mem = '256MB'")
-
-
-def first_of_month(day: date, months_back: int = 0) -> date:
-    month_index = day.year * 12 + day.month - 1 - months_back
-    return date(month_index // 12, month_index % 12 + 1, 1)
 
 
 @dataclass

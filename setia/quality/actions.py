@@ -44,7 +44,7 @@ def flag_duplicates(customer_ids=None, *, source: str = "scan") -> int:
     """Record new duplicate candidates among live customers; return how many were created.
 
     With `customer_ids`, only pairs involving one of those customers are looked for (the
-    importer passes the customers it created); None scans everyone. A pair already recorded —
+    importer passes the customers it created or updated); None scans everyone. A pair already recorded —
     open, merged or dismissed — is never recorded again, so running this twice creates nothing.
     """
     ids = None if customer_ids is None else sorted(set(customer_ids))

@@ -1,8 +1,6 @@
 """Tiers' card on the customer 360 page (listed in setia/desk/cards.py): the tier, why, GMV and
 orders over 12 months."""
 
-from datetime import date
-
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -11,7 +9,7 @@ from setia.core.cards import Card
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.lib import charts
-from setia.lib.dates import today
+from setia.lib.dates import month_start, today
 from setia.metrics.models import CustomerMonthlyMetric, CustomerRollup
 from setia.tiers.models import (
     DOWNGRADE_AFTER_RUNS,
@@ -23,15 +21,6 @@ from setia.tiers.models import (
 
 MONTHS = 12
 HISTORY = 5
-
-
-def _month_starts(reference: date, count: int) -> list[date]:
-    months = []
-    year, month = reference.year, reference.month
-    for _index in range(count):
-        months.append(date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months[::-1]
 
 
 def effective_thresholds(category_id) -> list[tuple]:
@@ -59,7 +48,7 @@ def customer_value(customer) -> dict:
         .first()
     )
     rollup = CustomerRollup.objects.filter(customer=customer).first()
-    months = _month_starts(today(), MONTHS)
+    months = [month_start(today(), -back) for back in range(MONTHS - 1, -1, -1)]
     figures = {
         row.month: row
         for row in CustomerMonthlyMetric.objects.filter(

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 from rich.progress import Progress
 
-from setia.metrics.actions import first_of_month, recompute_rollups
+from setia.lib.dates import month_start
+from setia.metrics.actions import recompute_rollups
 from setia.segments.models import Segment
 from setia.tiers.actions import assign_tiers
 from setia.tiers.models import CustomerTier, TierChange, TierSnapshot
@@ -27,7 +28,7 @@ def _run_days(reference: date) -> list[date]:
     The two last runs show the buffer at work: customers that grew move up at once, while
     those that fell more than 10% below their tier's threshold move down only at the second.
     """
-    months = [first_of_month(reference, back) for back in range(HISTORY_MONTHS, 0, -1)]
+    months = [month_start(reference, -back) for back in range(HISTORY_MONTHS, 0, -1)]
     return [*months, reference - timedelta(days=1), reference]
 
 

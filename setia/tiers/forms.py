@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.customers.forms import RupiahField
 from setia.customers.models import Category
+from setia.lib.dates import month_start
 from setia.tiers.models import Tier, TierRule
 
 
@@ -71,4 +72,4 @@ class MonthForm(forms.Form):
         match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
         if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
             return date(int(match.group(1)), int(match.group(2)), 1)
-        return default.replace(day=1)
+        return month_start(default)

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.lib import charts
-from setia.lib.dates import today
+from setia.lib.dates import month_start, today
 from setia.tiers import actions
 from setia.tiers.forms import MonthForm, TierForm, TierRuleForm
 from setia.tiers.models import (
@@ -89,10 +89,6 @@ def delete_rule(request: AuthenticatedHttpRequest, rule_id: int) -> HttpResponse
     return redirect("tiers:tier-list")
 
 
-def _next_month(start: date) -> date:
-    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 def _pivot(rows, key: str) -> list[dict]:
     """[{name, up, down}] from grouped (key, direction, count) rows, most movement first."""
     table: dict[str, dict] = {}
@@ -109,7 +105,7 @@ def _pivot(rows, key: str) -> list[dict]:
 def tier_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who moved up or down in a month, by owner and by category, among visible customers."""
     start = MonthForm(request.GET).month_start(today())
-    end = _next_month(start)
+    end = month_start(start, 1)
     visible = Customer.objects.visible_to(request.user).alive()
     moves = TierChange.objects.filter(
         changed_on__gte=start,
@@ -127,7 +123,7 @@ def tier_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "customer__owner", "customer__category", "old_tier", "new_tier"
         ).order_by("-changed_on", "customer__name")[:MOVERS_SHOWN]
     )
-    previous = (start - timedelta(days=1)).replace(day=1)
+    previous = month_start(start, -1)
     context = {
         "month": start,
         "previous_month": previous.strftime("%Y-%m"),

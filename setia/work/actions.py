@@ -5,8 +5,6 @@ Every change to a task linked to a customer is put on that customer's timeline t
 """
 
 import datetime
-import heapq
-import itertools
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -21,7 +19,15 @@ from django.utils.translation import gettext_noop
 from setia.accounts.models import Role, User
 from setia.history.actions import record_event
 from setia.lib.dates import now
-from setia.work.models import PRIORITY_WEIGHTS, CalendarFeed, ChecklistItem, Status, Task
+from setia.work.fairness import fair_owners
+from setia.work.models import (
+    PRIORITY_WEIGHTS,
+    CalendarFeed,
+    ChecklistItem,
+    Status,
+    Task,
+    reminder_time,
+)
 
 _FEED_SALT = "setia.work.calendar-feed"
 
@@ -68,7 +74,7 @@ def create_task(*, data: dict, checklist: Sequence[str] = (), actor) -> Task:
     the team (see `assign_fairly`). The task's team is its owner's, else its customer's."""
     task = Task(created_by=actor, **data)
     if task.remind_at is None:
-        task.remind_at = task.due_at - datetime.timedelta(minutes=settings.WORK_REMINDER_MINUTES)
+        task.remind_at = reminder_time(task.due_at)
     task.team_id = _team_id(task, actor)
     task.save()
     ChecklistItem.objects.bulk_create(
@@ -96,7 +102,7 @@ def update_task(*, task: Task, data: dict, actor) -> Task:
     for name, value in data.items():
         setattr(task, name, value)
     if "due_at" in data and "remind_at" not in data:
-        task.remind_at = task.due_at - datetime.timedelta(minutes=settings.WORK_REMINDER_MINUTES)
+        task.remind_at = reminder_time(task.due_at)
         task.reminder_sent_at = None
     task.team_id = _team_id(task, actor)
     task.save()
@@ -175,30 +181,23 @@ def open_loads(people) -> dict[int, int]:
 
 @transaction.atomic
 def assign_fairly(*, tasks, people, actor) -> dict[int, int]:
-    """Give each task to the person with the least weighted open work; ties go round-robin
-    (whoever was given work longest ago in this round). Returns the loads afterwards.
-
-    Greedy least-load assignment keeps every person within one task's weight of the others.
-    """
+    """Give each task, in order, to the person with the least weighted open work; ties go
+    round-robin, people in the order given (the rule is `fairness.fair_owners`). Returns the
+    loads afterwards."""
     people = list(people)
+    tasks = list(tasks)
     if not people:
         return {}
     loads = open_loads(people)
     by_id = {person.pk: person for person in people}
-    turn = itertools.count()
-    heap = [(loads[person.pk], next(turn), person.pk) for person in people]
-    heapq.heapify(heap)
-    changed = []
-    for task in tasks:
-        load, _order, person_id = heapq.heappop(heap)
+    weights = [PRIORITY_WEIGHTS.get(task.priority, 1) for task in tasks]
+    owners = fair_owners([(person.pk, loads[person.pk]) for person in people], weights)
+    for task, person_id, weight in zip(tasks, owners, weights, strict=True):
         task.owner = by_id[person_id]
         task.team_id = task.owner.team_id or task.team_id
-        weight = PRIORITY_WEIGHTS.get(task.priority, 1)
-        loads[person_id] = load + weight
-        heapq.heappush(heap, (load + weight, next(turn), person_id))
-        changed.append(task)
-    Task.objects.bulk_update(changed, ["owner", "team", "updated_at"])
-    for task in changed:
+        loads[person_id] += weight
+    Task.objects.bulk_update(tasks, ["owner", "team", "updated_at"])
+    for task in tasks:
         _event(task, "assigned", actor=actor, summary=_summary("assigned", task))
     return loads
 

@@ -8,7 +8,16 @@ from django.utils import timezone
 from rich.progress import Progress
 
 from setia.customers.models import Customer
-from setia.work.models import ChecklistItem, Onboarding, Priority, Recurrence, Stage, Status, Task
+from setia.work.models import (
+    ChecklistItem,
+    Onboarding,
+    Priority,
+    Recurrence,
+    Stage,
+    Status,
+    Task,
+    reminder_time,
+)
 from setia.work.onboarding import enroll_new_customers
 from setia.work.triggers import evaluate
 
@@ -100,9 +109,9 @@ def _load_tasks(*, seed: int, people, reference: date, progress: Progress) -> st
                     team_id=user.team_id,
                     customer_id=rng.choice(pool),
                     due_at=due_at,
-                    remind_at=due_at - timedelta(hours=1),
+                    remind_at=reminder_time(due_at),
                     # the past is not e-mailed again when the beat job first runs
-                    reminder_sent_at=due_at - timedelta(hours=1) if days < 0 else None,
+                    reminder_sent_at=reminder_time(due_at) if days < 0 else None,
                     priority=rng.choice([Priority.NORMAL] * 3 + [Priority.HIGH, Priority.URGENT]),
                     status=status,
                     completed_at=due_at if status == Status.DONE else None,

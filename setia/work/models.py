@@ -4,7 +4,6 @@ A task belongs to a team (its owner's, or its customer's) so that the team board
 access need no join through users. Its calendar feed is a signed, revocable URL per user.
 """
 
-import calendar
 import datetime
 import secrets
 import uuid
@@ -12,11 +11,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from setia.lib.dates import now
+from setia.lib.dates import add_months, now
 from setia.lib.merging import MergePolicy
 
 
@@ -31,6 +30,12 @@ class Priority(models.TextChoices):
 PRIORITY_WEIGHTS = {Priority.LOW: 1, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 
 
+def reminder_time(due_at: datetime.datetime) -> datetime.datetime:
+    """When a task due at `due_at` reminds its owner, unless someone set another time: the
+    `WORK_REMINDER_MINUTES` setting before it."""
+    return due_at - datetime.timedelta(minutes=settings.WORK_REMINDER_MINUTES)
+
+
 class Status(models.TextChoices):
     OPEN = "open", pgettext_lazy("task status", "Open")
     DONE = "done", pgettext_lazy("task status", "Done")
@@ -42,16 +47,6 @@ class Recurrence(models.TextChoices):
     DAILY = "daily", _("Every day")
     WEEKLY = "weekly", _("Every week")
     MONTHLY = "monthly", _("Every month")
-
-
-def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
-    """`moment` plus whole months in local time; the 31st becomes the month's last day."""
-    local = timezone.localtime(moment)
-    index = local.month - 1 + months
-    year, month = local.year + index // 12, index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    naive = local.replace(tzinfo=None).replace(year=year, month=month, day=day)
-    return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
 class TaskQuerySet(models.QuerySet):

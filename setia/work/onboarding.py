@@ -8,8 +8,8 @@ from django.db.models import Count
 
 from setia.customers.models import Customer
 from setia.history.actions import new_event, record_events
-from setia.lib.dates import now
-from setia.work.models import Onboarding, Stage, StageChange, StageTaskTemplate, Task
+from setia.lib.dates import month_start, now
+from setia.work.models import Onboarding, Stage, StageChange, StageTaskTemplate, Task, reminder_time
 
 
 def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task]:
@@ -21,7 +21,7 @@ def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task
             team_id=onboarding.customer.team_id,
             customer_id=onboarding.customer_id,
             due_at=moment + datetime.timedelta(days=template.due_in_days),
-            remind_at=moment + datetime.timedelta(days=template.due_in_days, hours=-1),
+            remind_at=reminder_time(moment + datetime.timedelta(days=template.due_in_days)),
         )
         for onboarding in onboardings
         for template in templates
@@ -50,45 +50,55 @@ def _record_created(tasks: list[Task], actor) -> None:
 
 _ENROLL = """
 INSERT INTO {onboarding} (customer_id, stage_id, entered_stage_at, source, created_at, updated_at)
-SELECT c.id, %(stage)s, c.created_at, '', %(now)s, %(now)s
+SELECT c.id, %s, c.created_at, '', %s, %s
 FROM {customer} AS c
 WHERE c.deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM {onboarding} AS o WHERE o.customer_id = c.id)
+  {among}
 ON CONFLICT (customer_id) DO NOTHING
 """
 
 
 @transaction.atomic
-def enroll_new_customers(*, today: datetime.date | None = None) -> int:
-    """Put every live customer that is not on the pipeline on its first stage, as of the day it
-    joined. Customers who joined within the first stage's stall window also get that stage's
-    checklist tasks; older ones (from before the pipeline) do not. Idempotent; returns the count.
+def enroll_new_customers(*, customers=None, actor=None, today: datetime.date | None = None) -> int:
+    """Put every live customer that is not on the pipeline (among `customers`, a Customer
+    queryset, when given) on its first stage, as of the day it joined. Customers who joined
+    within the first stage's stall window also get that stage's checklist tasks, on the
+    timeline by `actor`; older ones (from before the pipeline) do not. Idempotent; returns the
+    count.
 
-    Also a RECOMPUTE_STEPS step (nightly), and run before the pipeline pages are read: one
-    INSERT ... SELECT whatever the number of customers (ON CONFLICT: a concurrent run enrolled
-    some first).
+    Called by whatever creates customers, right after (the new-customer page, the demo data),
+    and nightly as a RECOMPUTE_STEPS step for any other way a customer came in. Never on a
+    page read. One INSERT ... SELECT whatever the number of customers (ON CONFLICT: a
+    concurrent run enrolled some first).
     """
     first = Stage.objects.first_stage()
     if first is None:
         return 0
     moment = now()
+    stamp = connection.ops.adapt_datetimefield_value(moment)
+    among, among_params = "", []
+    if customers is not None:
+        subquery, among_params = customers.values("pk").query.sql_with_params()
+        among = f"AND c.id IN ({subquery})"
     tables = {"onboarding": Onboarding._meta.db_table, "customer": Customer._meta.db_table}
     with connection.cursor() as cursor:
         cursor.execute(
-            _ENROLL.format(**tables),
-            {"stage": first.pk, "now": connection.ops.adapt_datetimefield_value(moment)},
+            _ENROLL.format(**tables, among=among), [first.pk, stamp, stamp, *among_params]
         )
         enrolled = cursor.rowcount
     if not enrolled:
         return 0
-    fresh = list(
-        Onboarding.objects.filter(
-            created_at=moment,
-            customer__created_at__gte=moment - datetime.timedelta(days=first.stalled_after_days),
-        ).select_related("customer")
+    fresh = Onboarding.objects.filter(
+        created_at=moment,
+        customer__created_at__gte=moment - datetime.timedelta(days=first.stalled_after_days),
     )
-    tasks = Task.objects.bulk_create(_tasks_for(fresh, first, moment))
-    _record_created(tasks, None)
+    if customers is not None:
+        fresh = fresh.filter(customer__in=customers.values("pk"))
+    tasks = Task.objects.bulk_create(
+        _tasks_for(list(fresh.select_related("customer")), first, moment)
+    )
+    _record_created(tasks, actor)
     return enrolled
 
 
@@ -132,7 +142,7 @@ def intake_periods(day: datetime.date) -> dict[str, tuple[datetime.date, datetim
     """This week (Monday to `day`) and this month (the 1st to `day`), inclusive."""
     return {
         "week": (day - datetime.timedelta(days=day.weekday()), day),
-        "month": (day.replace(day=1), day),
+        "month": (month_start(day), day),
     }
 
 

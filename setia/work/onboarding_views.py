@@ -18,6 +18,7 @@ from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.access import get_customer_for_user
 from setia.customers.models import Customer
 from setia.lib.dates import now, today
+from setia.lib.spreadsheets import neutralise
 from setia.work import onboarding as actions
 from setia.work.models import Onboarding, Source, Stage
 
@@ -59,7 +60,6 @@ def _board_context(request) -> dict:
 @require_GET
 def pipeline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Stages as columns; drag a card, or pick a stage and press Move (keyboard, no JS)."""
-    actions.enroll_new_customers()
     return render(request, "work/onboarding_board.html", _board_context(request))
 
 
@@ -67,7 +67,6 @@ def pipeline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("work.view_onboarding", raise_exception=True)
 @require_GET
 def pipeline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    actions.enroll_new_customers()
     moment = now()
     stages = list(Stage.objects.all())
     rows = _visible_onboardings(request.user).select_related(
@@ -130,7 +129,6 @@ def move_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 @require_GET
 def intake_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who joined this week and this month, by category, owner and source; CSV with ?format=csv."""
-    actions.enroll_new_customers()
     day = today()
     customers = Customer.objects.visible_to(request.user).alive()
     if request.GET.get("format") == "csv":
@@ -142,12 +140,6 @@ def intake_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         "day": day,
     }
     return render(request, "work/intake_report.html", context)
-
-
-def _safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or a tab/CR) is text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _intake_csv(rows, day) -> HttpResponse:
@@ -162,7 +154,7 @@ def _intake_csv(rows, day) -> HttpResponse:
     for customer in rows.iterator(chunk_size=500):
         onboarding = getattr(customer, "onboarding", None)
         writer.writerow(
-            _safe_cell(value)
+            neutralise(str(value))
             for value in (
                 customer.name,
                 timezone.localtime(customer.created_at).strftime("%Y-%m-%d"),

@@ -28,6 +28,7 @@ from setia.history.actions import record_events_select
 from setia.history.models import EventKind, TimelineEvent
 from setia.lib.dates import now, today
 from setia.metrics.models import CustomerRollup, StoreDailyMetric
+from setia.work.fairness import SLOTS, person_rows
 from setia.work.models import (
     PRIORITY_WEIGHTS,
     URGENCY,
@@ -42,6 +43,7 @@ from setia.work.models import (
     Task,
     TriggerKind,
     TriggerRule,
+    reminder_time,
 )
 
 INTERACTION_KINDS = ["call", "whatsapp", "email", "meeting"]
@@ -294,11 +296,9 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
     """The started runs' tasks from their playbook steps, in one INSERT ... SELECT.
 
     Each task goes to the customer's owner; a "lead" step to the team lead; an "intern" step
-    to the team's intern with the least weighted open work, each task adding its weight (fair
-    assignment). Taken one task at a time that greedy choice gives, set-based, the same: the
-    team's n-th intern task (runs by revenue at risk, then steps in order) goes to the n-th
-    smallest (open load + weight x k, intern id) over its interns and k = 0, 1, 2, ..., since
-    each intern's load grows by the same weight with every task it gets.
+    to one of the team's interns by fair assignment (`fairness.SLOTS`, interns in id order):
+    the team's n-th intern task (runs by revenue at risk, then steps in order) takes the n-th
+    slot, every intern task weighing the same (high priority).
     """
     runs = PlaybookRun.objects.filter(batch=batch)
     steps = list(PlaybookStep.objects.filter(playbook_id__in=runs.values("playbook_id")))
@@ -316,12 +316,9 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
         .annotate(load=Task.objects.load_weight())
         .values_list("owner", "load")
     )
-    intern_rows = ", ".join(["(%s, %s, %s)"] * len(interns)) or ""
-    intern_params = [value for pk, team in interns for value in (pk, team, load.get(pk, 0))]
-    intern_cte = (
-        f"intern (id, team_id, load) AS (VALUES {intern_rows})"
-        if interns
-        else "intern (id, team_id, load) AS (SELECT 0, 0, 0 WHERE 1 = 0)"
+    # Round-robin turn: the intern's id, so ties go to the intern who joined first.
+    person, person_params = person_rows(
+        [(pk, team, load.get(pk, 0), pk) for pk, team in sorted(interns)]
     )
     ops = connection.ops
     due = " ".join(["WHEN %s THEN %s"] * len(steps))
@@ -329,14 +326,13 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
     for step in steps:
         due_at = moment + datetime.timedelta(days=step.due_in_days)
         due_params += [step.pk, ops.adapt_datetimefield_value(due_at)]
-        remind_at = due_at - datetime.timedelta(hours=1)
-        remind_params += [step.pk, ops.adapt_datetimefield_value(remind_at)]
+        remind_params += [step.pk, ops.adapt_datetimefield_value(reminder_time(due_at))]
     stamp = ops.adapt_datetimefield_value(moment)
     batch_value = PlaybookRun._meta.get_field("batch").get_db_prep_value(batch, connection)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH RECURSIVE {intern_cte},
+            WITH RECURSIVE {person},
             run AS (
                 SELECT r.id, r.customer_id, r.playbook_id, r.revenue_at_risk, c.owner_id,
                     c.team_id, t.lead_id
@@ -347,19 +343,15 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
             task AS (
                 SELECT run.*, st.id AS step_id, st.title, st.assign_to,
                     CASE WHEN st.assign_to = %s
-                              AND run.team_id IN (SELECT team_id FROM intern)
+                              AND run.team_id IN (SELECT team_id FROM person)
                          THEN row_number() OVER (
                              PARTITION BY run.team_id, st.assign_to
                              ORDER BY run.revenue_at_risk DESC, run.id, st.position, st.id)
                     END AS n
                 FROM run JOIN {_table(PlaybookStep)} st ON st.playbook_id = run.playbook_id),
-            need AS (SELECT team_id, max(n) AS n FROM task WHERE n IS NOT NULL GROUP BY team_id),
-            k (k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k
-                      WHERE k + 1 < (SELECT max(n) FROM need)),
-            slot AS (
-                SELECT intern.id, intern.team_id, row_number() OVER (
-                    PARTITION BY intern.team_id ORDER BY intern.load + %s * k.k, intern.id) AS n
-                FROM intern JOIN need ON need.team_id = intern.team_id JOIN k ON k.k < need.n)
+            need (team_id, n, weight) AS (
+                SELECT team_id, max(n), %s FROM task WHERE n IS NOT NULL GROUP BY team_id),
+            {SLOTS}
             INSERT INTO {_table(Task)} (code, title, notes, owner_id, team_id, customer_id,
                 due_at, remind_at, priority, status, recurrence, playbook_run_id, created_at,
                 updated_at)
@@ -372,7 +364,7 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
             FROM task LEFT JOIN slot ON slot.team_id = task.team_id AND slot.n = task.n
             """,
             [
-                *intern_params,
+                *person_params,
                 batch_value,
                 AssignTo.INTERN,
                 PRIORITY_WEIGHTS[Priority.HIGH],

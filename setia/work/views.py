@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setia.accounts.models import Team
 from setia.core.http import AuthenticatedHttpRequest
-from setia.lib.dates import now, today
+from setia.lib.dates import month_end, month_start, now, today
 from setia.work import actions
 from setia.work.access import get_task_for_user
 from setia.work.forms import TaskForm
@@ -245,8 +245,8 @@ def month_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
         first = datetime.date(year, month, 1)
     except ValueError:
-        first = current.replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        first = month_start(current)
+    last = month_end(first)
     start, _ignored = _day_bounds(first)
     _ignored, end = _day_bounds(last)
     tasks = list(
@@ -269,8 +269,8 @@ def month_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = last + datetime.timedelta(days=1)
+    previous = month_start(first, -1)
+    following = month_start(first, 1)
     context = {
         "first": first,
         "weeks": weeks,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from setia.customers.forms import ContactForm, CustomerForm, StoreForm, Subscrip
 from setia.customers.models import Contact, Customer
 from setia.desk.cards import cards_for
 from setia.desk.forms import CustomerFilterForm
+from setia.work.onboarding import enroll_new_customers
 
 
 @login_required
@@ -63,7 +65,13 @@ def create_customer(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "customers/form.html", context, status=400)
-        customer = actions.create_customer(actor=request.user, data=form.model_data())
+        # The page composes two apps' actions: the customer, then its place on the onboarding
+        # pipeline, in one transaction so that no customer is left off the pipeline.
+        with transaction.atomic():
+            customer = actions.create_customer(actor=request.user, data=form.model_data())
+            enroll_new_customers(
+                customers=Customer.objects.filter(pk=customer.pk), actor=request.user
+            )
         messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
         return redirect(customer)
     return render(request, "customers/form.html", context)

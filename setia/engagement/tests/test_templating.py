@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+from django.apps import apps
 
+from setia.customers.models import Customer
 from setia.engagement.templating import (
     MissingVariables,
     TemplateError,
@@ -9,6 +11,7 @@ from setia.engagement.templating import (
     customer_values,
     render,
     variables_in,
+    with_tier_name,
 )
 from setia.test import make_contact, make_store, make_subscription
 
@@ -103,3 +106,52 @@ def test_a_customer_without_contact_store_or_subscription_has_empty_values(custo
         "renews_on",
         "promo",
     ]
+
+
+def _assign_tier(customer, name: str):
+    # Through the app registry: engagement does not import the tiers app, its tests neither.
+    tier = apps.get_model("tiers", "Tier").objects.get(name=name)
+    apps.get_model("tiers", "CustomerTier").objects.create(
+        customer=customer,
+        tier=tier,
+        since=datetime.date(2026, 11, 1),
+        computed_on=datetime.date(2026, 11, 1),
+    )
+
+
+def test_it_renders_the_customers_tier_from_the_database(customer):
+    _assign_tier(customer, "Gold")
+
+    values = customer_values(customer, language="id")
+
+    assert values["tier"] == "Gold"
+    assert render("Halo {customer}, pelanggan {tier} kami", values) == (
+        "Halo Batik Lestari, pelanggan Gold kami"
+    )
+
+
+def test_the_tier_read_with_the_customers_of_a_bulk_send_needs_no_query_each(
+    customer, django_assert_num_queries
+):
+    _assign_tier(customer, "Platinum")
+    loaded = (
+        with_tier_name(Customer.objects.filter(pk=customer.pk))
+        .select_related("owner", "subscription")
+        .prefetch_related("contacts", "stores")
+        .get()
+    )
+
+    with django_assert_num_queries(0):
+        values = customer_values(loaded, language="en")
+
+    assert values["tier"] == "Platinum"
+
+
+def test_a_customer_without_a_tier_is_a_missing_value(customer):
+    values = customer_values(customer, language="en")
+
+    with pytest.raises(MissingVariables) as error:
+        render("Dear {customer}, as a {tier} customer", values)
+
+    assert error.value.names == ["tier"]
+    assert str(error.value.message) == "No value for {tier} for this customer."

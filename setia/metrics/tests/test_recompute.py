@@ -8,7 +8,8 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from setia.metrics.actions import first_of_month, recompute_rollups
+from setia.lib.dates import month_start
+from setia.metrics.actions import recompute_rollups
 from setia.metrics.models import CustomerMonthlyMetric, CustomerRollup, StoreDailyMetric
 from setia.metrics.tasks import recompute_nightly
 from setia.test import make_customer, make_store
@@ -67,7 +68,7 @@ def expected_rollups(customers, stores, metrics, today):
 
 def expected_months(stores, metrics, today):
     owner = {store.pk: store.customer_id for store in stores}
-    start = first_of_month(today, 12)
+    start = month_start(today, -12)
     months = defaultdict(lambda: [0, 0])
     for store_id, day, gmv, orders in metrics:
         if start <= day < today:

@@ -8,6 +8,7 @@ import pytest
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
 from setia.work.models import Onboarding, StageChange, Task
+from setia.work.onboarding import enroll_new_customers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +20,7 @@ def test_an_executive_moves_a_customer_twice_then_completes_a_task_from_my_day(p
     )
     executive = team.members.get()
     customer = make_customer(team=team, owner=executive, name="Kopi Senja")
+    enroll_new_customers()
 
     page.goto("/")
     page.get_by_label("Email").fill("rina@example.test")

@@ -1,9 +1,14 @@
+import heapq
+import itertools
+import random
+
 from django.urls import reverse
 
 from setia.accounts.models import Role
 from setia.history.models import TimelineEvent
 from setia.test import make_user
 from setia.work import actions
+from setia.work.fairness import fair_owners
 from setia.work.models import Task
 from setia.work.tests.factories import make_task
 
@@ -94,3 +99,34 @@ def test_assign_fairly_follows_the_matrix(client, executive, intern, team_a, tea
     assert client.get(url).status_code == 405
     assert client.post(url, {"team": 999999}).status_code == 404
     assert Task.objects.filter(owner__isnull=True).count() == 1
+
+
+def _one_at_a_time(loads, weights):
+    """The rule as it reads: each task to the least loaded, ties to whoever waited longest."""
+    turn = itertools.count()
+    heap = [(load, next(turn), pk) for pk, load in loads]
+    heapq.heapify(heap)
+    owners = []
+    for weight in weights:
+        load, _turn, pk = heapq.heappop(heap)
+        owners.append(pk)
+        heapq.heappush(heap, (load + weight, next(turn), pk))
+    return owners
+
+
+def test_it_gives_the_owners_of_taking_tasks_one_at_a_time_whatever_their_weights(db):
+    rng = random.Random(11)
+    for _case in range(40):
+        ids = rng.sample(range(1, 100), rng.randrange(1, 6))
+        loads = [(pk, rng.randrange(0, 9)) for pk in ids]
+        weights = [rng.choice([1, 1, 2, 3]) for _ in range(rng.randrange(1, 30))]
+
+        assert fair_owners(loads, weights) == _one_at_a_time(loads, weights)
+
+
+def test_it_breaks_ties_round_robin_in_the_order_given(db):
+    # 5 and 7 both reach load 2 after one task of 2 for 7: 5 has waited longer
+    assert fair_owners([(7, 0), (5, 2)], [2, 2, 2]) == [7, 5, 7]
+    assert fair_owners([(7, 0), (5, 0)], [1, 1, 1]) == [7, 5, 7]
+    assert fair_owners([], [1]) == []
+    assert fair_owners([(7, 0)], []) == []

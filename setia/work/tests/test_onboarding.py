@@ -1,8 +1,13 @@
 import datetime
+from io import StringIO
 
 import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from setia.customers.models import Category, Customer
 from setia.history.models import TimelineEvent
 from setia.test import make_customer
 from setia.work import onboarding
@@ -11,6 +16,7 @@ from setia.work.tests.factories import at
 
 BOARD = reverse("work:onboarding-board")
 LIST = reverse("work:onboarding-list")
+INTAKE = reverse("work:intake-report")
 
 
 def _stage(english: str) -> Stage:
@@ -106,6 +112,7 @@ def test_the_board_shows_each_stage_with_its_customers(
     client, executive, customer, other_executive
 ):
     other = make_customer(team=other_executive.team, owner=other_executive, name="Toko Timur")
+    onboarding.enroll_new_customers()
     client.force_login(executive)
 
     response = client.get(BOARD)
@@ -119,8 +126,8 @@ def test_the_board_shows_each_stage_with_its_customers(
 
 
 def test_the_board_moves_a_card_with_htmx(client, executive, customer):
+    onboarding.enroll_new_customers()
     client.force_login(executive)
-    client.get(BOARD)
     url = reverse("work:onboarding-move", args=[customer.code])
 
     response = client.post(url, {"stage": _stage("Kickoff").pk}, headers={"HX-Request": "true"})
@@ -133,8 +140,8 @@ def test_the_board_moves_a_card_with_htmx(client, executive, customer):
 
 
 def test_the_move_form_works_without_javascript(client, executive, customer):
+    onboarding.enroll_new_customers()
     client.force_login(executive)
-    client.get(BOARD)
 
     response = client.post(
         reverse("work:onboarding-move", args=[customer.code]), {"stage": _stage("Store setup").pk}
@@ -146,9 +153,7 @@ def test_the_move_form_works_without_javascript(client, executive, customer):
 
 
 def test_move_follows_the_matrix(client, executive, intern, viewer, other_executive, customer):
-    client.force_login(executive)
-    client.get(BOARD)
-    client.logout()
+    onboarding.enroll_new_customers()
     url = reverse("work:onboarding-move", args=[customer.code])
     data = {"stage": _stage("Kickoff").pk}
     assert client.post(url, data).status_code == 302  # anonymous: to login
@@ -181,7 +186,7 @@ def test_the_board_reads_a_constant_number_of_queries(
     client.get(BOARD)
     for n in range(40):
         make_customer(team=team_a, owner=executive, name=f"Toko {n}")
-    client.get(BOARD)  # enrols them
+    onboarding.enroll_new_customers()
     with django_assert_max_num_queries(20):
         response = client.get(BOARD)
     assert sum(column["count"] for column in response.context["columns"]) == 40
@@ -196,6 +201,7 @@ def test_the_list_filters_by_stage_and_stalled(client, executive, team_a):
     with time_machine.travel(at(10, 8), tick=False):
         fresh = make_customer(team=team_a, owner=executive, name="Segar")
     with time_machine.travel(at(10, 9), tick=False):
+        onboarding.enroll_new_customers()
         client.force_login(executive)
         everyone = client.get(LIST)
         stalled = client.get(LIST, {"stalled": "1"})
@@ -211,8 +217,100 @@ def test_the_list_reads_a_constant_number_of_queries(
 ):
     for n in range(30):
         make_customer(team=team_a, owner=executive, name=f"Toko {n}")
+    onboarding.enroll_new_customers()
     client.force_login(executive)
     client.get(LIST)
     with django_assert_max_num_queries(14):
         response = client.get(LIST)
     assert len(response.context["page"]) == 30
+
+
+# -- no page read writes; enrolment happens when a customer is created -------------------------
+
+
+def _writes(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_reading_the_board_writes_nothing(client, executive, customer):
+    client.force_login(executive)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(BOARD)
+
+    assert response.status_code == 200
+    assert _writes(queries) == []
+    assert Onboarding.objects.count() == 0  # the nightly recompute enrols this one
+
+
+def test_reading_the_list_writes_nothing(client, executive, customer):
+    client.force_login(executive)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"stalled": "1"})
+
+    assert response.status_code == 200
+    assert _writes(queries) == []
+    assert Onboarding.objects.count() == 0
+
+
+def test_reading_the_intake_report_writes_nothing(client, executive, customer):
+    client.force_login(executive)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(INTAKE)
+        export = client.get(INTAKE, {"format": "csv"})
+
+    assert (page.status_code, export.status_code) == (200, 200)
+    assert _writes(queries) == []
+    assert Onboarding.objects.count() == 0
+
+
+def test_the_nightly_recompute_enrols_new_customers(executive, customer):
+    call_command("recompute", stdout=StringIO())
+
+    assert Onboarding.objects.get().customer == customer
+
+
+@time_machine.travel(at(10, 9), tick=False)
+def test_a_customer_created_on_the_new_customer_page_is_enrolled(client, executive, team_a):
+    client.force_login(executive)
+
+    response = client.post(
+        reverse("customers:customer-create"),
+        {
+            "name": "Kopi Senja",
+            "category": Category.objects.get(slug="food-beverage").pk,
+            "status": "onboarding",
+            "city": "Yogyakarta",
+            "province": "DI Yogyakarta",
+            "owner": executive.pk,
+            "team": team_a.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    customer = Customer.objects.get()
+    row = Onboarding.objects.get()
+    assert (row.customer, row.stage, row.entered_stage_at) == (
+        customer,
+        _stage("Signed"),
+        at(10, 9),
+    )
+    task = Task.objects.get()
+    assert (task.customer, task.owner, task.title, task.due_at) == (
+        customer,
+        executive,
+        "Telepon sambutan dan tentukan tanggal kickoff",
+        at(11, 9),
+    )
+    event = TimelineEvent.objects.get(kind="task")
+    assert (event.customer, event.actor, event.data["task_action"]) == (
+        customer,
+        executive,
+        "created",
+    )

@@ -2,8 +2,9 @@ import datetime
 
 import time_machine
 
+from setia.lib.dates import add_months
 from setia.work import actions
-from setia.work.models import Task, add_months
+from setia.work.models import Task
 from setia.work.tests.factories import JAKARTA, at, make_task
 
 

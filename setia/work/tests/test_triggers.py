@@ -300,3 +300,19 @@ def test_lead_steps_go_to_the_team_lead_and_the_start_is_on_the_timeline(team_a,
         "reason": run.reason,
         "figures": {"lowest_uptime": 50.0, "days_down": 1},
     }
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_started_tasks_remind_their_owner_the_configured_lead_before(
+    team_a, executive, only, settings
+):
+    settings.WORK_REMINDER_MINUTES = 30
+    only("website_down")
+    down = _customer(team_a, executive, "Down")
+    _metric(make_store(down), DAY, uptime="50")
+
+    triggers.evaluate(day=DAY)
+
+    tasks = Task.objects.filter(playbook_run__isnull=False)
+    assert tasks.count() >= 1
+    assert {task.remind_at for task in tasks} == {MOMENT - datetime.timedelta(minutes=30)}

@@ -6,7 +6,7 @@ from django.db import transaction
 from rich.progress import Progress
 
 from setia.customers.demo_load import DEMO_PASSWORD, load_demo_customers, load_demo_people
-from setia.lib.dates import today
+from setia.lib.dates import month_start, today
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                     count=customers,
                     seed=seed,
                     people=people,
-                    reference=today().replace(day=1),
+                    reference=month_start(today()),
                     on_progress=lambda done: progress.update(bar, completed=done),
                 )
                 summaries = [

@@ -3,6 +3,7 @@
 import calendar
 import re
 from datetime import date, datetime
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -46,6 +47,10 @@ def parse_date(text: str) -> date:
     return date(year, month, day)
 
 
+# A date or a datetime: the month arithmetic gives back what it was given.
+_Day = TypeVar("_Day", date, datetime)
+
+
 def today() -> date:
     """Today in the team's time zone (Asia/Jakarta by default), not in UTC."""
     return timezone.localdate()
@@ -56,7 +61,7 @@ def now() -> datetime:
     return timezone.now()
 
 
-def add_months(day: date, months: int) -> date:
+def add_months(day: _Day, months: int) -> _Day:
     """`day` plus `months` calendar months (minus, when negative); a day past the new month's end
     becomes its last day (31 January + 1 month = 28 or 29 February).
 

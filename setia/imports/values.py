@@ -206,7 +206,6 @@ class Categories:
 _FORMATTING = re.compile(r"[\s\-().]")
 
 
-# Indonesian mobile numbers without the trunk 0, from phonenumbers' own metadata for ID.
 def _id_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(mobile, any valid number): the national number patterns of phonenumbers' metadata for
     Indonesia, which it ships with."""

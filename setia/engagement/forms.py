@@ -134,7 +134,7 @@ class ComposeForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    contact: forms.ModelChoiceField[Contact] = forms.ModelChoiceField(
+    contact: "forms.ModelChoiceField[Contact]" = forms.ModelChoiceField(
         label=_("Contact"), queryset=None
     )
     promo = forms.CharField(

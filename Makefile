@@ -35,6 +35,7 @@ test: install compiled-messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: install

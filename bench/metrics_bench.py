@@ -27,6 +27,7 @@ Every phase starts after a CHECKPOINT so that none pays for the previous one's d
 
 import argparse
 import csv
+import io
 import json
 import os
 import random
@@ -36,6 +37,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from common import lap, setup_django  # bench/ is on sys.path when a bench runs
 
@@ -101,7 +103,8 @@ def main() -> None:
         print(json.dumps(run_sqlite(path, args.stores, args.days, today)))
         return
     rows = args.stores * args.days
-    sys.stdout.reconfigure(line_buffering=True)
+    # A script's stdout is a TextIOWrapper; the stubs type sys.stdout as any TextIO.
+    cast(io.TextIOWrapper, sys.stdout).reconfigure(line_buffering=True)
     print(f"metrics bench: {args.stores} stores x {args.days} days = {rows:,} rows")
     if not path.exists():
         started = time.perf_counter()
@@ -155,7 +158,7 @@ def create_stores(stores: int, joined: date) -> None:
     customers = max(1, round(stores / STORES_PER_CUSTOMER))
     batch = 10_000
     with transaction.atomic():
-        ids = []
+        ids: list[int] = []
         for start in range(0, customers, batch):
             created = Customer.objects.bulk_create(
                 Customer(name=f"Bench {index}", category=category, city="Jakarta")

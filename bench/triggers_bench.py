@@ -23,11 +23,13 @@ and the ratio o/p with its goal (<= 2, our time over the plain SQL's time).
 """
 
 import argparse
+import io
 import os
 import re
 import sys
 import time
 from datetime import date, timedelta
+from typing import cast
 
 from common import lap, setup_django  # bench/ is on sys.path when a bench runs
 
@@ -46,7 +48,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--keep", action="store_true", help=f"keep {DATABASE} afterwards")
     args = parser.parse_args()
-    sys.stdout.reconfigure(line_buffering=True)
+    # A script's stdout is a TextIOWrapper; the stubs type sys.stdout as any TextIO.
+    cast(io.TextIOWrapper, sys.stdout).reconfigure(line_buffering=True)
     stores = round(args.customers * STORES_PER_CUSTOMER)
     print(
         f"triggers bench: {args.customers} customers, {stores} stores x {args.days} days = "
@@ -440,7 +443,7 @@ def plain_evaluation(cursor, rules, day: date, moment, batch: str) -> dict:
     from django.utils.translation import gettext as _
 
     from setia.work.automation.models import URGENCY
-    from setia.work.schedule.models import PRIORITY_WEIGHTS
+    from setia.work.schedule.models import PRIORITY_WEIGHTS, Priority
 
     moment_sql = f"{literal(moment.isoformat())}::timestamptz"
     selects = " UNION ALL ".join(
@@ -473,7 +476,7 @@ def plain_evaluation(cursor, rules, day: date, moment, batch: str) -> dict:
     # Tasks: owner, team lead, or the team's intern with the least weighted open work, each
     # new task adding its weight: the n-th intern task of a team goes to the n-th smallest
     # (load + weight * k, intern id) over the team's interns and k = 0, 1, 2, ...
-    weight = PRIORITY_WEIGHTS["high"]
+    weight = PRIORITY_WEIGHTS[Priority.HIGH]
     loads = " ".join(f"WHEN {literal(p)} THEN {w}" for p, w in PRIORITY_WEIGHTS.items())
     cursor.execute(
         f"""

@@ -118,4 +118,4 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_role_display(self) -> str:
         role = self.role
-        return Role(role).label if role else ""
+        return str(Role(role).label) if role else ""

@@ -5,11 +5,12 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 
 from setia.accounts.models import Role
+from setia.core.http import AuthenticatedHttpRequest
 
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Executives and interns start from their tasks ("my day"); the others from the customers.
     if request.user.role in (Role.EXECUTIVE, Role.INTERN):
         return redirect("work:my-day")

@@ -1,13 +1,14 @@
-"""Record-level access to customers, in one place for pages, exports, commands and the API."""
+"""Record-level access to customers, in one place for pages and exports."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 
 
 def get_customer_for_user(
-    request, code, *, permission: str | None = None, deleted: bool = False
+    request: AuthenticatedHttpRequest, code, *, permission: str | None = None, deleted: bool = False
 ) -> Customer:
     """Return the customer with `code` if the user may see it, else raise Http404.
 

@@ -53,7 +53,7 @@ def load_demo_people() -> DemoPeople:
                 is_superuser=role == Role.ADMIN,
             )
             user.groups.add(Group.objects.get(name=role))
-            if leads:
+            if leads and team_index is not None:
                 Team.objects.filter(pk=teams[team_index].pk, lead__isnull=True).update(lead=user)
         users.append(user)
     owners_by_team = [
@@ -168,15 +168,14 @@ def _insert(batch, categories, people: DemoPeople) -> None:
     )
     # Their creation is in their history and on their timeline, as a customer created on a
     # page would be.
-    record_changes(
-        [
-            new_change(
-                customer=customer,
-                actor=None,
-                action=AuditEntry.Action.CREATE,
-                instance=customer,
-                source="demo",
-            )
-            for customer in customers
-        ]
+    entries = (
+        new_change(
+            customer=customer,
+            actor=None,
+            action=AuditEntry.Action.CREATE,
+            instance=customer,
+            source="demo",
+        )
+        for customer in customers
     )
+    record_changes([entry for entry in entries if entry is not None])

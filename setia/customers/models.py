@@ -102,7 +102,8 @@ class CustomerQuerySet(models.QuerySet):
             | Exists(stores.filter(domain__contains=text.lower()))
         )
         if prefix := search_prefix(text):
-            condition |= Exists(
+            # `condition` is a Q at run time; the stubs type `Q | Exists` above as a Combinable.
+            condition |= Exists(  # type: ignore[assignment]
                 contacts.filter(Q(phone__startswith=prefix) | Q(whatsapp__startswith=prefix))
             )
         return self.filter(condition)

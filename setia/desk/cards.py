@@ -7,21 +7,27 @@ the templates run no query. To add a card, write the function in the app's `card
 it in the slot where it belongs.
 """
 
+from collections.abc import Callable
+
 from setia.core.cards import Card
+from setia.core.http import AuthenticatedHttpRequest
+from setia.customers.models import Customer
 from setia.engagement import cards as engagement
 from setia.tiers import cards as tiers
 from setia.work import cards as work
 
+CardFunction = Callable[[Customer, AuthenticatedHttpRequest], Card | None]
+
 # Slots of templates/customers/detail.html: "summary" under the profile, "main" under the
 # contacts and stores, "side" under the subscription.
-CARDS = {
+CARDS: dict[str, list[CardFunction]] = {
     "summary": [tiers.value_card],
     "main": [work.tasks_card, engagement.log_card, engagement.timeline_card],
     "side": [engagement.offers_card],
 }
 
 
-def cards_for(customer, request) -> dict[str, list[Card]]:
+def cards_for(customer: Customer, request: AuthenticatedHttpRequest) -> dict[str, list[Card]]:
     """Each slot's cards for `customer` as `request.user` sees them."""
     cards = {}
     for slot, functions in CARDS.items():

@@ -2,6 +2,7 @@
 customer's timeline through `setia.history.actions`.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -46,7 +47,7 @@ def themes_from_names(names: list[str]) -> list[Theme]:
 
 
 @transaction.atomic
-def log_interaction(*, customer, actor, data: dict, themes: list[str] = ()) -> Interaction:
+def log_interaction(*, customer, actor, data: dict, themes: Sequence[str] = ()) -> Interaction:
     """Record a call, WhatsApp chat, email, meeting, note or website issue, and put it on the
     customer's timeline. `data` holds validated Interaction field values (a contact of this
     customer); `themes` are theme names.
@@ -152,7 +153,7 @@ def whatsapp_window_is_open(contact) -> bool:
 
 @transaction.atomic
 def queue_whatsapp(
-    *, customer, contact, actor, template=None, text: str, parameters: list[str] = ()
+    *, customer, contact, actor, template=None, text: str, parameters: Sequence[str] = ()
 ) -> Message:
     """Queue a message for the WhatsApp Business Cloud API and put it on the timeline; a Celery
     task sends it once the transaction commits.

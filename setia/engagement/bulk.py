@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.models import Contact
+from setia.customers.models import Contact, Customer
 from setia.engagement import tasks, whatsapp
 from setia.engagement.models import BulkSend, Channel, Message
 from setia.engagement.templating import TemplateError, customer_values, variables_in, with_tier_name
@@ -31,7 +31,7 @@ class BulkError(Exception):
 
 @dataclass
 class Recipient:
-    customer: object
+    customer: Customer
     contact: Contact
     address: str
     subject: str
@@ -74,7 +74,7 @@ def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:
         address = ""
         if contact is not None:
             address = contact.email if template.channel == Channel.EMAIL else contact.whatsapp
-        if not address:
+        if contact is None or not address:
             plan.skipped["no_address"] = plan.skipped.get("no_address", 0) + 1
             continue
         values = customer_values(

@@ -1,6 +1,8 @@
 """Engagement's cards on the customer 360 page (listed in setia/desk/cards.py)."""
 
 from setia.core.cards import Card
+from setia.core.http import AuthenticatedHttpRequest
+from setia.customers.models import Customer
 from setia.engagement.models import OfferStatus
 from setia.engagement.timeline import timeline_page
 from setia.lib.dates import today
@@ -8,7 +10,7 @@ from setia.lib.dates import today
 OFFERS_SHOWN = 5
 
 
-def log_card(customer, request) -> Card | None:
+def log_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card | None:
     """Buttons to log an interaction and send a message; for those who may log (no query).
 
     The quick-chat links use the page's `contacts`, already read for the contacts card."""
@@ -17,7 +19,7 @@ def log_card(customer, request) -> Card | None:
     return Card("engagement/_log_card.html", {"customer": customer})
 
 
-def timeline_card(customer, request) -> Card:
+def timeline_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     """The first page of the customer's timeline, or the kind asked for in `?kind=` (one
     query)."""
     params = request.GET.copy() if "kind" in request.GET else None
@@ -27,7 +29,7 @@ def timeline_card(customer, request) -> Card:
     )
 
 
-def offers_card(customer, request) -> Card:
+def offers_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     """The latest retention offers and the discount in force (one query)."""
     offers = list(customer.retention_offers.all()[:OFFERS_SHOWN])
     active = next(

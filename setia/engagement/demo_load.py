@@ -118,9 +118,13 @@ def _moment(rng: random.Random, reference: date, days_ago: int) -> datetime:
 
 
 def _insert(customers, seed, reference, people, templates, themes, counts) -> None:
-    interactions, interaction_themes, messages, offers = [], [], [], []
+    interactions: list[Interaction] = []
+    interaction_themes: list[list[Theme]] = []
+    messages: list[Message] = []
+    offers: list[RetentionOffer] = []
     # auto_now_add stamps inserts with the current time; these are put back afterwards.
-    message_times, offer_times = [], []
+    message_times: list[datetime] = []
+    offer_times: list[datetime] = []
     kinds, weights = zip(*KINDS, strict=True)
     for customer in customers:
         rng = random.Random(f"{seed}:engagement:{customer.code}")
@@ -221,11 +225,10 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
     )
     Message.objects.bulk_create(messages, batch_size=BATCH)
     RetentionOffer.objects.bulk_create(offers, batch_size=BATCH)
-    for row, moment in [
-        *zip(messages, message_times, strict=True),
-        *zip(offers, offer_times, strict=True),
-    ]:
-        row.created_at = moment
+    for message, moment in zip(messages, message_times, strict=True):
+        message.created_at = moment
+    for offer, moment in zip(offers, offer_times, strict=True):
+        offer.created_at = moment
     Message.objects.bulk_update(messages, ["created_at"], batch_size=BATCH)
     RetentionOffer.objects.bulk_update(offers, ["created_at"], batch_size=BATCH)
     events = [

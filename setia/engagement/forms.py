@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.forms import FlexibleDateField
+from setia.customers.models import Contact
 from setia.engagement.models import (
     Channel,
     Direction,
@@ -133,7 +134,9 @@ class ComposeForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None)
+    contact: "forms.ModelChoiceField[Contact]" = forms.ModelChoiceField(
+        label=_("Contact"), queryset=None
+    )
     promo = forms.CharField(
         label=_("Promo"),
         required=False,

@@ -10,7 +10,7 @@ from itertools import islice
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from setia.customers.models import Contact, Customer, Store
+from setia.customers.models import Contact, Customer, CustomerQuerySet, Store
 from setia.lib.spreadsheets import neutralise
 from setia.segments.models import Segment
 
@@ -41,7 +41,7 @@ def headers() -> list[str]:
     ]
 
 
-def customers_for(user, query) -> "Customer.objects":
+def customers_for(user, query) -> CustomerQuerySet:
     """The customers list's queryset for `user` and its query string: same filters, same order."""
     segment_query = Segment.objects.usable_by(user).saved_query(query.get("segment", ""))
     return Customer.objects.visible_to(user).alive().listed(query, segment_query=segment_query)

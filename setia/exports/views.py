@@ -9,10 +9,11 @@ import csv
 import tempfile
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.exports.rows import customers_for, headers, rows
 from setia.lib.dates import now
 
@@ -35,7 +36,7 @@ def _filename(extension: str) -> str:
 @login_required
 @permission_required("customers.export_customer", raise_exception=True)
 @require_GET
-def export_customers_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_customers_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     # Headers and queryset are built now, in the user's language and request; the rows are
     # produced while the response streams.
     header = headers()
@@ -55,7 +56,7 @@ def export_customers_csv(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @permission_required("customers.export_customer", raise_exception=True)
 @require_GET
-def export_customers_xlsx(request: HttpRequest) -> FileResponse:
+def export_customers_xlsx(request: AuthenticatedHttpRequest) -> FileResponse:
     # openpyxl's write-only mode keeps memory flat, but a workbook is a zip whose directory is
     # written last: the file is built in a temporary file first, then streamed from disk.
     workbook = Workbook(write_only=True)

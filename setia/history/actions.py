@@ -29,8 +29,18 @@ SKIPPED_FIELDS = frozenset(
 )
 
 # The columns a SELECT given to `record_events_select` produces, in this order.
-EVENT_COLUMNS = ("customer_id", "kind", "actor_id", "summary", "data", "occurred_at")
-EVENT_COLUMNS += ("source_type", "source_id", "created_at", "updated_at")
+EVENT_COLUMNS = (
+    "customer_id",
+    "kind",
+    "actor_id",
+    "summary",
+    "data",
+    "occurred_at",
+    "source_type",
+    "source_id",
+    "created_at",
+    "updated_at",
+)
 
 BATCH_SIZE = 500
 

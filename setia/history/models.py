@@ -4,6 +4,8 @@ timeline (everything that happened to the customer, the changes included).
 Only `setia.history.actions` writes these tables; see the app's README.
 """
 
+from collections.abc import Callable
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -80,7 +82,8 @@ class AuditEntry(models.Model):
         phone_fields = getattr(model, "PHONE_FIELDS", ())
         rows = []
         for name, (before, after) in self.changes.items():
-            label, display = name, str
+            label = name
+            display: Callable[..., str] = str
             if model is not None:
                 try:
                     field = model._meta.get_field(name)

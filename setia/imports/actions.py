@@ -178,7 +178,8 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
                         before=before,
                         source=source,
                     )
-                    entries.append(entry)
+                    if entry is not None:
+                        entries.append(entry)
                     deleted += 1
                 model.objects.filter(pk__in=ids[start : start + UNDO_BATCH]).delete()
         # Values the import changed: put back those still as the import left them.

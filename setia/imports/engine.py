@@ -61,6 +61,13 @@ class Row:
     # keys(), computed once: planning asks four times per row; absorb() clears it.
     cached_keys: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def matched_id(self) -> int:
+        """The id of the customer the row matched; asked only of a row that matched one."""
+        if self.match_id is None:
+            raise ValueError(f"row {self.number} matched no customer")
+        return self.match_id
+
     def keys(self) -> list[tuple[str, str]]:
         if self.cached_keys is not None:
             return self.cached_keys
@@ -132,8 +139,9 @@ class Context:
         self.users_by_name = {" ".join(user.full_name.lower().split()): user for user in users}
         self.teams = {team.name.lower(): team for team in Team.objects.all()}
         # Executives import for their own team only (managers and admins for everyone).
-        self.limited = actor is not None and not actor.has_perm("customers.view_all_customers")
-        if self.limited:
+        self.limited = False
+        if actor is not None and not actor.has_perm("customers.view_all_customers"):
+            self.limited = True
             self.allowed_owner_ids = {
                 user.pk
                 for user in users
@@ -158,7 +166,7 @@ class Context:
         team = self.teams.get(" ".join(value.lower().split()))
         if team is None:
             raise values.CellError(_("There is no team called %(value)s.") % {"value": value})
-        if self.limited and team.pk != self.actor.team_id:
+        if self.limited and self.actor is not None and team.pk != self.actor.team_id:
             raise values.CellError(
                 _("%(value)s is not your team; you can import customers for your team only.")
                 % {"value": value}
@@ -412,8 +420,8 @@ def _match_existing(rows: list[Row]) -> None:
             _look_up(Contact, "email", emails, "email", add)
     if domains:
         if Store.objects.count() <= SCAN_FACTOR * len(domains):
-            scan = Store.objects.values_list("domain", "customer_id").iterator(chunk_size=5000)
-            for domain, customer_id in scan:
+            stores = Store.objects.values_list("domain", "customer_id").iterator(chunk_size=5000)
+            for domain, customer_id in stores:
                 if domain in domains:
                     add("domain", domain, customer_id)
         else:
@@ -452,7 +460,7 @@ def _is_uuid(text: str) -> bool:
 
 
 def _load_matched(plan: Plan, ids: list[int], ctx: Context) -> None:
-    editable = None
+    editable: set[int] | None = None
     if ctx.actor is not None:
         editable = set()
     for chunk in _chunks(sorted(ids)):
@@ -489,7 +497,7 @@ def _decide(plan: Plan, row: Row, ctx: Context) -> None:
         else:
             row.outcome = "created"
         return
-    customer = plan.customers[row.match_id]
+    customer = plan.customers[row.matched_id]
     if customer.deleted_at is not None:
         _reject(
             row,
@@ -504,7 +512,7 @@ def _decide(plan: Plan, row: Row, ctx: Context) -> None:
 
 
 def _contact_for(plan: Plan, row: Row) -> Contact | None:
-    contacts = plan.contacts.get(row.match_id, [])
+    contacts = plan.contacts.get(row.matched_id, [])
     for contact in contacts:
         for name in ("phone", "whatsapp"):
             value = row.contact.get(name)
@@ -518,7 +526,7 @@ def _contact_for(plan: Plan, row: Row) -> Contact | None:
 def _changes(plan: Plan, row: Row) -> bool:
     """Whether applying `row` to its matched customer changes anything (filled cells only:
     an empty cell never blanks a stored value)."""
-    customer = plan.customers[row.match_id]
+    customer = plan.customers[row.matched_id]
     for name, value in row.customer.items():
         if getattr(customer, name) != value:
             return True
@@ -532,7 +540,7 @@ def _changes(plan: Plan, row: Row) -> bool:
             return True
     if row.store and row.store[1] not in _existing_domains(plan):
         return True
-    subscription = plan.subscriptions.get(row.match_id)
+    subscription = plan.subscriptions.get(row.matched_id)
     if row.subscription:
         if subscription is None:
             return bool(row.subscription.get("plan"))

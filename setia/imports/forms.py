@@ -30,6 +30,7 @@ class UploadForm(forms.Form):
         ),
     )
     is_strict = forms.BooleanField(label=_("Import nothing if any row is rejected"), required=False)
+    table: Table | None  # the file, read by clean_file
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +44,7 @@ class UploadForm(forms.Form):
         self.fields["source"].widget.attrs["list"] = "import-sources"
         self.initial.setdefault("default_owner", user.pk)
         self.sources = list(ImportSource.objects.values_list("name", flat=True))
-        self.table: Table | None = None
+        self.table = None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

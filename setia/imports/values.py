@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 import phonenumbers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -204,10 +204,20 @@ class Categories:
 
 
 _FORMATTING = re.compile(r"[\s\-().]")
-# Indonesian mobile numbers without the trunk 0, from phonenumbers' own metadata for ID.
-_ID_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("ID")
-_ID_MOBILE = re.compile(_ID_METADATA.mobile.national_number_pattern)
-_ID_ANY = re.compile(_ID_METADATA.general_desc.national_number_pattern)  # any valid number
+
+
+def _id_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(mobile, any valid number): the national number patterns of phonenumbers' metadata for
+    Indonesia, which it ships with."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("ID")
+    mobile = metadata and metadata.mobile and metadata.mobile.national_number_pattern
+    general = metadata and metadata.general_desc and metadata.general_desc.national_number_pattern
+    if not (mobile and general):
+        raise ImproperlyConfigured("phonenumbers has no patterns of Indonesian numbers")
+    return re.compile(mobile), re.compile(general)
+
+
+_ID_MOBILE, _ID_ANY = _id_patterns()
 
 
 def clean_phone(value: str) -> str:

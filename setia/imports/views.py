@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.imports import actions, engine
 from setia.imports.forms import MappingForm, UploadForm
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, propose_mapping
@@ -32,7 +33,9 @@ SAMPLE_ROWS = 20  # rows kept at upload for the mapping and preview steps
 LIST_LIMIT = 50
 
 
-def get_import_for_user(request: HttpRequest, code, *, editable: bool = False) -> Import:
+def get_import_for_user(
+    request: AuthenticatedHttpRequest, code, *, editable: bool = False
+) -> Import:
     """The import with `code` if the user may see it (404 otherwise, so it does not leak)."""
     batch = get_object_or_404(
         Import.objects.visible_to(request.user).select_related("actor", "source", "default_owner"),
@@ -52,7 +55,7 @@ def _table(batch: Import) -> Table:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def list_imports(request: HttpRequest) -> HttpResponse:
+def list_imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     imports = Import.objects.visible_to(request.user).select_related("actor", "source")
     return render(
         request,
@@ -64,7 +67,7 @@ def list_imports(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def upload_import(request: HttpRequest) -> HttpResponse:
+def upload_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     context = {"form": form, "samples": list(SAMPLE_FILES)}
     if request.method == "POST":
@@ -75,6 +78,7 @@ def upload_import(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["source"]:
             source, _created = ImportSource.objects.get_or_create(name=form.cleaned_data["source"])
         table = form.table
+        assert table is not None  # a valid form has read its file
         batch = Import(
             source=source,
             actor=request.user,
@@ -94,7 +98,7 @@ def upload_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def map_columns(request: HttpRequest, code) -> HttpResponse:
+def map_columns(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     batch = get_import_for_user(request, code, editable=True)
     samples = [cells for _number, cells in batch.sample]
     form = MappingForm(
@@ -116,7 +120,7 @@ def map_columns(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def preview_import(request: HttpRequest, code) -> HttpResponse:
+def preview_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """The first rows as they will be read, with each row's errors (no database lookups)."""
     batch = get_import_for_user(request, code, editable=True)
     table = Table(header=batch.header, rows=[tuple(row) for row in batch.sample], kind="")
@@ -143,7 +147,7 @@ def preview_import(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def dry_run_import(request: HttpRequest, code) -> HttpResponse:
+def dry_run_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """What importing the whole file would do, computed without writing anything."""
     batch = get_import_for_user(request, code, editable=True)
     try:
@@ -161,7 +165,7 @@ def dry_run_import(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_POST
-def commit_import(request: HttpRequest, code) -> HttpResponse:
+def commit_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     batch = get_import_for_user(request, code, editable=True)
     updated = Import.objects.filter(pk=batch.pk, status=Import.Status.UPLOADED).update(
         status=Import.Status.QUEUED
@@ -175,7 +179,7 @@ def commit_import(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def import_detail(request: HttpRequest, code) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     batch = get_import_for_user(request, code)
     return render(request, "imports/detail.html", _detail_context(request, batch))
 
@@ -183,7 +187,7 @@ def import_detail(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def import_progress(request: HttpRequest, code) -> HttpResponse:
+def import_progress(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """The status box alone, polled by the result page while the import runs."""
     batch = get_import_for_user(request, code)
     return render(request, "imports/_status.html", _detail_context(request, batch))
@@ -205,7 +209,7 @@ def _detail_context(request, batch: Import) -> dict:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def download_errors(request: HttpRequest, code) -> FileResponse:
+def download_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
     batch = get_import_for_user(request, code)
     if not batch.error_file:
         raise Http404
@@ -221,7 +225,7 @@ def download_errors(request: HttpRequest, code) -> FileResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def dry_run_errors(request: HttpRequest, code) -> HttpResponse:
+def dry_run_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
     """The error file of the dry run, before anything is imported."""
     batch = get_import_for_user(request, code, editable=True)
     plan = engine.plan_import(
@@ -239,7 +243,7 @@ def dry_run_errors(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("imports.undo_import", raise_exception=True)
 @require_POST
-def undo(request: HttpRequest, code) -> HttpResponse:
+def undo(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     batch = get_import_for_user(request, code)
     if not batch.can_be_undone:
         messages.error(request, _("This import cannot be undone."))
@@ -259,7 +263,7 @@ def batch_url(batch: Import) -> str:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_GET
-def download_sample(request: HttpRequest, name: str) -> FileResponse:
+def download_sample(request: AuthenticatedHttpRequest, name: str) -> FileResponse:
     if name not in SAMPLE_FILES:
         raise Http404
     return FileResponse(

@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.customers.models import Plan as SubscriptionPlan
 from setia.history.actions import SKIPPED_FIELDS as AUDIT_SKIPPED
 from setia.history.models import AuditEntry
 from setia.imports.engine import (
@@ -59,7 +60,7 @@ def _audited(model) -> list[tuple[str, str, bool, bool]]:
     ]
 
 
-def fast_snapshot(instance) -> dict[str, str | None]:
+def fast_snapshot(instance: models.Model) -> dict[str, str | None]:
     """What `setia.history.actions.snapshot(instance)` returns, without its per-call overhead."""
     values: dict[str, str | None] = {}
     state = instance.__dict__
@@ -87,6 +88,8 @@ class _Rows:
     str() recorded) except `customer_id`, and returns (DB row, changes as JSON text). Fields
     left out take their model default; `created_at`/`updated_at` are `now`.
     """
+
+    rows: list[list]
 
     def __init__(self, model, now):
         ops = connection.ops
@@ -145,7 +148,7 @@ class _Rows:
                     defaults[field.name] = [None, text]
         self.defaults = defaults
         self.columns = [field.column for field in fields]
-        self.rows: list[list] = []
+        self.rows = []
 
     def add(self, values: dict) -> tuple[list, str]:
         row = self.template.copy()
@@ -238,7 +241,7 @@ def _jsonable(value):
 
 @functools.cache
 def _plan_labels(language: str) -> dict[str, str]:
-    return {value: str(label) for value, label in Subscription._meta.get_field("plan").choices}
+    return {value: str(label) for value, label in SubscriptionPlan.choices}
 
 
 def _repr(instance) -> str:
@@ -506,10 +509,10 @@ def subscription_values(row: Row) -> dict:
 
 def _update_customers(plan: Plan, rows: list[Row], history: _History, now) -> list[int]:
     changed_customers, changed_contacts, changed_subscriptions = [], [], []
-    new_objects: list = []
+    new_objects: list[Contact | Store | Subscription] = []
     domains = _existing_domains(plan)
     for row in rows:
-        customer = plan.customers[row.match_id]
+        customer = plan.customers[row.matched_id]
         before = fast_snapshot(customer)
         data = dict(row.customer)
         if row.extra:
@@ -548,20 +551,22 @@ def _update_customers(plan: Plan, rows: list[Row], history: _History, now) -> li
         customer.updated_at = now
         # The optimistic lock: a form opened before the import will refuse to overwrite it.
         customer.version = F("version") + 1
-    for model, objects, fields in (
+    updates: list[tuple[type[models.Model], list, list[str]]] = [
         (Customer, changed_customers, [*CUSTOMER_FIELDS, "extra", "version"]),
         (Contact, changed_contacts, list(CONTACT_FIELDS)),
         (Subscription, changed_subscriptions, list(SUBSCRIPTION_FIELDS)),
-    ):
+    ]
+    for model, objects, fields in updates:
         for obj in objects:
             obj.updated_at = now
         if objects:
-            model.objects.bulk_update(objects, [*fields, "updated_at"], batch_size=BATCH)
-    for model in (Contact, Store, Subscription):
-        objects = [obj for obj in new_objects if isinstance(obj, model)]
-        if objects:
-            model.objects.bulk_create(objects, batch_size=BATCH)
-            for obj in objects:
-                history.created(obj.customer.pk, obj, tracked=True)
+            model._default_manager.bulk_update(objects, [*fields, "updated_at"], batch_size=BATCH)
+    new_models: tuple[type[models.Model], ...] = (Contact, Store, Subscription)
+    for new_model in new_models:
+        created = [obj for obj in new_objects if isinstance(obj, new_model)]
+        if created:
+            new_model._default_manager.bulk_create(created, batch_size=BATCH)
+            for new_obj in created:
+                history.created(new_obj.customer.pk, new_obj, tracked=True)
     history.flush()
-    return [row.match_id for row in rows]
+    return [row.matched_id for row in rows]

@@ -3,6 +3,7 @@
 import calendar
 import re
 from datetime import date, datetime
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -38,12 +39,16 @@ def parse_date(text: str) -> date:
             year += 2000
     elif match := _WORDS.match(value):
         day, year = int(match.group(1)), int(match.group(3))
-        month = _MONTHS.get(match.group(2).lower())
-        if month is None:
+        if (month_number := _MONTHS.get(match.group(2).lower())) is None:
             raise ValueError(f"unknown month in {text!r}")
+        month = month_number
     else:
         raise ValueError(f"not a date: {text!r}")
     return date(year, month, day)
+
+
+# A date or a datetime: the month arithmetic gives back what it was given.
+_Day = TypeVar("_Day", date, datetime)
 
 
 def today() -> date:
@@ -56,7 +61,7 @@ def now() -> datetime:
     return timezone.now()
 
 
-def add_months(day: date, months: int) -> date:
+def add_months(day: _Day, months: int) -> _Day:
     """`day` plus `months` calendar months (minus, when negative); a day past the new month's end
     becomes its last day (31 January + 1 month = 28 or 29 February).
 

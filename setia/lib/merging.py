@@ -119,8 +119,9 @@ def customer_links() -> list[CustomerLink]:
     problems = _problems()
     if problems:
         raise UndeclaredMergePolicy(" ".join(problems))
+    # With no problems, every model here declares a MergePolicy.
     return [
-        CustomerLink(model=model, field=field, policy=_policy(model))
+        CustomerLink(model=model, field=field, policy=model.merge_policy)
         for model, field in _customer_fields()
     ]
 

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Category
 from setia.lib.dates import today
 from setia.library import actions
@@ -20,8 +21,7 @@ def _get_category(slug: str) -> Category:
 
 def _get_guide(slug: str) -> Guide:
     """The category's guide; 404 when the category or its guide does not exist."""
-    guide = Guide.objects.select_related("category", "owner").filter(category__slug=slug)
-    guide = guide.first()
+    guide = Guide.objects.select_related("category", "owner").filter(category__slug=slug).first()
     if guide is None:
         raise Http404("no guide")
     return guide
@@ -30,7 +30,7 @@ def _get_guide(slug: str) -> Guide:
 @login_required
 @permission_required("library.view_guide", raise_exception=True)
 @require_GET
-def list_guides(request: HttpRequest) -> HttpResponse:
+def list_guides(request: AuthenticatedHttpRequest) -> HttpResponse:
     categories = (
         Category.objects.filter(is_active=True)
         .select_related("guide__owner")
@@ -42,7 +42,7 @@ def list_guides(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("library.view_guide", raise_exception=True)
 @require_GET
-def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def guide_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     category = _get_category(slug)
     guide = getattr(category, "guide", None)
     context = {"category": category, "guide": guide, "today": today()}
@@ -56,7 +56,9 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
             current=current,
             baseline=baseline,
             monthly_changes=(
-                actions.diff_snapshots(baseline.snapshot, current.snapshot) if baseline else []
+                actions.diff_snapshots(baseline.snapshot, current.snapshot)
+                if baseline and current
+                else []
             ),
             unpublished=actions.diff_snapshots(current.snapshot if current else None, working),
             examples=list(guide.examples.select_related("store__customer")),
@@ -69,7 +71,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("library.change_guide", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit_guide(request: HttpRequest, slug: str) -> HttpResponse:
+def edit_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     category = _get_category(slug)
     guide = getattr(category, "guide", None) or Guide(category=category, owner=request.user)
     form = GuideForm(request.POST or None, instance=guide)
@@ -95,7 +97,7 @@ def edit_guide(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("library.change_guide", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def add_example(request: HttpRequest, slug: str) -> HttpResponse:
+def add_example(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     guide = _get_guide(slug)
     form = ExampleStoreForm(
         request.POST or None, request.FILES or None, user=request.user, guide=guide
@@ -124,7 +126,7 @@ def add_example(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("library.change_guide", raise_exception=True)
 @require_POST
-def delete_example(request: HttpRequest, slug: str, example_id: int) -> HttpResponse:
+def delete_example(request: AuthenticatedHttpRequest, slug: str, example_id: int) -> HttpResponse:
     guide = _get_guide(slug)
     example = get_object_or_404(guide.examples, pk=example_id)
     actions.remove_example(example=example, actor=request.user)
@@ -135,7 +137,7 @@ def delete_example(request: HttpRequest, slug: str, example_id: int) -> HttpResp
 @login_required
 @permission_required("library.add_guideversion", raise_exception=True)
 @require_POST
-def publish_guide(request: HttpRequest, slug: str) -> HttpResponse:
+def publish_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     guide = _get_guide(slug)
     form = PublishForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -147,7 +149,7 @@ def publish_guide(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("library.view_guide", raise_exception=True)
 @require_GET
-def present_guide(request: HttpRequest, slug: str) -> HttpResponse:
+def present_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The published page, large and without the app's chrome, for onboarding calls."""
     guide = _get_guide(slug)
     version = guide.versions.first()

@@ -5,8 +5,9 @@ Nothing here merges on its own: `flag_duplicates` only records candidates; a per
 
 from datetime import date
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Field, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact, Customer, Store, Subscription
@@ -43,7 +44,7 @@ def flag_duplicates(customer_ids=None, *, source: str = "scan") -> int:
     """Record new duplicate candidates among live customers; return how many were created.
 
     With `customer_ids`, only pairs involving one of those customers are looked for (the
-    importer passes the customers it created); None scans everyone. A pair already recorded —
+    importer passes the customers it created or updated); None scans everyone. A pair already recorded —
     open, merged or dismissed — is never recorded again, so running this twice creates nothing.
     """
     ids = None if customer_ids is None else sorted(set(customer_ids))
@@ -93,8 +94,16 @@ def dismiss_candidate(*, candidate: DuplicateCandidate, actor) -> DuplicateCandi
     return candidate
 
 
+def customer_field(name: str) -> Field:
+    """The concrete field of Customer called `name` (every merge field is one)."""
+    field = Customer._meta.get_field(name)
+    if not isinstance(field, Field):  # a reverse relation, not a column of Customer
+        raise FieldDoesNotExist(f"Customer has no concrete field {name!r}")
+    return field
+
+
 def _json_value(customer: Customer, name: str):
-    return getattr(customer, Customer._meta.get_field(name).attname)
+    return getattr(customer, customer_field(name).attname)
 
 
 def _describe(rows_of) -> dict[str, dict]:
@@ -179,7 +188,7 @@ def merge_customers(
     data = {}
     for name in MERGE_FIELDS:
         chosen = locked.get(getattr(choices.get(name), "pk", survivor.pk), survivor)
-        data[Customer._meta.get_field(name).attname] = _json_value(chosen, name)
+        data[customer_field(name).attname] = _json_value(chosen, name)
     Customer.objects.filter(pk=survivor.pk).update(
         **data, version=F("version") + 1, updated_at=now()
     )
@@ -249,7 +258,7 @@ def undo_merge(*, merge: Merge, actor) -> Merge:
 
     before_snapshot = snapshot(survivor)
     restored = {
-        Customer._meta.get_field(name).attname: merge.survivor_before[name]
+        customer_field(name).attname: merge.survivor_before[name]
         for name in MERGE_FIELDS
         if name in merge.survivor_before
     }

@@ -2,14 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Customer
-from setia.quality.actions import MERGE_FIELDS
+from setia.quality.actions import MERGE_FIELDS, customer_field
 
 SIDES = [("a", "A"), ("b", "B")]
 
 
 def _display(customer: Customer, name: str) -> str:
-    field = Customer._meta.get_field(name)
-    if field.choices:
+    if customer_field(name).choices:
         return str(getattr(customer, f"get_{name}_display")())
     value = getattr(customer, name)
     return "" if value is None else str(value)
@@ -45,7 +44,7 @@ class MergeForm(forms.Form):
 
     def rows(self) -> list[dict]:
         """One row per field for the side-by-side table: label, both values, which is picked."""
-        rows = []
+        rows: list[dict] = []
         for name in MERGE_FIELDS:
             chosen = self[name].value()
             rows.append(

@@ -52,7 +52,8 @@ class DuplicateCandidate(models.Model):
     customer_b = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="duplicate_candidates_as_b"
     )
-    score = models.PositiveSmallIntegerField(_("score"))  # 0-100, 100 for exact matches
+    # 0-100: 100 for a shared phone or e-mail, 95 for a domain, the name similarity otherwise.
+    score = models.PositiveSmallIntegerField(_("score"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN

@@ -4,12 +4,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.quality import actions, completeness
 from setia.quality.forms import MergeForm
@@ -18,7 +19,9 @@ from setia.quality.models import DuplicateCandidate, Merge, QualitySnapshot
 TREND_DAYS = 30
 
 
-def get_candidate_for_user(request, code, *, alive: bool = True) -> DuplicateCandidate:
+def get_candidate_for_user(
+    request: AuthenticatedHttpRequest, code, *, alive: bool = True
+) -> DuplicateCandidate:
     """The candidate with `code` if the user may see both of its customers, else Http404;
     Http403 when they may see them but not merge (change and delete) customers."""
     candidate = get_object_or_404(
@@ -43,7 +46,7 @@ def get_candidate_for_user(request, code, *, alive: bool = True) -> DuplicateCan
 @login_required
 @permission_required("customers.change_customer", raise_exception=True)
 @require_GET
-def data_quality(request: HttpRequest) -> HttpResponse:
+def data_quality(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible = Customer.objects.visible_to(request.user).alive()
     totals = completeness.totals(visible)
     totals["percent_complete"] = (
@@ -83,7 +86,7 @@ def data_quality(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def completeness_figure(request: HttpRequest) -> HttpResponse:
+def completeness_figure(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The latest daily completeness figure of the user's scope, as a fragment for the customers
     list (fetched by htmx after the list loads). Empty when there is no figure yet."""
     snapshot = QualitySnapshot.objects.for_user(request.user).order_by("-day").first()
@@ -93,7 +96,7 @@ def completeness_figure(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("customers.change_customer", raise_exception=True)
 @require_GET
-def list_duplicates(request: HttpRequest) -> HttpResponse:
+def list_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status") or DuplicateCandidate.Status.OPEN
     if status not in DuplicateCandidate.Status.values:
         status = DuplicateCandidate.Status.OPEN
@@ -125,7 +128,7 @@ def list_duplicates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def merge_duplicate(request: HttpRequest, code) -> HttpResponse:
+def merge_duplicate(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     candidate = get_candidate_for_user(request, code)
     if candidate.status != DuplicateCandidate.Status.OPEN:
         messages.info(request, _("This pair was already handled."))
@@ -169,7 +172,7 @@ def merge_duplicate(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_POST
-def dismiss_duplicate(request: HttpRequest, code) -> HttpResponse:
+def dismiss_duplicate(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     candidate = get_candidate_for_user(request, code)
     try:
         actions.dismiss_candidate(candidate=candidate, actor=request.user)
@@ -186,7 +189,7 @@ def dismiss_duplicate(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_POST
-def undo_merge(request: HttpRequest, code) -> HttpResponse:
+def undo_merge(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     visible = Customer.objects.visible_to(request.user)
     merge = get_object_or_404(
         Merge.objects.select_related("survivor", "loser").filter(

@@ -1,6 +1,6 @@
 """Tier assignment in bulk, and the managers' edits of tiers and rules."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -192,7 +192,7 @@ def assign_tiers(*, today: date) -> int:
     its figures, and an event on the customer's timeline. Running it again on the same day gives the same result (the day's run is
     replaced, not counted twice). A customer without a rollup counts as GMV 0.
     """
-    params = {
+    params: dict[str, date | datetime | int] = {
         "today": today,
         "now": timezone.now(),
         "margin": DOWNGRADE_MARGIN_PERCENT,

@@ -6,6 +6,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from setia.core.cards import Card
+from setia.core.http import AuthenticatedHttpRequest
+from setia.customers.models import Customer
 from setia.lib import charts
 from setia.lib.dates import month_start, today
 from setia.metrics.models import CustomerMonthlyMetric, CustomerRollup
@@ -33,7 +35,7 @@ def effective_thresholds(category_id) -> list[tuple]:
     return [(rule.tier, rule.min_gmv_90d, rule) for rule in ordered]
 
 
-def value_card(customer, request) -> Card:
+def value_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     """The "GMV and tier" card (its context: `customer_value`)."""
     return Card("tiers/_customer_value.html", {"customer": customer, **customer_value(customer)})
 

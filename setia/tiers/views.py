@@ -3,12 +3,13 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.lib import charts
 from setia.lib.dates import month_start, today
@@ -29,7 +30,7 @@ MOVERS_SHOWN = 200
 @login_required
 @permission_required("tiers.view_tier", raise_exception=True)
 @require_GET
-def list_tiers(request: HttpRequest) -> HttpResponse:
+def list_tiers(request: AuthenticatedHttpRequest) -> HttpResponse:
     tiers = list(Tier.objects.all())
     rules = list(TierRule.objects.select_related("tier", "category"))
     general = {rule.tier_id: rule for rule in rules if rule.category_id is None}
@@ -45,7 +46,7 @@ def list_tiers(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("tiers.change_tier", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit_tier(request: HttpRequest, slug: str) -> HttpResponse:
+def edit_tier(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     tier = get_object_or_404(Tier, slug=slug)
     general = TierRule.objects.filter(tier=tier, category__isnull=True).first()
     form = TierForm(
@@ -66,7 +67,7 @@ def edit_tier(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required("tiers.add_tierrule", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def add_rule(request: HttpRequest) -> HttpResponse:
+def add_rule(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TierRuleForm(request.POST or None)
     context = {"form": form, "title": _("New category rule")}
     if request.method == "POST":
@@ -81,7 +82,7 @@ def add_rule(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("tiers.delete_tierrule", raise_exception=True)
 @require_POST
-def delete_rule(request: HttpRequest, rule_id: int) -> HttpResponse:
+def delete_rule(request: AuthenticatedHttpRequest, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(TierRule, pk=rule_id, category__isnull=False)
     actions.delete_rule(rule=rule, actor=request.user)
     messages.success(request, _("Rule deleted."))
@@ -101,7 +102,7 @@ def _pivot(rows, key: str) -> list[dict]:
 @login_required
 @permission_required("tiers.view_tier", raise_exception=True)
 @require_GET
-def tier_report(request: HttpRequest) -> HttpResponse:
+def tier_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who moved up or down in a month, by owner and by category, among visible customers."""
     start = MonthForm(request.GET).month_start(today())
     end = month_start(start, 1)

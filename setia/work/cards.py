@@ -1,13 +1,15 @@
 """Work's card on the customer 360 page (listed in setia/desk/cards.py)."""
 
 from setia.core.cards import Card
+from setia.core.http import AuthenticatedHttpRequest
+from setia.customers.models import Customer
 from setia.lib.dates import now
 from setia.work.schedule.models import Task
 
 CUSTOMER_TASKS_LIMIT = 5
 
 
-def tasks_card(customer, request) -> Card | None:
+def tasks_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card | None:
     """The customer's open tasks the reader may see (one query); nothing for those who may not
     see tasks."""
     user = request.user

@@ -1,6 +1,7 @@
 """Demo tasks: open (overdue, today, upcoming) and done ones for every demo user who works tasks."""
 
 import random
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -92,7 +93,7 @@ def _load_tasks(*, seed: int, people, reference: date, progress: Progress) -> st
     zone = timezone.get_current_timezone()
     tasks = []
     for user in workers:
-        pool = customers_by_team.get(user.team_id) or [None]
+        pool: Sequence[int | None] = customers_by_team.get(user.team_id) or [None]
         for n, (days, status) in enumerate(PLAN):
             due_at = timezone.make_aware(
                 datetime.combine(

@@ -4,13 +4,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers import actions
 from setia.customers.access import can_change, get_customer_for_user
 from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
@@ -22,7 +23,7 @@ from setia.work.onboarding.actions import enroll_new_customers
 
 @login_required
 @require_GET
-def list_customers(request: HttpRequest) -> HttpResponse:
+def list_customers(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = CustomerFilterForm(request.GET or None, user=request.user)
     customers = filters.filter(Customer.objects.visible_to(request.user).alive())
     customers = customers.select_related(
@@ -41,7 +42,7 @@ def list_customers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def customer_detail(request: HttpRequest, code) -> HttpResponse:
+def customer_detail(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code)
     context = {
         "customer": customer,
@@ -58,7 +59,7 @@ def customer_detail(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("customers.add_customer", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def create_customer(request: HttpRequest) -> HttpResponse:
+def create_customer(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None, user=request.user)
     context = {"form": form, "title": _("New customer")}
     if request.method == "POST":
@@ -78,7 +79,7 @@ def create_customer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_customer(request: HttpRequest, code) -> HttpResponse:
+def edit_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="change_customer")
     form = CustomerForm(request.POST or None, instance=customer, user=request.user)
     context = {
@@ -108,7 +109,7 @@ def edit_customer(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_customer(request: HttpRequest, code) -> HttpResponse:
+def delete_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="delete_customer")
     actions.delete_customer(customer=customer, actor=request.user)
     messages.success(
@@ -120,7 +121,7 @@ def delete_customer(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("customers.restore_customer", raise_exception=True)
 @require_GET
-def list_deleted_customers(request: HttpRequest) -> HttpResponse:
+def list_deleted_customers(request: AuthenticatedHttpRequest) -> HttpResponse:
     customers = (
         Customer.objects.visible_to(request.user)
         .deleted()
@@ -133,7 +134,7 @@ def list_deleted_customers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def restore_customer(request: HttpRequest, code) -> HttpResponse:
+def restore_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="restore_customer", deleted=True)
     actions.restore_customer(customer=customer, actor=request.user)
     messages.success(request, _("%(name)s was restored.") % {"name": customer.name})
@@ -152,7 +153,7 @@ def _contacts_response(request, customer, form=None, status=200):
 
 @login_required
 @require_POST
-def add_contact(request: HttpRequest, code) -> HttpResponse:
+def add_contact(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="change_customer")
     form = ContactForm(request.POST, auto_id="new_contact_%s")
     if not form.is_valid():
@@ -169,7 +170,7 @@ def add_contact(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_contact(request: HttpRequest, code, contact_id: int) -> HttpResponse:
+def edit_contact(request: AuthenticatedHttpRequest, code, contact_id: int) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="change_customer")
     contact = get_object_or_404(customer.contacts, pk=contact_id)
     form = ContactForm(request.POST or None, instance=contact)
@@ -190,7 +191,7 @@ def edit_contact(request: HttpRequest, code, contact_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_contact(request: HttpRequest, code, contact_id: int) -> HttpResponse:
+def delete_contact(request: AuthenticatedHttpRequest, code, contact_id: int) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="change_customer")
     contact = get_object_or_404(customer.contacts, pk=contact_id)
     actions.delete_contact(contact=contact, actor=request.user)
@@ -202,7 +203,7 @@ def delete_contact(request: HttpRequest, code, contact_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_store(request: HttpRequest, code) -> HttpResponse:
+def add_store(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="change_customer")
     form = StoreForm(request.POST or None)
     context = {"form": form, "customer": customer, "title": _("Add a store")}
@@ -217,7 +218,7 @@ def add_store(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_store(request: HttpRequest, code, store_code) -> HttpResponse:
+def edit_store(request: AuthenticatedHttpRequest, code, store_code) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="change_customer")
     store = get_object_or_404(customer.stores, code=store_code)
     form = StoreForm(request.POST or None, instance=store)
@@ -238,7 +239,7 @@ def edit_store(request: HttpRequest, code, store_code) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_store(request: HttpRequest, code, store_code) -> HttpResponse:
+def delete_store(request: AuthenticatedHttpRequest, code, store_code) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="change_customer")
     store = get_object_or_404(customer.stores, code=store_code)
     actions.delete_store(store=store, actor=request.user)
@@ -248,7 +249,7 @@ def delete_store(request: HttpRequest, code, store_code) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_subscription(request: HttpRequest, code) -> HttpResponse:
+def edit_subscription(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code, permission="change_customer")
     subscription = getattr(customer, "subscription", None)
     form = SubscriptionForm(request.POST or None, instance=subscription)

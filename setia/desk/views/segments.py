@@ -3,12 +3,13 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.desk.forms import CustomerFilterForm
 from setia.segments import actions
@@ -20,7 +21,7 @@ from setia.segments.models import Segment, clean_query
 @login_required
 @permission_required("segments.view_segment", raise_exception=True)
 @require_GET
-def list_segments(request: HttpRequest) -> HttpResponse:
+def list_segments(request: AuthenticatedHttpRequest) -> HttpResponse:
     segments = list(Segment.objects.usable_by(request.user).select_related("owner"))
     counts = actions.count_members(segments, user=request.user)
     rows = [
@@ -50,7 +51,9 @@ def _describe(filters: CustomerFilterForm) -> list[tuple[str, str]]:
             continue
         field = filters.fields[name]
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            value = dict(field.choices).get(value, value)
+            # A form's ChoiceField reads back as (value, label) pairs; the stubs type the
+            # getter like the setter, which also takes a mapping or a callable.
+            value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
         rows.append((str(field.label), str(value)))
     return rows
 
@@ -77,7 +80,7 @@ def _query_to_save(request) -> str:
 @login_required
 @permission_required("segments.add_segment", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def create_segment(request: HttpRequest) -> HttpResponse:
+def create_segment(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"query": _query_to_save(request)}
     form = SegmentForm(request.POST or None, initial=initial, user=request.user)
     query = request.POST.get("query", "") if request.method == "POST" else initial["query"]
@@ -93,7 +96,7 @@ def create_segment(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_segment(request: HttpRequest, code) -> HttpResponse:
+def edit_segment(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     segment = get_segment_for_user(request, code, change=True)
     form = SegmentForm(request.POST or None, instance=segment, user=request.user)
     context = {
@@ -114,7 +117,7 @@ def edit_segment(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_segment(request: HttpRequest, code) -> HttpResponse:
+def delete_segment(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     segment = get_segment_for_user(request, code, change=True)
     actions.delete_segment(segment=segment, actor=request.user)
     messages.success(request, _("Segment %(name)s deleted.") % {"name": segment.name})

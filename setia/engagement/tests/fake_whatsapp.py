@@ -23,7 +23,7 @@ def error_body(code: int, message: str, details: str = "") -> dict:
 
 
 class FakeCloudAPI:
-    def __init__(self):
+    def __init__(self) -> None:
         # Each entry answers one request: "ok", ("slow", seconds) — accepted but answered too
         # late — or (http status, json body).
         self.script: list = []

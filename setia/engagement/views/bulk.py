@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
 from setia.engagement.forms import BulkConfirmForm, BulkSendForm
@@ -32,12 +33,13 @@ def _list_query(params: QueryDict) -> str:
 @login_required
 @permission_required("engagement.bulk_send_message", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def bulk_send(request: HttpRequest) -> HttpResponse:
+def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send a template to the customers of a filtered list: choose, preview and count, confirm.
 
     The list is the customers list's query string, read as the list reads it
     (`CustomerQuerySet.listed`), so a saved segment works here too.
     """
+    form: BulkConfirmForm | BulkSendForm
     if request.method == "POST":
         form = BulkConfirmForm(request.POST)
         query = QueryDict(request.POST.get("query", ""))
@@ -101,7 +103,7 @@ def _skipped_rows(skipped: dict) -> list[tuple[str, int]]:
 @login_required
 @permission_required("engagement.bulk_send_message", raise_exception=True)
 @require_GET
-def bulk_detail(request: HttpRequest, bulk_code) -> HttpResponse:
+def bulk_detail(request: AuthenticatedHttpRequest, bulk_code) -> HttpResponse:
     """Progress and the sent/failed report; the progress part refreshes itself (htmx)."""
     bulk = get_object_or_404(
         BulkSend.objects.select_related("template", "created_by"), code=bulk_code

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.access import get_customer_for_user
 from setia.engagement import actions
 from setia.engagement.forms import InteractionForm
@@ -18,7 +19,7 @@ _PLACES = ("card", "row")
 
 @login_required
 @require_GET
-def customer_timeline(request: HttpRequest, code) -> HttpResponse:
+def customer_timeline(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """A customer's timeline: the whole card, only the next page of events (htmx), or a page."""
     customer = get_customer_for_user(request, code)
     context = {"customer": customer, "timeline": timeline_page(customer, request.GET)}
@@ -38,7 +39,7 @@ def _get_customer_for_logging(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def log_interaction(request: HttpRequest, code) -> HttpResponse:
+def log_interaction(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """Log a call, WhatsApp, email, meeting, note or website issue.
 
     With htmx the form and its result are fragments placed on the 360 page (`place=card`) or

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.core.middleware import ContentSecurityPolicyMiddleware
 from setia.customers.access import get_customer_for_user
 from setia.engagement import actions, whatsapp
@@ -18,7 +19,7 @@ from setia.engagement.templating import VARIABLES, TemplateError, customer_value
 @login_required
 @permission_required("engagement.view_messagetemplate", raise_exception=True)
 @require_GET
-def list_templates(request: HttpRequest) -> HttpResponse:
+def list_templates(request: AuthenticatedHttpRequest) -> HttpResponse:
     templates = MessageTemplate.objects.all()
     return render(request, "engagement/templates_list.html", {"templates": templates})
 
@@ -26,7 +27,7 @@ def list_templates(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("engagement.add_messagetemplate", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def create_template(request: HttpRequest) -> HttpResponse:
+def create_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MessageTemplateForm(request.POST or None, initial={"language": get_language()})
     context = {"form": form, "title": _("New message template"), "variables": VARIABLES}
     if request.method == "POST":
@@ -41,7 +42,7 @@ def create_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("engagement.change_messagetemplate", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit_template(request: HttpRequest, template_code) -> HttpResponse:
+def edit_template(request: AuthenticatedHttpRequest, template_code) -> HttpResponse:
     template = get_object_or_404(MessageTemplate, code=template_code)
     form = MessageTemplateForm(request.POST or None, instance=template)
     context = {
@@ -96,7 +97,7 @@ def preview(form: ComposeForm, customer) -> dict:
 
 @login_required
 @require_GET
-def compose_message(request: HttpRequest, code) -> HttpResponse:
+def compose_message(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """Choose a template and a contact and preview the message with this customer's values."""
     customer = get_customer_for_sending(request, code)
     channel = request.GET.get("channel") if request.GET.get("channel") in Channel.values else ""
@@ -125,7 +126,7 @@ def _allow_whatsapp_form(response):
 
 @login_required
 @require_POST
-def open_whatsapp(request: HttpRequest, code) -> HttpResponse:
+def open_whatsapp(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """Record a WhatsApp message on the timeline, then open the click-to-chat link.
 
     With htmx the link is opened through HX-Redirect (a navigation, which the page's CSP
@@ -167,7 +168,7 @@ def open_whatsapp(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_POST
-def send_email(request: HttpRequest, code) -> HttpResponse:
+def send_email(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """Queue the previewed e-mail for sending (a Celery task) and go back to the customer.
 
     A missing variable or a contact without e-mail re-renders the page with 400 and queues
@@ -211,7 +212,7 @@ def send_email(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_POST
-def send_whatsapp(request: HttpRequest, code) -> HttpResponse:
+def send_whatsapp(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """Queue the previewed message for the WhatsApp Business Cloud API (a Celery task).
 
     Outside the customer's 24-hour window only an approved template goes; when that is not

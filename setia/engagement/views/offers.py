@@ -3,18 +3,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.access import get_customer_for_user
 from setia.engagement import offers
 from setia.engagement.forms import DecisionForm, OfferFilterForm, OfferForm, OutcomeForm
 from setia.engagement.models import OfferStatus, RetentionOffer
 
 
-def get_offer_for_user(request, offer_code, *, permission: str | None = None) -> RetentionOffer:
+def get_offer_for_user(
+    request: AuthenticatedHttpRequest, offer_code, *, permission: str | None = None
+) -> RetentionOffer:
     """The offer with `offer_code` if its customer is visible to the user (else 404); with
     `permission`, a 403 when the user may see it but not take that step."""
     offer = get_object_or_404(
@@ -30,7 +33,7 @@ def get_offer_for_user(request, offer_code, *, permission: str | None = None) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def propose_offer(request: HttpRequest, code) -> HttpResponse:
+def propose_offer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     customer = get_customer_for_user(request, code)
     if not request.user.has_perm("engagement.add_retentionoffer"):
         raise PermissionDenied
@@ -58,7 +61,7 @@ def propose_offer(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_GET
-def offer_detail(request: HttpRequest, offer_code) -> HttpResponse:
+def offer_detail(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
     offer = get_offer_for_user(request, offer_code)
     user = request.user
     context = {
@@ -81,7 +84,7 @@ def _refused(request, offer, error):
 
 @login_required
 @require_POST
-def approve_offer(request: HttpRequest, offer_code) -> HttpResponse:
+def approve_offer(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
     offer = get_offer_for_user(request, offer_code, permission="approve_retentionoffer")
     try:
         offers.approve_offer(offer=offer, actor=request.user)
@@ -93,7 +96,7 @@ def approve_offer(request: HttpRequest, offer_code) -> HttpResponse:
 
 @login_required
 @require_POST
-def reject_offer(request: HttpRequest, offer_code) -> HttpResponse:
+def reject_offer(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
     offer = get_offer_for_user(request, offer_code, permission="approve_retentionoffer")
     form = DecisionForm(request.POST)
     form.is_valid()
@@ -109,7 +112,7 @@ def reject_offer(request: HttpRequest, offer_code) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_offer_outcome(request: HttpRequest, offer_code) -> HttpResponse:
+def record_offer_outcome(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
     offer = get_offer_for_user(request, offer_code, permission="change_retentionoffer")
     form = OutcomeForm(request.POST)
     if not form.is_valid():
@@ -137,7 +140,7 @@ def record_offer_outcome(request: HttpRequest, offer_code) -> HttpResponse:
 @login_required
 @permission_required("engagement.view_retentionoffer", raise_exception=True)
 @require_GET
-def offers_report(request: HttpRequest) -> HttpResponse:
+def offers_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Offers on the user's customers: counts, acceptance rate and revenue kept, and the list."""
     filters = OfferFilterForm(request.GET or None)
     rows = RetentionOffer.objects.visible_to(request.user)

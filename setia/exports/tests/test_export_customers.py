@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from setia.accounts.models import Role
 from setia.customers.models import Customer
@@ -40,6 +41,7 @@ def _csv(response) -> list[list[str]]:
 def _xlsx(response) -> list[list]:
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    assert isinstance(sheet, ReadOnlyWorksheet)
     return [
         ["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)
     ]

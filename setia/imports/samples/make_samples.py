@@ -8,6 +8,7 @@ import csv
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 HERE = Path(__file__).resolve().parent
 HEADER = [
@@ -56,6 +57,7 @@ def write_csv(path: Path) -> None:
 def write_xlsx(path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, active
     sheet.title = "Onboarding"
     sheet.append(HEADER)
     for row in ROWS:

@@ -3,6 +3,7 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from setia.imports.reading import FileError, read_table
 
@@ -66,6 +67,7 @@ def test_it_names_repeated_and_empty_headers_apart():
 def _xlsx(rows) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, active
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -123,7 +123,7 @@ def _build_old_app(editor, *, manager, customer) -> dict:
     fashion = Category.objects.get(slug="fashion")
     store = make_store(customer, domain="kain.id")
     stamps = {"created_at": MOMENT, "updated_at": MOMENT}
-    entry_model.objects.create(
+    entry_model._default_manager.create(
         id=7,
         category_id=fashion.pk,
         owner_id=manager.pk,
@@ -133,7 +133,7 @@ def _build_old_app(editor, *, manager, customer) -> dict:
         next_review_on=date(2026, 12, 1),
         **stamps,
     )
-    example_model.objects.create(
+    example_model._default_manager.create(
         id=4,
         entry_id=7,
         store_id=store.pk,
@@ -145,10 +145,10 @@ def _build_old_app(editor, *, manager, customer) -> dict:
         **stamps,
     )
     for pk in (3, 9):
-        objection_model.objects.create(
+        objection_model._default_manager.create(
             id=pk, entry_id=7, objection=f"Mahal {pk}", answer="Tidak.", position=pk, **stamps
         )
-    version_model.objects.create(
+    version_model._default_manager.create(
         id=5,
         entry_id=7,
         number=1,

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Max, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.lib.dates import now
 from setia.work.automation.forms import TriggerRuleFormSet
@@ -17,7 +18,7 @@ from setia.work.automation.models import PlaybookRun, TriggerRule
 @login_required
 @permission_required("work.change_triggerrule", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit_thresholds(request: HttpRequest) -> HttpResponse:
+def edit_thresholds(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every trigger rule's threshold, days and on/off, in one form."""
     rules = TriggerRule.objects.select_related("playbook", "tier")
     formset = TriggerRuleFormSet(request.POST or None, queryset=rules)
@@ -38,7 +39,7 @@ QUEUE_SIZE = 50
 @login_required
 @permission_required("work.view_playbookrun", raise_exception=True)
 @require_GET
-def call_today(request: HttpRequest) -> HttpResponse:
+def call_today(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Customers with open playbook runs, the most revenue at risk first (value * urgency),
     each with the reasons of its runs. Three queries whatever the number of customers."""
     visible = Customer.objects.visible_to(request.user).alive()
@@ -78,7 +79,7 @@ def _get_run_for_user(request, code) -> PlaybookRun:
 @login_required
 @permission_required("work.view_playbookrun", raise_exception=True)
 @require_GET
-def run_detail(request: HttpRequest, code) -> HttpResponse:
+def run_detail(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     run = _get_run_for_user(request, code)
     context = {
         "run": run,
@@ -91,7 +92,7 @@ def run_detail(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("work.change_playbookrun", raise_exception=True)
 @require_POST
-def close_run(request: HttpRequest, code) -> HttpResponse:
+def close_run(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """Close an open run: the trigger may start the playbook again later."""
     run = _get_run_for_user(request, code)
     PlaybookRun.objects.filter(pk=run.pk, status="open").update(

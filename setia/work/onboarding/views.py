@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.access import get_customer_for_user
 from setia.customers.models import Customer
 from setia.lib.dates import now, today
@@ -57,7 +58,7 @@ def _board_context(request) -> dict:
 @login_required
 @permission_required("work.view_onboarding", raise_exception=True)
 @require_GET
-def pipeline_board(request: HttpRequest) -> HttpResponse:
+def pipeline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Stages as columns; drag a card, or pick a stage and press Move (keyboard, no JS)."""
     return render(request, "work/onboarding_board.html", _board_context(request))
 
@@ -65,7 +66,7 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("work.view_onboarding", raise_exception=True)
 @require_GET
-def pipeline_list(request: HttpRequest) -> HttpResponse:
+def pipeline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     moment = now()
     stages = list(Stage.objects.all())
     rows = _visible_onboardings(request.user).select_related(
@@ -97,7 +98,7 @@ def pipeline_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def move_customer(request: HttpRequest, code) -> HttpResponse:
+def move_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """Move one customer to the posted stage; htmx gets the board back, a form a redirect."""
     if not request.user.has_perm("work.change_onboarding"):
         raise PermissionDenied
@@ -126,7 +127,7 @@ def move_customer(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("work.view_intake_report", raise_exception=True)
 @require_GET
-def intake_report(request: HttpRequest) -> HttpResponse:
+def intake_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who joined this week and this month, by category, owner and source; CSV with ?format=csv."""
     day = today()
     customers = Customer.objects.visible_to(request.user).alive()

@@ -7,6 +7,7 @@ Other edits, checklist ticks, reminders and the next occurrence of a repeating t
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core import signing
@@ -70,7 +71,7 @@ def _summary(action: str, task: Task) -> str:
 
 
 @transaction.atomic
-def create_task(*, data: dict, checklist: list[str] = (), actor) -> Task:
+def create_task(*, data: dict, checklist: Sequence[str] = (), actor) -> Task:
     """Create a task from validated field values; an empty owner means fair assignment among
     the team (see `assign_fairly`). The task's team is its owner's, else its customer's."""
     task = Task(created_by=actor, **data)
@@ -88,9 +89,9 @@ def create_task(*, data: dict, checklist: list[str] = (), actor) -> Task:
 
 
 def _team_id(task: Task, actor) -> int | None:
-    if task.owner_id is not None and task.owner.team_id:
+    if task.owner is not None and task.owner.team_id:
         return task.owner.team_id
-    if task.customer_id is not None and task.customer.team_id:
+    if task.customer is not None and task.customer.team_id:
         return task.customer.team_id
     return getattr(actor, "team_id", None)
 
@@ -313,12 +314,10 @@ def feed_for_token(token: str) -> CalendarFeed | None:
         value = signing.loads(token, salt=_FEED_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or value.get("u") is None:
         return None
     return (
-        CalendarFeed.objects.filter(
-            user_id=value.get("u"), key=value.get("k"), user__is_active=True
-        )
+        CalendarFeed.objects.filter(user_id=value["u"], key=value.get("k"), user__is_active=True)
         .select_related("user")
         .first()
     )

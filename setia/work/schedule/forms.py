@@ -42,7 +42,9 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["customer"].queryset = Customer.objects.visible_to(user).alive()
+        # The customers the user may give a task to; the page looks the chosen one up here.
+        self.customers = Customer.objects.visible_to(user).alive()
+        self.fields["customer"].queryset = self.customers
         self.fields["customer"].to_field_name = "code"
         owner = self.fields["owner"]
         owner.queryset = owner_choices(user)
@@ -71,4 +73,4 @@ class TaskForm(forms.ModelForm):
         return [line.strip(" -\t")[:200] for line in lines if line.strip(" -\t")]
 
     def model_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -23,7 +23,7 @@ def render_feed(user, tasks: list[Task], *, stamp: datetime.datetime) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", task.due_at)
         event.add("dtend", task.due_at + EVENT_LENGTH)
-        summary = f"{task.title} · {task.customer.name}" if task.customer_id else task.title
+        summary = f"{task.title} · {task.customer.name}" if task.customer else task.title
         event.add("summary", summary)
         if task.notes:
             event.add("description", task.notes)

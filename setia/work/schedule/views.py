@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.accounts.models import Team
+from setia.core.http import AuthenticatedHttpRequest
 from setia.lib.dates import month_end, month_start, now, today
 from setia.work.schedule import actions
 from setia.work.schedule.access import get_task_for_user
@@ -33,7 +34,7 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
 @login_required
 @permission_required("work.view_task", raise_exception=True)
 @require_GET
-def my_day(request: HttpRequest) -> HttpResponse:
+def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The landing page of executives and interns: overdue, today, upcoming, reminders."""
     moment = now()
     _start, end = _day_bounds(today())
@@ -75,15 +76,15 @@ def _next_url(request, default: str) -> str:
 @login_required
 @permission_required("work.add_task", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def create_task(request: HttpRequest) -> HttpResponse:
-    initial = {"due_at": timezone.localtime(now()).replace(minute=0, second=0, microsecond=0)}
+def create_task(request: AuthenticatedHttpRequest) -> HttpResponse:
+    initial: dict[str, object] = {
+        "due_at": timezone.localtime(now()).replace(minute=0, second=0, microsecond=0)
+    }
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
     code = request.POST.get("customer") or request.GET.get("customer", "")
-    customer = (
-        form.fields["customer"].queryset.filter(code=code).first() if _is_uuid(code) else None
-    )
+    customer = form.customers.filter(code=code).first() if _is_uuid(code) else None
     context = {"form": form, "customer": customer}
     if request.method == "GET":
         return render(request, "work/task_form.html", context)
@@ -106,7 +107,7 @@ def _is_uuid(value: str) -> bool:
 
 @login_required
 @require_GET
-def task_detail(request: HttpRequest, code) -> HttpResponse:
+def task_detail(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     task = get_task_for_user(request, code)
     context = {
         "task": task,
@@ -119,7 +120,7 @@ def task_detail(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_task(request: HttpRequest, code) -> HttpResponse:
+def edit_task(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     task = get_task_for_user(request, code, change=True)
     form = TaskForm(request.POST or None, instance=task, user=request.user)
     if request.method == "GET":
@@ -136,7 +137,7 @@ def edit_task(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_POST
-def complete_task(request: HttpRequest, code) -> HttpResponse:
+def complete_task(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     task = get_task_for_user(request, code, change=True)
     following = actions.complete_task(task=task, actor=request.user)
     text = _("Task “%(title)s” done.") % {"title": task.title}
@@ -150,7 +151,7 @@ def complete_task(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_POST
-def toggle_checklist_item(request: HttpRequest, code, item_id: int) -> HttpResponse:
+def toggle_checklist_item(request: AuthenticatedHttpRequest, code, item_id: int) -> HttpResponse:
     task = get_task_for_user(request, code, change=True)
     item = get_object_or_404(task.checklist, pk=item_id)
     actions.toggle_checklist_item(item=item, actor=request.user)
@@ -185,7 +186,7 @@ def _board_team(request) -> Team:
 @login_required
 @permission_required("work.assign_task", raise_exception=True)
 @require_GET
-def team_board(request: HttpRequest) -> HttpResponse:
+def team_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open tasks per person of a team, each with their weighted workload."""
     team = _board_team(request)
     people = list(actions.assignable_people(team.pk).order_by("full_name"))
@@ -218,7 +219,7 @@ def team_board(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("work.assign_fairly", raise_exception=True)
 @require_POST
-def assign_unassigned(request: HttpRequest) -> HttpResponse:
+def assign_unassigned(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Fair assignment of the team's unassigned open tasks among its executives and interns."""
     team = _board_team(request)
     people = list(actions.assignable_people(team.pk))
@@ -237,7 +238,7 @@ def assign_unassigned(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("work.view_task", raise_exception=True)
 @require_GET
-def month_calendar(request: HttpRequest) -> HttpResponse:
+def month_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A month grid (Monday first) of the user's tasks."""
     current = today()
     try:
@@ -286,7 +287,7 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("work.view_task", raise_exception=True)
 @require_POST
-def enable_feed(request: HttpRequest) -> HttpResponse:
+def enable_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     actions.enable_feed(user=request.user)
     messages.success(request, _("Your calendar feed is on. Keep its address private."))
     return redirect("work:my-day")
@@ -295,7 +296,7 @@ def enable_feed(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("work.view_task", raise_exception=True)
 @require_POST
-def revoke_feed(request: HttpRequest) -> HttpResponse:
+def revoke_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     actions.revoke_feed(user=request.user)
     messages.success(request, _("Your calendar feed is off; its old address no longer works."))
     return redirect("work:my-day")

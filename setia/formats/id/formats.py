@@ -1,5 +1,5 @@
 # Day-first input everywhere: Django's own `id` formats read `05/04/2024 14.30` as 4 May in
-# DateTimeField and accept US month-first dates (INDONESIA.md). Indonesian month names are
+# DateTimeField and accept US month-first dates (docs/indonesia.md). Indonesian month names are
 # handled by setia.lib.dates.parse_date, which the forms use.
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "d-m-Y"

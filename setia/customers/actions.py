@@ -1,7 +1,9 @@
 """Writes to customers and their contacts, stores and subscription.
 
-Each action is one transaction and records its change in the audit history; views, commands
-and (later) imports and the API all call these, never `.save()` on the models directly.
+Each action is one transaction and records its change in the audit history; views and
+commands call these, never `.save()` on the models directly. The rules of a new record live on
+the models (`Customer.prepare_new`, `Contact.prepare_new`, `Contact.fill_numbers`,
+`Subscription.prepare_new`): these actions save one record with them, imports many.
 """
 
 from django.db import transaction

@@ -7,9 +7,9 @@ Three stages, each set-based:
    domain, customer code; a row with none of these by its exact brand name), looking them up in
    chunks — never one query per row. It decides, for every row, created / updated / unchanged /
    duplicate / rejected, and writes nothing: a dry run is this stage alone.
-2. `writing.apply_plan` writes the plan in batches (multi-row INSERTs, bulk_update), with one
-   audit entry per record created or changed (source `import:<code>`) and ImportChange rows for
-   undo. The caller runs it inside one transaction.
+2. `writing.apply_plan` writes the plan in batches through the customer rules (the
+   constructors the web actions use) and Django's bulk paths, with its history (source
+   `import:<code>`) and ImportChange rows for undo. The caller runs it inside one transaction.
 3. `undo_import` (actions.py) reverts exactly what ImportChange recorded.
 
 The counts always add up: rows = created + updated + unchanged + duplicates + rejected.
@@ -30,7 +30,7 @@ from setia.imports.mapping import EXTRA, FIELDS
 from setia.imports.reading import Table
 
 CHUNK = 500  # keys per IN (...) lookup: under SQLite's bound-parameter limit, cheap on PostgreSQL
-BATCH = 500  # rows per INSERT/UPDATE statement
+BATCH = 500  # records per bulk_create/bulk_update call (Django splits further for SQLite)
 SCAN_FACTOR = 4  # read a whole table rather than look keys up when it has ≤ 4 rows per key
 
 Progress = Callable[[str, int, int], None]

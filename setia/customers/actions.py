@@ -1,7 +1,9 @@
 """Writes to customers and their contacts, stores and subscription.
 
-Each action is one transaction and records its change in the audit history; views, commands
-and (later) imports and the API all call these, never `.save()` on the models directly.
+Each action is one transaction and records its change in the audit history; views and
+commands call these, never `.save()` on the models directly. The rules of a new record live on
+the models (`Customer.prepare_new`, `Contact.prepare_new`, `Contact.fill_numbers`,
+`Subscription.prepare_new`): these actions save one record with them, imports many.
 """
 
 from django.db import transaction
@@ -27,8 +29,10 @@ class StaleEditError(Exception):
 
 @transaction.atomic
 def create_customer(*, actor, data: dict, source: str = "web") -> Customer:
-    """Create a customer from validated `data` (model field names) and record it."""
-    customer = Customer.objects.create(**data)
+    """Create a customer from validated `data` (model field names), with the rules of
+    `Customer.prepare_new`, and record it."""
+    customer = Customer.prepare_new(**data)
+    customer.save()
     record_change(
         customer=customer, actor=actor, action=Action.CREATE, instance=customer, source=source
     )
@@ -96,10 +100,10 @@ def _demote_other_primaries(contact: Contact) -> None:
 
 @transaction.atomic
 def add_contact(*, customer: Customer, actor, data: dict, source: str = "web") -> Contact:
-    """Add a contact; the first contact of a customer becomes its primary contact."""
-    contact = Contact(customer=customer, **data)
-    if not customer.contacts.filter(is_primary=True).exists():
-        contact.is_primary = True
+    """Add a contact, with the rules of `Contact.prepare_new` (the first contact of a customer
+    becomes its primary contact)."""
+    has_primary = customer.contacts.filter(is_primary=True).exists()
+    contact = Contact.prepare_new(customer=customer, has_primary=has_primary, **data)
     _demote_other_primaries(contact)
     contact.save()
     record_change(
@@ -110,12 +114,14 @@ def add_contact(*, customer: Customer, actor, data: dict, source: str = "web") -
 
 @transaction.atomic
 def update_contact(*, contact: Contact, actor, data: dict, source: str = "web") -> Contact:
-    """Change a contact's fields; making it primary demotes the previous primary contact."""
+    """Change a contact's fields (with the number rule of `Contact.fill_numbers`); making it
+    primary demotes the previous primary contact."""
     before = snapshot(Contact.objects.get(pk=contact.pk))
     for name, value in data.items():
         setattr(contact, name, value)
+    contact.fill_numbers()
     _demote_other_primaries(contact)
-    contact.save(update_fields=[*data, "updated_at"])
+    contact.save(update_fields=list(dict.fromkeys([*data, *Contact.PHONE_FIELDS, "updated_at"])))
     record_change(
         customer=contact.customer,
         actor=actor,
@@ -185,10 +191,12 @@ def delete_store(*, store: Store, actor) -> None:
 def save_subscription(
     *, customer: Customer, actor, data: dict, source: str = "web"
 ) -> Subscription:
-    """Create or change the customer's subscription."""
+    """Create (with the defaults of `Subscription.prepare_new`) or change the customer's
+    subscription."""
     existing = Subscription.objects.filter(customer=customer).first()
     if existing is None:
-        subscription = Subscription.objects.create(customer=customer, **data)
+        subscription = Subscription.prepare_new(customer=customer, **data)
+        subscription.save()
         record_change(
             customer=customer,
             actor=actor,

@@ -5,6 +5,7 @@ from setia.accounts.models import Team, User
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
 from setia.lib.dates import parse_date
 from setia.lib.domains import normalise_domain
+from setia.lib.emails import normalise_email
 from setia.lib.money import parse_rupiah
 from setia.lib.phones import PhoneError, normalise_phone
 
@@ -124,7 +125,13 @@ class ContactForm(forms.ModelForm):
         return self._clean_number("whatsapp")
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        value = self.cleaned_data["email"]
+        if not value:
+            return ""
+        try:
+            return normalise_email(value)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a valid email address."), code="invalid") from None
 
     def clean(self):
         cleaned = super().clean()
@@ -135,9 +142,6 @@ class ContactForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Give at least a phone number, a WhatsApp number or an email.")
             )
-        if cleaned.get("phone") and not cleaned.get("whatsapp"):
-            # Most merchants use one mobile number for calls and WhatsApp.
-            cleaned["whatsapp"] = cleaned["phone"]
         return cleaned
 
     def model_data(self) -> dict:

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from collections.abc import Mapping
 
@@ -12,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from setia.lib.merging import MergePolicy
 from setia.lib.money import net_price
+from setia.lib.dates import add_months, today
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
 
@@ -255,6 +257,15 @@ class Customer(models.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    @classmethod
+    def prepare_new(cls, **values) -> "Customer":
+        """An unsaved customer from validated `values`, with the rules every creation follows
+        (the web form and imports alike): a customer without a team joins its owner's team."""
+        customer = cls(**values)
+        if customer.team_id is None and customer.owner_id is not None:
+            customer.team = customer.owner.team
+        return customer
+
 
 class Contact(models.Model):
     """A person at a customer; phones are stored E.164 (`+6281234567890`)."""
@@ -286,6 +297,24 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def prepare_new(cls, *, customer: Customer, has_primary: bool, **values) -> "Contact":
+        """An unsaved contact of `customer` from validated `values`, with the rules every
+        creation follows: the first contact (`has_primary` False) becomes the primary one, and
+        the number rule of `fill_numbers`."""
+        contact = cls(customer=customer, **values)
+        if not has_primary:
+            contact.is_primary = True
+        contact.fill_numbers()
+        return contact
+
+    def fill_numbers(self) -> None:
+        """A phone number without a WhatsApp number is the WhatsApp number too: most merchants
+        use one mobile number for both. (Not the reverse: a number given as WhatsApp only may
+        take no calls.)"""
+        if self.phone and not self.whatsapp:
+            self.whatsapp = self.phone
 
 
 class Store(models.Model):
@@ -367,6 +396,20 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.get_plan_display()} ({self.customer})"
+
+    @classmethod
+    def prepare_new(cls, *, customer: Customer, **values) -> "Subscription":
+        """An unsaved subscription of `customer` from validated `values`, with the defaults every
+        creation follows: it starts today, renews a year after its start, and costs 0 until a
+        price is set."""
+        subscription = cls(customer=customer, **values)
+        if subscription.started_on is None:
+            subscription.started_on = today()
+        if subscription.renews_on is None:
+            subscription.renews_on = add_months(subscription.started_on, 12)
+        if subscription.monthly_price is None:
+            subscription.monthly_price = 0
+        return subscription
 
     @property
     def net_monthly_price(self) -> int:

@@ -78,19 +78,29 @@ class AuditEntry(models.Model):
             model = apps.get_model(self.object_type)
         except LookupError:
             model = None
-        money_fields = getattr(model, "MONEY_FIELDS", ())
-        phone_fields = getattr(model, "PHONE_FIELDS", ())
         rows = []
-        for name, (before, after) in self.changes.items():
-            label = name
+        for key, (before, after) in self.changes.items():
+            label, holder, name = key, model, key
             display: Callable[..., str] = str
-            if model is not None:
+            prefix = ""
+            if model is not None and "." in key:
+                # An import's creation entry holds the records created with the customer as
+                # `contact.phone`, `store.domain`, `subscription.plan`.
+                model_name, name = key.split(".", 1)
                 try:
-                    field = model._meta.get_field(name)
+                    holder = apps.get_model(model._meta.app_label, model_name)
+                    prefix = f"{holder._meta.verbose_name}: "
+                except LookupError:
+                    holder = None
+            money_fields = getattr(holder, "MONEY_FIELDS", ())
+            phone_fields = getattr(holder, "PHONE_FIELDS", ())
+            if holder is not None:
+                try:
+                    field = holder._meta.get_field(name)
                 except Exception:
                     field = None
                 if field is not None:
-                    label = str(field.verbose_name)
+                    label = prefix + str(field.verbose_name)
                     choices = dict(field.flatchoices) if field.choices else None
                     if choices:
                         display = lambda value, choices=choices: str(choices.get(value, value))  # noqa: E731

@@ -42,7 +42,7 @@ def run_import(
     batch: Import,
     table: Table,
     actor,
-    progress: engine.Progress = engine._no_progress,
+    progress: engine.Progress = engine.no_progress,
 ) -> engine.Plan:
     """Plan and write the import of `table` as one transaction; update `batch` with the result.
 

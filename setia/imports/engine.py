@@ -7,9 +7,9 @@ Three stages, each set-based:
    domain, customer code; a row with none of these by its exact brand name), looking them up in
    chunks — never one query per row. It decides, for every row, created / updated / unchanged /
    duplicate / rejected, and writes nothing: a dry run is this stage alone.
-2. `writing.apply_plan` writes the plan in batches (multi-row INSERTs, bulk_update), with one
-   audit entry per record created or changed (source `import:<code>`) and ImportChange rows for
-   undo. The caller runs it inside one transaction.
+2. `writing.apply_plan` writes the plan in batches through the customer rules (the
+   constructors the web actions use) and Django's bulk paths, with its history (source
+   `import:<code>`) and ImportChange rows for undo. The caller runs it inside one transaction.
 3. `undo_import` (actions.py) reverts exactly what ImportChange recorded.
 
 The counts always add up: rows = created + updated + unchanged + duplicates + rejected.
@@ -31,7 +31,7 @@ from setia.imports.reading import Table
 from setia.lib.spreadsheets import FORMULA_STARTS, neutralise
 
 CHUNK = 500  # keys per IN (...) lookup: under SQLite's bound-parameter limit, cheap on PostgreSQL
-BATCH = 500  # rows per INSERT/UPDATE statement
+BATCH = 500  # records per bulk_create/bulk_update call (Django splits further for SQLite)
 SCAN_FACTOR = 4  # read a whole table rather than look keys up when it has ≤ 4 rows per key
 
 Progress = Callable[[str, int, int], None]
@@ -41,8 +41,8 @@ CONTACT_FIELDS = ("name", "position", "phone", "whatsapp", "email")
 SUBSCRIPTION_FIELDS = ("plan", "monthly_price", "renews_on", "started_on")
 
 
-def _no_progress(phase: str, done: int, total: int) -> None:
-    pass
+def no_progress(phase: str, done: int, total: int) -> None:
+    """The progress callback of a caller that shows none."""
 
 
 @dataclass
@@ -275,13 +275,14 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
 def _look_up(model, field: str, values: set, kind: str, add) -> None:
     """`add(kind, value, customer_id)` for each row of `model` whose `field` is in `values`,
     looked up in chunks of IN (...)."""
-    for chunk in _chunks(sorted(values)):
+    for chunk in chunks(sorted(values)):
         rows = model.objects.filter(**{f"{field}__in": chunk}).values_list(field, "customer_id")
         for value, customer_id in rows:
             add(kind, value, customer_id)
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    """`items` in consecutive lists of at most `size`."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -308,7 +309,7 @@ def plan_import(
     *,
     actor: User | None = None,
     default_owner: User | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> Plan:
     """Decide what importing `table` with `mapping` would do, without writing anything."""
     ctx = Context(actor=actor, default_owner=default_owner)
@@ -396,8 +397,8 @@ def _match_existing(rows: list[Row]) -> None:
     def add(kind, value, customer_id):
         found.setdefault((kind, value), set()).add(customer_id)
 
-    for chunk in _chunks(sorted(wanted["code"])):
-        valid = [code for code in chunk if _is_uuid(code)]
+    for chunk in chunks(sorted(wanted["code"])):
+        valid = [code for code in chunk if is_uuid(code)]
         for code, pk in Customer.objects.filter(code__in=valid).values_list("code", "pk"):
             add("code", str(code), pk)
     # A table with fewer rows than a few times the keys looked for (a first import, an import
@@ -426,7 +427,7 @@ def _match_existing(rows: list[Row]) -> None:
                     add("domain", domain, customer_id)
         else:
             _look_up(Store, "domain", domains, "domain", add)
-    for chunk in _chunks(sorted(names)):
+    for chunk in chunks(sorted(names)):
         for name, pk in Customer.objects.filter(name__in=chunk).values_list("name", "pk"):
             add("name", name, pk)
 
@@ -451,7 +452,8 @@ def _match_existing(rows: list[Row]) -> None:
             row.match_id = matches.pop()
 
 
-def _is_uuid(text: str) -> bool:
+def is_uuid(text: str) -> bool:
+    """Whether `text` is a customer code (a UUID)."""
     try:
         uuid.UUID(text)
     except ValueError:
@@ -463,7 +465,7 @@ def _load_matched(plan: Plan, ids: list[int], ctx: Context) -> None:
     editable: set[int] | None = None
     if ctx.actor is not None:
         editable = set()
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         customers = Customer.objects.filter(pk__in=chunk).select_related(
             "category", "owner", "team"
         )
@@ -511,8 +513,10 @@ def _decide(plan: Plan, row: Row, ctx: Context) -> None:
     row.outcome = "updated" if _changes(plan, row) else "unchanged"
 
 
-def _contact_for(plan: Plan, row: Row) -> Contact | None:
-    contacts = plan.contacts.get(row.matched_id, [])
+def contact_for(plan: Plan, row: Row) -> Contact | None:
+    """The contact of the matched customer that `row` updates: the one with its phone,
+    WhatsApp or e-mail, else the primary (first) one; None when the customer has none."""
+    contacts = plan.contacts.get(row.match_id, [])
     for contact in contacts:
         for name in ("phone", "whatsapp"):
             value = row.contact.get(name)
@@ -532,13 +536,13 @@ def _changes(plan: Plan, row: Row) -> bool:
             return True
     if row.extra and any((customer.extra or {}).get(k) != v for k, v in row.extra.items()):
         return True
-    contact = _contact_for(plan, row)
+    contact = contact_for(plan, row)
     if row.contact:
         if contact is None:
             return True
         if any(getattr(contact, name) != value for name, value in row.contact.items()):
             return True
-    if row.store and row.store[1] not in _existing_domains(plan):
+    if row.store and row.store[1] not in existing_domains(plan):
         return True
     subscription = plan.subscriptions.get(row.matched_id)
     if row.subscription:
@@ -549,11 +553,12 @@ def _changes(plan: Plan, row: Row) -> bool:
     return False
 
 
-def _existing_domains(plan: Plan) -> set[str]:
+def existing_domains(plan: Plan) -> set[str]:
+    """The store domains of matched rows that are stored already (looked up once per plan)."""
     if plan.domains is None:
         domains = {row.store[1] for row in plan.rows if row.store and row.match_id}
         existing: set[str] = set()
-        for chunk in _chunks(sorted(domains)):
+        for chunk in chunks(sorted(domains)):
             existing.update(Store.objects.filter(domain__in=chunk).values_list("domain", flat=True))
         plan.domains = existing
     return plan.domains

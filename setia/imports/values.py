@@ -8,9 +8,6 @@ import functools
 import re
 from datetime import date
 
-import phonenumbers
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +15,8 @@ from setia.customers.models import Customer, Plan, Store
 from setia.lib import spreadsheets
 from setia.lib.dates import parse_date
 from setia.lib.domains import SHARED_HOSTS, normalise_domain
+from setia.lib.emails import MAX_LENGTH as MAX_EMAIL_LENGTH
+from setia.lib.emails import normalise_email
 from setia.lib.money import parse_rupiah
 from setia.lib.phones import PhoneError, parse_phone
 from setia.lib.regions import PROVINCES
@@ -203,43 +202,8 @@ class Categories:
         )
 
 
-_FORMATTING = re.compile(r"[\s\-().]")
-
-
-def _id_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(mobile, any valid number): the national number patterns of phonenumbers' metadata for
-    Indonesia, which it ships with."""
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region("ID")
-    mobile = metadata and metadata.mobile and metadata.mobile.national_number_pattern
-    general = metadata and metadata.general_desc and metadata.general_desc.national_number_pattern
-    if not (mobile and general):
-        raise ImproperlyConfigured("phonenumbers has no patterns of Indonesian numbers")
-    return re.compile(mobile), re.compile(general)
-
-
-_ID_MOBILE, _ID_ANY = _id_patterns()
-
-
 def clean_phone(value: str) -> str:
-    """E.164 of a phone cell. The common spellings of an Indonesian mobile number (`0812-…`,
-    `+62 812 …`) are recognised with one regular expression taken from phonenumbers' metadata;
-    everything else goes through the full parser (`setia.lib.phones`). A test checks both agree.
-    """
-    compact = _FORMATTING.sub("", value)
-    if compact.startswith("+62"):
-        national = compact[3:]
-    elif compact[:1] == "0":
-        national = compact[1:]
-    elif compact[:1] == "8":
-        national = compact  # the leading 0 Excel dropped
-    elif compact.startswith("62") and not _ID_ANY.fullmatch(compact):
-        # `62…` without a plus: international, unless it is also a valid national number
-        # (the Kabanjahe trap, INDONESIA.md), which the full parser reports as ambiguous.
-        national = compact[2:]
-    else:
-        national = ""
-    if national.isdigit() and _ID_MOBILE.fullmatch(national):
-        return "+62" + national
+    """E.164 of a phone cell, read by `setia.lib.phones` as the contact form reads it."""
     try:
         return parse_phone(value).e164
     except PhoneError as error:
@@ -247,22 +211,14 @@ def clean_phone(value: str) -> str:
 
 
 def clean_email(value: str) -> str:
-    value = value.strip().lower()
-    if value.startswith("mailto:"):
-        value = value[len("mailto:") :]
+    """An e-mail cell as stored, read by `setia.lib.emails` as the contact form reads it."""
     try:
-        if not _SIMPLE_EMAIL.fullmatch(value):
-            # Django's validator is the reference; the simple pattern only spares it the
-            # common case.
-            validate_email(value)
-    except ValidationError:
-        raise CellError(_("%(value)s is not an e-mail address.") % {"value": value}) from None
-    if len(value) > 254:
-        raise CellError(_("%(value)s is not an e-mail address.") % {"value": value[:60]})
-    return value
-
-
-_SIMPLE_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,24}")
+        return normalise_email(value)
+    except ValueError:
+        shown = value.strip().lower().removeprefix("mailto:")
+        if len(shown) > MAX_EMAIL_LENGTH:
+            shown = shown[:60]
+        raise CellError(_("%(value)s is not an e-mail address.") % {"value": shown}) from None
 
 
 _SPACE = re.compile(r"\s")

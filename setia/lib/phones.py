@@ -35,6 +35,8 @@ class Phone:
 
 def parse_phone(text: str) -> Phone:
     """Parse `text` as an Indonesian (or international, with +) number; raise PhoneError."""
+    if quick := _quick_mobile(text):
+        return quick
     raw = (text or "").strip()
     if not raw:
         raise PhoneError(_("Enter a phone number."))
@@ -84,6 +86,42 @@ def parse_phone(text: str) -> Phone:
     )
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164=e164, is_mobile=is_mobile, repaired=repaired)
+
+
+# The common spellings of an Indonesian mobile number (`0812-3456-7890`, `+62 812 3456 7890`,
+# `6281234567890`, `812…` without its trunk 0) are read with one regular expression taken from
+# phonenumbers' own metadata for Indonesia: the full parse costs ~40 µs, and an import of
+# 100,000 rows reads as many numbers. Anything else goes through the full parse below, which
+# gives the same answer (a test compares both ways).
+_ID_METADATA = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
+_ID_MOBILE = re.compile(_ID_METADATA.mobile.national_number_pattern)
+_ID_ANY = re.compile(_ID_METADATA.general_desc.national_number_pattern)
+_PLAIN = re.compile(r"\+?[0-9][0-9 ().-]*")
+_FORMATTING = re.compile(r"[ ().-]")
+
+
+def _quick_mobile(text: str) -> Phone | None:
+    """The Phone of a plainly written Indonesian mobile number, or None to parse in full."""
+    raw = (text or "").strip()
+    if not _PLAIN.fullmatch(raw):
+        return None
+    compact = _FORMATTING.sub("", raw)
+    repaired = False
+    if compact.startswith("+62"):
+        national = compact[3:]
+    elif compact[:1] == "0":
+        national = compact[1:]
+    elif compact[:1] == "8":
+        national, repaired = compact, True  # the trunk 0 Excel dropped
+    elif compact.startswith("62") and not _ID_ANY.fullmatch(compact):
+        # `62…` is +62… only when it is not also a valid national number (the Kabanjahe trap,
+        # left to the full parse, which reports it as ambiguous).
+        national = compact[2:]
+    else:
+        return None
+    if national.isdigit() and _ID_MOBILE.fullmatch(national):
+        return Phone(e164="+62" + national, is_mobile=True, repaired=repaired)
+    return None
 
 
 def _parse_or_none(candidate: str) -> phonenumbers.PhoneNumber | None:

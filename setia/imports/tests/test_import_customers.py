@@ -60,11 +60,14 @@ def test_it_records_every_created_record_with_the_import_as_source(db, sheet, ma
 
     batch = Import.objects.get()
     entries = AuditEntry.objects.filter(source=f"import:{batch.code}")
-    assert entries.count() == 6  # 2 customers, 2 contacts, 2 stores
-    assert set(entries.values_list("action", flat=True)) == {"create"}
+    # One entry per new customer, holding its contact and store too.
+    assert entries.count() == 2
+    assert set(entries.values_list("action", "object_type")) == {("create", "customers.customer")}
     assert set(entries.values_list("actor", flat=True)) == {manager.pk}
-    customer_entry = entries.get(object_type="customers.customer", object_repr="Kopi Senja")
+    customer_entry = entries.get(object_repr="Kopi Senja")
     assert customer_entry.changes["category"] == [None, "F&B"]
+    assert customer_entry.changes["store.domain"] == [None, "kopi.id"]
+    assert customer_entry.changes["contact.is_primary"] == [None, "True"]
     assert AuditEntry.objects.exclude(source=f"import:{batch.code}").count() == 0
 
 

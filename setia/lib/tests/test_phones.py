@@ -1,5 +1,8 @@
+import random
+
 import pytest
 
+from setia.lib import phones
 from setia.lib.phones import (
     PhoneError,
     format_phone,
@@ -73,3 +76,30 @@ def test_it_builds_click_to_chat_links_from_e164():
     )
     with pytest.raises(ValueError):
         whatsapp_link("081234567890")
+
+
+def test_the_quick_mobile_path_agrees_with_the_full_parser(monkeypatch):
+    rng = random.Random(3)
+    texts = []
+    for _ in range(6000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(7, 13)))
+        prefix = rng.choice(
+            ["0", "+62", "+62 ", "62", "", "08", "+628", "(0", "+62 0", "628", "8", "6"]
+        )
+        texts.append(prefix + digits)
+        texts.append(f"{prefix}{digits[:3]}-{digits[3:7]} {digits[7:]}")
+        texts.append(f" {prefix}{digits[:4]}.{digits[4:]} ")
+
+    def outcomes():
+        results = []
+        for text in texts:
+            try:
+                results.append(parse_phone(text))
+            except PhoneError as error:
+                results.append(str(error))
+        return results
+
+    quick = outcomes()
+    monkeypatch.setattr(phones, "_quick_mobile", lambda text: None)
+    assert outcomes() == quick
+    assert sum(isinstance(result, phones.Phone) for result in quick) > 500

@@ -308,40 +308,9 @@ def run_floor(source_url: str, database_url: str) -> dict:
     """Insert the rows ours wrote (read from `source_url`, untimed) into the same, empty tables
     of `database_url`: executemany (SQLite) or COPY (PostgreSQL), one transaction, timed."""
     if database_url.startswith("sqlite"):
-        import sqlite3
-
-        source = sqlite3.connect(source_url.removeprefix("sqlite:///"))
-        tables = {}
-        for table in FLOOR_TABLES:
-            cursor = source.execute(f'SELECT * FROM "{table}"')
-            tables[table] = ([column[0] for column in cursor.description], cursor.fetchall())
-        target = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
-        target.execute("PRAGMA foreign_keys = ON")
-        started, cpu = time.perf_counter(), _cpu()
-        target.execute("BEGIN")
-        for table, (columns, rows) in tables.items():
-            names = ", ".join(f'"{column}"' for column in columns)
-            marks = ", ".join("?" * len(columns))
-            target.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
-        target.execute("COMMIT")
+        elapsed, cpu, rows = _floor_sqlite(source_url, database_url)
     else:
-        import psycopg
-
-        tables = {}
-        with psycopg.connect(source_url) as source:
-            for table in FLOOR_TABLES:
-                with source.cursor().copy(f'COPY "{table}" TO STDOUT') as copy:
-                    tables[table] = b"".join(bytes(block) for block in copy)
-        with psycopg.connect(database_url) as target:
-            started, cpu = time.perf_counter(), _cpu()
-            for table, data in tables.items():
-                with target.cursor().copy(f'COPY "{table}" FROM STDIN') as copy:
-                    copy.write(data)
-            target.commit()
-    elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
-    rows = (
-        sum(len(rows) for _c, rows in tables.values()) if database_url.startswith("sqlite") else 0
-    )
+        elapsed, cpu, rows = _floor_postgres(source_url, database_url)
     return {
         "seconds": elapsed,
         "cpu": cpu,
@@ -349,6 +318,46 @@ def run_floor(source_url: str, database_url: str) -> dict:
         + (f", {rows:,} rows" if rows else ""),
         "max_rss_kib": _max_rss_kib(),
     }
+
+
+def _floor_sqlite(source_url: str, database_url: str) -> tuple[float, float, int]:
+    """(seconds, CPU seconds, rows) of the executemany of every table, in one transaction."""
+    import sqlite3
+
+    source = sqlite3.connect(source_url.removeprefix("sqlite:///"))
+    tables = {}
+    for table in FLOOR_TABLES:
+        cursor = source.execute(f'SELECT * FROM "{table}"')
+        tables[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+    target = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    target.execute("PRAGMA foreign_keys = ON")
+    started, cpu = time.perf_counter(), _cpu()
+    target.execute("BEGIN")
+    for table, (columns, rows) in tables.items():
+        names = ", ".join(f'"{column}"' for column in columns)
+        marks = ", ".join("?" * len(columns))
+        target.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+    target.execute("COMMIT")
+    rows_written = sum(len(rows) for _columns, rows in tables.values())
+    return time.perf_counter() - started, _cpu() - cpu, rows_written
+
+
+def _floor_postgres(source_url: str, database_url: str) -> tuple[float, float, int]:
+    """(seconds, CPU seconds, 0) of a COPY of every table, in one transaction."""
+    import psycopg
+
+    tables = {}
+    with psycopg.connect(source_url) as source:
+        for table in FLOOR_TABLES:
+            with source.cursor().copy(f'COPY "{table}" TO STDOUT') as copy:
+                tables[table] = b"".join(bytes(block) for block in copy)
+    with psycopg.connect(database_url) as target:
+        started, cpu = time.perf_counter(), _cpu()
+        for table, data in tables.items():
+            with target.cursor().copy(f'COPY "{table}" FROM STDIN') as out:
+                out.write(data)
+        target.commit()
+    return time.perf_counter() - started, _cpu() - cpu, 0
 
 
 def _their_resources(way: str) -> list:

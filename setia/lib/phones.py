@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import phonenumbers
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 REGION = "ID"
@@ -93,9 +94,18 @@ def parse_phone(text: str) -> Phone:
 # phonenumbers' own metadata for Indonesia: the full parse costs ~40 µs, and an import of
 # 100,000 rows reads as many numbers. Anything else goes through the full parse below, which
 # gives the same answer (a test compares both ways).
-_ID_METADATA = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
-_ID_MOBILE = re.compile(_ID_METADATA.mobile.national_number_pattern)
-_ID_ANY = re.compile(_ID_METADATA.general_desc.national_number_pattern)
+def _id_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(mobile, any valid number): the national number patterns of phonenumbers' metadata for
+    Indonesia, which it ships with."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
+    mobile = metadata and metadata.mobile and metadata.mobile.national_number_pattern
+    general = metadata and metadata.general_desc and metadata.general_desc.national_number_pattern
+    if not (mobile and general):
+        raise ImproperlyConfigured("phonenumbers has no patterns of Indonesian numbers")
+    return re.compile(mobile), re.compile(general)
+
+
+_ID_MOBILE, _ID_ANY = _id_patterns()
 _PLAIN = re.compile(r"\+?[0-9][0-9 ().-]*")
 _FORMATTING = re.compile(r"[ ().-]")
 

@@ -1,6 +1,6 @@
 """Indonesian phone numbers: normalise anything a person or a spreadsheet writes to E.164.
 
-Facts from INDONESIA.md: `0812-3456-7890`, `+62 812 3456 7890` and `6281234567890` are one
+Facts (docs/indonesia.md): `0812-3456-7890`, `+62 812 3456 7890` and `6281234567890` are one
 number; `8123456789` is a mobile number whose leading 0 Excel dropped; `62812345678` (11 digits,
 no plus) is a Kabanjahe landline to phonenumbers, so a number that "looked mobile" but parsed as a
 landline is refused for review instead of stored wrongly.
@@ -62,7 +62,7 @@ def parse_phone(text: str) -> Phone:
         number = _parse_or_none(raw)
     elif digits.startswith("62"):
         # `62…` without a plus is either +62… or a national number in the 062x area codes
-        # (INDONESIA.md: `62812345678` is a Kabanjahe landline). Take the reading that is valid;
+        # (docs/indonesia.md: `62812345678` is a Kabanjahe landline). Take the reading that is valid;
         # when both are, a person must decide.
         international = _parse_or_none("+" + digits)
         national = _parse_or_none(digits)

@@ -17,6 +17,7 @@ from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table
 from setia.quality.actions import flag_duplicates
+from setia.work.onboarding.actions import enroll_new_customers
 
 UNDO_BATCH = 500
 
@@ -75,6 +76,16 @@ def run_import(
                 source_object=batch,
             )
             flag_duplicates(customer_ids=plan.touched_ids, source=batch.source_label)
+            # The customers it created join the onboarding pipeline now, as a customer created
+            # on the new-customer page does, rather than at the next nightly recompute.
+            created = ImportChange.objects.filter(
+                batch=batch,
+                action=ImportChange.Action.CREATE,
+                object_type=Customer._meta.label_lower,
+            )
+            enroll_new_customers(
+                customers=Customer.objects.filter(pk__in=created.values("object_id")), actor=actor
+            )
             batch.status = Import.Status.DONE
         if counts["rejected"]:
             batch.error_file.save(

@@ -10,6 +10,8 @@ from setia.imports import actions, engine
 from setia.imports.models import Import
 from setia.imports.tests.helpers import SAMPLES, counts, run, write_csv
 from setia.test import make_contact, make_customer, make_store, make_user
+from setia.work.onboarding.models import Onboarding, Stage
+from setia.work.schedule.models import Task
 
 ROWS = [
     ["Batik Sekar", "Ibu Sekar", "0812-3456-7801", "Sekar@Batik.id", "Fashion", "Solo", "batik.id"],
@@ -506,3 +508,21 @@ def test_it_puts_the_import_on_each_customers_timeline_and_flags_look_alikes(db,
     pair = DuplicateCandidate.objects.get()
     kopi = Customer.objects.get(name="Kopi Senja")
     assert {pair.customer_a_id, pair.customer_b_id} == {existing.pk, kopi.pk}
+
+
+def test_it_puts_the_customers_it_creates_on_the_onboarding_pipeline(db, sheet, manager):
+    existing = make_customer(name="Toko Lama")
+    first = Stage.objects.first_stage()
+
+    run(sheet, owner=manager.email)
+    run(sheet, owner=manager.email)  # again: nothing new to enrol
+
+    created = Customer.objects.filter(name__in=["Batik Sekar", "Kopi Senja"])
+    assert set(Onboarding.objects.values_list("customer__name", "stage")) == {
+        ("Batik Sekar", first.pk),
+        ("Kopi Senja", first.pk),
+    }
+    assert not Onboarding.objects.filter(customer=existing).exists()
+    checklist = first.task_templates.count()
+    assert checklist > 0
+    assert Task.objects.filter(customer__in=created, owner=manager).count() == 2 * checklist

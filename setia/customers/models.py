@@ -1,4 +1,3 @@
-import datetime
 import uuid
 from collections.abc import Mapping
 
@@ -11,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from setia.lib.dates import add_months, today
 from setia.lib.merging import MergePolicy
 from setia.lib.money import net_price
-from setia.lib.dates import add_months, today
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
 

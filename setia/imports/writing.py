@@ -23,9 +23,9 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.history.actions import new_change, record_changes, snapshot
 from setia.history.models import AuditEntry
-from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.imports.engine import (
     BATCH,
     CONTACT_FIELDS,

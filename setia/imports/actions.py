@@ -150,10 +150,13 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
             return {"deleted": 0, "reverted": 0}
         changes = batch.changes.all()
         # Customers the import created go with their contacts, stores, subscription and history.
+        # Their creation entries in the import's history name them (no undo record repeats it).
         created_customers = list(
-            changes.filter(action="create", object_type="customers.customer").values_list(
-                "object_id", flat=True
-            )
+            AuditEntry.objects.filter(
+                source=batch.source_label,
+                action=AuditEntry.Action.CREATE,
+                object_type=Customer._meta.label_lower,
+            ).values_list("object_id", flat=True)
         )
         for start in range(0, len(created_customers), UNDO_BATCH):
             ids = created_customers[start : start + UNDO_BATCH]

@@ -12,8 +12,9 @@ History, written through `_save_history` (the one place that saves it): a new cu
 creation entry holding its values and, as `contact.<field>`, `store.<field>` and
 `subscription.<field>`, those of the records created with it, instead of one entry per record;
 a change is one entry per record changed, as `record_change` writes it. Every entry has the
-source `import:<code>`. Undo records (`ImportChange`): one per customer created (undo deletes it
-with everything it holds), one per record created on or changed in an existing customer.
+source `import:<code>`. Undo records (`ImportChange`): one per record created on or changed in an
+existing customer. A customer created needs none: undo finds it by its creation entry in the
+import's history and deletes it with everything it holds.
 """
 
 import datetime
@@ -124,9 +125,9 @@ class _Writer:
             entries.append(entry)
         for model, objects in parts.items():
             _insert(model, objects)
+        # No undo record: undo finds the customers an import created by their creation entries
+        # in its history, and deleting one takes its contact, store and subscription along.
         _save_history(entries)
-        # Undo deletes the customer, which takes its contact, store and subscription along.
-        _insert(ImportChange, [self._change("create", c, c, fields={}) for c in customers])
         return [customer.pk for customer in customers]
 
     def _new_customer(self, row: Row) -> Customer:

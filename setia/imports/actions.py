@@ -1,5 +1,6 @@
 """Imports: run one (the command, the wizard and the Celery task call `run_import`) and undo one."""
 
+import gc
 from contextlib import contextmanager
 
 from django.apps import apps
@@ -52,7 +53,7 @@ def run_import(
     """
     if actor is not None and not can_import(actor):
         raise PermissionDenied
-    with _page_cache(), transaction.atomic():
+    with _page_cache(), _collector_paused(), transaction.atomic():
         plan = engine.plan_import(
             table, batch.mapping, actor=actor, default_owner=batch.default_owner, progress=progress
         )
@@ -109,6 +110,25 @@ def _refresh_statistics(written: int) -> None:
     with connection.cursor() as cursor:
         for table in ANALYZED_TABLES:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused while an import runs (for the whole process).
+
+    An import builds a few model instances per row, hundreds of thousands in a big file, and
+    the collector, started every few hundred allocations, walked the ones still alive again and
+    again: a third of a 20,000-row import's time. Reference counting still frees each batch's
+    records when the batch is written; the collector resumes afterwards for the rest (100,000
+    rows peak at about 640 MiB with it paused).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

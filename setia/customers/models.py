@@ -261,8 +261,8 @@ class Customer(models.Model):
         """An unsaved customer from validated `values`, with the rules every creation follows
         (the web form and imports alike): a customer without a team joins its owner's team."""
         customer = cls(**values)
-        if customer.team_id is None and customer.owner_id is not None:
-            customer.team = customer.owner.team
+        if customer.team_id is None and customer.owner is not None:
+            customer.team_id = customer.owner.team_id
         return customer
 
 

@@ -18,6 +18,7 @@ from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table
 from setia.quality.actions import flag_duplicates
+from setia.work.onboarding.actions import enroll_new_customers
 
 UNDO_BATCH = 500
 
@@ -76,6 +77,11 @@ def run_import(
                 source_object=batch,
             )
             flag_duplicates(customer_ids=plan.touched_ids, source=batch.source_label)
+            # The customers it created join the onboarding pipeline now, as a customer created
+            # on the new-customer page does, rather than at the next nightly recompute.
+            enroll_new_customers(
+                customers=Customer.objects.filter(pk__in=_created_customer_ids(batch)), actor=actor
+            )
             batch.status = Import.Status.DONE
         if counts["rejected"]:
             batch.error_file.save(
@@ -84,6 +90,16 @@ def run_import(
         batch.finished_at = timezone.now()
         batch.save()
     return plan
+
+
+def _created_customer_ids(batch: Import):
+    """The ids of the customers `batch` created, as a flat values query: their creation entries
+    in the import's history name them (no undo record repeats it)."""
+    return AuditEntry.objects.filter(
+        source=batch.source_label,
+        action=AuditEntry.Action.CREATE,
+        object_type=Customer._meta.label_lower,
+    ).values_list("object_id", flat=True)
 
 
 IMPORT_PAGE_CACHE_KIB = 64 * 1024
@@ -170,14 +186,7 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
             return {"deleted": 0, "reverted": 0}
         changes = batch.changes.all()
         # Customers the import created go with their contacts, stores, subscription and history.
-        # Their creation entries in the import's history name them (no undo record repeats it).
-        created_customers = list(
-            AuditEntry.objects.filter(
-                source=batch.source_label,
-                action=AuditEntry.Action.CREATE,
-                object_type=Customer._meta.label_lower,
-            ).values_list("object_id", flat=True)
-        )
+        created_customers = list(_created_customer_ids(batch))
         for start in range(0, len(created_customers), UNDO_BATCH):
             ids = created_customers[start : start + UNDO_BATCH]
             deleted += Customer.objects.filter(pk__in=ids).count()

@@ -517,7 +517,7 @@ def _decide(plan: Plan, row: Row, ctx: Context) -> None:
 def contact_for(plan: Plan, row: Row) -> Contact | None:
     """The contact of the matched customer that `row` updates: the one with its phone,
     WhatsApp or e-mail, else the primary (first) one; None when the customer has none."""
-    contacts = plan.contacts.get(row.match_id, [])
+    contacts = plan.contacts.get(row.matched_id, [])
     for contact in contacts:
         for name in ("phone", "whatsapp"):
             value = row.contact.get(name)

@@ -48,7 +48,7 @@ def clean_text(value: str, *, max_length: int) -> str:
 
 
 def clean_city(value: str) -> str:
-    # Regions arrive as `KAB. BEKASI` / `KOTA BANDUNG` (INDONESIA.md): drop the prefix, title-case.
+    # Regions arrive as `KAB. BEKASI` / `KOTA BANDUNG` (docs/indonesia.md): drop the prefix, title-case.
     value = " ".join(value.split())
     value = re.sub(r"^(kab\.?|kabupaten|kota|kota adm\.?)\s+", "", value, flags=re.IGNORECASE)
     return clean_text(value.title(), max_length=100)

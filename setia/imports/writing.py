@@ -19,8 +19,9 @@ import's history and deletes it with everything it holds.
 
 import datetime
 import uuid
+from collections.abc import Set as AbstractSet
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -132,10 +133,11 @@ class _Writer:
         """New customers, each with its contact, store and subscription when the row has them."""
         customers = [self._new_customer(row) for row in rows]
         _insert_customers(customers)
-        parts: dict[type, list] = {Contact: [], Store: [], Subscription: []}
+        parts: dict[type[models.Model], list] = {Contact: [], Store: [], Subscription: []}
         entries = []
         for row, customer in zip(rows, customers, strict=True):
             entry = self._entry(Action.CREATE, customer, customer)
+            assert entry is not None  # a creation always has its entry
             for part in _new_parts(row, customer, has_primary=False, has_subscription=False):
                 parts[type(part)].append(part)
                 prefix = type(part)._meta.model_name
@@ -161,16 +163,16 @@ class _Writer:
     def update(self, plan: Plan, rows: list[Row]) -> list[int]:
         """Changes to matched customers: filled cells only, records they lack added."""
         now = timezone.now()
-        changed: dict[type, list] = {Customer: [], Contact: [], Subscription: []}
+        changed: dict[type[models.Model], list] = {Customer: [], Contact: [], Subscription: []}
         new: list = []
         entries, undo = [], []
         domains = existing_domains(plan)
         for row in rows:
-            customer = plan.customers[row.match_id]
+            customer = plan.customers[row.matched_id]
             values = dict(row.customer)
             if row.extra:
                 values["extra"] = {**(customer.extra or {}), **row.extra}
-            targets = [(customer, values)]
+            targets: list[tuple[models.Model, dict]] = [(customer, values)]
             if row.contact and (contact := contact_for(plan, row)) is not None:
                 targets.append((contact, row.contact))
             subscription = plan.subscriptions.get(customer.pk)
@@ -204,17 +206,20 @@ class _Writer:
             for instance in objects:
                 instance.updated_at = now
             if objects:
-                model.objects.bulk_update(objects, [*fields[model], "updated_at"], batch_size=BATCH)
+                model._default_manager.bulk_update(
+                    objects, [*fields[model], "updated_at"], batch_size=BATCH
+                )
         for model in (Contact, Store, Subscription):
             objects = [obj for obj in new if type(obj) is model]
             # Their ids are in the history and the undo records: bulk_create returns them.
             model.objects.bulk_create(objects, batch_size=BATCH)
             for obj in objects:
-                entries.append(self._entry(Action.CREATE, obj.customer, obj))
+                if entry := self._entry(Action.CREATE, obj.customer, obj):
+                    entries.append(entry)
                 undo.append(self._change("create", obj.customer, obj, fields={}))
         _save_history(entries)
         ImportChange.objects.bulk_create(undo, batch_size=BATCH)
-        return [row.match_id for row in rows]
+        return [row.matched_id for row in rows]
 
 
 def _new_parts(
@@ -224,7 +229,7 @@ def _new_parts(
     has_primary: bool,
     has_subscription: bool,
     skip_contact: bool = False,
-    domains: set[str] = frozenset(),
+    domains: AbstractSet[str] = frozenset(),
 ) -> list:
     """The unsaved contact, store and subscription `row` adds to `customer`: those it has
     cells for and the customer lacks."""

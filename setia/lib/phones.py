@@ -1,6 +1,6 @@
 """Indonesian phone numbers: normalise anything a person or a spreadsheet writes to E.164.
 
-Facts from INDONESIA.md: `0812-3456-7890`, `+62 812 3456 7890` and `6281234567890` are one
+Facts (docs/indonesia.md): `0812-3456-7890`, `+62 812 3456 7890` and `6281234567890` are one
 number; `8123456789` is a mobile number whose leading 0 Excel dropped; `62812345678` (11 digits,
 no plus) is a Kabanjahe landline to phonenumbers, so a number that "looked mobile" but parsed as a
 landline is refused for review instead of stored wrongly.
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import phonenumbers
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 REGION = "ID"
@@ -61,7 +62,7 @@ def parse_phone(text: str) -> Phone:
         number = _parse_or_none(raw)
     elif digits.startswith("62"):
         # `62…` without a plus is either +62… or a national number in the 062x area codes
-        # (INDONESIA.md: `62812345678` is a Kabanjahe landline). Take the reading that is valid;
+        # (docs/indonesia.md: `62812345678` is a Kabanjahe landline). Take the reading that is valid;
         # when both are, a person must decide.
         international = _parse_or_none("+" + digits)
         national = _parse_or_none(digits)
@@ -93,9 +94,18 @@ def parse_phone(text: str) -> Phone:
 # phonenumbers' own metadata for Indonesia: the full parse costs ~40 µs, and an import of
 # 100,000 rows reads as many numbers. Anything else goes through the full parse below, which
 # gives the same answer (a test compares both ways).
-_ID_METADATA = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
-_ID_MOBILE = re.compile(_ID_METADATA.mobile.national_number_pattern)
-_ID_ANY = re.compile(_ID_METADATA.general_desc.national_number_pattern)
+def _id_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(mobile, any valid number): the national number patterns of phonenumbers' metadata for
+    Indonesia, which it ships with."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
+    mobile = metadata and metadata.mobile and metadata.mobile.national_number_pattern
+    general = metadata and metadata.general_desc and metadata.general_desc.national_number_pattern
+    if not (mobile and general):
+        raise ImproperlyConfigured("phonenumbers has no patterns of Indonesian numbers")
+    return re.compile(mobile), re.compile(general)
+
+
+_ID_MOBILE, _ID_ANY = _id_patterns()
 _PLAIN = re.compile(r"\+?[0-9][0-9 ().-]*")
 _FORMATTING = re.compile(r"[ ().-]")
 

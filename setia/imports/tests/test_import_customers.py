@@ -11,6 +11,8 @@ from setia.imports import actions, engine, writing
 from setia.imports.models import Import
 from setia.imports.tests.helpers import SAMPLES, counts, run, write_csv
 from setia.test import make_contact, make_customer, make_store, make_user
+from setia.work.onboarding.models import Onboarding, Stage
+from setia.work.schedule.models import Task
 
 ROWS = [
     ["Batik Sekar", "Ibu Sekar", "0812-3456-7801", "Sekar@Batik.id", "Fashion", "Solo", "batik.id"],
@@ -522,3 +524,21 @@ def test_it_pauses_the_garbage_collector_while_it_writes_only(db, sheet, manager
 
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_it_puts_the_customers_it_creates_on_the_onboarding_pipeline(db, sheet, manager):
+    existing = make_customer(name="Toko Lama")
+    first = Stage.objects.first_stage()
+
+    run(sheet, owner=manager.email)
+    run(sheet, owner=manager.email)  # again: nothing new to enrol
+
+    created = Customer.objects.filter(name__in=["Batik Sekar", "Kopi Senja"])
+    assert set(Onboarding.objects.values_list("customer__name", "stage")) == {
+        ("Batik Sekar", first.pk),
+        ("Kopi Senja", first.pk),
+    }
+    assert not Onboarding.objects.filter(customer=existing).exists()
+    checklist = first.task_templates.count()
+    assert checklist > 0
+    assert Task.objects.filter(customer__in=created, owner=manager).count() == 2 * checklist

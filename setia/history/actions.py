@@ -21,6 +21,7 @@ import json
 from django.db import connection, models
 
 from setia.history.models import AuditEntry, EventKind, TimelineEvent
+from setia.lib.copy import copy_rows
 from setia.lib.dates import now
 
 # Fields a snapshot leaves out: identity, bookkeeping, and the customer the entry is keyed by.
@@ -175,22 +176,36 @@ def record_source_events(
 def snapshot(instance: models.Model) -> dict[str, str | None]:
     """The audited fields of `instance` as text, the form kept in the history: take one before
     changing a record and pass it to `record_change` as `before`."""
-    values = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in SKIPPED_FIELDS:
+    values: dict[str, str | None] = {}
+    for name, attname, is_relation in _audited_fields(type(instance)):
+        if is_relation:
+            related = getattr(instance, name)
+            values[name] = str(related) if related is not None else None
             continue
-        if field.is_relation:
-            related = getattr(instance, field.name)
-            values[field.name] = str(related) if related is not None else None
-            continue
-        value = getattr(instance, field.attname)
+        value = getattr(instance, attname)
         if value is None or value == "":
-            values[field.name] = None
-        elif isinstance(value, datetime.datetime | datetime.date):
-            values[field.name] = value.isoformat()
+            values[name] = None
+        elif isinstance(value, datetime.date):  # datetimes are dates too
+            values[name] = value.isoformat()
         else:
-            values[field.name] = str(value)
+            values[name] = str(value)
     return values
+
+
+_AUDITED_FIELDS: dict[type, list[tuple[str, str, bool]]] = {}
+
+
+def _audited_fields(model: type[models.Model]) -> list[tuple[str, str, bool]]:
+    """(name, attname, is_relation) of the fields `snapshot` keeps, worked out once per model:
+    an import takes a snapshot of every record it writes."""
+    fields = _AUDITED_FIELDS.get(model)
+    if fields is None:
+        fields = _AUDITED_FIELDS[model] = [
+            (field.name, field.attname, bool(field.is_relation))
+            for field in model._meta.concrete_fields
+            if field.name not in SKIPPED_FIELDS
+        ]
+    return fields
 
 
 def new_change(
@@ -270,8 +285,12 @@ def record_changes(entries: list[AuditEntry], *, on_timeline: bool = True) -> li
     Entries are dated now (the database's `auto_now_add`), like `record_change`'s. With
     `on_timeline=False` the caller puts one summary event per customer instead, with
     `record_source_events` (an import and its undo: one event per customer, not one per field
-    of every record).
+    of every record); nothing then refers to the entries' ids, so on PostgreSQL they are
+    written by COPY (`setia.lib.copy.copy_rows`) and come back without them.
     """
+    if not on_timeline and connection.vendor == "postgresql":
+        copy_rows(AuditEntry, entries)
+        return entries
     saved = AuditEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
     if on_timeline:
         record_events([change_event(entry) for entry in saved])

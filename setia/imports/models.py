@@ -130,7 +130,9 @@ class Import(models.Model):
 
 
 class ImportChange(models.Model):
-    """One record an import created or changed, with the raw values it replaced, for undo."""
+    """One record an import created on or changed in an existing customer, with the raw values
+    it replaced, for undo. (A customer the import created is found by its creation entry in
+    the import's history.)"""
 
     class Action(models.TextChoices):
         CREATE = "create", _("created")

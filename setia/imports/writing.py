@@ -12,8 +12,9 @@ History, written through `_save_history` (the one place that saves it): a new cu
 creation entry holding its values and, as `contact.<field>`, `store.<field>` and
 `subscription.<field>`, those of the records created with it, instead of one entry per record;
 a change is one entry per record changed, as `record_change` writes it. Every entry has the
-source `import:<code>`. Undo records (`ImportChange`): one per customer created (undo deletes it
-with everything it holds), one per record created on or changed in an existing customer.
+source `import:<code>`. Undo records (`ImportChange`): one per record created on or changed in an
+existing customer. A customer created needs none: undo finds it by its creation entry in the
+import's history and deletes it with everything it holds.
 """
 
 import datetime
@@ -82,6 +83,26 @@ def _insert(model, objects: list) -> None:
         model.objects.bulk_create(objects, batch_size=BATCH)
 
 
+def _insert_customers(customers: list[Customer]) -> None:
+    """INSERT new customers and set their ids, which their records and history refer to:
+    `bulk_create` (ids by RETURNING), or on PostgreSQL COPY and the ids read back by the
+    customers' unique codes (set when the instances were made), in chunks: with COPY this is
+    about twice as fast as INSERT … RETURNING, whose values psycopg formats into SQL text."""
+    if connection.vendor != "postgresql":
+        Customer.objects.bulk_create(customers, batch_size=BATCH)
+        return
+    copy_rows(Customer, customers)
+    code = Customer._meta.get_field("code")
+    by_code = {code.to_python(customer.code): customer for customer in customers}
+    for chunk in chunks(list(by_code)):
+        for value, pk in Customer.objects.filter(code__in=chunk).values_list("code", "pk"):
+            customer = by_code[value]
+            customer.pk = pk
+            # As bulk_create leaves them: saved, in this database.
+            customer._state.adding = False
+            customer._state.db = connection.alias
+
+
 class _Writer:
     def __init__(self, batch: Import, actor):
         self.batch = batch
@@ -111,7 +132,7 @@ class _Writer:
     def create(self, plan: Plan, rows: list[Row]) -> list[int]:
         """New customers, each with its contact, store and subscription when the row has them."""
         customers = [self._new_customer(row) for row in rows]
-        Customer.objects.bulk_create(customers, batch_size=BATCH)
+        _insert_customers(customers)
         parts: dict[type[models.Model], list] = {Contact: [], Store: [], Subscription: []}
         entries = []
         for row, customer in zip(rows, customers, strict=True):
@@ -126,9 +147,9 @@ class _Writer:
             entries.append(entry)
         for model, objects in parts.items():
             _insert(model, objects)
+        # No undo record: undo finds the customers an import created by their creation entries
+        # in its history, and deleting one takes its contact, store and subscription along.
         _save_history(entries)
-        # Undo deletes the customer, which takes its contact, store and subscription along.
-        _insert(ImportChange, [self._change("create", c, c, fields={}) for c in customers])
         return [customer.pk for customer in customers]
 
     def _new_customer(self, row: Row) -> Customer:

@@ -1,4 +1,5 @@
 import datetime
+import gc
 
 import pytest
 from django.core.management import CommandError
@@ -6,7 +7,7 @@ from django.core.management import CommandError
 from setia.accounts.models import Role
 from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.history.models import AuditEntry
-from setia.imports import actions, engine
+from setia.imports import actions, engine, writing
 from setia.imports.models import Import
 from setia.imports.tests.helpers import SAMPLES, counts, run, write_csv
 from setia.test import make_contact, make_customer, make_store, make_user
@@ -508,6 +509,21 @@ def test_it_puts_the_import_on_each_customers_timeline_and_flags_look_alikes(db,
     pair = DuplicateCandidate.objects.get()
     kopi = Customer.objects.get(name="Kopi Senja")
     assert {pair.customer_a_id, pair.customer_b_id} == {existing.pk, kopi.pk}
+
+
+def test_it_pauses_the_garbage_collector_while_it_writes_only(db, sheet, manager, monkeypatch):
+    seen = []
+    apply_plan = writing.apply_plan
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return apply_plan(*args, **kwargs)
+
+    monkeypatch.setattr(writing, "apply_plan", spy)
+    run(sheet, owner=manager.email)
+
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_it_puts_the_customers_it_creates_on_the_onboarding_pipeline(db, sheet, manager):

@@ -20,7 +20,9 @@ def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task
             title=template.title,
             owner_id=onboarding.customer.owner_id,
             team_id=onboarding.customer.team_id,
-            customer_id=onboarding.customer_id,
+            # The customer itself, not its id: the tasks' timeline events read it, and a bare id
+            # would cost a query per task.
+            customer=onboarding.customer,
             due_at=moment + datetime.timedelta(days=template.due_in_days),
             remind_at=reminder_time(moment + datetime.timedelta(days=template.due_in_days)),
         )

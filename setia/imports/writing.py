@@ -83,26 +83,6 @@ def _insert(model, objects: list) -> None:
         model.objects.bulk_create(objects, batch_size=BATCH)
 
 
-def _insert_customers(customers: list[Customer]) -> None:
-    """INSERT new customers and set their ids, which their records and history refer to:
-    `bulk_create` (ids by RETURNING), or on PostgreSQL COPY and the ids read back by the
-    customers' unique codes (set when the instances were made), in chunks: with COPY this is
-    about twice as fast as INSERT … RETURNING, whose values psycopg formats into SQL text."""
-    if connection.vendor != "postgresql":
-        Customer.objects.bulk_create(customers, batch_size=BATCH)
-        return
-    copy_rows(Customer, customers)
-    code = Customer._meta.get_field("code")
-    by_code = {code.to_python(customer.code): customer for customer in customers}
-    for chunk in chunks(list(by_code)):
-        for value, pk in Customer.objects.filter(code__in=chunk).values_list("code", "pk"):
-            customer = by_code[value]
-            customer.pk = pk
-            # As bulk_create leaves them: saved, in this database.
-            customer._state.adding = False
-            customer._state.db = connection.alias
-
-
 class _Writer:
     def __init__(self, batch: Import, actor):
         self.batch = batch
@@ -132,7 +112,7 @@ class _Writer:
     def create(self, plan: Plan, rows: list[Row]) -> list[int]:
         """New customers, each with its contact, store and subscription when the row has them."""
         customers = [self._new_customer(row) for row in rows]
-        _insert_customers(customers)
+        Customer.objects.bulk_create(customers, batch_size=BATCH)
         parts: dict[type[models.Model], list] = {Contact: [], Store: [], Subscription: []}
         entries = []
         for row, customer in zip(rows, customers, strict=True):

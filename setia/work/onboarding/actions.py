@@ -12,6 +12,10 @@ from setia.lib.dates import month_start, now
 from setia.work.onboarding.models import Onboarding, Stage, StageChange, StageTaskTemplate
 from setia.work.schedule.models import Task, reminder_time
 
+# Onboardings whose checklist tasks are built and written at a time; below SQLite's limit of
+# variables per statement for the look-up of the batch.
+TASK_BATCH = 1_000
+
 
 def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task]:
     templates = list(StageTaskTemplate.objects.filter(stage=stage))
@@ -98,10 +102,15 @@ def enroll_new_customers(*, customers=None, actor=None, today: datetime.date | N
     )
     if customers is not None:
         fresh = fresh.filter(customer__in=customers.values("pk"))
-    tasks = Task.objects.bulk_create(
-        _tasks_for(list(fresh.select_related("customer")), first, moment)
-    )
-    _record_created(tasks, actor)
+    # In batches: an import enrols tens of thousands of customers at once, and their tasks and
+    # events are model instances until written.
+    ids = list(fresh.values_list("pk", flat=True))
+    for start in range(0, len(ids), TASK_BATCH):
+        batch = Onboarding.objects.filter(pk__in=ids[start : start + TASK_BATCH])
+        tasks = Task.objects.bulk_create(
+            _tasks_for(list(batch.select_related("customer")), first, moment)
+        )
+        _record_created(tasks, actor)
     return enrolled
 
 

@@ -170,6 +170,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Imported spreadsheets and their error files, under PRIVATE_ROOT (below).
+    "private": {"BACKEND": "setia.lib.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -182,6 +184,19 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = env_str("MEDIA_URL", default="/media/")
 if not MEDIA_URL.endswith("/"):
     raise ImproperlyConfigured(f"MEDIA_URL={MEDIA_URL!r} must end with a slash.")
+# Files with customer data (imported spreadsheets, their error files): never served by URL, only
+# through views that check who asks. It must not overlap MEDIA_ROOT, which is public.
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", default=str(BASE_DIR / "private")))
+if PRIVATE_ROOT.resolve().is_relative_to(
+    MEDIA_ROOT.resolve()
+) or MEDIA_ROOT.resolve().is_relative_to(PRIVATE_ROOT.resolve()):
+    raise ImproperlyConfigured(
+        f"PRIVATE_ROOT={str(PRIVATE_ROOT)!r} must not be inside MEDIA_ROOT or contain it: "
+        "MEDIA_ROOT is served to anyone."
+    )
+# Imported files and their error files are deleted this many days after the upload (the
+# import's record and counts stay).
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30, minimum=1)
 
 # Jobs: Celery with Redis when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env_str("REDIS_URL", default="")
@@ -206,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
     "engagement-end-finished-discounts": {
         "task": "setia.engagement.tasks.end_finished_discounts",
         "schedule": 60.0 * 60,
+    },
+    # Imported files past IMPORT_FILE_RETENTION_DAYS (imports).
+    "imports-delete-old-files": {
+        "task": "setia.imports.tasks.delete_old_import_files",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 

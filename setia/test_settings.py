@@ -17,6 +17,7 @@ from setia.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "setia.lib.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
@@ -26,3 +27,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]  # noqa: F405
 # Uploads (sales library screenshots, demo data) go to a throw-away folder, never the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="setia-test-media-"))
+PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="setia-test-private-"))

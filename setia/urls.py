@@ -28,7 +28,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    # Uploaded files; in production the reverse proxy serves MEDIA_ROOT (docs/configuration.md).
+    # Public uploads (library screenshots); in production the reverse proxy serves MEDIA_ROOT
+    # (docs/deploy.md). Import files are in PRIVATE_ROOT, which no URL serves.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "setia.core.views.bad_request"

@@ -1,4 +1,5 @@
-"""Imports: run one (the command, the wizard and the Celery task call `run_import`) and undo one."""
+"""Imports: run one (the command, the wizard and the Celery task call `run_import`), undo one,
+and delete old imported files."""
 
 import gc
 from contextlib import contextmanager
@@ -17,10 +18,12 @@ from setia.history.models import AuditEntry, EventKind
 from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table
+from setia.lib.storage import private_storage
 from setia.quality.actions import flag_duplicates
 from setia.work.onboarding.actions import enroll_new_customers
 
 UNDO_BATCH = 500
+FILE_BATCH = 1000
 
 
 def can_import(user) -> bool:
@@ -305,3 +308,30 @@ def _refresh_relations(instance) -> None:
 
 
 __all__ = ["ImportChange", "can_import", "remember_mapping", "run_import", "undo_import"]
+
+
+def delete_old_files(*, now) -> int:
+    """Delete the uploaded file and error file of every import older than
+    IMPORT_FILE_RETENTION_DAYS, and clear its file fields; the import's record and counts stay.
+
+    Idempotent: an import whose files are gone is no longer selected, and a run killed between
+    deleting files and clearing fields is finished by the next one (deleting a missing file is a
+    no-op). The fields are cleared by one UPDATE per thousand imports. Returns how many imports
+    lost their files.
+    """
+    storage = private_storage()
+    cleared = 0
+    while True:
+        batch = list(
+            Import.objects.with_expired_files(now=now)
+            .order_by("pk")
+            .values_list("pk", "file", "error_file")[:FILE_BATCH]
+        )
+        if not batch:
+            return cleared
+        for _pk, *names in batch:
+            for name in filter(None, names):
+                storage.delete(name)
+        cleared += Import.objects.filter(pk__in=[pk for pk, *_names in batch]).update(
+            file="", error_file="", files_removed_at=now, updated_at=now
+        )

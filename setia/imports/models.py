@@ -1,8 +1,11 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from setia.lib.storage import private_storage
 
 
 class ImportSource(models.Model):
@@ -30,6 +33,16 @@ class ImportQuerySet(models.QuerySet):
         if user.has_perm("customers.view_all_customers"):
             return self
         return self.filter(actor=user)
+
+    def with_expired_files(self, *, now):
+        """Imports uploaded more than IMPORT_FILE_RETENTION_DAYS before `now` that still have a
+        file or an error file. A queued or running import keeps its file until it ends."""
+        cutoff = now - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+        return (
+            self.filter(created_at__lt=cutoff)
+            .exclude(status__in=[Import.Status.QUEUED, Import.Status.RUNNING])
+            .exclude(file="", error_file="")
+        )
 
 
 class Import(models.Model):
@@ -73,8 +86,12 @@ class Import(models.Model):
         related_name="+",
     )
     file_name = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(upload_to="imports/files/", blank=True)
-    error_file = models.FileField(upload_to="imports/errors/", blank=True)
+    # Customer data: in the private storage, never under MEDIA_ROOT; only views that check the
+    # import's access rules serve them. Both are deleted (and cleared here) after
+    # IMPORT_FILE_RETENTION_DAYS, which `files_removed_at` records.
+    file = models.FileField(upload_to="imports/files/", storage=private_storage, blank=True)
+    error_file = models.FileField(upload_to="imports/errors/", storage=private_storage, blank=True)
+    files_removed_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict)
     # The header and first rows, read once at upload for the mapping and preview steps.
     header = models.JSONField(default=list)

@@ -1,10 +1,11 @@
-"""The import job: Celery with Redis when REDIS_URL is set, in-process otherwise."""
+"""The import jobs (Celery with Redis when REDIS_URL is set, in-process otherwise): running an
+import, and deleting imported files past their retention period."""
 
 import logging
 
 from celery import shared_task
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from setia.imports import actions
 from setia.imports.models import Import
@@ -51,3 +52,9 @@ def run_import_task(import_id: int) -> str:
 
 def _fail(batch: Import, message: str) -> None:
     Import.objects.filter(pk=batch.pk).update(status=Import.Status.FAILED, message=message)
+
+
+@shared_task(ignore_result=True)
+def delete_old_import_files() -> int:
+    """Nightly: delete imported files past IMPORT_FILE_RETENTION_DAYS (see the action)."""
+    return actions.delete_old_files(now=timezone.now())

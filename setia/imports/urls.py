@@ -15,6 +15,7 @@ urlpatterns = [
     path("<uuid:code>/dry-run/errors.csv", views.dry_run_errors, name="import-dry-run-errors"),
     path("<uuid:code>/run/", views.commit_import, name="import-commit"),
     path("<uuid:code>/progress/", views.import_progress, name="import-progress"),
+    path("<uuid:code>/file", views.download_file, name="import-file"),
     path("<uuid:code>/errors.csv", views.download_errors, name="import-errors"),
     path("<uuid:code>/undo/", views.undo, name="import-undo"),
 ]

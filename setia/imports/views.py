@@ -5,6 +5,7 @@ Every step is a plain page; only the progress box of a running import refreshes 
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.base import ContentFile
@@ -41,8 +42,9 @@ def get_import_for_user(
         Import.objects.visible_to(request.user).select_related("actor", "source", "default_owner"),
         code=code,
     )
-    if editable and batch.status != Import.Status.UPLOADED:
-        # The mapping of an import that ran is history; show its result instead.
+    if editable and (batch.status != Import.Status.UPLOADED or batch.files_removed_at):
+        # The mapping of an import that ran is history; show its result instead. An import left
+        # at the wizard until its file was deleted cannot go on either.
         raise Http404
     return batch
 
@@ -202,8 +204,31 @@ def _detail_context(request, batch: Import) -> dict:
         "progress": progress,
         "percent": percent(progress),
         "can_undo": request.user.has_perm("imports.undo_import") and batch.can_be_undone,
+        "retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
         "step": 5,
     }
+
+
+def _private_download(file, *, filename: str, content_type: str) -> FileResponse:
+    """A download of customer data: always an attachment, never kept by a browser or proxy."""
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_GET
+def download_file(request: AuthenticatedHttpRequest, code) -> FileResponse:
+    """The uploaded file as it was, to whoever may see the import (it is never served by URL)."""
+    batch = get_import_for_user(request, code)
+    if not batch.file:
+        raise Http404
+    return _private_download(
+        batch.file.open("rb"),
+        filename=batch.file_name or "import",
+        content_type="application/octet-stream",
+    )
 
 
 @login_required
@@ -214,9 +239,8 @@ def download_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
     if not batch.error_file:
         raise Http404
     stem = Path(batch.file_name).stem or "import"
-    return FileResponse(
+    return _private_download(
         batch.error_file.open("rb"),
-        as_attachment=True,
         filename=f"{stem}-errors.csv",
         content_type="text/csv; charset=utf-8",
     )
@@ -232,9 +256,8 @@ def dry_run_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
         _table(batch), batch.mapping, actor=request.user, default_owner=batch.default_owner
     )
     stem = Path(batch.file_name).stem or "import"
-    return FileResponse(
+    return _private_download(
         ContentFile(engine.error_file(plan)),
-        as_attachment=True,
         filename=f"{stem}-errors.csv",
         content_type="text/csv; charset=utf-8",
     )

@@ -6,7 +6,6 @@ run in-process, e-mail printed to the console.
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
@@ -102,7 +101,9 @@ TEMPLATES = [
 
 
 # Database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
-def database_settings(url: str, *, conn_max_age: int, connect_timeout: int) -> dict[str, Any]:
+def database_settings(
+    url: str, *, conn_max_age: int, connect_timeout: int
+) -> dj_database_url.DBConfig:
     """The `DATABASES["default"]` entry for a database URL.
 
     PostgreSQL gets a connect timeout: without one a black-holed database host holds a web

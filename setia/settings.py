@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request, even a redirect's, carries its id.
+    "setia.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "setia.core.middleware.NoStoreMiddleware",
     "setia.core.middleware.ContentSecurityPolicyMiddleware",
     # Last, so that it sees the authentication result of the login view.
     "axes.middleware.AxesMiddleware",
@@ -72,7 +75,8 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Production serves static files itself (compressed, cached forever by their hash); the
-    # development server serves them from the apps in DEBUG.
+    # development server serves them from the apps in DEBUG. Outside NoStoreMiddleware, which
+    # static files must not reach.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "setia.urls"
@@ -95,24 +99,43 @@ TEMPLATES = [
     },
 ]
 
+
 # Database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
+def database_settings(
+    url: str, *, conn_max_age: int, connect_timeout: int
+) -> dj_database_url.DBConfig:
+    """The `DATABASES["default"]` entry for a database URL.
+
+    PostgreSQL gets a connect timeout: without one a black-holed database host holds a web
+    worker for minutes (the operating system's TCP timeout) instead of failing the request.
+    SQLite keeps its own 5-second wait for a locked database (`busy_timeout`).
+    """
+    try:
+        # Persistent connections: opening a PostgreSQL connection per request costs more than
+        # the page itself (measured: ~340 req/s kept open against ~130 req/s with 0).
+        database = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "transaction_mode": "IMMEDIATE",
+        }
+        database["CONN_MAX_AGE"] = 0
+        database["TEST"] = {"NAME": None}
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["connect_timeout"] = connect_timeout
+    return database
+
+
 DATABASE_URL = env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-try:
-    # Persistent connections: opening a PostgreSQL connection per request costs more than the
-    # page itself (measured: ~340 req/s kept open against ~130 req/s with 0).
-    _database = dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 600, minimum=0), conn_health_checks=True
+DATABASES = {
+    "default": database_settings(
+        DATABASE_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 600, minimum=0),
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
     )
-except ValueError as error:
-    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
-if _database["ENGINE"] == "django.db.backends.sqlite3":
-    _database["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-        "transaction_mode": "IMMEDIATE",
-    }
-    _database["CONN_MAX_AGE"] = 0
-    _database["TEST"] = {"NAME": None}
-DATABASES = {"default": _database}
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # People
@@ -281,12 +304,32 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Every line names its request (the id on the error page the user quotes) and masks phone
+# numbers, e-mail mailboxes and secrets (setia/lib/logs.py). Django's own loggers write through
+# the same handler instead of Django's default ones, which would skip the masking.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "setia.lib.logs.RequestIdFilter"},
+        "mask": {"()": "setia.lib.logs.MaskingFilter"},
+    },
+    "formatters": {
+        "standard": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "standard",
+            "filters": ["request_id", "mask"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Lists

@@ -17,18 +17,24 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("customers:customer-list")
 
 
+def _error_context(request: HttpRequest) -> dict[str, str]:
+    # The id RequestIdMiddleware gave the request, for the user to quote; none on a request
+    # that never passed through the middleware.
+    return {"request_id": getattr(request, "request_id", "")}
+
+
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", _error_context(request), status=403)
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", _error_context(request), status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may come from a context processor or the database.
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+    return HttpResponseServerError(loader.get_template("500.html").render(_error_context(request)))
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return render(request, "400.html", _error_context(request), status=400)

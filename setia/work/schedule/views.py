@@ -312,5 +312,5 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     tasks = list(Task.objects.open().filter(owner=feed.user).select_related("customer")[:1000])
     body = render_feed(feed.user, tasks, stamp=now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = "private, no-store"
     return response

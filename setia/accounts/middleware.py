@@ -13,6 +13,18 @@ SEEN_AT = "setia_seen_at"
 ACTIVITY_EVERY_SECONDS = 60
 
 
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """Note the login time in the new session (`user_logged_in` receiver).
+
+    Stamped at login, on the request that logs in, so that the first page after it does not
+    have to save the session again.
+    """
+    if request is not None:
+        now = int(time.time())
+        request.session[LOGIN_AT] = now
+        request.session[SEEN_AT] = now
+
+
 class SessionLimitsMiddleware:
     """End a signed-in session when it has been idle too long or has lived too long.
 
@@ -29,20 +41,14 @@ class SessionLimitsMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             self._check(request, now=int(time.time()))
-        response = self.get_response(request)
-        # The login view signs the user in during the request: the session starts now.
-        if request.user.is_authenticated and LOGIN_AT not in request.session:
-            now = int(time.time())
-            request.session[LOGIN_AT] = now
-            request.session[SEEN_AT] = now
-        return response
+        return self.get_response(request)
 
     def _check(self, request, *, now: int) -> None:
         session = request.session
         login_at = session.get(LOGIN_AT)
         seen_at = session.get(SEEN_AT)
         if login_at is None or seen_at is None:
-            # Signed in before this middleware existed, or by a test client: start counting.
+            # Signed in before this middleware existed: start counting now.
             session[LOGIN_AT] = login_at or now
             session[SEEN_AT] = now
         elif (

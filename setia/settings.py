@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "setia.accounts.middleware.SessionLimitsMiddleware",
     "setia.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -158,20 +159,32 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end a working day after login (not after inactivity: SESSION_SAVE_EVERY_REQUEST is
-# off, so an active session is not extended on every request), and with the browser.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+# Sessions end after SESSION_COOKIE_AGE seconds without a request (the idle window; activity
+# extends it) and at the latest SESSION_ABSOLUTE_SECONDS after login, whatever the activity, and
+# with the browser. SessionLimitsMiddleware enforces both; it saves the session at most once a
+# minute to record activity, so SESSION_SAVE_EVERY_REQUEST stays off (no write per request).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60, minimum=120)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout: keyed on username and address together, so one attacker cannot lock a colleague
-# out from another address, with a cool-off instead of a manual unlock.
+# out from another address, with a cool-off instead of a manual unlock. On top of that, an
+# account with ACCOUNT_LOCKOUT_FAILURES failures from any addresses within
+# ACCOUNT_LOCKOUT_MINUTES is locked from everywhere (setia.accounts.lockout): a slow attack
+# spread over many addresses gets a few hundred guesses a day, not millions.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "setia.accounts.views.locked_out"
 AXES_VERBOSE = False
+AXES_HANDLER = "setia.accounts.lockout.LockoutHandler"
+ACCOUNT_LOCKOUT_FAILURES = env_int("ACCOUNT_LOCKOUT_FAILURES", 100, minimum=1)
+ACCOUNT_LOCKOUT_MINUTES = env_int("ACCOUNT_LOCKOUT_MINUTES", 60, minimum=1)
+# The failure log is what the account lock counts, so it keeps at least that many per user.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = max(1000, ACCOUNT_LOCKOUT_FAILURES)
 
 # Internationalisation
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "id", ["id", "en"])

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from setia.accounts import actions
 from setia.accounts.models import Team, User
 
 
@@ -19,6 +20,19 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
     ]
+    actions = ["deactivate_selected"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Disabling goes through the action, which also ends the user's sessions.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            actions.deactivate_user(user=obj, actor=request.user)
+
+    @admin.action(description=_("Disable the selected users and end their sessions"))
+    def deactivate_selected(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            actions.deactivate_user(user=user, actor=request.user)
+
     add_fieldsets = [
         (
             None,

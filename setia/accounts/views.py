@@ -48,6 +48,11 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """What django-axes shows while a username and address pair is cooling off."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    """What django-axes shows while a username and address pair, or an account, is locked."""
+    account = getattr(request, "account_locked_out", False)
+    if account:
+        minutes = settings.ACCOUNT_LOCKOUT_MINUTES
+    else:
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"cooloff_minutes": minutes, "account": account}
+    return render(request, "accounts/locked_out.html", context, status=429)

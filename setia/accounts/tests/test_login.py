@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
@@ -315,3 +315,83 @@ def test_it_sends_anonymous_visitors_of_the_password_form_to_log_in(client):
 
     assert response.status_code == 302
     assert response.url == f"{LOGIN}?next={PASSWORD}"
+
+
+# Lockout per account, from any address
+
+
+def _addresses(count):
+    return [f"198.51.100.{number}" for number in range(1, count + 1)]
+
+
+def test_it_locks_an_account_failing_from_many_addresses(client, user, settings, caplog):
+    settings.ACCOUNT_LOCKOUT_FAILURES = 100
+    addresses = _addresses(30)
+    # 4 failures from each address (under the per-address limit), 120 in all, as an attacker
+    # rotating addresses would.
+    statuses = [_fail(client, 1, REMOTE_ADDR=address)[0] for _ in range(4) for address in addresses]
+
+    response = _log_in(client, "rina@example.test", PASSWORD_FOR_TESTS, REMOTE_ADDR="192.0.2.9")
+
+    assert statuses == [200] * 99 + [429] * 21
+    assert response.status_code == 429
+    assert response.context["account"] is True
+    assert response.context["cooloff_minutes"] == 60
+    assert "this account is paused after too many failed attempts" in response.text
+    assert _logged_in_as(client) is None
+    assert "Login locked for account rina@example.test: 100 failed logins" in caplog.text
+
+
+def test_it_shows_the_account_lock_to_admins(client, user, settings, admin_client):
+    settings.ACCOUNT_LOCKOUT_FAILURES = 3
+    for address in _addresses(4):
+        _fail(client, 1, REMOTE_ADDR=address)
+
+    response = admin_client.get(
+        reverse("admin:axes_accessfailurelog_changelist"), {"locked_out__exact": "1"}
+    )
+
+    assert response.status_code == 200
+    assert sorted(
+        (row.ip_address, row.locked_out) for row in response.context["cl"].result_list
+    ) == [("198.51.100.3", True), ("198.51.100.4", True)]
+
+
+def test_it_does_not_lock_other_accounts(client, user, team_a, settings):
+    settings.ACCOUNT_LOCKOUT_FAILURES = 3
+    colleague = make_user(Role.EXECUTIVE, team=team_a, email="dimas@example.test")
+    for address in _addresses(3):
+        _fail(client, 1, REMOTE_ADDR=address)
+
+    response = _log_in(client, "dimas@example.test", PASSWORD_FOR_TESTS)
+
+    assert response.status_code == 302
+    assert _logged_in_as(client) == str(colleague.pk)
+
+
+def test_it_unlocks_an_account_once_its_failures_leave_the_window(
+    client, user, settings, time_machine
+):
+    settings.ACCOUNT_LOCKOUT_FAILURES = 3
+    time_machine.move_to("2026-06-01 09:00:00+07:00", tick=False)
+    for address in _addresses(3):
+        _fail(client, 1, REMOTE_ADDR=address)
+
+    time_machine.shift(datetime.timedelta(minutes=settings.ACCOUNT_LOCKOUT_MINUTES, seconds=1))
+    response = _log_in(client, "rina@example.test", PASSWORD_FOR_TESTS, REMOTE_ADDR="192.0.2.9")
+
+    assert response.status_code == 302
+    assert _logged_in_as(client) == str(user.pk)
+
+
+def test_it_keeps_the_newest_failures_when_trimming_the_log(client, user, settings):
+    settings.ACCOUNT_LOCKOUT_FAILURES = 1000
+    settings.AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 3
+    for address in _addresses(5):
+        _fail(client, 1, REMOTE_ADDR=address)
+
+    assert sorted(
+        AccessFailureLog.objects.filter(username="rina@example.test").values_list(
+            "ip_address", flat=True
+        )
+    ) == ["198.51.100.3", "198.51.100.4", "198.51.100.5"]

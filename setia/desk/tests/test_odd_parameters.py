@@ -12,9 +12,14 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import pytest
 from django.core.management import call_command
 from django.http import QueryDict
+from django.urls import reverse
 
 from setia.accounts.models import User
 from setia.desk.tests.test_reads_never_write import SKIPPED, _links, _shape
+from setia.test import make_customer
+from setia.work.onboarding.actions import enroll_new_customers
+from setia.work.onboarding.models import Onboarding, StageChange
+from setia.work.tests.factories import make_task
 
 ODD_VALUES = [
     "²",  # a digit to str.isdigit, not to int()
@@ -107,3 +112,116 @@ def test_it_never_fails_on_an_odd_query_parameter(client):
     assert len(by_path) > 15, f"only {len(by_path)} pages take parameters"
     assert tried > 300
     assert failures == []
+
+
+# The known cases, each with its message (in the personas' language, Indonesian)
+
+
+@pytest.mark.parametrize(
+    ("search", "message"),
+    [
+        ("b" * 101, "Pencarian paling banyak 100 karakter; yang ini 101."),
+        ("batik\x00", "Pencarian tidak boleh berisi karakter kontrol."),
+        ("batik\x1b", "Pencarian tidak boleh berisi karakter kontrol."),
+    ],
+)
+def test_it_refuses_an_invalid_search_on_the_list_and_its_exports(
+    client, manager, team_a, search, message
+):
+    make_customer(team=team_a, name="Batik Lestari")
+    make_customer(team=team_a, name="Kopi Senja")
+    client.force_login(manager)
+
+    listed = client.get(reverse("customers:customer-list"), {"q": search})
+    exports = [
+        client.get(reverse(name), {"q": search})
+        for name in ("exports:customers-csv", "exports:customers-xlsx")
+    ]
+
+    assert listed.status_code == 400
+    assert list(listed.context["page"].object_list) == []
+    assert message in listed.text
+    assert [response.status_code for response in exports] == [400, 400]
+    assert all(message in response.text for response in exports)
+
+
+def test_it_searches_with_a_search_of_the_longest_length(client, manager, team_a):
+    batik = make_customer(team=team_a, name="Batik " + "x" * 94)
+    make_customer(team=team_a, name="Kopi Senja")
+    client.force_login(manager)
+
+    response = client.get(reverse("exports:customers-csv"), {"q": batik.name})
+
+    assert response.status_code == 200
+    assert str(batik.code) in b"".join(response.streaming_content).decode()
+
+
+def test_it_says_why_in_the_users_language(client, manager):
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+
+    response = client.get(reverse("exports:customers-csv"), {"q": "\x00"})
+
+    assert response.status_code == 400
+    assert "A search cannot contain control characters." in response.text
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "1999-12", "2026-13", "²", "2026-1"])
+def test_it_refuses_a_calendar_month_it_cannot_show(client, executive, month):
+    client.force_login(executive)
+
+    response = client.get(reverse("work:calendar"), {"month": month})
+
+    assert response.status_code == 400
+    assert "Tulis bulan sebagai TTTT-BB, antara 2000 dan 2100." in response.text
+
+
+def test_it_shows_the_calendar_months_at_both_ends(client, executive):
+    client.force_login(executive)
+
+    responses = [client.get(reverse("work:calendar"), {"month": m}) for m in ("2000-01", "2100-12")]
+
+    assert [response.status_code for response in responses] == [200, 200]
+
+
+@pytest.mark.parametrize("stage", ["²", "-1", "9" * 30, "x"])
+def test_it_refuses_a_malformed_onboarding_stage(client, executive, stage):
+    client.force_login(executive)
+
+    response = client.get(reverse("work:onboarding-list"), {"stage": stage})
+
+    assert response.status_code == 400
+    assert "Tahap:" in response.text
+
+
+@pytest.mark.parametrize("stage", ["²", "-1", "9" * 30, ""])
+def test_it_refuses_a_move_to_a_malformed_stage_and_moves_nothing(
+    client, executive, customer, stage
+):
+    enroll_new_customers()
+    before = Onboarding.objects.get().stage_id
+    client.force_login(executive)
+
+    response = client.post(reverse("work:onboarding-move", args=[customer.code]), {"stage": stage})
+
+    assert response.status_code == 400
+    assert "Tahap: Pilih tahap." in response.text
+    assert Onboarding.objects.get().stage_id == before
+    assert StageChange.objects.count() == 0
+
+
+@pytest.mark.parametrize("team", ["²", "-1", "9" * 30, "x"])
+def test_it_refuses_a_malformed_team_on_the_board_and_assigns_nothing(
+    client, manager, executive, team, team_a
+):
+    task = make_task(owner=None, team=team_a, title="Unassigned")
+    client.force_login(manager)
+
+    board = client.get(reverse("work:team-board"), {"team": team})
+    assigned = client.post(reverse("work:assign-fairly"), {"team": team})
+
+    assert (board.status_code, assigned.status_code) == (400, 400)
+    assert "Tim:" in assigned.text
+    task.refresh_from_db()
+    assert task.owner is None

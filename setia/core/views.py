@@ -5,7 +5,7 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 
 from setia.accounts.models import Role
-from setia.core.http import AuthenticatedHttpRequest
+from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
 
 
 @login_required
@@ -37,4 +37,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "400.html", _error_context(request), status=400)
+    message = str(exception) if isinstance(exception, InvalidParameter) else ""
+    return render(request, "400.html", {**_error_context(request), "message": message}, status=400)

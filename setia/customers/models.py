@@ -1,7 +1,9 @@
+import unicodedata
 import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -15,6 +17,26 @@ from setia.lib.merging import MergePolicy
 from setia.lib.money import net_price
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
+
+SEARCH_MAX_LENGTH = 100
+
+
+def validate_search(text: str) -> None:
+    """Refuse (ValidationError) a customers-list search that cannot be run as typed: longer than
+    SEARCH_MAX_LENGTH characters, or holding a control character (a NUL, an escape...; tabs and
+    line breaks are spaces to the search). Cutting or ignoring it would widen the list, and
+    its exports and bulk sends, to customers the user did not ask for."""
+    text = text.strip()
+    if len(text) > SEARCH_MAX_LENGTH:
+        raise ValidationError(
+            _("A search is at most %(limit)d characters; this one has %(length)d."),
+            code="max_length",
+            params={"limit": SEARCH_MAX_LENGTH, "length": len(text)},
+        )
+    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in text):
+        raise ValidationError(
+            _("A search cannot contain control characters."), code="control_characters"
+        )
 
 
 class Category(models.Model):
@@ -51,7 +73,7 @@ class CustomerQuerySet(models.QuerySet):
         "tier": (F("tier_assignment__tier__position").asc(nulls_last=True), "name", "id"),
         "-gmv": (F("tier_assignment__gmv_90d").desc(nulls_last=True), "name", "id"),
     }
-    SEARCH_MAX_LENGTH = 100
+    SEARCH_MAX_LENGTH = SEARCH_MAX_LENGTH
 
     def alive(self):
         """Customers that are not soft-deleted."""
@@ -116,21 +138,27 @@ class CustomerQuerySet(models.QuerySet):
         `segment` are not filters.
 
         Values are applied as they are, without looking each category, tier, owner or team up:
-        one that names nothing (a deleted owner, a misspelt slug, an id that is not a number)
-        matches no one, so a stale filter never widens to every customer. An unknown status is
-        the exception: it is ignored, as the list ignores it.
+        one that names nothing (a deleted owner, a misspelt slug, an id that is not a number,
+        a search `validate_search` refuses) matches no one, so a stale filter never widens to
+        every customer. An unknown status is the exception: it is ignored, as the list ignores
+        it.
         """
         values = {name: (values.get(name) or "").strip() for name in self.LIST_FILTERS}
         queryset = self
         if values["q"]:
-            queryset = queryset.search(values["q"][: self.SEARCH_MAX_LENGTH])
+            try:
+                validate_search(values["q"])
+            except ValidationError:
+                return queryset.none()
+            queryset = queryset.search(values["q"])
         if values["category"]:
             queryset = queryset.filter(category__slug=values["category"])
         if values["city"]:
             queryset = queryset.filter(city=" ".join(values["city"].split()).title())
         for name in ("owner", "team"):
             if values[name]:
-                if not values[name].isdigit():
+                # isascii: "²" and other digits int() does not read pass isdigit alone
+                if not (values[name].isascii() and values[name].isdigit()):
                     return queryset.none()
                 queryset = queryset.filter(**{f"{name}_id": int(values[name])})
         if values["status"] in Customer.Status.values:
@@ -155,7 +183,11 @@ class CustomerQuerySet(models.QuerySet):
         `params["segment"]` names a segment by code; the caller looks it up among the segments
         the user may use and passes its saved query as `segment_query`. A segment named without
         one (unknown, or another user's private segment) matches no one.
+
+        A search `validate_search` refuses raises its ValidationError: the caller says why
+        instead of showing a list that is not the one asked for.
         """
+        validate_search(params.get("q") or "")
         queryset = self
         if (params.get("segment") or "").strip():
             if segment_query is None:

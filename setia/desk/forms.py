@@ -1,7 +1,9 @@
 """The customers list's filter form: the choices offered and the errors shown.
 
 The filtering itself is `CustomerQuerySet.listed`; this form only decides which of the query
-string's values are valid, so that an invalid one is shown as an error and ignored.
+string's values are valid, so that an invalid one is shown as an error (the page is a 400). An
+invalid filter is ignored; an invalid search matches no one, as the exports and bulk sends of
+the same query string refuse it.
 """
 
 import uuid
@@ -12,7 +14,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Team, User
-from setia.customers.models import Category, Customer, CustomerQuerySet
+from setia.customers.models import SEARCH_MAX_LENGTH, Category, Customer, validate_search
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
 
@@ -31,8 +33,13 @@ class CustomerFilterForm(forms.Form):
         ("-gmv", _("90-day GMV, highest first")),
     ]
 
+    # The length is checked by validate_search (one message, the list's rule); the maxlength
+    # attribute only stops the browser from sending more.
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=CustomerQuerySet.SEARCH_MAX_LENGTH
+        label=_("Search"),
+        required=False,
+        validators=[validate_search],
+        widget=forms.TextInput(attrs={"maxlength": SEARCH_MAX_LENGTH}),
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
@@ -113,24 +120,27 @@ class CustomerFilterForm(forms.Form):
 
     def valid_params(self) -> dict[str, str]:
         """The query string's non-empty values that passed validation, as given; an invalid
-        one is left out (the list ignores it and shows the error). A segment is kept even when
-        invalid, so that `filter` makes it match no one rather than everyone."""
+        one is left out (the list ignores it and shows the error). A segment and a search are
+        kept even when invalid, so that they match no one rather than everyone, and so that an
+        export of the same query string refuses the search as the list does."""
         if not self.is_bound:
             return {}
         self.is_valid()
         params = {}
         for name in self.fields:
             value = (self.data.get(name) or "").strip()
-            if value and (name == "segment" or name not in self.errors):
+            if value and (name in ("segment", "q") or name not in self.errors):
                 params[name] = value
         return params
 
     def filter(self, queryset):
         """`queryset` narrowed and sorted as the list shows it (`CustomerQuerySet.listed`).
 
-        An unknown or forbidden segment matches no one, so that a list never silently widens
-        to every customer.
+        An unknown or forbidden segment, or a search `validate_search` refuses, matches no one,
+        so that a list never silently widens to every customer.
         """
         params = self.valid_params()
+        if "q" in self.errors:
+            return queryset.none()
         saved = self.segment_queries.get(params.get("segment", ""))
         return queryset.listed(params, segment_query=saved[1] if saved else None)

@@ -42,7 +42,8 @@ def headers() -> list[str]:
 
 
 def customers_for(user, query) -> CustomerQuerySet:
-    """The customers list's queryset for `user` and its query string: same filters, same order."""
+    """The customers list's queryset for `user` and its query string: same filters, same order.
+    A search the list refuses raises its ValidationError (`CustomerQuerySet.listed`)."""
     segment_query = Segment.objects.usable_by(user).saved_query(query.get("segment", ""))
     return Customer.objects.visible_to(user).alive().listed(query, segment_query=segment_query)
 

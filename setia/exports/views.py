@@ -9,11 +9,12 @@ import csv
 import tempfile
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from setia.core.http import AuthenticatedHttpRequest
+from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
 from setia.exports.rows import customers_for, headers, rows
 from setia.lib.dates import now
 
@@ -29,6 +30,15 @@ class _Echo:
         return value
 
 
+def _customers(request):
+    """The list's customers for the query string; a search the list refuses is a 400 that
+    says why, never an export of every customer."""
+    try:
+        return customers_for(request.user, request.GET)
+    except ValidationError as error:
+        raise InvalidParameter.refusing(error) from error
+
+
 def _filename(extension: str) -> str:
     return f"customers-{now().strftime('%Y%m%d-%H%M')}.{extension}"
 
@@ -40,7 +50,7 @@ def export_customers_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResp
     # Headers and queryset are built now, in the user's language and request; the rows are
     # produced while the response streams.
     header = headers()
-    customers = customers_for(request.user, request.GET)
+    customers = _customers(request)
     writer = csv.writer(_Echo())
 
     def lines():
@@ -59,10 +69,11 @@ def export_customers_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResp
 def export_customers_xlsx(request: AuthenticatedHttpRequest) -> FileResponse:
     # openpyxl's write-only mode keeps memory flat, but a workbook is a zip whose directory is
     # written last: the file is built in a temporary file first, then streamed from disk.
+    customers = _customers(request)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(headers())
-    for row in rows(customers_for(request.user, request.GET)):
+    for row in rows(customers):
         sheet.append(row)
     output = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
     workbook.save(output)

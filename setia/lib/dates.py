@@ -23,6 +23,10 @@ _MONTHS = {
 }  # fmt: skip
 _NUMERIC = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+# Months a page may be asked for: wide enough for any real record, narrow enough that the
+# month before and after, and their days in any time zone, are still dates.
+MONTH_YEARS = (2000, 2100)
 _WORDS = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
 
 
@@ -81,6 +85,18 @@ def month_start(day: date, months: int = 0) -> date:
     """The first day of the month `months` after `day`'s month (before it, when negative)."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(text: str) -> date:
+    """The first day of the month written `2026-11`; ValueError for any other text or a year
+    outside MONTH_YEARS."""
+    match = _MONTH.match(text.strip())
+    if not match:
+        raise ValueError(f"not a month: {text!r}")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (MONTH_YEARS[0] <= year <= MONTH_YEARS[1] and 1 <= month <= 12):
+        raise ValueError(f"month out of range: {text!r}")
+    return date(year, month, 1)
 
 
 def month_end(day: date) -> date:

@@ -296,7 +296,7 @@ def test_it_ignores_an_invalid_filter_and_shows_the_error(client, manager, team_
 
     response = client.get(URL, query)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert _names(response) == ["Alpha", "Beta"]
     assert list(response.context["filters"].errors) == list(query)
     assert 'class="error"' in response.text

@@ -37,7 +37,8 @@ def list_customers(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Page links, exports and "save as a segment" carry the valid filters only: an export then
     # holds exactly the rows shown, where it would read an ignored value strictly.
     context = {"filters": filters, "page": page, "query": urlencode(filters.valid_params())}
-    return render(request, "customers/list.html", context)
+    # A filter the page cannot use is shown as an error on a 400, not silently dropped.
+    return render(request, "customers/list.html", context, status=400 if filters.errors else 200)
 
 
 @login_required

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.http import QueryDict
 from django.urls import reverse
 
 from setia.engagement import tasks
@@ -234,3 +235,19 @@ def test_it_redirects_anonymous_visitors_and_refuses_put(client, executive):
     assert client.get(URL).url.startswith(reverse("accounts:login"))
     client.force_login(executive)
     assert client.put(URL).status_code == 405
+
+
+@pytest.mark.parametrize("search", ["b" * 101, "batik\x00"])
+def test_it_refuses_a_search_the_list_refuses_instead_of_sending_to_everyone(
+    client, executive, bandung, newsletter, search
+):
+    client.force_login(executive)
+    query = f"city=Bandung&q={search}"
+
+    preview = client.get(URL, {"city": "Bandung", "q": search, "template": newsletter.code})
+    confirmed = _confirm(client, newsletter, query=QueryDict(query).urlencode())
+
+    assert (preview.status_code, confirmed.status_code) == (400, 400)
+    assert "A search " in confirmed.text
+    assert not BulkSend.objects.exists()
+    assert not Message.objects.exists()

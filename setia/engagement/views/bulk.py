@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from setia.core.http import AuthenticatedHttpRequest
+from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
 from setia.customers.models import Customer
 from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
 from setia.engagement.forms import BulkConfirmForm, BulkSendForm
@@ -20,7 +21,11 @@ _LIST_KEYS = ("page", "sort", "template", "promo")
 def _customers(request, query: QueryDict):
     segment_query = Segment.objects.usable_by(request.user).saved_query(query.get("segment", ""))
     visible = Customer.objects.visible_to(request.user).alive()
-    return visible.listed(query, segment_query=segment_query)
+    try:
+        return visible.listed(query, segment_query=segment_query)
+    except ValidationError as error:
+        # A search the list refuses: say so rather than send to every visible customer.
+        raise InvalidParameter.refusing(error) from error
 
 
 def _list_query(params: QueryDict) -> str:

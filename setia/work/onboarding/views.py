@@ -14,12 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from setia.core.http import AuthenticatedHttpRequest
+from setia.core.http import AuthenticatedHttpRequest, valid_parameters
 from setia.customers.access import get_customer_for_user
 from setia.customers.models import Customer
 from setia.lib.dates import now, today
 from setia.lib.spreadsheets import neutralise
 from setia.work.onboarding import actions
+from setia.work.onboarding.forms import MoveForm, PipelineListForm
 from setia.work.onboarding.models import Onboarding, Source, Stage
 
 CARDS_PER_STAGE = 30
@@ -67,15 +68,16 @@ def pipeline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("work.view_onboarding", raise_exception=True)
 @require_GET
 def pipeline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    filters = valid_parameters(PipelineListForm(request.GET))
     moment = now()
     stages = list(Stage.objects.all())
     rows = _visible_onboardings(request.user).select_related(
         "customer", "customer__owner", "customer__category", "stage"
     )
-    stage = request.GET.get("stage", "")
-    if stage.isdigit():
-        rows = rows.filter(stage_id=stage)
-    only_stalled = request.GET.get("stalled") == "1"
+    stage = "" if filters["stage"] is None else str(filters["stage"])
+    if stage:
+        rows = rows.filter(stage_id=filters["stage"])
+    only_stalled = filters["stalled"] == "1"
     if only_stalled:
         rows = rows.stalled(stages, moment)
     page = Paginator(rows.order_by("stage__position", "entered_stage_at", "pk"), 50).get_page(
@@ -104,10 +106,7 @@ def move_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
         raise PermissionDenied
     customer = get_customer_for_user(request, code)
     onboarding = get_object_or_404(Onboarding, customer=customer)
-    stage_id = request.POST.get("stage", "")
-    stage = get_object_or_404(Stage, pk=stage_id) if stage_id.isdigit() else None
-    if stage is None:
-        return HttpResponse(_("Choose a stage."), status=400)
+    stage = valid_parameters(MoveForm(request.POST))["stage"]
     change = actions.move_to_stage(onboarding=onboarding, stage=stage, actor=request.user)
     text = (
         _("%(name)s moved to %(stage)s.") % {"name": customer.name, "stage": stage.name}

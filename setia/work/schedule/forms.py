@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Role, User
+from setia.core.forms import IdField, MonthField
 from setia.customers.models import Customer
 from setia.work.schedule.models import Task
 
@@ -74,3 +75,15 @@ class TaskForm(forms.ModelForm):
 
     def model_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CalendarForm(forms.Form):
+    """The calendar's query string: the month shown (this month when absent)."""
+
+    month = MonthField(label=_("Month"), required=False)
+
+
+class BoardForm(forms.Form):
+    """The team board's team, by id, chosen by those who see every team's tasks."""
+
+    team = IdField(label=_("Team"), required=False)

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.accounts.models import Team
-from setia.core.http import AuthenticatedHttpRequest
+from setia.core.http import AuthenticatedHttpRequest, valid_parameters
 from setia.lib.dates import month_end, month_start, now, today
 from setia.work.schedule import actions
 from setia.work.schedule.access import get_task_for_user
-from setia.work.schedule.forms import TaskForm
+from setia.work.schedule.forms import BoardForm, CalendarForm, TaskForm
 from setia.work.schedule.ics import render_feed
 from setia.work.schedule.models import CalendarFeed, Task
 
@@ -169,10 +169,10 @@ def _board_team(request) -> Team:
     user = request.user
     if user.has_perm("work.view_all_tasks"):
         teams = Team.objects.all()
-        wanted = request.GET.get("team") or request.POST.get("team")
-        if wanted:
-            if not str(wanted).isdigit():
-                raise Http404
+        wanted = valid_parameters(
+            BoardForm(request.POST if request.method == "POST" else request.GET)
+        )["team"]
+        if wanted is not None:
             return get_object_or_404(teams, pk=wanted)
         team = user.team or teams.first()
         if team is None:
@@ -241,11 +241,7 @@ def assign_unassigned(request: AuthenticatedHttpRequest) -> HttpResponse:
 def month_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A month grid (Monday first) of the user's tasks."""
     current = today()
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = datetime.date(year, month, 1)
-    except ValueError:
-        first = month_start(current)
+    first = valid_parameters(CalendarForm(request.GET))["month"] or month_start(current)
     last = month_end(first)
     start, _ignored = _day_bounds(first)
     _ignored, end = _day_bounds(last)

@@ -29,7 +29,7 @@ def test_it_shows_the_month_with_tasks_on_their_days(client, executive, intern):
     assert response.context["weeks"][0][0]["day"].weekday() == 0  # Monday first
     december = client.get(URL, {"month": "2026-12"})
     assert "December review" in december.text
-    assert client.get(URL, {"month": "bad"}).status_code == 200
+    assert client.get(URL, {"month": "bad"}).status_code == 400
 
 
 def test_it_follows_the_matrix(client, viewer, executive):

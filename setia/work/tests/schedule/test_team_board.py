@@ -27,7 +27,9 @@ def test_managers_choose_the_team(client, manager, other_executive, team_b):
     response = client.get(URL, {"team": team_b.pk})
     assert response.status_code == 200
     assert "Team B work" in response.text
-    assert client.get(URL, {"team": "nope"}).status_code == 404
+    assert client.get(URL, {"team": "nope"}).status_code == 400
+    assert client.get(URL, {"team": "²"}).status_code == 400
+    assert client.get(URL, {"team": team_b.pk + 1000}).status_code == 404
 
 
 def test_an_executive_sees_only_their_team(client, other_executive, executive, team_a):

@@ -323,10 +323,12 @@ def plan_import(
             progress("read", done, total)
     progress("read", total, total)
 
-    valid = []
+    valid, invalid = [], []
     for row in rows:
         if row.errors:
             row.outcome = "rejected"
+            if row.keys() or row.customer.get("name"):
+                invalid.append(row)
         elif not (row.keys() or row.customer.get("name")):
             row.errors.append(("", _("The row has no brand name, phone, e-mail or store URL.")))
             row.outcome = "rejected"
@@ -334,7 +336,9 @@ def plan_import(
             valid.append(row)
 
     kept = _collapse(valid, key_of=lambda row: row.keys() or [("name", row.customer["name"])])
-    _match_existing(kept)
+    # Rows rejected for their cells are matched too, so that their error line also gives the
+    # reasons found only against the database: the user corrects everything at once.
+    _match_existing([*kept, *invalid])
     # Two rows with different keys may still be the same existing customer.
     by_customer: dict[int, Row] = {}
     unique = []
@@ -352,9 +356,12 @@ def plan_import(
     progress("match", total, total)
 
     plan = Plan(header=table.header, mapping=mapping, rows=rows, kept=[], counts={})
-    _load_matched(plan, [row.match_id for row in unique if row.match_id is not None], ctx)
+    matched = {row.match_id for row in [*unique, *invalid] if row.match_id is not None}
+    _load_matched(plan, list(matched), ctx)
     for row in unique:
-        _decide(plan, row, ctx)
+        _decide(plan, row)
+    for row in invalid:
+        row.errors.extend(("", reason) for reason in _problems(plan, row))
     plan.kept = [row for row in unique if row.outcome in ("created", "updated", "unchanged")]
     counts = dict.fromkeys(("created", "updated", "unchanged", "duplicates", "rejected"), 0)
     for row in rows:
@@ -485,33 +492,40 @@ def _load_matched(plan: Plan, ids: list[int], ctx: Context) -> None:
     plan.editable = editable
 
 
-def _reject(row: Row, reason: str) -> None:
-    row.errors.append(("", reason))
-    row.outcome = "rejected"
-
-
-def _decide(plan: Plan, row: Row, ctx: Context) -> None:
-    """created / updated / unchanged for a row that survived collapsing and matching."""
+def _problems(plan: Plan, row: Row) -> list[str]:
+    """Why a row that survived collapsing and matching cannot create or update its customer
+    (all the reasons, in the user's language; empty when it can)."""
     if row.match_id is None:
-        if not row.customer.get("name"):
-            _reject(row, _("A new customer needs a brand name."))
-        elif not row.customer.get("category"):
-            _reject(row, _("A new customer needs a category."))
-        else:
-            row.outcome = "created"
-        return
+        problems = []
+        # A cell refused already has its reason; "needs a brand name" would repeat it.
+        refused = {plan.mapping.get(column) for column, _reason in row.errors}
+        if not row.customer.get("name") and "name" not in refused:
+            problems.append(_("A new customer needs a brand name."))
+        if not row.customer.get("category") and "category" not in refused:
+            problems.append(_("A new customer needs a category."))
+        return problems
     customer = plan.customers[row.matched_id]
     if customer.deleted_at is not None:
-        _reject(
-            row,
+        return [
             _("This row matches the deleted customer %(name)s; restore it first.")
-            % {"name": customer.name},
-        )
-        return
+            % {"name": customer.name}
+        ]
     if plan.editable is not None and customer.pk not in plan.editable:
-        _reject(row, _("This row matches a customer you may not change."))
-        return
-    row.outcome = "updated" if _changes(plan, row) else "unchanged"
+        return [_("This row matches a customer you may not change.")]
+    return []
+
+
+def _decide(plan: Plan, row: Row) -> None:
+    """created / updated / unchanged for a row that survived collapsing and matching, or
+    rejected with every reason it cannot be applied."""
+    problems = _problems(plan, row)
+    if problems:
+        row.errors.extend(("", reason) for reason in problems)
+        row.outcome = "rejected"
+    elif row.match_id is None:
+        row.outcome = "created"
+    else:
+        row.outcome = "updated" if _changes(plan, row) else "unchanged"
 
 
 def contact_for(plan: Plan, row: Row) -> Contact | None:
@@ -570,7 +584,8 @@ def existing_domains(plan: Plan) -> set[str]:
 
 def error_file(plan: Plan) -> bytes:
     """A CSV (UTF-8 with BOM, for Excel) of the rejected rows: their original cells, then the
-    row number, column and reason in the user's language. One line per reason."""
+    row number, the columns at fault and every reason, in the user's language. One line per
+    rejected row, so the file has as many rows as the import rejected."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([*plan.header, _("Row"), _("Column"), _("Reason")])
@@ -579,6 +594,11 @@ def error_file(plan: Plan) -> bytes:
         # Neutralised like an export, so that opening the file runs no formula; re-importing
         # the corrected file strips the `'` again.
         cells = [neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
-        for column, reason in row.errors:
-            writer.writerow([*cells, row.number, column, reason])
+        columns = list(dict.fromkeys(column for column, _reason in row.errors if column))
+        # A reason's closing full stop is dropped: "; " separates them.
+        reasons = [
+            f"{column}: {reason.rstrip('.')}" if column else reason.rstrip(".")
+            for column, reason in row.errors
+        ]
+        writer.writerow([*cells, row.number, "; ".join(columns), "; ".join(reasons)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

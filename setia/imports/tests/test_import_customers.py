@@ -1,3 +1,4 @@
+import csv
 import datetime
 import gc
 
@@ -200,9 +201,73 @@ def test_it_writes_the_error_file_with_the_original_cells_and_reasons(db, tmp_pa
         lines[0] == "Nama Brand,Nama Pemilik,No HP,Email,Kategori,Kota,URL Toko,Row,Column,Reason"
     )
     assert lines[1:] == [
-        "Batik,Sekar,12,not-an-email,Fashon,,,2,No HP,12 is not a phone number: it has 2 digits.",
-        "Batik,Sekar,12,not-an-email,Fashon,,,2,Email,not-an-email is not an e-mail address.",
-        "Batik,Sekar,12,not-an-email,Fashon,,,2,Kategori,Unknown category Fashon. Did you mean Fashion?",
+        "Batik,Sekar,12,not-an-email,Fashon,,,2,No HP; Email; Kategori,"
+        "No HP: 12 is not a phone number: it has 2 digits; "
+        "Email: not-an-email is not an e-mail address; "
+        "Kategori: Unknown category Fashon. Did you mean Fashion?",
+    ]
+
+
+def test_it_gives_every_reason_of_a_row_on_its_one_error_line(db, tmp_path):
+    manager = make_user(Role.MANAGER, language="en")
+    # Three problems: two cells refused, and no category for what would be a new customer.
+    path = write_csv(tmp_path / "three.csv", [["Batik", "", "12", "salah", "", "", ""]])
+
+    _output, summary = run(path, owner=manager.email)
+
+    assert summary == "rows=1 created=0 updated=0 unchanged=0 duplicates=0 rejected=1"
+    lines = (tmp_path / "three.errors.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1:] == [
+        "Batik,,12,salah,,,,2,No HP; Email,"
+        "No HP: 12 is not a phone number: it has 2 digits; "
+        "Email: salah is not an e-mail address; "
+        "A new customer needs a category",
+    ]
+
+
+def test_it_writes_one_error_line_per_rejected_row(db, tmp_path):
+    manager = make_user(Role.MANAGER, language="en")
+    deleted = make_customer(name="Lama")
+    make_contact(deleted, phone="+6281234567809")
+    deleted.deleted_at = datetime.datetime.now(tz=datetime.UTC)
+    deleted.save()
+    first, second = make_customer(name="A"), make_customer(name="B")
+    make_contact(first, phone="+6281234567801")
+    make_contact(second, email="b@b.id")
+    rows = [
+        ["Batik", "", "12", "salah", "Fashon", "", ""],  # three refused cells
+        ["", "", "", "", "Fashion", "", ""],  # nothing to identify it
+        ["Baru", "", "0812-3456-7805", "", "", "", ""],  # new, without a category
+        ["A", "", "0812-3456-7801", "b@b.id", "", "", ""],  # two customers
+        ["Lama", "", "0812-3456-7809", "x@", "", "", ""],  # deleted, and a refused e-mail
+        ["Kopi", "", "0812-3456-7802", "", "F&B", "", ""],  # created
+    ]
+    path = write_csv(tmp_path / "mixed.csv", rows)
+
+    _output, summary = run(path, owner=manager.email)
+
+    assert summary == "rows=6 created=1 updated=0 unchanged=0 duplicates=0 rejected=5"
+    with open(tmp_path / "mixed.errors.csv", encoding="utf-8-sig", newline="") as file:
+        lines = list(csv.reader(file))
+    assert [(line[7], line[9]) for line in lines[1:]] == [
+        (
+            "2",
+            "No HP: 12 is not a phone number: it has 2 digits; "
+            "Email: salah is not an e-mail address; "
+            "Kategori: Unknown category Fashon. Did you mean Fashion?",
+        ),
+        ("3", "The row has no brand name, phone, e-mail or store URL"),
+        ("4", "A new customer needs a category"),
+        (
+            "5",
+            "The phone, e-mail or store URL of this row belong to 2 different customers; "
+            "merge them first or correct the row",
+        ),
+        (
+            "6",
+            "Email: x@ is not an e-mail address; "
+            "This row matches the deleted customer Lama; restore it first",
+        ),
     ]
 
 
@@ -213,7 +278,7 @@ def test_it_writes_reasons_in_the_owners_language(db, tmp_path):
     run(path, owner=owner.email)
 
     text = (tmp_path / "id.errors.csv").read_text(encoding="utf-8-sig")
-    assert "salah bukan alamat e-mail." in text
+    assert "Email: salah bukan alamat e-mail\n" in text
     assert "Baris,Kolom,Alasan" in text
 
 

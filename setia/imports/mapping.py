@@ -1,9 +1,11 @@
 """Column mapping: which field each header of a file holds.
 
 Headers are recognised in Indonesian and English, in our own export (both languages), the
-onboarding sheet, and the exports of HubSpot (companies, contacts), Salesforce accounts and
-Google Contacts. A header we do not recognise is never dropped silently: it is kept as an extra
-attribute of the customer unless the user maps it or chooses to ignore it.
+onboarding sheet, and the exports of HubSpot (companies, contacts), Salesforce accounts,
+Google Contacts and Olist (sellers, customers, closed deals: `seller_city`, `seller_state`,
+`business_segment`, `won_date`; its ids and zip code prefixes stay extra attributes). A
+header we do not recognise is never dropped silently: it is kept as an extra attribute of the
+customer unless the user maps it or chooses to ignore it.
 """
 
 import re
@@ -49,16 +51,18 @@ _SYNONYMS = {
     ],
     "category": [
         "category", "kategori", "kategori usaha", "kategori bisnis", "industry", "industri",
-        "business category",
+        "business category", "business segment",
     ],
     "status": ["status", "customer status", "lifecycle stage"],
     "city": [
         "city", "kota", "kota/kabupaten", "kabupaten/kota", "kota kabupaten", "billing city",
         "address 1 - city", "kabupaten",
+        "seller city", "customer city",
     ],
     "province": [
         "province", "provinsi", "state/region", "state", "billing state/province",
         "billing state", "address 1 - region", "region",
+        "seller state", "customer state",
     ],
     "account_owner": [
         "account owner", "pemilik akun", "company owner", "contact owner", "pic", "pic setia",
@@ -103,6 +107,7 @@ _SYNONYMS = {
     "started_on": [
         "joined", "tanggal bergabung", "tanggal onboarding", "tanggal join", "join date",
         "onboarding date", "create date", "created date", "tanggal daftar",
+        "won date",
     ],
 }  # fmt: skip
 # "annual revenue" is HubSpot's, not a monthly price: do not guess it.

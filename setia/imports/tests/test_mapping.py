@@ -152,6 +152,34 @@ def test_it_maps_a_salesforce_accounts_export():
     ]
 
 
+def test_it_maps_an_olist_sellers_export_and_lists_its_ids_as_extra():
+    header = ["seller_id", "seller_zip_code_prefix", "seller_city", "seller_state"]
+
+    mapping = propose_mapping(header)
+
+    assert mapping == {
+        "seller_id": EXTRA,
+        "seller_zip_code_prefix": EXTRA,
+        "seller_city": "city",
+        "seller_state": "province",
+    }
+    assert unknown_columns(mapping) == ["seller_id", "seller_zip_code_prefix"]
+
+
+def test_it_maps_olist_customers_and_closed_deals_exports():
+    customers = [
+        "customer_id",
+        "customer_unique_id",
+        "customer_zip_code_prefix",
+        "customer_city",
+        "customer_state",
+    ]
+    deals = ["mql_id", "seller_id", "won_date", "business_segment", "lead_type"]
+
+    assert list(propose_mapping(customers).values()) == [EXTRA, EXTRA, EXTRA, "city", "province"]
+    assert list(propose_mapping(deals).values()) == [EXTRA, EXTRA, "started_on", "category", EXTRA]
+
+
 def test_it_reads_google_contacts_name_as_the_person():
     header = [
         "Name",

@@ -9,7 +9,7 @@ the models (`Customer.prepare_new`, `Contact.prepare_new`, `Contact.fill_numbers
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +50,7 @@ class StaleEditError(Exception):
 
 def _save_edit(
     *,
-    record: models.Model,
+    record: Customer | Contact | Store | Subscription,
     customer: Customer,
     actor,
     data: dict,

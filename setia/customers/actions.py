@@ -24,9 +24,9 @@ Action = AuditEntry.Action
 class StaleEditError(Exception):
     """The record changed since the user opened the form; their edit was not applied.
 
-    `record` is the record as stored now, `changes` what the refused edit would have changed
-    (`{field: [stored, submitted]}`, as in the history) and `last_change` the latest audit entry
-    of the record (the colleague's save), or None.
+    `record` is the record as stored now, `refusal` the audit entry of the refused edit (its
+    changes are `{field: [stored, submitted]}`) and `last_change` the latest audit entry of the
+    record before it (the colleague's save), or None.
     """
 
     message = _(
@@ -34,18 +34,15 @@ class StaleEditError(Exception):
         "saved; review the current values and edit again."
     )
 
-    def __init__(self, *, record=None, changes: dict | None = None, last_change=None):
+    def __init__(self, *, record=None, refusal: AuditEntry | None = None, last_change=None):
         super().__init__(str(self.message))
         self.record = record
-        self.changes = changes or {}
+        self.refusal = refusal
         self.last_change = last_change
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(field label, stored value, submitted value) in the reader's language."""
-        if self.record is None:
-            return []
-        entry = AuditEntry(object_type=self.record._meta.label_lower, changes=self.changes)
-        return entry.change_rows()
+        return self.refusal.change_rows() if self.refusal is not None else []
 
 
 def _save_edit(
@@ -102,7 +99,7 @@ def _save_edit(
             .select_related("actor")
             .first()
         )
-        record_change(
+        refusal = record_change(
             customer=customer,
             actor=actor,
             action=Action.REFUSED,
@@ -110,7 +107,7 @@ def _save_edit(
             changes=changes,
             source=source,
         )
-    raise StaleEditError(record=stored, changes=changes, last_change=last_change)
+    raise StaleEditError(record=stored, refusal=refusal, last_change=last_change)
 
 
 @transaction.atomic

@@ -6,6 +6,9 @@ the models (`Customer.prepare_new`, `Contact.prepare_new`, `Contact.fill_numbers
 `Subscription.prepare_new`): these actions save one record with them, imports many.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,12 +22,92 @@ Action = AuditEntry.Action
 
 
 class StaleEditError(Exception):
-    """The record changed since the user opened the form; their edit was not applied."""
+    """The record changed since the user opened the form; their edit was not applied.
+
+    `record` is the record as stored now, `refusal` the audit entry of the refused edit (its
+    changes are `{field: [stored, submitted]}`) and `last_change` the latest audit entry of the
+    record before it (the colleague's save), or None.
+    """
 
     message = _(
         "Someone else changed this customer while you were editing. Your changes were not "
         "saved; review the current values and edit again."
     )
+
+    def __init__(self, *, record=None, refusal: AuditEntry | None = None, last_change=None):
+        super().__init__(str(self.message))
+        self.record = record
+        self.refusal = refusal
+        self.last_change = last_change
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(field label, stored value, submitted value) in the reader's language."""
+        return self.refusal.change_rows() if self.refusal is not None else []
+
+
+def _save_edit(
+    *,
+    record: Customer | Contact | Store | Subscription,
+    customer: Customer,
+    actor,
+    data: dict,
+    expected_version: int | None,
+    source: str,
+    before_write: Callable[[Any], None] | None = None,
+) -> None:
+    """Write `data` to `record` (a model with a `version`) if it is still at `expected_version`,
+    and record the change; otherwise record the refusal and raise StaleEditError.
+
+    The check is one conditional UPDATE moving the version on, so of two saves made from the
+    same version exactly one passes; the record's row stays locked until the write commits.
+    `expected_version=None` is for writers without a form (the system applying an offer): no
+    check, the version still moves on. `before_write(record)` runs after the check, before the
+    write. The refusal is committed before the error is raised, so it stays in the history.
+    """
+    model = type(record)
+    with transaction.atomic():
+        stored = model._default_manager.get(pk=record.pk)
+        before = snapshot(stored)
+        for name, value in data.items():
+            setattr(record, name, value)
+        rows = model._default_manager.filter(pk=record.pk)
+        if expected_version is not None:
+            rows = rows.filter(version=expected_version)
+        if rows.update(version=F("version") + 1):
+            if before_write is not None:
+                before_write(record)
+            record.save(update_fields=[*data, "updated_at"])
+            record.version = stored.version + 1
+            record_change(
+                customer=customer,
+                actor=actor,
+                action=Action.UPDATE,
+                instance=record,
+                before=before,
+                source=source,
+            )
+            return
+        attempted = snapshot(record)
+        changes = {
+            name: [value, attempted.get(name)]
+            for name, value in before.items()
+            if value != attempted.get(name)
+        }
+        last_change = (
+            AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=record.pk)
+            .exclude(action=Action.REFUSED)
+            .select_related("actor")
+            .first()
+        )
+        refusal = record_change(
+            customer=customer,
+            actor=actor,
+            action=Action.REFUSED,
+            instance=stored,
+            changes=changes,
+            source=source,
+        )
+    raise StaleEditError(record=stored, refusal=refusal, last_change=last_change)
 
 
 @transaction.atomic
@@ -39,28 +122,20 @@ def create_customer(*, actor, data: dict, source: str = "web") -> Customer:
     return customer
 
 
-@transaction.atomic
 def update_customer(
     *, customer: Customer, actor, data: dict, expected_version: int, source: str = "web"
 ) -> Customer:
     """Apply `data` to `customer` if nobody saved it since `expected_version`.
 
-    Raises StaleEditError (nothing written) when the stored version moved on. The check and the
-    write are one conditional UPDATE, so two simultaneous saves cannot both pass it.
+    Raises StaleEditError (nothing written but the refusal in the history) when the stored
+    version moved on: see `_save_edit`.
     """
-    before = snapshot(Customer.objects.get(pk=customer.pk))
-    updated = Customer.objects.filter(pk=customer.pk, version=expected_version).update(
-        **data, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise StaleEditError
-    customer.refresh_from_db()
-    record_change(
+    _save_edit(
+        record=customer,
         customer=customer,
         actor=actor,
-        action=Action.UPDATE,
-        instance=customer,
-        before=before,
+        data=data,
+        expected_version=expected_version,
         source=source,
     )
     return customer
@@ -112,23 +187,29 @@ def add_contact(*, customer: Customer, actor, data: dict, source: str = "web") -
     return contact
 
 
-@transaction.atomic
-def update_contact(*, contact: Contact, actor, data: dict, source: str = "web") -> Contact:
-    """Change a contact's fields (with the number rule of `Contact.fill_numbers`); making it
+def update_contact(
+    *,
+    contact: Contact,
+    actor,
+    data: dict,
+    expected_version: int | None = None,
+    source: str = "web",
+) -> Contact:
+    """Change a contact's fields (with the number rule of `Contact.fill_numbers`) if nobody
+    saved it since `expected_version` (StaleEditError otherwise, see `_save_edit`); making it
     primary demotes the previous primary contact."""
-    before = snapshot(Contact.objects.get(pk=contact.pk))
     for name, value in data.items():
         setattr(contact, name, value)
     contact.fill_numbers()
-    _demote_other_primaries(contact)
-    contact.save(update_fields=list(dict.fromkeys([*data, *Contact.PHONE_FIELDS, "updated_at"])))
-    record_change(
+    fields = dict.fromkeys([*data, *Contact.PHONE_FIELDS])
+    _save_edit(
+        record=contact,
         customer=contact.customer,
         actor=actor,
-        action=Action.UPDATE,
-        instance=contact,
-        before=before,
+        data={name: getattr(contact, name) for name in fields},
+        expected_version=expected_version,
         source=source,
+        before_write=_demote_other_primaries,
     )
     return contact
 
@@ -156,19 +237,17 @@ def add_store(*, customer: Customer, actor, data: dict, source: str = "web") -> 
     return store
 
 
-@transaction.atomic
-def update_store(*, store: Store, actor, data: dict, source: str = "web") -> Store:
-    """Change a store's fields."""
-    before = snapshot(Store.objects.get(pk=store.pk))
-    for name, value in data.items():
-        setattr(store, name, value)
-    store.save(update_fields=[*data, "updated_at"])
-    record_change(
+def update_store(
+    *, store: Store, actor, data: dict, expected_version: int | None = None, source: str = "web"
+) -> Store:
+    """Change a store's fields if nobody saved it since `expected_version` (StaleEditError
+    otherwise, see `_save_edit`)."""
+    _save_edit(
+        record=store,
         customer=store.customer,
         actor=actor,
-        action=Action.UPDATE,
-        instance=store,
-        before=before,
+        data=data,
+        expected_version=expected_version,
         source=source,
     )
     return store
@@ -187,34 +266,36 @@ def delete_store(*, store: Store, actor) -> None:
     )
 
 
-@transaction.atomic
 def save_subscription(
-    *, customer: Customer, actor, data: dict, source: str = "web"
+    *,
+    customer: Customer,
+    actor,
+    data: dict,
+    expected_version: int | None = None,
+    source: str = "web",
 ) -> Subscription:
     """Create (with the defaults of `Subscription.prepare_new`) or change the customer's
-    subscription."""
-    existing = Subscription.objects.filter(customer=customer).first()
-    if existing is None:
-        subscription = Subscription.prepare_new(customer=customer, **data)
-        subscription.save()
-        record_change(
-            customer=customer,
-            actor=actor,
-            action=Action.CREATE,
-            instance=subscription,
-            source=source,
-        )
-        return subscription
-    before = snapshot(existing)
-    for name, value in data.items():
-        setattr(existing, name, value)
-    existing.save(update_fields=[*data, "updated_at"])
-    record_change(
+    subscription; a change is refused with StaleEditError when the subscription was saved since
+    `expected_version` (see `_save_edit`)."""
+    with transaction.atomic():
+        existing = Subscription.objects.filter(customer=customer).first()
+        if existing is None:
+            subscription = Subscription.prepare_new(customer=customer, **data)
+            subscription.save()
+            record_change(
+                customer=customer,
+                actor=actor,
+                action=Action.CREATE,
+                instance=subscription,
+                source=source,
+            )
+            return subscription
+    _save_edit(
+        record=existing,
         customer=customer,
         actor=actor,
-        action=Action.UPDATE,
-        instance=existing,
-        before=before,
+        data=data,
+        expected_version=expected_version,
         source=source,
     )
     return existing

@@ -46,13 +46,38 @@ class RupiahField(forms.CharField):
         return amount
 
 
-class CustomerForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """A model form whose edits carry the version of the record they were made from.
+
+    Editing a saved record requires the hidden `version` field: without it, a save could not
+    tell a colleague's newer change from none and would silently overwrite it. The action
+    refuses a save whose version is no longer the stored one.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            out_of_date = _(
+                "This form is out of date or incomplete. Reload the page and make your "
+                "change again."
+            )
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                min_value=1,
+                initial=self.instance.version,
+                error_messages={
+                    "required": out_of_date,
+                    "invalid": out_of_date,
+                    "min_value": out_of_date,
+                },
+            )
+
+
+class CustomerForm(VersionedForm):
     class Meta:
         model = Customer
         fields = ["name", "category", "status", "city", "province", "owner", "team", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,9 +103,7 @@ class CustomerForm(forms.ModelForm):
         self.fields["owner"].queryset = owners
         self.fields["team"].queryset = teams
         self.fields["name"].widget.attrs["autofocus"] = True
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        else:
+        if not self.instance.pk:
             self.initial.setdefault("owner", user.pk)
             self.initial.setdefault("team", user.team_id)
 
@@ -97,7 +120,7 @@ class CustomerForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm):
     class Meta:
         model = Contact
         fields = ["name", "position", "phone", "whatsapp", "email", "is_primary"]
@@ -148,7 +171,7 @@ class ContactForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class StoreForm(forms.ModelForm):
+class StoreForm(VersionedForm):
     url = forms.CharField(
         label=_("URL"),
         max_length=300,
@@ -187,7 +210,7 @@ class StoreForm(forms.ModelForm):
         return data
 
 
-class SubscriptionForm(forms.ModelForm):
+class SubscriptionForm(VersionedForm):
     monthly_price = RupiahField(
         label=_("monthly price (Rp)"), widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )

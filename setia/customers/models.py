@@ -313,6 +313,8 @@ class Contact(models.Model):
     whatsapp = models.CharField(_("WhatsApp"), max_length=20, blank=True, db_index=True)
     email = models.EmailField(_("email"), blank=True, db_index=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    # Optimistic lock, as on Customer: an edit made from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -371,6 +373,8 @@ class Store(models.Model):
         _("platform version"), max_length=10, choices=PlatformVersion.choices, blank=True
     )
     launched_on = models.DateField(_("launch date"), null=True, blank=True)
+    # Optimistic lock, as on Customer: an edit made from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -408,6 +412,8 @@ class Subscription(models.Model):
     discount_percent = models.PositiveSmallIntegerField(
         _("discount (%)"), default=0, validators=[MaxValueValidator(100)]
     )
+    # Optimistic lock, as on Customer: an edit made from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

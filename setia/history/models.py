@@ -31,6 +31,9 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
         RESTORE = "restore", _("restored")
+        # An edit made from an outdated version and not saved: `changes` holds the stored
+        # value and the one the person tried to save, so the timeline shows the conflict.
+        REFUSED = "refused", pgettext_lazy("audit action", "could not save an outdated edit of")
 
     customer = models.ForeignKey(
         "customers.Customer",

@@ -88,7 +88,7 @@ def test_it_records_nothing_for_an_update_that_changes_nothing(customer, executi
     assert AuditEntry.objects.count() == 0
 
 
-def test_it_refuses_a_stale_update_and_writes_nothing(customer, executive, manager):
+def test_it_refuses_a_stale_update_and_records_only_the_refusal(customer, executive, manager):
     actions.update_customer(
         customer=customer, actor=manager, data={"city": "Solo"}, expected_version=1
     )
@@ -101,7 +101,12 @@ def test_it_refuses_a_stale_update_and_writes_nothing(customer, executive, manag
 
     customer.refresh_from_db()
     assert (customer.name, customer.city, customer.version) == ("Batik Lestari", "Solo", 2)
-    assert list(AuditEntry.objects.values_list("actor", flat=True)) == [manager.pk]
+    assert [
+        (entry.actor_id, entry.action, entry.changes) for entry in AuditEntry.objects.order_by("id")
+    ] == [
+        (manager.pk, "update", {"city": ["Bandung", "Solo"]}),
+        (executive.pk, "refused", {"name": ["Batik Lestari", "Overwritten"]}),
+    ]
 
 
 def test_it_lets_only_one_of_two_edits_from_the_same_version_through(customer, executive, manager):

@@ -26,6 +26,7 @@ def contact(customer):
 
 def _data(**overrides) -> dict:
     data = {
+        "version": 1,
         "name": "Sari Wijaya",
         "position": "Pemilik",
         "phone": "0812-3456-7890",

@@ -127,8 +127,13 @@ def test_it_refuses_a_stale_edit_and_keeps_the_colleagues_change(
         "Bandung",
         2,
     )
-    assert AuditEntry.objects.filter(actor=executive).count() == 0
-    assert AuditEntry.objects.count() == 1
+    refused = AuditEntry.objects.get(actor=executive)
+    assert (refused.action, refused.changes) == (
+        "refused",
+        {"city": ["Bandung", "Solo"], "name": ["Batik Lestari Official", "Batik Lestari"]},
+    )
+    assert AuditEntry.objects.count() == 2
+    assert response.context["conflict"].last_change.actor == manager
     form = response.context["form"]
     assert not form.is_bound
     assert form["name"].value() == "Batik Lestari Official"

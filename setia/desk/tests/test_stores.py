@@ -23,6 +23,7 @@ def _delete_url(customer, store) -> str:
 
 def _data(**overrides) -> dict:
     data = {
+        "version": 1,
         "kind": "website",
         "url": "https://www.BatikLestari.co.id/koleksi?utm=1",
         "platform_version": "v2",

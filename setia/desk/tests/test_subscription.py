@@ -15,6 +15,7 @@ def _url(customer) -> str:
 
 def _data(**overrides) -> dict:
     data = {
+        "version": 1,
         "plan": "business",
         "started_on": "2026-01-15",
         "renews_on": "15/01/2027",

@@ -96,16 +96,25 @@ def edit_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
                 customer=customer,
                 actor=request.user,
                 data=form.model_data(),
-                expected_version=form.cleaned_data["version"] or customer.version,
+                expected_version=form.cleaned_data["version"],
             )
         except actions.StaleEditError as error:
             fresh = get_customer_for_user(request, code)
-            context.update(form=CustomerForm(instance=fresh, user=request.user), customer=fresh)
-            messages.error(request, error.message)
-            return render(request, "customers/form.html", context, status=409)
+            context.update(customer=fresh)
+            return _stale_response(
+                request, context, error, CustomerForm(instance=fresh, user=request.user)
+            )
         messages.success(request, _("Changes to %(name)s saved.") % {"name": customer.name})
         return redirect(customer)
     return render(request, "customers/form.html", context)
+
+
+def _stale_response(request, context: dict, error: actions.StaleEditError, form) -> HttpResponse:
+    """The 409 of an edit refused as out of date: the form again with the stored values, and
+    the stored values next to the ones the person tried to save."""
+    messages.error(request, error.message)
+    context.update(form=form, conflict=error)
+    return render(request, "customers/form.html", context, status=409)
 
 
 @login_required
@@ -184,7 +193,15 @@ def edit_contact(request: AuthenticatedHttpRequest, code, contact_id: int) -> Ht
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "customers/form.html", context, status=400)
-        actions.update_contact(contact=contact, actor=request.user, data=form.model_data())
+        try:
+            actions.update_contact(
+                contact=contact,
+                actor=request.user,
+                data=form.model_data(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except actions.StaleEditError as error:
+            return _stale_response(request, context, error, ContactForm(instance=error.record))
         messages.success(request, _("Contact %(name)s saved.") % {"name": contact.name})
         return redirect(customer)
     return render(request, "customers/form.html", context)
@@ -232,7 +249,15 @@ def edit_store(request: AuthenticatedHttpRequest, code, store_code) -> HttpRespo
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "customers/form.html", context, status=400)
-        actions.update_store(store=store, actor=request.user, data=form.model_data())
+        try:
+            actions.update_store(
+                store=store,
+                actor=request.user,
+                data=form.model_data(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except actions.StaleEditError as error:
+            return _stale_response(request, context, error, StoreForm(instance=error.record))
         messages.success(request, _("Store %(domain)s saved.") % {"domain": store.domain})
         return redirect(customer)
     return render(request, "customers/form.html", context)
@@ -258,7 +283,17 @@ def edit_subscription(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "customers/form.html", context, status=400)
-        actions.save_subscription(customer=customer, actor=request.user, data=form.model_data())
+        try:
+            actions.save_subscription(
+                customer=customer,
+                actor=request.user,
+                data=form.model_data(),
+                # A first subscription has no version; once one exists its form requires it.
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except actions.StaleEditError as error:
+            form = SubscriptionForm(instance=error.record)
+            return _stale_response(request, context, error, form)
         messages.success(request, _("Subscription saved."))
         return redirect(customer)
     return render(request, "customers/form.html", context)

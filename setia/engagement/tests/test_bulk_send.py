@@ -42,7 +42,15 @@ def bandung(team_a, executive):
     return customers
 
 
-def _confirm(client, template, *, query="city=Bandung", expected=3, promo="Gratis ongkir"):
+def _confirm(
+    client,
+    template,
+    *,
+    query="city=Bandung",
+    expected=3,
+    promo="Gratis ongkir",
+    confirmation="6f1c2a3e-0d4b-4c1a-9e55-2b7f0c9d8a11",
+):
     return client.post(
         URL,
         {
@@ -50,6 +58,7 @@ def _confirm(client, template, *, query="city=Bandung", expected=3, promo="Grati
             "promo": promo,
             "query": query,
             "expected": expected,
+            "confirmation": confirmation,
             "confirm": "on",
         },
     )

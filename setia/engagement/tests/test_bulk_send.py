@@ -1,11 +1,16 @@
+import functools
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError
 from django.http import QueryDict
 from django.urls import reverse
 
+from setia.customers.models import Customer
 from setia.engagement import tasks
+from setia.engagement.bulk import start_bulk_send
 from setia.engagement.models import BulkSend, Message
 from setia.engagement.tests.factories import make_template
 from setia.history.models import TimelineEvent
@@ -330,3 +335,26 @@ def test_previews_and_confirmations_are_limited_per_user(
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert BulkSend.objects.count() == 1
     assert client.get(URL).status_code == 200
+
+
+def test_starting_twice_with_one_key_is_refused_by_the_database(executive, bandung, newsletter):
+    # Two posts of one confirmation at the same moment both pass the view's look-up; the unique
+    # key stops the second, and its messages roll back with it.
+    key = uuid.uuid4()
+    customers = Customer.objects.filter(pk__in=[customer.pk for customer in bandung])
+    start = functools.partial(
+        start_bulk_send,
+        actor=executive,
+        customers=customers,
+        template=newsletter,
+        promo="Gratis ongkir",
+        query="city=Bandung",
+        confirmation=key,
+    )
+    start()
+
+    with pytest.raises(IntegrityError):
+        start()
+
+    assert BulkSend.objects.get().confirmation == key
+    assert Message.objects.count() == 3

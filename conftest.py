@@ -1,6 +1,7 @@
 """Persona fixtures for the whole suite (factories live in setia/test.py)."""
 
 import pytest
+from django.core.cache import caches
 from django.utils import translation
 
 from setia.accounts.models import Role
@@ -12,6 +13,12 @@ def _reset_language():
     """A request activates its user's language in the test's thread; the next test starts afresh."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _reset_rate_limits():
+    """Request counts are kept per user id, and ids repeat between tests: each starts at zero."""
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from setia.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from setia.lib.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -299,6 +299,30 @@ RETENTION_APPROVAL_THRESHOLD = env_int("RETENTION_APPROVAL_THRESHOLD", 20, minim
 # reaches at most BULK_SEND_LIMIT customers.
 BULK_SEND_PER_MINUTE = env_int("BULK_SEND_PER_MINUTE", 30, minimum=1)
 BULK_SEND_LIMIT = env_int("BULK_SEND_LIMIT", 5000, minimum=1)
+
+# Request limits (setia.core.ratelimits): per user, except the webhook's, per address. The counts
+# live in the "ratelimit" cache: Redis when REDIS_URL is set (shared by every worker), otherwise
+# each process's memory (each gunicorn worker then counts on its own).
+RATE_LIMIT_EXPORT = env_rate("RATE_LIMIT_EXPORT", "10/m")
+RATE_LIMIT_UPLOAD = env_rate("RATE_LIMIT_UPLOAD", "10/m")
+RATE_LIMIT_SEARCH = env_rate("RATE_LIMIT_SEARCH", "60/m")
+RATE_LIMIT_BULK_SEND = env_rate("RATE_LIMIT_BULK_SEND", "20/m")
+RATE_LIMIT_WEBHOOK = env_rate("RATE_LIMIT_WEBHOOK", "600/m")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ratelimit",
+            "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # Security: strict defaults whenever DEBUG is off; HTTPS settings can be relaxed for a
 # deployment behind a plain-HTTP reverse proxy on a private network.

@@ -6,6 +6,7 @@ it inserts every message and timeline event in bulk, spaced by the rate limit th
 `next_attempt_at`; the per-minute sweep (`send_due_messages`) sends them as they come due.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -93,8 +94,14 @@ def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:
 
 
 @transaction.atomic
-def start_bulk_send(*, actor, customers, template, promo: str, query: str) -> BulkSend:
-    """Queue `template` for every recipient of the plan, spaced by BULK_SEND_PER_MINUTE."""
+def start_bulk_send(
+    *, actor, customers, template, promo: str, query: str, confirmation: uuid.UUID | None = None
+) -> BulkSend:
+    """Queue `template` for every recipient of the plan, spaced by BULK_SEND_PER_MINUTE.
+
+    `confirmation` is the key of the confirmation form; a send already started with it raises
+    IntegrityError (the key is unique), so a confirmation posted twice queues nothing twice.
+    """
     plan = plan_bulk_send(customers, template=template, promo=promo)
     if not plan.recipients:
         raise BulkError(_("Nobody on this list can receive this message."))
@@ -105,6 +112,7 @@ def start_bulk_send(*, actor, customers, template, promo: str, query: str) -> Bu
         total=len(plan.recipients),
         skipped=plan.skipped,
         created_by=actor,
+        confirmation=confirmation,
     )
     start = now()
     spacing = timedelta(minutes=1) / settings.BULK_SEND_PER_MINUTE

@@ -218,4 +218,6 @@ class BulkSendForm(forms.Form):
 class BulkConfirmForm(BulkSendForm):
     query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
     expected = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # Made on the preview: posting the same confirmation again finds the send it started.
+    confirmation = forms.UUIDField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(label=_("I checked the preview and the number of customers."))

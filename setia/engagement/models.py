@@ -464,6 +464,8 @@ class BulkSend(models.Model):
     promo = models.CharField(_("promo"), max_length=300, blank=True)
     total = models.PositiveIntegerField(_("messages"), default=0)
     skipped = models.JSONField(default=dict, blank=True)  # reason → number of customers
+    # The confirmation form's key: a second post of the same confirmation queues nothing.
+    confirmation = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
+from setia.core.ratelimits import rate_limited
 from setia.exports.rows import customers_for, headers, rows
 from setia.lib.dates import now
 
@@ -46,6 +47,7 @@ def _filename(extension: str) -> str:
 @login_required
 @permission_required("customers.export_customer", raise_exception=True)
 @require_GET
+@rate_limited("export", rate_setting="RATE_LIMIT_EXPORT")
 def export_customers_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     # Headers and queryset are built now, in the user's language and request; the rows are
     # produced while the response streams.
@@ -66,6 +68,7 @@ def export_customers_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResp
 @login_required
 @permission_required("customers.export_customer", raise_exception=True)
 @require_GET
+@rate_limited("export", rate_setting="RATE_LIMIT_EXPORT")
 def export_customers_xlsx(request: AuthenticatedHttpRequest) -> FileResponse:
     # openpyxl's write-only mode keeps memory flat, but a workbook is a zip whose directory is
     # written last: the file is built in a temporary file first, then streamed from disk.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.core.http import AuthenticatedHttpRequest
+from setia.core.ratelimits import rate_limited
 from setia.imports import actions, engine
 from setia.imports.forms import MappingForm, UploadForm
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, propose_mapping
@@ -69,6 +70,7 @@ def list_imports(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@rate_limited("upload", rate_setting="RATE_LIMIT_UPLOAD", applies=lambda r: r.method == "POST")
 def upload_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     context = {"form": form, "samples": list(SAMPLE_FILES)}

@@ -5,6 +5,7 @@ names the variable, not surface later as a confusing runtime error.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -64,4 +65,16 @@ def env_choice(name: str, default: str, choices: list[str]) -> str:
     value = os.environ.get(name, default).strip()
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}.")
+    return value
+
+
+_RATE = re.compile(r"\d+/\d*[smhd]")
+
+
+def env_rate(name: str, default: str) -> str:
+    """Return a request rate such as ``10/m`` or ``100/5m`` (requests per second, minute,
+    hour or day, optionally per several of them), refusing anything else."""
+    value = os.environ.get(name, default).strip()
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate such as 10/m or 100/5m.")
     return value

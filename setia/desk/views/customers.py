@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.core.http import AuthenticatedHttpRequest
+from setia.core.ratelimits import rate_limited
 from setia.customers import actions
 from setia.customers.access import can_change, get_customer_for_user
 from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
@@ -23,6 +24,7 @@ from setia.work.onboarding.actions import enroll_new_customers
 
 @login_required
 @require_GET
+@rate_limited("search", rate_setting="RATE_LIMIT_SEARCH", applies=lambda r: bool(r.GET.get("q")))
 def list_customers(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = CustomerFilterForm(request.GET or None, user=request.user)
     customers = filters.filter(Customer.objects.visible_to(request.user).alive())

@@ -1,11 +1,16 @@
+import functools
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError
 from django.http import QueryDict
 from django.urls import reverse
 
+from setia.customers.models import Customer
 from setia.engagement import tasks
+from setia.engagement.bulk import start_bulk_send
 from setia.engagement.models import BulkSend, Message
 from setia.engagement.tests.factories import make_template
 from setia.history.models import TimelineEvent
@@ -42,7 +47,15 @@ def bandung(team_a, executive):
     return customers
 
 
-def _confirm(client, template, *, query="city=Bandung", expected=3, promo="Gratis ongkir"):
+def _confirm(
+    client,
+    template,
+    *,
+    query="city=Bandung",
+    expected=3,
+    promo="Gratis ongkir",
+    confirmation="6f1c2a3e-0d4b-4c1a-9e55-2b7f0c9d8a11",
+):
     return client.post(
         URL,
         {
@@ -50,6 +63,7 @@ def _confirm(client, template, *, query="city=Bandung", expected=3, promo="Grati
             "promo": promo,
             "query": query,
             "expected": expected,
+            "confirmation": confirmation,
             "confirm": "on",
         },
     )
@@ -251,3 +265,96 @@ def test_it_refuses_a_search_the_list_refuses_instead_of_sending_to_everyone(
     assert "A search " in confirmed.text
     assert not BulkSend.objects.exists()
     assert not Message.objects.exists()
+
+
+def test_the_preview_carries_a_new_confirmation_key(client, executive, bandung, newsletter):
+    client.force_login(executive)
+
+    keys = [
+        client.get(URL, {"city": "Bandung", "template": newsletter.code})
+        .context["confirm_form"]
+        .initial["confirmation"]
+        for _ in range(2)
+    ]
+
+    assert keys[0] != keys[1]
+
+
+def test_a_confirmation_posted_twice_queues_the_messages_once(
+    client, executive, bandung, newsletter
+):
+    client.force_login(executive)
+
+    first = _confirm(client, newsletter)
+    again = _confirm(client, newsletter)
+
+    bulk = BulkSend.objects.get()
+    detail = reverse("engagement:bulk-detail", args=[bulk.code])
+    assert (first.status_code, first.url) == (302, detail)
+    assert (again.status_code, again.url) == (302, detail)
+    assert str(bulk.confirmation) == "6f1c2a3e-0d4b-4c1a-9e55-2b7f0c9d8a11"
+    assert Message.objects.count() == 3
+    assert TimelineEvent.objects.filter(kind="email").count() == 3
+    assert [str(m) for m in client.get(detail).context["messages"]] == [
+        "3 messages queued.",
+        "This bulk send was already confirmed; nothing was queued again.",
+    ]
+
+
+def test_a_new_preview_confirmed_sends_again(client, executive, bandung, newsletter):
+    client.force_login(executive)
+
+    _confirm(client, newsletter)
+    _confirm(client, newsletter, confirmation="0b9e6a52-6a43-4f7e-8f0d-3c1b2a4d5e6f")
+
+    assert BulkSend.objects.count() == 2
+    assert Message.objects.count() == 6
+
+
+def test_it_needs_a_confirmation_key(client, executive, bandung, newsletter):
+    client.force_login(executive)
+
+    response = _confirm(client, newsletter, confirmation="")
+
+    assert response.status_code == 400
+    assert not BulkSend.objects.exists()
+
+
+def test_previews_and_confirmations_are_limited_per_user(
+    client, executive, bandung, newsletter, settings
+):
+    settings.RATE_LIMIT_BULK_SEND = "2/m"
+    client.force_login(executive)
+    client.get(URL)  # choosing a template does not count
+    client.get(URL, {"city": "Bandung", "template": newsletter.code})
+    _confirm(client, newsletter)
+
+    refused = _confirm(client, newsletter, confirmation="0b9e6a52-6a43-4f7e-8f0d-3c1b2a4d5e6f")
+
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert BulkSend.objects.count() == 1
+    assert client.get(URL).status_code == 200
+
+
+def test_starting_twice_with_one_key_is_refused_by_the_database(executive, bandung, newsletter):
+    # Two posts of one confirmation at the same moment both pass the view's look-up; the unique
+    # key stops the second, and its messages roll back with it.
+    key = uuid.uuid4()
+    customers = Customer.objects.filter(pk__in=[customer.pk for customer in bandung])
+    start = functools.partial(
+        start_bulk_send,
+        actor=executive,
+        customers=customers,
+        template=newsletter,
+        promo="Gratis ongkir",
+        query="city=Bandung",
+        confirmation=key,
+    )
+    start()
+
+    with pytest.raises(IntegrityError):
+        start()
+
+    assert BulkSend.objects.get().confirmation == key
+    assert Message.objects.count() == 3

@@ -518,3 +518,24 @@ def test_an_unsigned_customers_message_is_not_logged(client, api, customer, sari
 
     assert _post(client, body, "sha256=bad").status_code == 403
     assert not Interaction.objects.exists()
+
+
+def test_the_webhook_has_its_own_limit_per_address(client, settings):
+    settings.WHATSAPP_APP_SECRET = SECRET
+    settings.RATE_LIMIT_WEBHOOK = "2/m"
+    body = b'{"entry": []}'
+
+    served = [_post(client, body, _signed(body)).status_code for _ in range(2)]
+    refused = _post(client, body, _signed(body))
+    elsewhere = client.post(
+        WEBHOOK,
+        body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": _signed(body)},
+        REMOTE_ADDR="198.51.100.7",
+    )
+
+    assert served == [200, 200]
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert elsewhere.status_code == 200

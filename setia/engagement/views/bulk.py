@@ -1,12 +1,16 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
+from setia.core.ratelimits import rate_limited
 from setia.customers.models import Customer
 from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
 from setia.engagement.forms import BulkConfirmForm, BulkSendForm
@@ -35,9 +39,15 @@ def _list_query(params: QueryDict) -> str:
     return query.urlencode()
 
 
+def _previews_or_confirms(request) -> bool:
+    # Choosing a template is free; each preview renders the message for every customer.
+    return request.method == "POST" or "template" in request.GET
+
+
 @login_required
 @permission_required("engagement.bulk_send_message", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@rate_limited("bulk-send", rate_setting="RATE_LIMIT_BULK_SEND", applies=_previews_or_confirms)
 def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send a template to the customers of a filtered list: choose, preview and count, confirm.
 
@@ -54,6 +64,8 @@ def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
     customers = _customers(request, query)
     context = {"form": form, "list_query": query, "query": query.urlencode(), "plan": None}
     if form.is_bound and form.is_valid():
+        if request.method == "POST" and (repeat := _confirmed_send(request, form)):
+            return repeat
         template, promo = form.cleaned_data["template"], form.cleaned_data["promo"]
         try:
             plan = plan_bulk_send(customers, template=template, promo=promo)
@@ -69,6 +81,7 @@ def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "promo": promo,
                 "query": query.urlencode(),
                 "expected": len(plan.recipients),
+                "confirmation": uuid.uuid4(),
             }
         )
         if request.method == "POST":
@@ -84,7 +97,13 @@ def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
                     template=template,
                     promo=promo,
                     query=query.urlencode(),
+                    confirmation=form.cleaned_data["confirmation"],
                 )
+            except IntegrityError:
+                # The same confirmation, posted twice at once: the other post started the send.
+                if repeat := _confirmed_send(request, form):
+                    return repeat
+                raise
             except BulkError as error:
                 context["error"] = error.message
                 return render(request, "engagement/bulk_send.html", context, status=400)
@@ -92,6 +111,16 @@ def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("engagement:bulk-detail", bulk_code=bulk.code)
     status = 400 if request.method == "POST" else 200
     return render(request, "engagement/bulk_send.html", context, status=status)
+
+
+def _confirmed_send(request, form: BulkSendForm) -> HttpResponse | None:
+    """The redirect to the send this confirmation already started, if it did (its page is a
+    404 to anyone but its sender and those who see every customer)."""
+    bulk = BulkSend.objects.filter(confirmation=form.cleaned_data["confirmation"]).first()
+    if bulk is None:
+        return None
+    messages.info(request, _("This bulk send was already confirmed; nothing was queued again."))
+    return redirect("engagement:bulk-detail", bulk_code=bulk.code)
 
 
 def _skipped_rows(skipped: dict) -> list[tuple[str, int]]:

@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from setia.core.ratelimits import rate_limited
 from setia.engagement import actions, delivery, whatsapp
 from setia.lib.dates import now
 
 
 @csrf_exempt  # Meta cannot send a CSRF token; the HMAC signature authenticates the request.
 @require_http_methods(["GET", "POST"])
+@rate_limited("whatsapp-webhook", rate_setting="RATE_LIMIT_WEBHOOK", key="ip")
 def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     """WhatsApp Cloud API webhooks.
 

@@ -94,7 +94,10 @@ def _save_edit(
             if value != attempted.get(name)
         }
         last_change = (
-            AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=record.pk)
+            # By customer first: the audit table's index leads with it.
+            AuditEntry.objects.filter(
+                customer=customer, object_type=model._meta.label_lower, object_id=record.pk
+            )
             .exclude(action=Action.REFUSED)
             .select_related("actor")
             .first()

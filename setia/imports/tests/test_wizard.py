@@ -1,4 +1,4 @@
-"""The import wizard, step by step, with the STYLE.md matrix for each page."""
+"""The import wizard, step by step, with the full set of cases for each page (success, wrong method, anonymous, other team, forbidden role)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -7,8 +7,8 @@ Builds, on a PostgreSQL database `setia_trig_bench` that it creates and drops, N
 INSERT ... SELECT FROM generate_series), subscriptions renewing over the next year, onboardings
 (some stalled), timeline events (most customers called, chatted or mailed at some point), some
 runs already open and some open intern tasks; plants website trouble, error spikes and GMV drops
-in a few % of the stores; then runs our `recompute_rollups` and `assign_tiers` so the GMV-drop
-and per-tier no-interaction rules have their data. Then, in one run, it times:
+in a few % of the stores; then runs our `recompute_rollups` and `assign_tiers` so the per-tier
+no-interaction rules have their data. Then, in one run, it times:
   (p)  plain SQL: per active rule, the hand-written SELECT of the matching customers with the
        same figures, then the inserts of a real evaluation (runs with ON CONFLICT DO NOTHING,
        their tasks from the playbook steps with fair intern assignment, their timeline events)
@@ -146,9 +146,9 @@ def generate(cursor, customers: int, stores: int, days: int, today: date) -> Non
             "stores",
             """
             INSERT INTO customers_store (id, code, kind, url, domain, platform_version,
-                created_at, updated_at, customer_id)
+                version, created_at, updated_at, customer_id)
             SELECT j, gen_random_uuid(), 'website', 'https://bench' || j || '.example.id',
-                'bench' || j || '.example.id', 'v2', now(), now(), (j - 1) %% %(n)s + 1
+                'bench' || j || '.example.id', 'v2', 1, now(), now(), (j - 1) %% %(n)s + 1
             FROM generate_series(1, %(s)s) AS j
             """,
         ),
@@ -158,17 +158,17 @@ def generate(cursor, customers: int, stores: int, days: int, today: date) -> Non
             # yearly renewals spread over the coming year; 2% without a subscription
             """
             INSERT INTO customers_subscription (plan, started_on, renews_on, monthly_price,
-                discount_percent, created_at, updated_at, customer_id)
+                discount_percent, version, created_at, updated_at, customer_id)
             SELECT (ARRAY['starter', 'growth', 'business', 'enterprise'])[1 + i %% 4],
                 %(last)s::date - (i * 37) %% 365, %(last)s::date - (i * 37) %% 365 + 365,
-                99000 + (i %% 7) * 150000, 0, now(), now(), i
+                99000 + (i %% 7) * 150000, 0, 1, now(), now(), i
             FROM generate_series(1, %(n)s) AS i WHERE i %% 50 <> 0
             """,
         ),
         (
             "store metrics",
             # level: a long tail (x^3) over the stores; weekends sell more; 4% of the stores
-            # sell half in the last 90 days (GMV drop), 1.7% are down on the last two days,
+            # sell half in the last 30 days (GMV drop), 1.7% are down on the last two days,
             # 1.4% throw 150 errors on the last day; the rest have 0-8 errors and rare blips.
             """
             INSERT INTO metrics_storedailymetric (store_id, day, gmv, orders, visitors,
@@ -184,7 +184,7 @@ def generate(cursor, customers: int, stores: int, days: int, today: date) -> Non
             CROSS JOIN LATERAL (
                 SELECT ((20000 + ((j * 7919) %% 1000) ^ 3 / 40)
                     * CASE WHEN extract(isodow FROM d) >= 6 THEN 1.25 ELSE 1 END
-                    * CASE WHEN j %% 25 = 3 AND d >= %(today)s::date - 90 THEN 0.5 ELSE 1 END
+                    * CASE WHEN j %% 25 = 3 AND d >= %(today)s::date - 30 THEN 0.5 ELSE 1 END
                     )::bigint AS gmv
             ) AS g
             """,
@@ -373,17 +373,44 @@ def rule_select(rule, order: int, day: date, moment) -> str:
             WHERE {condition}
             GROUP BY s.customer_id {having}"""
     if kind == TriggerKind.GMV_DROP:
-        growth = "round(r.gmv_growth_pct::numeric, 1)"
-        reason = sql_text(_("GMV %(growth)s%% against the previous 90 days"), growth=growth)
+        window = max(rule.window_days, 1)
+        first = day - timedelta(days=window - 1)
+        before = f"m.day < {literal(first)}"
+        recent = (
+            f"(coalesce(sum(m.gmv) FILTER (WHERE m.day >= {literal(first)}), 0) * 1.0 / {window})"
+        )
+        days_before = f"count(DISTINCT m.day) FILTER (WHERE {before})"
+        baseline = f"(sum(m.gmv) FILTER (WHERE {before}) * 1.0 / nullif({days_before}, 0))"
+        change = f"round((({recent} - {baseline}) * 100.0 / {baseline})::numeric, 1)"
+
+        def rupiah(amount: str) -> str:
+            return f"'Rp ' || replace(to_char(round({amount}), 'FM999,999,999,999,990'), ',', '.')"
+
+        reason = sql_text(
+            _(
+                "GMV %(recent)s a day over the last %(window)s day(s), against %(before)s a day "
+                "over the 90 days before (%(change)s%%)"
+            ),
+            recent=rupiah(recent),
+            window=str(window),
+            before=rupiah(baseline),
+            change=f"replace({change}::text, '.', ',')",
+        )
         return f"""
-            SELECT {head}, r.customer_id, coalesce(sub.monthly_price * 12, 0),
-                jsonb_build_object('gmv_90d', r.gmv_90d, 'gmv_prev_90d', r.gmv_prev_90d,
-                                   'gmv_growth_pct', {growth}),
+            SELECT {head}, s.customer_id, coalesce(max(sub.monthly_price) * 12, 0),
+                jsonb_build_object('baseline_days', {days_before},
+                                   'gmv_daily', round({recent}::numeric, 1),
+                                   'gmv_daily_before', round({baseline}::numeric, 1),
+                                   'gmv_change_pct', {change}, 'window_days', {window}),
                 left({reason}, 300)
-            FROM metrics_customerrollup r
-            JOIN customers_customer c ON c.id = r.customer_id AND c.deleted_at IS NULL
+            FROM metrics_storedailymetric m
+            JOIN customers_store s ON s.id = m.store_id
+            JOIN customers_customer c ON c.id = s.customer_id AND c.deleted_at IS NULL
             LEFT JOIN customers_subscription sub ON sub.customer_id = c.id
-            WHERE r.gmv_prev_90d > 0 AND r.gmv_growth_pct <= -{float(rule.threshold)}"""
+            WHERE m.day BETWEEN {literal(first - timedelta(days=90))} AND {literal(day)}
+            GROUP BY s.customer_id
+            HAVING {days_before} >= 30 AND {baseline} > 0
+                AND {recent} <= {baseline} * {100 - float(rule.threshold)} / 100"""
     if kind == TriggerKind.ONBOARDING_STALLED:
         since = "to_char(o.entered_stage_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
         reason = sql_text(

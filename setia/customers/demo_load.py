@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import Group
+from django.db.models import F, QuerySet
 
 from setia.accounts.models import Role, Team, User
 from setia.customers.demo import generate_customer
@@ -13,6 +14,8 @@ from setia.history.actions import new_change, record_changes
 from setia.history.models import AuditEntry
 
 DEMO_PASSWORD = "setia-demo"
+# The audit source of the demo customers' creation: how `demo_customers` knows them.
+DEMO_SOURCE = "demo"
 BATCH = 500  # rows per INSERT round; keeps memory flat at 100k customers
 
 TEAMS = ["Tim Barat", "Tim Timur"]
@@ -28,6 +31,25 @@ PEOPLE = [
     ("executive2.timur@setia.test", "Sari Lestari", Role.EXECUTIVE, 1, False),
     ("intern.timur@setia.test", "Yoga Siregar", Role.INTERN, 1, False),
 ]
+
+
+def demo_customers() -> QuerySet[Customer]:
+    """The customers the demo created: those whose creation entry in the audit table came from
+    the demo. Every app's demo writes only on these, never on customers from a page, an
+    import or the API, so that loading the demo into a real database changes nothing of it."""
+    created = AuditEntry.objects.filter(
+        source=DEMO_SOURCE,
+        action=AuditEntry.Action.CREATE,
+        object_type=Customer._meta.label_lower,
+        object_id=F("customer_id"),
+    ).values("customer_id")
+    return Customer.objects.filter(pk__in=created)
+
+
+def only_demo_customers() -> bool:
+    """True when every customer in the database is one the demo created (or there are none):
+    then the demo may run the jobs that work over all customers (tiers, duplicate scans)."""
+    return not Customer.objects.exclude(pk__in=demo_customers()).exists()
 
 
 @dataclass
@@ -174,7 +196,7 @@ def _insert(batch, categories, people: DemoPeople) -> None:
             actor=None,
             action=AuditEntry.Action.CREATE,
             instance=customer,
-            source="demo",
+            source=DEMO_SOURCE,
         )
         for customer in customers
     )

@@ -12,7 +12,8 @@ from django.db.models.functions import Cast
 from django.utils.text import slugify
 from rich.progress import Progress
 
-from setia.customers.models import Contact, Customer
+from setia.customers.demo_load import demo_customers
+from setia.customers.models import Contact
 from setia.engagement.models import (
     Channel,
     Interaction,
@@ -57,7 +58,8 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     templates = _templates(people)
     themes = _themes()
     customers = (
-        Customer.objects.alive()
+        demo_customers()
+        .alive()
         .filter(interactions__isnull=True)
         .select_related("owner", "subscription")
         .prefetch_related(
@@ -281,7 +283,9 @@ def _timeline_for_history() -> int:
         .annotate(entry_id=Cast("source_id", BigIntegerField()))
         .values("entry_id")
     )
-    missing = AuditEntry.objects.exclude(pk__in=Subquery(recorded))
+    missing = AuditEntry.objects.filter(customer__in=demo_customers()).exclude(
+        pk__in=Subquery(recorded)
+    )
     created = 0
     events = []
     for entry in missing.iterator(chunk_size=BATCH):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from rich.progress import Progress
 
+from setia.customers.demo_load import demo_customers
 from setia.customers.models import Category, Store
 from setia.library import actions
 from setia.library.models import ExampleStore, Guide, GuideVersion, Objection
@@ -269,7 +270,11 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
 def _add_examples(guide: Guide, rng: random.Random) -> None:
     """The category's stores with the most 90-day GMV (or the first ones before any metrics)."""
     stores = (
-        Store.objects.filter(customer__category=guide.category, customer__deleted_at__isnull=True)
+        Store.objects.filter(
+            customer__in=demo_customers(),
+            customer__category=guide.category,
+            customer__deleted_at__isnull=True,
+        )
         .select_related("customer")
         .order_by(F("customer__rollup__gmv_90d").desc(nulls_last=True), "domain")[
             :EXAMPLES_PER_CATEGORY

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from django.db import connection
 from rich.progress import Progress
 
-from setia.customers.models import Customer, Store
+from setia.customers.demo_load import demo_customers, only_demo_customers
+from setia.customers.models import Store
 from setia.metrics.actions import run_recompute
 from setia.metrics.models import StoreDailyMetric
 
@@ -94,22 +95,27 @@ def _store_rows(store, customer_rng_state, *, seed, first, seasons, order_value)
 
 
 def load(*, seed: int, people, reference: date, progress: Progress) -> str:
-    """A year of daily metrics (ending the day before `reference`) for every store, then the
-    RECOMPUTE_STEPS as of `reference`; nothing when metrics exist already."""
+    """A year of daily metrics (ending the day before `reference`) for every demo store, then the
+    RECOMPUTE_STEPS as of `reference`; nothing when metrics exist already.
+
+    Next to customers the demo did not create there is no recompute: its steps work over all
+    customers (rollups, enrolment, tiers), so they are left to the nightly job."""
     if StoreDailyMetric.objects.exists():
         return "metrics skipped: already loaded"
     first = reference - timedelta(days=DAYS)
     seasons = [season(first + timedelta(days=index)) for index in range(DAYS)]
     customers = {
         customer["id"]: customer
-        for customer in Customer.objects.values("id", "code", "status", "category__slug")
+        for customer in demo_customers().values("id", "code", "status", "category__slug")
     }
     profiles = {}
     for customer_id, customer in customers.items():
         rng = random.Random(f"setia-metrics:{seed}:{customer['code']}")
         profiles[customer_id] = (*_profile(rng, customer["status"]), customer["status"])
     stores = list(
-        Store.objects.order_by("id").values("id", "code", "kind", "launched_on", "customer_id")
+        Store.objects.filter(customer__in=demo_customers())
+        .order_by("id")
+        .values("id", "code", "kind", "launched_on", "customer_id")
     )
     bar = progress.add_task("Demo metrics", total=len(stores))
     written = 0
@@ -131,6 +137,8 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
             written += len(pending)
             pending = []
             progress.update(bar, completed=number)
+    if not only_demo_customers():
+        return f"metrics days created={written} recompute skipped: customers not from the demo"
     steps = run_recompute(today=reference)
     recomputed = " ".join(f"{step.name.rsplit('.', 1)[-1]}={step.rows}" for step in steps)
     return f"metrics days created={written} {recomputed}"

@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 
 from setia.customers.demo import NAMESPACE
-from setia.customers.demo_load import DemoPeople
+from setia.customers.demo_load import DemoPeople, only_demo_customers
 from setia.customers.models import Contact, Customer
 from setia.quality.actions import flag_duplicates, record_snapshot
 from setia.quality.models import DuplicateCandidate
@@ -21,11 +21,12 @@ PAIRS = [(0, 2, "name"), (4, 6, "phone"), (8, 10, "domain")]
 def load(*, seed: int, people: DemoPeople, reference: date, progress) -> str:
     """Turn a few demo customers into near-duplicates of others (once), flag candidates among
     all customers and record today's data-quality snapshot. Idempotent: a second run creates
-    nothing new and changes no customer."""
+    nothing new and changes no customer. Next to customers the demo did not create there is no
+    scan: it would pair them with demo customers."""
     with transaction.atomic():
         planted = _plant(seed)
         task = progress.add_task("Duplicate candidates", total=1)
-        created = flag_duplicates(source="demo")
+        created = flag_duplicates(source="demo") if only_demo_customers() else 0
         progress.update(task, completed=1)
         snapshots = record_snapshot(day=reference)
     open_count = DuplicateCandidate.objects.open().count()

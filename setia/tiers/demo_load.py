@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from rich.progress import Progress
 
+from setia.customers.demo_load import only_demo_customers
 from setia.lib.dates import month_start
 from setia.metrics.actions import recompute_rollups
 from setia.segments.models import Segment
@@ -38,8 +39,14 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     The metrics demo's recompute has usually assigned today's tiers already; without any history
     before today, that single run is replaced by the replay. Once a history exists only today's
     run happens (idempotent): replaying the past over a newer state would write a false history.
-    Rollups end as of `reference`, as the metrics demo leaves them.
+    Rollups end as of `reference`, as the metrics demo leaves them. Skipped next to customers
+    the demo did not create: tiering is over all customers and puts their moves on their
+    timelines, so it is left to the nightly job.
     """
+    if not only_demo_customers():
+        return (
+            f"tiers skipped: customers not from the demo; segments created={_load_segments(people)}"
+        )
     replay = not TierChange.objects.filter(changed_on__lt=reference).exists()
     if replay:
         TierChange.objects.all().delete()

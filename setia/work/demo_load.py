@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from rich.progress import Progress
 
-from setia.customers.models import Customer
+from setia.customers.demo_load import demo_customers
 from setia.work.automation.evaluation import evaluate
 from setia.work.onboarding.actions import enroll_new_customers
 from setia.work.onboarding.models import Onboarding, Stage
@@ -41,21 +41,23 @@ PLAN += [(days, Status.DONE) for days in (-10, -7, -5, -2, -1)]
 
 def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     """Demo tasks, customers in every onboarding stage (some stalled) and a few running
-    playbooks. Idempotent: what exists already is left alone."""
+    playbooks, all on the demo's own customers. Idempotent: what exists already is left
+    alone."""
     tasks = _load_tasks(seed=seed, people=people, reference=reference, progress=progress)
     spread = _spread_onboarding(seed=seed, reference=reference)
-    outcome = evaluate(day=reference)
+    outcome = evaluate(day=reference, customers=demo_customers())
     return f"{tasks} onboarding moved={spread} playbooks started={outcome.started}"
 
 
 def _spread_onboarding(*, seed: int, reference: date) -> int:
-    """Spread the enrolled customers over the stages, a quarter of each stage stalled: a dozen
-    UPDATEs over slices of ids. Skipped once any customer has left the first stage."""
-    enroll_new_customers()
+    """Spread the enrolled demo customers over the stages, a quarter of each stage stalled: a
+    dozen UPDATEs over slices of ids. Skipped once any of them has left the first stage."""
+    enroll_new_customers(customers=demo_customers())
     stages = list(Stage.objects.all())
-    if len(stages) < 2 or Onboarding.objects.exclude(stage=stages[0]).exists():
+    onboardings = Onboarding.objects.filter(customer__in=demo_customers())
+    if len(stages) < 2 or onboardings.exclude(stage=stages[0]).exists():
         return 0
-    ids = list(Onboarding.objects.order_by("customer_id").values_list("pk", flat=True))
+    ids = list(onboardings.order_by("customer_id").values_list("pk", flat=True))
     random.Random(seed).shuffle(ids)
     zone = timezone.get_current_timezone()
     moved = 0
@@ -87,7 +89,7 @@ def _load_tasks(*, seed: int, people, reference: date, progress: Progress) -> st
     rng = random.Random(seed)
     customers_by_team: dict[int | None, list[int]] = {}
     for team_id in {user.team_id for user in workers}:
-        rows = Customer.objects.alive().order_by("pk")
+        rows = demo_customers().alive().order_by("pk")
         rows = rows.filter(team_id=team_id) if team_id else rows
         customers_by_team[team_id] = list(rows.values_list("pk", flat=True)[:200])
     zone = timezone.get_current_timezone()

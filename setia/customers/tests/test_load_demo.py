@@ -2,11 +2,17 @@ from io import StringIO
 
 import phonenumbers
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from setia.accounts.models import Role, Team, User
 from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.engagement.models import Interaction
 from setia.history.models import AuditEntry
+from setia.metrics.models import StoreDailyMetric
+from setia.test import make_user
+from setia.work.onboarding.models import Onboarding
+from setia.work.schedule.models import Task
 
 
 def _load(**options) -> str:
@@ -137,3 +143,67 @@ def test_it_refuses_a_negative_count(db):
         _load(customers=-1, seed=3)
 
     assert Customer.objects.count() == 0
+
+
+def _rows_of(customer_ids) -> dict[str, list[str]]:
+    """Every row of every Setia table that belongs to these customers or their stores, with all
+    its columns: anything the demo added to them or changed on them shows here."""
+    store_ids = list(Store.objects.filter(customer__in=customer_ids).values_list("pk", flat=True))
+    rows = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("setia."):
+            continue
+        columns = [field.attname for field in model._meta.concrete_fields]
+        links = [
+            (field.name, store_ids if field.related_model is Store else customer_ids)
+            for field in model._meta.concrete_fields
+            if field.is_relation and field.related_model in (Customer, Store)
+        ]
+        if model is Customer:
+            links = [("pk", customer_ids)]
+        for name, ids in links:
+            found = model.objects.filter(**{f"{name}__in": ids}).values_list(*columns)
+            rows[f"{model._meta.label}.{name}"] = sorted(map(str, found))
+    return rows
+
+
+def _table_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model.__module__.startswith("setia.")
+    }
+
+
+def test_it_adds_nothing_to_customers_it_did_not_create(db, tmp_path):
+    manager = make_user(Role.MANAGER)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Nama Brand,Nama Pemilik,No HP,Email,Kategori,Kota,URL Toko\n"
+        "Batik Sekar,Ibu Sekar,0812-3456-7801,sekar@batik.id,Fashion,Solo,batik.id\n"
+        "Kopi Senja,Dimas,+62 812 3456 7802,halo@kopi.id,F&B,Sleman,kopi.id\n"
+    )
+    call_command(
+        "import_customers", str(sheet), owner=manager.email, verbosity=0, stdout=StringIO()
+    )
+    imported = list(Customer.objects.values_list("pk", flat=True))
+    assert len(imported) == 2
+    before = _rows_of(imported)
+
+    output = _load(customers=40, seed=3)
+
+    assert "customers created=40" in output
+    assert _rows_of(imported) == before
+    # the demo still got its own history, work and figures
+    demo = Customer.objects.exclude(pk__in=imported)
+    assert Interaction.objects.filter(customer__in=demo).exists()
+    assert Task.objects.filter(customer__in=demo).exists()
+    assert Onboarding.objects.filter(customer__in=demo).exists()
+    assert StoreDailyMetric.objects.filter(store__customer__in=demo).exists()
+
+    counts = _table_counts()
+    again = _load(customers=40, seed=3)
+
+    assert "customers created=0 skipped=40" in again
+    assert _table_counts() == counts
+    assert _rows_of(imported) == before

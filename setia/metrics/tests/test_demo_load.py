@@ -5,6 +5,9 @@ import pytest
 from django.db.models import Avg, Sum
 from rich.progress import Progress
 
+from setia.customers.demo_load import DEMO_SOURCE
+from setia.history.actions import record_change
+from setia.history.models import AuditEntry
 from setia.metrics import demo_load
 from setia.metrics.models import CustomerMonthlyMetric, CustomerRollup, StoreDailyMetric
 from setia.test import make_customer, make_store
@@ -14,10 +17,18 @@ REFERENCE = date(2026, 11, 29)
 
 @pytest.fixture
 def shops(db):
-    """Twenty customers with fixed codes (the demo draws each one's profile from its code)."""
+    """Twenty demo customers with fixed codes (the demo draws each one's profile from its
+    code)."""
     stores = []
     for number in range(20):
         customer = make_customer(status="active", code=uuid.UUID(int=number + 1))
+        record_change(
+            customer=customer,
+            actor=None,
+            action=AuditEntry.Action.CREATE,
+            instance=customer,
+            source=DEMO_SOURCE,
+        )
         stores.append(
             make_store(customer, launched_on=date(2024, 1, 1), code=uuid.UUID(int=100 + number))
         )

@@ -18,8 +18,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
-from django.utils import translation
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from setia.accounts.models import Role, Team, User
@@ -27,7 +40,8 @@ from setia.customers.models import Customer, Subscription
 from setia.history.actions import record_events_select
 from setia.history.models import EventKind, TimelineEvent
 from setia.lib.dates import now, today
-from setia.metrics.models import CustomerRollup, StoreDailyMetric
+from setia.lib.money import format_rupiah
+from setia.metrics.models import StoreDailyMetric
 from setia.work.automation.models import (
     URGENCY,
     AssignTo,
@@ -79,17 +93,7 @@ def candidates(rule: TriggerRule, day: datetime.date, moment: datetime.datetime)
             .annotate(value=Max(F("store__customer__subscription__monthly_price") * 12))
         )
     if rule.kind == TriggerKind.GMV_DROP:
-        return CustomerRollup.objects.filter(
-            customer__deleted_at__isnull=True,
-            gmv_prev_90d__gt=0,
-            gmv_growth_pct__lte=-float(rule.threshold),
-        ).values(
-            "customer_id",
-            "gmv_90d",
-            "gmv_prev_90d",
-            "gmv_growth_pct",
-            value=F("customer__subscription__monthly_price") * 12,
-        )
+        return gmv_drops(day, window=max(rule.window_days, 1), threshold=rule.threshold)
     if rule.kind == TriggerKind.ONBOARDING_STALLED:
         return (
             Onboarding.objects.stalled(list(Stage.objects.all()), moment)
@@ -124,6 +128,53 @@ def candidates(rule: TriggerRule, day: datetime.date, moment: datetime.datetime)
     raise ValueError(f"unknown trigger kind {rule.kind!r}")
 
 
+# The GMV-drop baseline: the daily average over the 90 days before the window, taken over the
+# days that have figures, so that a store with a short history is compared too once it has at
+# least MIN_BASELINE_DAYS of them.
+BASELINE_DAYS = 90
+MIN_BASELINE_DAYS = 30
+
+
+def gmv_drops(day: datetime.date, *, window: int, threshold: int):
+    """One GROUP BY over store metrics: (customer_id, value, figures...) rows of the customers
+    whose daily GMV over the `window` days ending `day` is at least `threshold` % below their
+    daily average over the 90 days before.
+
+    A day of the window without figures counts as a day without sales (a store that stops
+    reporting has stopped selling); the baseline averages over the days that have figures.
+    """
+    first = day - datetime.timedelta(days=window - 1)
+    before = Q(day__lt=first)
+    recent_daily = ExpressionWrapper(
+        Coalesce(Sum("gmv", filter=Q(day__gte=first)), 0) * 1.0 / window,
+        output_field=FloatField(),
+    )
+    before_daily = ExpressionWrapper(
+        Sum("gmv", filter=before) * 1.0 / NullIf(Count("day", filter=before, distinct=True), 0),
+        output_field=FloatField(),
+    )
+    return (
+        StoreDailyMetric.objects.filter(
+            day__gte=first - datetime.timedelta(days=BASELINE_DAYS),
+            day__lte=day,
+            store__customer__deleted_at__isnull=True,
+        )
+        .values(customer_id=F("store__customer_id"))
+        .annotate(baseline_days=Count("day", filter=before, distinct=True))
+        .filter(baseline_days__gte=MIN_BASELINE_DAYS)
+        .annotate(gmv_daily=recent_daily, gmv_daily_before=before_daily)
+        .filter(
+            gmv_daily_before__gt=0,
+            gmv_daily__lte=F("gmv_daily_before") * (100 - float(threshold)) / 100,
+        )
+        .annotate(
+            gmv_change_pct=(F("gmv_daily") - F("gmv_daily_before")) * 100.0 / F("gmv_daily_before"),
+            window_days=Value(window),
+            value=Max(F("store__customer__subscription__monthly_price") * 12),
+        )
+    )
+
+
 def _reason(rule: TriggerRule, row: dict, _=_) -> tuple[str, dict]:
     """The reason in the site's language, and the figures as JSON-safe values.
 
@@ -151,8 +202,14 @@ def _reason(rule: TriggerRule, row: dict, _=_) -> tuple[str, dict]:
             "window": rule.window_days,
         }
     elif rule.kind == TriggerKind.GMV_DROP:
-        text = _("GMV %(growth)s%% against the previous 90 days") % {
-            "growth": figures["gmv_growth_pct"]
+        text = _(
+            "GMV %(recent)s a day over the last %(window)s day(s), against %(before)s a day "
+            "over the 90 days before (%(change)s%%)"
+        ) % {
+            "recent": format_rupiah(figures["gmv_daily"]),
+            "window": figures["window_days"],
+            "before": format_rupiah(figures["gmv_daily_before"]),
+            "change": formats.number_format(figures["gmv_change_pct"], 1),
         }
     elif rule.kind == TriggerKind.ONBOARDING_STALLED:
         text = _("Onboarding stalled in “%(stage)s” since %(since)s") % {
@@ -171,8 +228,11 @@ def _reason(rule: TriggerRule, row: dict, _=_) -> tuple[str, dict]:
     return text[:300], figures
 
 
-def evaluate(*, day: datetime.date | None = None, rules=None) -> Outcome:
-    """Evaluate every active rule (or `rules`) and start their playbooks; see the module doc."""
+def evaluate(*, day: datetime.date | None = None, rules=None, customers=None) -> Outcome:
+    """Evaluate every active rule (or `rules`) and start their playbooks; see the module doc.
+
+    `customers`, a Customer queryset, limits the evaluation to them (the demo data evaluates
+    only the customers it created)."""
     day = day or today()
     moment = now()
     batch = uuid.uuid4()
@@ -188,7 +248,10 @@ def evaluate(*, day: datetime.date | None = None, rules=None) -> Outcome:
         translate = functools.cache(_)
         open_pairs = set(PlaybookRun.objects.open().values_list("customer_id", "playbook_id"))
         for rule in rules:
-            for row in candidates(rule, day, moment):
+            rows = candidates(rule, day, moment)
+            if customers is not None:
+                rows = rows.filter(customer_id__in=customers.values("pk"))
+            for row in rows:
                 customer_id = row["customer_id"]
                 matched.add(customer_id)
                 if (customer_id, rule.playbook_id) in open_pairs:

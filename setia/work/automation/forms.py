@@ -15,6 +15,15 @@ class TriggerRuleForm(forms.ModelForm):
             "window_days": forms.NumberInput(attrs={"min": 1, "class": "narrow"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A kind that takes no threshold (or no days) gets no box for it: a "0" there would
+        # look like a setting that does something.
+        if self.instance.threshold_unit is None:
+            del self.fields["threshold"]
+        if not self.instance.takes_days:
+            del self.fields["window_days"]
+
     def clean_window_days(self):
         days = self.cleaned_data["window_days"]
         if days < 1:

@@ -75,12 +75,23 @@ URGENCY = {
 }
 
 
+# What a rule's threshold counts, for the kinds that take one (the others ignore it).
+THRESHOLD_UNITS = {
+    TriggerKind.WEBSITE_DOWN: _("% uptime"),
+    TriggerKind.ERROR_SPIKE: _("errors"),
+    TriggerKind.GMV_DROP: _("% fall"),
+}
+# Onboarding stalled uses each stage's own days instead of the rule's.
+KINDS_WITHOUT_DAYS = {TriggerKind.ONBOARDING_STALLED}
+
+
 class TriggerRule(models.Model):
     """When a trigger fires, and which playbook it starts. `threshold` and `window_days` mean:
 
     - website down: uptime below `threshold` % on a day of the last `window_days` days;
     - error spike: at least `threshold` errors over the last `window_days` days;
-    - GMV drop: 90-day GMV at least `threshold` % below the 90 days before;
+    - GMV drop: the daily GMV of the last `window_days` days at least `threshold` % below the
+      daily average of the 90 days before them (at least 30 of them with figures);
     - onboarding stalled: stalled in a stage (the stage's own days; no threshold);
     - renewal due: the subscription renews within `window_days` days;
     - no interaction: none for `window_days` days, for customers of `tier` (any tier if empty).
@@ -111,6 +122,16 @@ class TriggerRule(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+    @property
+    def threshold_unit(self) -> str | None:
+        """What the threshold counts, or None when the kind takes no threshold."""
+        unit = THRESHOLD_UNITS.get(TriggerKind(self.kind))
+        return str(unit) if unit is not None else None
+
+    @property
+    def takes_days(self) -> bool:
+        return self.kind not in KINDS_WITHOUT_DAYS
 
 
 class PlaybookRunQuerySet(models.QuerySet):

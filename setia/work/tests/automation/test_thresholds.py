@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 from setia.work.automation.models import TriggerRule
@@ -60,3 +62,33 @@ def test_it_follows_the_matrix(client, executive, intern, viewer, manager):
     client.force_login(manager)
     assert client.put(URL).status_code == 405
     assert list(TriggerRule.objects.values_list("threshold", flat=True)) == before
+
+
+def test_it_shows_units_and_no_box_for_rules_without_a_threshold(client, manager):
+    client.force_login(manager)
+    response = client.get(URL, headers={"accept-language": "en"})
+    forms = response.context["formset"].forms
+    boxes = {form.instance.kind: set(form.fields) for form in forms}
+
+    assert boxes["gmv_drop"] == {"id", "threshold", "window_days", "is_active"}
+    assert boxes["renewal_due"] == boxes["no_interaction"] == {"id", "window_days", "is_active"}
+    assert boxes["onboarding_stalled"] == {"id", "is_active"}
+    page = response.content.decode()
+    assert len(re.findall(r'name="form-\d+-threshold"', page)) == 3
+    for unit in ("% uptime", "errors", "% fall"):
+        assert f'<span class="unit">{unit}</span>' in page
+    assert TriggerRule.objects.get(kind="gmv_drop").window_days == 30
+
+
+def test_saving_keeps_what_rules_without_a_threshold_have(client, manager):
+    rules = list(TriggerRule.objects.select_related("playbook", "tier"))
+    client.force_login(manager)
+    data = _data(rules)
+    for n, rule in enumerate(rules):
+        if rule.kind in ("renewal_due", "no_interaction", "onboarding_stalled"):
+            del data[f"form-{n}-threshold"]
+        if rule.kind == "onboarding_stalled":
+            del data[f"form-{n}-window_days"]
+
+    assert client.post(URL, data).status_code == 302
+    assert TriggerRule.objects.get(kind="onboarding_stalled").window_days == 1

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from setia.accounts.models import Role
 from setia.history.actions import record_event
 from setia.history.models import TimelineEvent
-from setia.metrics.models import CustomerRollup, StoreDailyMetric
+from setia.metrics.models import StoreDailyMetric
 from setia.test import make_customer, make_store, make_subscription, make_user
 from setia.tiers.models import CustomerTier, Tier
 from setia.work.automation import evaluation
@@ -58,15 +58,21 @@ def _customer(team, owner, name, *, price=500_000):
     return customer
 
 
-def _rollup(customer, now_90, before_90):
-    growth = (now_90 - before_90) * 100 / before_90 if before_90 else None
-    CustomerRollup.objects.create(
-        customer=customer,
-        gmv_90d=now_90,
-        gmv_prev_90d=before_90,
-        gmv_growth_pct=growth,
-        as_of=DAY,
-        computed_at=MOMENT,
+def _gmv(customer, before, recent, *, history=120, window=30):
+    """A store of `customer` with `history` days of figures up to DAY: `recent` rupiah a day over
+    the last `window` days, `before` a day earlier."""
+    store = make_store(customer)
+    StoreDailyMetric.objects.bulk_create(
+        StoreDailyMetric(
+            store=store,
+            day=DAY - datetime.timedelta(days=n),
+            gmv=recent if n < window else before,
+            orders=5,
+            visitors=100,
+            uptime_pct=Decimal(100),
+            errors=0,
+        )
+        for n in range(history)
     )
 
 
@@ -104,23 +110,55 @@ def test_website_down_and_error_spike_come_from_store_metrics(team_a, executive,
 
 
 @time_machine.travel(MOMENT, tick=False)
-def test_a_gmv_drop_beyond_the_threshold_starts_the_recovery_playbook(team_a, executive, only):
+def test_a_70_percent_fall_over_the_last_30_days_starts_the_recovery_playbook(
+    team_a, executive, only
+):
     only("gmv_drop")
     falling = _customer(team_a, executive, "Falling", price=1_000_000)
-    _rollup(falling, 60_000_000, 100_000_000)  # -40%
-    _rollup(_customer(team_a, executive, "Slipping"), 80_000_000, 100_000_000)  # -20%
-    _rollup(_customer(team_a, executive, "New"), 5_000_000, 0)  # no previous period
+    _gmv(falling, 1_000_000, 300_000)  # -70% over the last 30 days, 120 days of history
+    _gmv(_customer(team_a, executive, "Slipping"), 1_000_000, 800_000)  # -20%: under 30%
+    _gmv(_customer(team_a, executive, "New"), 0, 500_000)  # nothing sold before
+    # -70% too, but only 25 days before the window: too short a history to compare
+    _gmv(_customer(team_a, executive, "Young"), 1_000_000, 300_000, history=55)
 
     assert evaluation.evaluate(day=DAY).summary() == "customers=1 started=1 already_open=0"
 
     run = PlaybookRun.objects.get()
     assert (run.customer, run.playbook.name, run.kind) == (falling, "Pemulihan GMV", "gmv_drop")
     assert run.figures == {
-        "gmv_90d": 60_000_000,
-        "gmv_prev_90d": 100_000_000,
-        "gmv_growth_pct": -40.0,
+        "baseline_days": 90,
+        "gmv_daily": 300_000.0,
+        "gmv_daily_before": 1_000_000.0,
+        "gmv_change_pct": -70.0,
+        "window_days": 30,
     }
+    assert "Rp 300.000" in run.reason and "Rp 1.000.000" in run.reason
     assert (run.value, run.revenue_at_risk) == (12_000_000, 9_600_000)  # yearly price, 80% urgent
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_a_gmv_drop_needs_only_the_window_and_30_days_before(team_a, executive, only):
+    only("gmv_drop")
+    TriggerRule.objects.filter(kind="gmv_drop").update(window_days=14)
+    short = _customer(team_a, executive, "Short")
+    _gmv(short, 2_000_000, 1_000_000, history=44, window=14)
+    # the same fall with one day less of history: 29 days before the window are too few
+    _gmv(_customer(team_a, executive, "Shorter"), 2_000_000, 1_000_000, history=43, window=14)
+
+    evaluation.evaluate(day=DAY)
+
+    run = PlaybookRun.objects.get()
+    assert run.customer == short
+    assert run.figures["baseline_days"] == 30
+    assert run.figures["gmv_change_pct"] == -50.0
+    with translation.override("en"):
+        reason, _figures = evaluation._reason(
+            TriggerRule.objects.get(kind="gmv_drop"), {**run.figures, "customer_id": short.pk}
+        )
+    assert reason == (
+        "GMV Rp 1.000.000 a day over the last 14 day(s), against Rp 2.000.000 a day over the "
+        "90 days before (-50.0%)"
+    )
 
 
 @time_machine.travel(MOMENT, tick=False)
@@ -176,7 +214,7 @@ def test_it_is_idempotent_and_creates_tasks_and_timeline_events_once(
     intern = make_user(Role.INTERN, team=team_a)
     customers = [_customer(team_a, executive, f"Toko {n}") for n in range(5)]
     for customer in customers:
-        _rollup(customer, 50_000_000, 100_000_000)
+        _gmv(customer, 1_000_000, 500_000)
 
     first = evaluation.evaluate(day=DAY)
     # the number of queries does not grow with the customers (set-based)
@@ -195,14 +233,14 @@ def test_it_is_idempotent_and_creates_tasks_and_timeline_events_once(
     assert events.count() == 5
     event = events.get(customer=customers[0])
     assert event.data["reason"] == PlaybookRun.objects.get(customer=customers[0]).reason
-    assert event.data["figures"]["gmv_growth_pct"] == -50.0
+    assert event.data["figures"]["gmv_change_pct"] == -50.0
 
 
 @time_machine.travel(MOMENT, tick=False)
 def test_a_closed_run_lets_the_trigger_start_the_playbook_again(team_a, executive, only):
     only("gmv_drop")
     customer = _customer(team_a, executive, "Falling")
-    _rollup(customer, 50_000_000, 100_000_000)
+    _gmv(customer, 1_000_000, 500_000)
     evaluation.evaluate(day=DAY)
     PlaybookRun.objects.update(status="done")
 
@@ -214,7 +252,7 @@ def test_a_closed_run_lets_the_trigger_start_the_playbook_again(team_a, executiv
 def test_the_database_refuses_a_second_open_run(team_a, executive, only):
     only("gmv_drop")
     customer = _customer(team_a, executive, "Falling")
-    _rollup(customer, 50_000_000, 100_000_000)
+    _gmv(customer, 1_000_000, 500_000)
     evaluation.evaluate(day=DAY)
     run = PlaybookRun.objects.get()
 
@@ -232,11 +270,11 @@ def test_the_database_refuses_a_second_open_run(team_a, executive, only):
 @time_machine.travel(MOMENT, tick=False)
 def test_the_command_ends_with_the_summary_line(team_a, executive, only):
     only("gmv_drop")
-    _rollup(_customer(team_a, executive, "Falling"), 50_000_000, 100_000_000)
+    _gmv(_customer(team_a, executive, "Falling"), 1_000_000, 500_000)
     out = StringIO()
 
-    call_command("evaluate_triggers", day="2026-11-10", stdout=out)
-    call_command("evaluate_triggers", day="2026-11-10", stdout=out)
+    call_command("evaluate_triggers", "--day", "2026-11-10", stdout=out)
+    call_command("evaluate_triggers", "--day", "2026-11-10", stdout=out)
 
     assert out.getvalue().splitlines() == [
         "customers=1 started=1 already_open=0",
@@ -257,7 +295,7 @@ def test_intern_steps_go_fairly_to_the_least_loaded_intern_of_the_team(
     prices = [5_000_000, 4_000_000, 3_000_000, 2_000_000, 1_000_000]
     customers = [_customer(team_a, executive, f"Toko {p}", price=p) for p in prices]
     for customer in customers:
-        _rollup(customer, 50_000_000, 100_000_000)
+        _gmv(customer, 1_000_000, 500_000)
 
     evaluation.evaluate(day=DAY)
 

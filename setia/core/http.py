@@ -19,6 +19,19 @@ class AuthenticatedHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+# The status of a form sent back with its errors as an htmx fragment. htmx swaps 2xx answers and,
+# by base.html's `responseHandling`, 422 as well, so the errors appear in place, beside the
+# fields, whatever DEBUG says; a 400 would not be swapped (and with DEBUG, django-htmx's
+# error handler would put the bare fragment in place of the whole page).
+INVALID_FRAGMENT_STATUS = 422
+
+
+def invalid_form_status(request: HttpRequest) -> int:
+    """The status of a response that shows a form again with its errors: 422 for an htmx
+    request (a fragment swapped in place), 400 for a whole page."""
+    return INVALID_FRAGMENT_STATUS if getattr(request, "htmx", False) else 400
+
+
 class InvalidParameter(BadRequest):
     """A query parameter or form field a view cannot use: a 400 whose page shows the message.
 

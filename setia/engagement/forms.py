@@ -50,6 +50,8 @@ class InteractionForm(forms.ModelForm):
         }
 
     MEETING_FIELDS = ("decisions", "action_items")
+    # Outcomes that are complete without a summary: nobody was reached.
+    ATTEMPTS = (Outcome.NO_ANSWER, Outcome.LEFT_MESSAGE)
 
     def __init__(self, *args, customer, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,12 +77,15 @@ class InteractionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("kind") == InteractionKind.NOTE
-            and not (cleaned.get("summary") or "").strip()
-            and not (cleaned.get("notes") or "").strip()
-        ):
-            self.add_error("summary", _("Write the note."))
+        written = ("summary", "notes", *self.MEETING_FIELDS)
+        attempt = cleaned.get("outcome") in self.ATTEMPTS
+        if not attempt and not any((cleaned.get(name) or "").strip() for name in written):
+            # A log with nothing written says only that something happened; the timeline
+            # needs what it was about. A call nobody answered says all there is.
+            if cleaned.get("kind") == InteractionKind.NOTE:
+                self.add_error("summary", _("Write the note."))
+            else:
+                self.add_error("summary", _("Write what it was about."))
         return cleaned
 
     def model_data(self) -> dict:

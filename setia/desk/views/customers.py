@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from setia.core.http import AuthenticatedHttpRequest
+from setia.core.http import AuthenticatedHttpRequest, invalid_form_status
 from setia.core.ratelimits import rate_limited
 from setia.customers import actions
 from setia.customers.access import can_change, get_customer_for_user
@@ -170,7 +170,7 @@ def add_contact(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     form = ContactForm(request.POST, auto_id="new_contact_%s")
     if not form.is_valid():
         if request.htmx:
-            return _contacts_response(request, customer, form, status=400)
+            return _contacts_response(request, customer, form, status=invalid_form_status(request))
         context = {"form": form, "customer": customer, "title": _("Add a contact")}
         return render(request, "customers/form.html", context, status=400)
     contact = actions.add_contact(customer=customer, actor=request.user, data=form.model_data())

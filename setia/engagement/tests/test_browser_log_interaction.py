@@ -26,8 +26,9 @@ def test_an_intern_logs_a_call_from_the_list_and_a_note_from_the_360_page(page):
     customer = make_customer(team=team, name="Kopi Senja")
     _log_in(page, "intan@example.test")
 
-    # from the list: "Call" on the row, then Save
+    # from the list: "Call" on the row, "No answer", then Save
     page.get_by_role("row", name="Kopi Senja").get_by_role("link", name="Call").click()
+    page.locator("tr.log-row").get_by_label("Outcome").select_option("no_answer")
     page.locator("tr.log-row").get_by_role("button", name="Save").click()
     page.locator("tr.log-row").get_by_text("Call with Kopi Senja logged.").wait_for()
     assert Interaction.objects.filter(customer=customer, kind="call").count() == 1

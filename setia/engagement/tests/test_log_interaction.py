@@ -30,14 +30,14 @@ def test_it_logs_a_call_in_two_clicks_from_the_360_page(client, executive, custo
     assert form.status_code == 200
     assert form.templates[0].name == "engagement/_log_form.html"
     assert form.context["form"].initial["kind"] == "call"
-    # click 2: save as it is
+    # click 2: "No answer", save (an attempt needs no summary)
     response = client.post(
         _url(customer),
         {
             "place": "card",
             "log-kind": "call",
             "log-direction": "outbound",
-            "log-outcome": "reached",
+            "log-outcome": "no_answer",
         },
         headers=HTMX,
     )
@@ -51,7 +51,7 @@ def test_it_logs_a_call_in_two_clicks_from_the_360_page(client, executive, custo
         "call",
         executive,
     )
-    assert (interaction.direction, interaction.outcome) == ("outbound", "reached")
+    assert (interaction.direction, interaction.outcome) == ("outbound", "no_answer")
     event = TimelineEvent.objects.get()
     assert (event.kind, event.actor, event.source_id) == ("call", executive, str(interaction.pk))
 
@@ -148,7 +148,7 @@ def test_it_shows_an_ordinary_page_without_htmx(client, executive, customer):
     assert response.templates[0].name == "engagement/log_form.html"
 
 
-def test_it_rerenders_an_invalid_form_with_400_and_logs_nothing(client, executive, customer):
+def test_it_rerenders_an_invalid_form_with_422_and_logs_nothing(client, executive, customer):
     client.force_login(executive)
 
     response = client.post(
@@ -157,7 +157,7 @@ def test_it_rerenders_an_invalid_form_with_400_and_logs_nothing(client, executiv
         headers=HTMX,
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422  # htmx swaps it in place
     assert response.context["form"].errors == {
         "follow_up_on": ["Enter a date such as 17/08/2024 or 17 Agustus 2024."],
         "summary": ["Write the note."],
@@ -252,3 +252,18 @@ def test_the_form_starts_with_the_primary_contact_except_for_notes(client, execu
 
     assert call.context["form"].initial["contact"] == sari.pk
     assert "contact" not in note.context["form"].initial
+
+
+@pytest.mark.parametrize("kind", ["call", "whatsapp", "email", "meeting", "website_issue"])
+def test_it_refuses_a_log_with_nothing_written(client, executive, customer, kind):
+    client.force_login(executive)
+
+    response = client.post(
+        _url(customer),
+        {"place": "card", "log-kind": kind, "log-outcome": "reached", "log-summary": "  "},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].errors == {"summary": ["Write what it was about."]}
+    assert not Interaction.objects.exists()

@@ -64,7 +64,7 @@ def test_a_missing_variable_records_nothing(client, executive, customer, sari):
         _url(customer), {"template": template.code, "contact": sari.pk}, headers=HTMX
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "No value for {promo} for this customer." in response.text
     assert not Message.objects.exists()
     assert not TimelineEvent.objects.exists()

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from setia.core.http import AuthenticatedHttpRequest
+from setia.core.http import AuthenticatedHttpRequest, invalid_form_status
 from setia.customers.access import get_customer_for_user
 from setia.engagement import actions
 from setia.engagement.forms import InteractionForm
@@ -58,7 +58,7 @@ def log_interaction(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     if request.method == "GET":
         return render(request, template, context)
     if not form.is_valid():
-        return render(request, template, context, status=400)
+        return render(request, template, context, status=invalid_form_status(request))
     interaction = actions.log_interaction(
         customer=customer,
         actor=request.user,

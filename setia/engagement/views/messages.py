@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from setia.core.http import AuthenticatedHttpRequest
+from setia.core.http import AuthenticatedHttpRequest, invalid_form_status
 from setia.core.middleware import ContentSecurityPolicyMiddleware
 from setia.customers.access import get_customer_for_user
 from setia.engagement import actions, whatsapp
@@ -162,7 +162,12 @@ def open_whatsapp(request: AuthenticatedHttpRequest, code) -> HttpResponse:
         "has_contacts": True,
     }
     if request.htmx:
-        return render(request, "engagement/_compose_preview.html", context, status=400)
+        return render(
+            request,
+            "engagement/_compose_preview.html",
+            context,
+            status=invalid_form_status(request),
+        )
     return _allow_whatsapp_form(render(request, "engagement/compose.html", context, status=400))
 
 

@@ -17,6 +17,7 @@ from setia.lib.merging import MergePolicy
 from setia.lib.money import net_price
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
+from setia.lib.text import LONG_TEXT, at_most
 
 SEARCH_MAX_LENGTH = 100
 
@@ -239,7 +240,7 @@ class Customer(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ONBOARDING
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=at_most(LONG_TEXT))
     # Columns of an imported file that match no field, kept as {header: value} (setia.imports).
     extra = models.JSONField(_("extra attributes"), null=True, blank=True)
     # Optimistic lock: an edit made from an older version is refused instead of silently

@@ -16,6 +16,7 @@ from setia.engagement.models import (
     RetentionOffer,
 )
 from setia.engagement.templating import TemplateError, variables_in
+from setia.lib.text import SHORT_TEXT, at_most
 
 
 class InteractionForm(forms.ModelForm):
@@ -185,7 +186,10 @@ class OfferForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=at_most(SHORT_TEXT),
     )
 
 
@@ -199,7 +203,10 @@ class OutcomeForm(forms.Form):
         ],
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=at_most(SHORT_TEXT),
     )
 
 

@@ -15,6 +15,7 @@ from setia.engagement.templating import render
 from setia.lib.dates import now
 from setia.lib.merging import MergePolicy
 from setia.lib.money import net_price, net_price_hundredths, rupiah_from_hundredths
+from setia.lib.text import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, at_most
 
 
 class InteractionKind(models.TextChoices):
@@ -86,10 +87,13 @@ class Interaction(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    decisions = models.TextField(_("decisions"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=at_most(LONG_TEXT))
+    decisions = models.TextField(_("decisions"), blank=True, validators=at_most(MEDIUM_TEXT))
     action_items = models.TextField(
-        _("action items"), blank=True, help_text=_("One action item per line.")
+        _("action items"),
+        blank=True,
+        help_text=_("One action item per line."),
+        validators=at_most(MEDIUM_TEXT),
     )
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     themes = models.ManyToManyField(
@@ -377,8 +381,10 @@ class RetentionOffer(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.PROPOSED
     )
-    asked = models.TextField(_("what the customer asked"), blank=True)
-    offered = models.TextField(_("what we offer"), blank=True)
+    asked = models.TextField(
+        _("what the customer asked"), blank=True, validators=at_most(SHORT_TEXT)
+    )
+    offered = models.TextField(_("what we offer"), blank=True, validators=at_most(SHORT_TEXT))
     discount_percent = models.PositiveSmallIntegerField(_("discount (%)"))
     months = models.PositiveSmallIntegerField(_("months"))
     monthly_price = models.BigIntegerField(_("monthly price (Rp)"))  # when the offer was made
@@ -399,7 +405,7 @@ class RetentionOffer(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=at_most(SHORT_TEXT))
     discount_until = models.DateField(_("discount until"), null=True, blank=True)
     previous_discount_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)

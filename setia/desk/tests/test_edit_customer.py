@@ -324,3 +324,16 @@ def test_it_offers_an_executive_no_other_team_than_their_own_and_the_current_one
     form = client.get(_url(customer)).context["form"]
 
     assert list(form.fields["team"].queryset) == [team_a]
+
+
+def test_it_refuses_a_note_of_320000_characters_with_a_message(client, executive, customer):
+    client.force_login(executive)
+
+    response = client.post(_url(customer), _data(customer, notes="x" * 320_000))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["notes"] == [  # in the executive's language
+        "Pastikan nilai ini mengandung paling banyak 10000 karakter (sekarang 320000 karakter)."
+    ]
+    assert 'maxlength="' not in response.text.split('name="notes"')[1].split(">")[0]
+    _unchanged(customer)

@@ -267,3 +267,17 @@ def test_it_refuses_a_log_with_nothing_written(client, executive, customer, kind
     assert response.status_code == 422
     assert response.context["form"].errors == {"summary": ["Write what it was about."]}
     assert not Interaction.objects.exists()
+
+
+def test_it_refuses_notes_of_320000_characters(client, executive, customer):
+    client.force_login(executive)
+
+    response = client.post(
+        _url(customer),
+        {"place": "card", "log-kind": "meeting", "log-notes": "x" * 320_000},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert "at most 10000 characters" in response.context["form"].errors["notes"][0]
+    assert not Interaction.objects.exists()

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from setia.lib.dates import add_months, now
 from setia.lib.merging import MergePolicy
+from setia.lib.text import MEDIUM_TEXT, at_most
 
 
 class Priority(models.TextChoices):
@@ -83,7 +84,7 @@ class Task(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=at_most(MEDIUM_TEXT))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

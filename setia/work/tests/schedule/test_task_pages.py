@@ -232,3 +232,13 @@ def test_the_360_page_shows_the_customers_open_tasks(client, executive, customer
     assert "Kickoff call" in page.text
     assert "Old one" not in page.text
     assert f"{CREATE}?customer={customer.code}" in page.text
+
+
+def test_it_refuses_task_notes_of_320000_characters(client, executive):
+    client.force_login(executive)
+
+    response = client.post(CREATE, _form(owner=executive.pk, notes="x" * 320_000))
+
+    assert response.status_code == 400
+    assert "at most 5000 characters" in response.context["form"].errors["notes"][0]
+    assert not Task.objects.exists()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("duplicates/<uuid:code>/merge/", views.merge_duplicate, name="duplicate-merge"),
     path("duplicates/<uuid:code>/dismiss/", views.dismiss_duplicate, name="duplicate-dismiss"),
     path("merges/<uuid:code>/undo/", views.undo_merge, name="merge-undo"),
+    path("merges/<uuid:code>/", views.confirm_undo_merge, name="merge-undo-confirm"),
 ]

@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -161,11 +162,14 @@ def merge_duplicate(request: AuthenticatedHttpRequest, code) -> HttpResponse:
             candidate = get_candidate_for_user(request, code)
             context.update(candidate=candidate, form=MergeForm(candidate=candidate))
             return render(request, "quality/merge.html", context, status=409)
-        messages.success(
-            request,
-            _("%(loser)s was merged into %(survivor)s. A manager can undo it.")
-            % {"loser": merge.loser.name, "survivor": merge.survivor.name},
-        )
+        names = {"loser": merge.loser.name, "survivor": merge.survivor.name}
+        undo_url = reverse("quality:merge-undo-confirm", args=[merge.code])
+        text = _("%(loser)s was merged into %(survivor)s.") % names
+        if request.user.has_perm("quality.undo_merge"):
+            link = _("Undo")
+        else:
+            link = _("A manager can undo it.")
+        messages.success(request, format_html('{} <a href="{}">{}</a>', text, undo_url, link))
         return redirect(merge.survivor)
     return render(request, "quality/merge.html", context)
 
@@ -187,16 +191,31 @@ def dismiss_duplicate(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     return redirect("quality:duplicate-list")
 
 
-@login_required
-@require_POST
-def undo_merge(request: AuthenticatedHttpRequest, code) -> HttpResponse:
+def _get_merge_for_user(request, code) -> Merge:
+    """A merge of two customers the user may see (404 otherwise)."""
     visible = Customer.objects.visible_to(request.user)
-    merge = get_object_or_404(
+    return get_object_or_404(
         Merge.objects.select_related("survivor", "loser").filter(
             survivor__in=visible.values("pk"), loser__in=visible.values("pk")
         ),
         code=code,
     )
+
+
+@login_required
+@require_GET
+def confirm_undo_merge(request: AuthenticatedHttpRequest, code) -> HttpResponse:
+    """The page the merge's success message links to: what the undo restores, and its button
+    (for a manager; the others see who can press it)."""
+    merge = _get_merge_for_user(request, code)
+    context = {"merge": merge, "can_undo": request.user.has_perm("quality.undo_merge")}
+    return render(request, "quality/undo_merge.html", context)
+
+
+@login_required
+@require_POST
+def undo_merge(request: AuthenticatedHttpRequest, code) -> HttpResponse:
+    merge = _get_merge_for_user(request, code)
     if not request.user.has_perm("quality.undo_merge"):
         raise PermissionDenied
     try:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -194,3 +196,38 @@ def test_a_manager_can_merge_any_team(client, manager, pair):
 
     assert response.status_code == 302
     assert Merge.objects.get().actor == manager
+
+
+def test_the_success_message_links_to_the_undo(client, executive, manager, pair):
+    first, second, candidate = pair
+    client.force_login(executive)
+
+    page = client.post(_url(candidate), _data(first, second), follow=True)
+
+    merge = Merge.objects.get()
+    undo_page = reverse("quality:merge-undo-confirm", args=[merge.code])
+    flash = re.search(r'<div class="flash flash-success"[^>]*>(.*?)</div>', page.text).group(1)
+    assert f'<a href="{undo_page}">' in flash  # a link, not escaped text
+    # the executive cannot undo: the page says who can
+    confirm = client.get(undo_page)
+    assert confirm.status_code == 200
+    assert reverse("quality:merge-undo", args=[merge.code]) not in confirm.text
+    # a manager opening the same link gets the button, which undoes the merge
+    client.force_login(manager)
+    confirm = client.get(undo_page)
+    assert f'action="{reverse("quality:merge-undo", args=[merge.code])}"' in confirm.text
+    client.post(reverse("quality:merge-undo", args=[merge.code]))
+    merge.refresh_from_db()
+    assert merge.undone_at is not None
+
+
+def test_the_undo_page_hides_another_teams_merge(client, executive, other_executive, pair):
+    first, second, candidate = pair
+    client.force_login(executive)
+    client.post(_url(candidate), _data(first, second))
+    client.force_login(other_executive)
+
+    url = reverse("quality:merge-undo-confirm", args=[Merge.objects.get().code])
+
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 405

@@ -5,11 +5,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import Group
-from django.db.models import F, QuerySet
+from django.db.models import F
 
 from setia.accounts.models import Role, Team, User
 from setia.customers.demo import generate_customer
-from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.customers.models import (
+    Category,
+    Contact,
+    Customer,
+    CustomerQuerySet,
+    Store,
+    Subscription,
+)
 from setia.history.actions import new_change, record_changes
 from setia.history.models import AuditEntry
 
@@ -33,7 +40,7 @@ PEOPLE = [
 ]
 
 
-def demo_customers() -> QuerySet[Customer]:
+def demo_customers() -> CustomerQuerySet:
     """The customers the demo created: those whose creation entry in the audit table came from
     the demo. Every app's demo writes only on these, never on customers from a page, an
     import or the API, so that loading the demo into a real database changes nothing of it."""

@@ -14,7 +14,9 @@ SENT = reverse("accounts:password-reset-sent")
 
 
 def _link(message) -> str:
-    return re.search(r"https?://[^/]+(/\S+)", message.body).group(1)
+    found = re.search(r"https?://[^/]+(/\S+)", message.body)
+    assert found, message.body
+    return found.group(1)
 
 
 def test_the_login_page_links_to_it(client, db):

@@ -162,14 +162,14 @@ def _rows_of(customer_ids) -> dict[str, list[str]]:
         if model is Customer:
             links = [("pk", customer_ids)]
         for name, ids in links:
-            found = model.objects.filter(**{f"{name}__in": ids}).values_list(*columns)
+            found = model._default_manager.filter(**{f"{name}__in": ids}).values_list(*columns)
             rows[f"{model._meta.label}.{name}"] = sorted(map(str, found))
     return rows
 
 
 def _table_counts() -> dict[str, int]:
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model.__module__.startswith("setia.")
     }

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from setia.accounts.models import Role
+from setia.customers.models import Customer
 from setia.history.actions import record_event
 from setia.history.models import TimelineEvent
 from setia.metrics.models import StoreDailyMetric
@@ -356,3 +357,20 @@ def test_started_tasks_remind_their_owner_the_configured_lead_before(
     tasks = Task.objects.filter(playbook_run__isnull=False)
     assert tasks.count() >= 1
     assert {task.remind_at for task in tasks} == {MOMENT - datetime.timedelta(minutes=30)}
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_an_evaluation_limited_to_some_customers_starts_nothing_for_the_others(
+    team_a, executive, only
+):
+    only("gmv_drop")
+    chosen = _customer(team_a, executive, "Chosen")
+    other = _customer(team_a, executive, "Other")
+    for customer in (chosen, other):
+        _gmv(customer, 1_000_000, 300_000)
+
+    outcome = evaluation.evaluate(day=DAY, customers=Customer.objects.filter(pk=chosen.pk))
+
+    assert outcome.summary() == "customers=1 started=1 already_open=0"
+    assert list(PlaybookRun.objects.values_list("customer", flat=True)) == [chosen.pk]
+    assert not Task.objects.filter(customer=other).exists()

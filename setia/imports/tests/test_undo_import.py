@@ -74,8 +74,8 @@ def test_it_removes_the_creations_and_reverts_the_updates(tmp_path, manager, exi
     after = counts()
     # Nothing of the history goes: the import's 4 entries (the new customer, the existing
     # customer, its new store, its subscription) stay, and the undo adds 3 on the existing
-    # customer and 4 on the removed one (its contact, store, subscription and itself).
-    assert after["AuditEntry"] - before["AuditEntry"] == 4 + 3 + 4
+    # customer and 1 on the removed one (itself, with its contact, store and subscription).
+    assert after["AuditEntry"] - before["AuditEntry"] == 4 + 3 + 1
     assert after["Customer"] == before["Customer"] + 1  # the removed one, soft-deleted
     for name in ("Contact", "Store", "Subscription"):
         assert after[name] == before[name]
@@ -111,16 +111,33 @@ def test_the_customers_it_created_keep_their_history_and_record_the_undo(
 
     history = AuditEntry.objects.filter(customer=removed)
     assert list(history.filter(source=batch.source_label).values()) == import_entries
-    undo = history.filter(source=f"import-undo:{batch.code}")
-    assert sorted(undo.values_list("object_type", "action", "actor")) == [
-        ("customers.contact", "delete", manager.pk),
-        ("customers.customer", "delete", manager.pk),
-        ("customers.store", "delete", manager.pk),
-        ("customers.subscription", "delete", manager.pk),
-    ]
-    assert undo.get(object_type="customers.store").changes["domain"] == ["kopi.id", None]
-    [event] = TimelineEvent.objects.filter(customer=removed, data__source=undo[0].source)
+    [undo] = history.filter(source=f"import-undo:{batch.code}")
+    assert (undo.object_type, undo.action, undo.actor) == ("customers.customer", "delete", manager)
+    # The creation entry's records, each value now gone.
+    [creation] = import_entries
+    record_values = {
+        key: [after, None] for key, (_before, after) in creation["changes"].items() if "." in key
+    }
+    assert undo.changes == record_values
+    assert undo.changes["store.domain"] == ["kopi.id", None]
+    [event] = TimelineEvent.objects.filter(customer=removed, data__source=undo.source)
     assert event.summary.startswith("Import undone: ")
+
+
+def test_a_record_added_to_a_created_customer_since_gets_its_own_entry(tmp_path, manager, existing):
+    batch = _import(tmp_path, manager)
+    removed = Customer.objects.get(name="Kopi Senja")
+    make_contact(removed, name="Bayu", phone="+6281234567899", whatsapp="", email="")
+
+    result = undo_import(batch=batch, actor=manager)
+
+    assert result == {"deleted": 2, "reverted": 2}
+    assert not Contact.objects.filter(customer=removed).exists()
+    undo = AuditEntry.objects.filter(source=f"import-undo:{batch.code}", customer=removed)
+    assert sorted(undo.values_list("object_type", "object_repr")) == [
+        ("customers.contact", "Bayu"),
+        ("customers.customer", "Kopi Senja"),
+    ]
 
 
 def test_the_open_tasks_of_the_customers_it_created_are_cancelled(tmp_path, manager, existing):

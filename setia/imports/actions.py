@@ -329,13 +329,15 @@ def _delete_records(
 
 
 def _remove_customers(
-    ids: list[int], actor, source: str, moment, entries: list[AuditEntry], folded: dict
+    ids: list[int], actor, source: str, moment, entries: list[AuditEntry], folded: dict[int, dict]
 ) -> int:
     """Soft-delete the customers `ids` in one UPDATE, as `delete_customer` does one, cancel
     their open tasks, and add to `entries` a deletion entry for each, holding the values of
-    its records in `folded` (see `_delete_records`); return how many."""
-    customers = list(Customer.objects.filter(pk__in=ids, deleted_at__isnull=True))
-    Customer.objects.filter(pk__in=[customer.pk for customer in customers]).update(
+    its records in `folded` (see `_delete_records`); return how many were not deleted yet.
+    One somebody deleted already gets an entry only for records removed now."""
+    customers = list(Customer.objects.filter(pk__in=ids))
+    alive = [customer.pk for customer in customers if customer.deleted_at is None]
+    Customer.objects.filter(pk__in=alive).update(
         deleted_at=moment, deleted_by=actor, version=F("version") + 1, updated_at=moment
     )
     # Their checklist tasks (from the onboarding enrolment) would otherwise stay in people's
@@ -344,6 +346,8 @@ def _remove_customers(
         status=TaskStatus.CANCELLED, updated_at=moment
     )
     for customer in customers:
+        if customer.deleted_at is not None and not folded.get(customer.pk):
+            continue  # deleted by someone already, and nothing of it removed now
         entry = new_change(
             customer=customer,
             actor=actor,
@@ -354,7 +358,7 @@ def _remove_customers(
         )
         if entry is not None:
             entries.append(entry)
-    return len(customers)
+    return len(alive)
 
 
 def _field_by_attname(model, attname):

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from setia.customers.actions import delete_customer
 from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.history.models import AuditEntry, TimelineEvent
 from setia.imports.actions import undo_import
@@ -138,6 +139,21 @@ def test_a_record_added_to_a_created_customer_since_gets_its_own_entry(tmp_path,
         ("customers.contact", "Bayu"),
         ("customers.customer", "Kopi Senja"),
     ]
+
+
+def test_a_created_customer_deleted_since_records_the_removal_of_its_records(
+    tmp_path, manager, existing
+):
+    batch = _import(tmp_path, manager)
+    removed = Customer.objects.get(name="Kopi Senja")
+    delete_customer(customer=removed, actor=manager)
+
+    result = undo_import(batch=batch, actor=manager)
+
+    assert result == {"deleted": 1, "reverted": 2}  # the store on the existing customer
+    assert not Contact.objects.filter(customer=removed).exists()
+    [undo] = AuditEntry.objects.filter(source=f"import-undo:{batch.code}", customer=removed)
+    assert undo.changes["contact.phone"] == ["+6281234567802", None]
 
 
 def test_the_open_tasks_of_the_customers_it_created_are_cancelled(tmp_path, manager, existing):

@@ -22,6 +22,11 @@ class UserAdmin(BaseUserAdmin):
     ]
     actions = ["deactivate_selected"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A person who worked on customers is named in their history, which cannot be
+        # rewritten (the database refuses it): people leave by being disabled.
+        return False
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # Disabling goes through the action, which also ends the user's sessions.

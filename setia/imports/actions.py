@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from setia.customers.models import Customer
+from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.history.actions import new_change, record_changes, record_source_events, snapshot
 from setia.history.models import AuditEntry, EventKind
 from setia.imports import engine, writing
@@ -21,6 +21,8 @@ from setia.imports.reading import Table
 from setia.lib.storage import private_storage
 from setia.quality.actions import flag_duplicates
 from setia.work.onboarding.actions import enroll_new_customers
+from setia.work.schedule.models import Status as TaskStatus
+from setia.work.schedule.models import Task
 
 UNDO_BATCH = 500
 FILE_BATCH = 1000
@@ -176,8 +178,17 @@ def _page_cache():
 def undo_import(*, batch: Import, actor) -> dict[str, int]:
     """Remove the customers and records `batch` created and put back the values it changed.
 
+    History is never deleted: the customers the import created are soft-deleted (as the
+    delete button does), keeping their history, after their contacts, stores and subscription
+    are deleted (so that the same file imported again creates them again) and their open tasks
+    cancelled. Every value put back and every record removed gets an audit entry with the
+    source `import-undo:<code>` and the acting manager (a removed customer's one entry holds
+    its records' values, as its creation entry did), and each customer touched one `import`
+    event on its timeline; the import's own entries stay as they are.
+
     A value somebody changed again after the import is left as it is now (their change wins);
-    the counts returned say how many records were deleted and reverted.
+    the counts returned say how many records were deleted (a customer with its records counts
+    once) and reverted.
     """
     if not actor.has_perm("imports.undo_import"):
         raise PermissionDenied
@@ -188,35 +199,25 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
         if batch.status != Import.Status.DONE:
             return {"deleted": 0, "reverted": 0}
         changes = batch.changes.all()
-        # Customers the import created go with their contacts, stores, subscription and history.
+        moment = timezone.now()
+        entries: list[AuditEntry] = []
         created_customers = list(_created_customer_ids(batch))
         for start in range(0, len(created_customers), UNDO_BATCH):
             ids = created_customers[start : start + UNDO_BATCH]
-            deleted += Customer.objects.filter(pk__in=ids).count()
-            Customer.objects.filter(pk__in=ids).delete()
+            folded: dict[int, dict] = {}
+            for model in (Contact, Store, Subscription):
+                rows = model.objects.filter(customer_id__in=ids)
+                _delete_records(rows, actor, source, entries, folded=folded)
+            deleted += _remove_customers(ids, actor, source, moment, entries, folded)
         gone = set(created_customers)
-        entries = []
         # Records created on existing customers.
         others = changes.filter(action="create").exclude(object_type="customers.customer")
         for object_type in set(others.values_list("object_type", flat=True)):
             model = apps.get_model(object_type)
             ids = list(others.filter(object_type=object_type).values_list("object_id", flat=True))
             for start in range(0, len(ids), UNDO_BATCH):
-                for instance in model.objects.filter(pk__in=ids[start : start + UNDO_BATCH]):
-                    before = snapshot(instance)
-                    customer = Customer(pk=instance.customer_id)
-                    entry = new_change(
-                        customer=customer,
-                        actor=actor,
-                        action=AuditEntry.Action.DELETE,
-                        instance=instance,
-                        before=before,
-                        source=source,
-                    )
-                    if entry is not None:
-                        entries.append(entry)
-                    deleted += 1
-                model.objects.filter(pk__in=ids[start : start + UNDO_BATCH]).delete()
+                rows = model.objects.filter(pk__in=ids[start : start + UNDO_BATCH])
+                deleted += _delete_records(rows, actor, source, entries)
         # Values the import changed: put back those still as the import left them.
         updates = changes.filter(action="update").exclude(customer_id__in=gone)
         for object_type in set(updates.values_list("object_type", flat=True)):
@@ -272,7 +273,7 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
                         fields.add("version")
                     model.objects.bulk_update(changed, [*fields, "updated_at"])
         # The entries, and one event on the timeline of each customer they touched (the
-        # customers the import created are gone with their history).
+        # customers the import created included).
         record_changes(entries, on_timeline=False)
         record_source_events(
             source=source,
@@ -289,6 +290,75 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
         batch.undone_by = actor
         batch.save(update_fields=["status", "undone_at", "undone_by", "updated_at"])
     return {"deleted": deleted, "reverted": reverted}
+
+
+def _delete_records(
+    rows, actor, source: str, entries: list[AuditEntry], *, folded: dict[int, dict] | None = None
+) -> int:
+    """Delete `rows` (records of customers, at most `UNDO_BATCH`), adding to `entries` a
+    deletion entry for each with its values; return how many were deleted.
+
+    With `folded` (records of customers being removed), a customer's first record of each
+    model goes into `folded[customer id]` instead, as `<model>.<field>: [value, None]`: the
+    customer's own deletion entry then mirrors its creation entry, one entry per customer
+    rather than four (an undo may remove tens of thousands).
+    """
+    count = 0
+    # The customer too: a subscription's name includes its customer's.
+    for instance in rows.select_related("customer").order_by("customer_id", "pk"):
+        count += 1
+        prefix = f"{instance._meta.model_name}."
+        removed = folded.setdefault(instance.customer_id, {}) if folded is not None else None
+        if removed is not None and not any(key.startswith(prefix) for key in removed):
+            for name, value in snapshot(instance).items():
+                if value is not None:
+                    removed[prefix + name] = [value, None]
+            continue
+        entry = new_change(
+            customer=Customer(pk=instance.customer_id),
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            instance=instance,
+            before=snapshot(instance),
+            source=source,
+        )
+        if entry is not None:
+            entries.append(entry)
+    rows.delete()
+    return count
+
+
+def _remove_customers(
+    ids: list[int], actor, source: str, moment, entries: list[AuditEntry], folded: dict[int, dict]
+) -> int:
+    """Soft-delete the customers `ids` in one UPDATE, as `delete_customer` does one, cancel
+    their open tasks, and add to `entries` a deletion entry for each, holding the values of
+    its records in `folded` (see `_delete_records`); return how many were not deleted yet.
+    One somebody deleted already gets an entry only for records removed now."""
+    customers = list(Customer.objects.filter(pk__in=ids))
+    alive = [customer.pk for customer in customers if customer.deleted_at is None]
+    Customer.objects.filter(pk__in=alive).update(
+        deleted_at=moment, deleted_by=actor, version=F("version") + 1, updated_at=moment
+    )
+    # Their checklist tasks (from the onboarding enrolment) would otherwise stay in people's
+    # day for customers nobody sees any more.
+    Task.objects.filter(customer_id__in=ids, status=TaskStatus.OPEN).update(
+        status=TaskStatus.CANCELLED, updated_at=moment
+    )
+    for customer in customers:
+        if customer.deleted_at is not None and not folded.get(customer.pk):
+            continue  # deleted by someone already, and nothing of it removed now
+        entry = new_change(
+            customer=customer,
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            instance=customer,
+            source=source,
+            changes=folded.get(customer.pk, {}),
+        )
+        if entry is not None:
+            entries.append(entry)
+    return len(alive)
 
 
 def _field_by_attname(model, attname):

@@ -10,8 +10,9 @@ Three stages, each set-based:
 2. `writing.apply_plan` writes the plan in batches through the customer rules (the
    constructors the web actions use) and Django's bulk paths, with its history (source
    `import:<code>`) and ImportChange rows for undo. The caller runs it inside one transaction.
-3. `undo_import` (actions.py) reverts exactly what ImportChange recorded, and deletes the
-   customers the import's history says it created.
+3. `undo_import` (actions.py) reverts exactly what ImportChange recorded, and removes (soft
+   deletes) the customers the import's history says it created; it adds to the history and
+   deletes none of it.
 
 The counts always add up: rows = created + updated + unchanged + duplicates + rejected.
 """

@@ -14,7 +14,7 @@ creation entry holding its values and, as `contact.<field>`, `store.<field>` and
 a change is one entry per record changed, as `record_change` writes it. Every entry has the
 source `import:<code>`. Undo records (`ImportChange`): one per record created on or changed in an
 existing customer. A customer created needs none: undo finds it by its creation entry in the
-import's history and deletes it with everything it holds.
+import's history and removes it (a soft delete, its history kept) with its records.
 """
 
 import datetime
@@ -128,7 +128,7 @@ class _Writer:
         for model, objects in parts.items():
             _insert(model, objects)
         # No undo record: undo finds the customers an import created by their creation entries
-        # in its history, and deleting one takes its contact, store and subscription along.
+        # in its history, and removes their contacts, stores and subscriptions with them.
         _save_history(entries)
         return [customer.pk for customer in customers]
 

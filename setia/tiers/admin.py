@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from setia.lib.admin import ReadOnlyAdmin
 from setia.tiers.models import Tier, TierChange, TierRule
 
 
@@ -16,19 +17,10 @@ class TierRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(TierChange)
-class TierChangeAdmin(admin.ModelAdmin):
+class TierChangeAdmin(ReadOnlyAdmin):
     """Read-only: the history is written by assign_tiers only."""
 
     list_display = ["changed_on", "customer", "old_tier", "new_tier", "reason", "gmv_90d"]
     list_filter = ["direction", "reason", "new_tier"]
     list_select_related = ["customer", "old_tier", "new_tier"]
     raw_id_fields = ["customer"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,12 +1,14 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from setia.customers.actions import delete_customer
 from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.history.models import AuditEntry, TimelineEvent
 from setia.imports.actions import undo_import
 from setia.imports.models import Import
 from setia.imports.tests.helpers import counts, run, write_csv
 from setia.test import make_contact, make_customer, make_store, make_subscription
+from setia.work.schedule.models import Task
 
 HEADER = ["Nama Brand", "No HP", "Email", "Kategori", "Kota", "URL Toko", "Paket", "Harga Bulanan"]
 
@@ -64,14 +66,19 @@ def test_it_removes_the_creations_and_reverts_the_updates(tmp_path, manager, exi
     subscription = Subscription.objects.get(customer=existing)
     assert (subscription.plan, subscription.monthly_price) == ("starter", 149_000)
     assert list(Store.objects.values_list("domain", flat=True)) == ["batik.id"]
-    assert not Customer.objects.filter(name="Kopi Senja").exists()
+    assert not Customer.objects.alive().filter(name="Kopi Senja").exists()
+    removed = Customer.objects.get(name="Kopi Senja")
+    assert (removed.is_deleted, removed.deleted_by) == (True, manager)
     batch.refresh_from_db()
     assert batch.status == Import.Status.UNDONE
     assert batch.undone_by == manager
     after = counts()
-    # What remains is the history: the import's entries on the existing customer and the undo's.
-    assert after["AuditEntry"] - before["AuditEntry"] == 6
-    for name in ("Customer", "Contact", "Store", "Subscription"):
+    # Nothing of the history goes: the import's 4 entries (the new customer, the existing
+    # customer, its new store, its subscription) stay, and the undo adds 3 on the existing
+    # customer and 1 on the removed one (itself, with its contact, store and subscription).
+    assert after["AuditEntry"] - before["AuditEntry"] == 4 + 3 + 1
+    assert after["Customer"] == before["Customer"] + 1  # the removed one, soft-deleted
+    for name in ("Contact", "Store", "Subscription"):
         assert after[name] == before[name]
 
 
@@ -92,6 +99,71 @@ def test_the_undo_is_in_the_history(tmp_path, manager, existing):
         "name": ["Batik Baru", "Batik Lama"],
     }
     assert customer_entry.actor == manager
+
+
+def test_the_customers_it_created_keep_their_history_and_record_the_undo(
+    tmp_path, manager, existing
+):
+    batch = _import(tmp_path, manager)
+    removed = Customer.objects.get(name="Kopi Senja")
+    import_entries = list(AuditEntry.objects.filter(customer=removed).values())
+
+    undo_import(batch=batch, actor=manager)
+
+    history = AuditEntry.objects.filter(customer=removed)
+    assert list(history.filter(source=batch.source_label).values()) == import_entries
+    [undo] = history.filter(source=f"import-undo:{batch.code}")
+    assert (undo.object_type, undo.action, undo.actor) == ("customers.customer", "delete", manager)
+    # The creation entry's records, each value now gone.
+    [creation] = import_entries
+    record_values = {
+        key: [after, None] for key, (_before, after) in creation["changes"].items() if "." in key
+    }
+    assert undo.changes == record_values
+    assert undo.changes["store.domain"] == ["kopi.id", None]
+    [event] = TimelineEvent.objects.filter(customer=removed, data__source=undo.source)
+    assert event.summary.startswith("Import undone: ")
+
+
+def test_a_record_added_to_a_created_customer_since_gets_its_own_entry(tmp_path, manager, existing):
+    batch = _import(tmp_path, manager)
+    removed = Customer.objects.get(name="Kopi Senja")
+    make_contact(removed, name="Bayu", phone="+6281234567899", whatsapp="", email="")
+
+    result = undo_import(batch=batch, actor=manager)
+
+    assert result == {"deleted": 2, "reverted": 2}
+    assert not Contact.objects.filter(customer=removed).exists()
+    undo = AuditEntry.objects.filter(source=f"import-undo:{batch.code}", customer=removed)
+    assert sorted(undo.values_list("object_type", "object_repr")) == [
+        ("customers.contact", "Bayu"),
+        ("customers.customer", "Kopi Senja"),
+    ]
+
+
+def test_a_created_customer_deleted_since_records_the_removal_of_its_records(
+    tmp_path, manager, existing
+):
+    batch = _import(tmp_path, manager)
+    removed = Customer.objects.get(name="Kopi Senja")
+    delete_customer(customer=removed, actor=manager)
+
+    result = undo_import(batch=batch, actor=manager)
+
+    assert result == {"deleted": 1, "reverted": 2}  # the store on the existing customer
+    assert not Contact.objects.filter(customer=removed).exists()
+    [undo] = AuditEntry.objects.filter(source=f"import-undo:{batch.code}", customer=removed)
+    assert undo.changes["contact.phone"] == ["+6281234567802", None]
+
+
+def test_the_open_tasks_of_the_customers_it_created_are_cancelled(tmp_path, manager, existing):
+    batch = _import(tmp_path, manager)
+    removed = Customer.objects.get(name="Kopi Senja")
+    assert Task.objects.filter(customer=removed, status="open").exists()
+
+    undo_import(batch=batch, actor=manager)
+
+    assert not Task.objects.filter(customer=removed, status="open").exists()
 
 
 def test_it_keeps_a_value_changed_again_after_the_import(tmp_path, manager, existing):
@@ -136,13 +208,16 @@ def test_executives_may_not_undo(tmp_path, manager, executive, existing):
     assert batch.undone_at is None
 
 
-def test_the_undo_is_on_each_remaining_customers_timeline_once(tmp_path, manager, existing):
+def test_the_undo_is_on_each_customers_timeline_once(tmp_path, manager, existing):
     batch = _import(tmp_path, manager)
+    removed = Customer.objects.get(name="Kopi Senja")
 
     undo_import(batch=batch, actor=manager)
 
     events = TimelineEvent.objects.filter(kind="import", data__source=f"import-undo:{batch.code}")
-    [event] = events
-    assert (event.customer, event.actor) == (existing, manager)
+    assert sorted(events.values_list("customer", "actor")) == sorted(
+        [(existing.pk, manager.pk), (removed.pk, manager.pk)]
+    )
+    event = events.get(customer=existing)
     assert (event.source_type, event.source_id) == ("imports.import", str(batch.pk))
     assert event.summary.startswith("Import undone: ")

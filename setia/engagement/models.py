@@ -402,6 +402,9 @@ class RetentionOffer(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     discount_until = models.DateField(_("discount until"), null=True, blank=True)
     previous_discount_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Optimistic lock, as on Customer: a step taken from an older version is refused. The
+    # database default is for the set-based writers that insert offers with SQL.
+    version = models.PositiveIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

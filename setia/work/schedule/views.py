@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setia.accounts.models import Team
 from setia.core.http import AuthenticatedHttpRequest, valid_parameters
+from setia.customers.actions import StaleEditError
 from setia.lib.dates import month_end, month_start, now, today
 from setia.work.schedule import actions
 from setia.work.schedule.access import get_task_for_user
@@ -130,7 +131,22 @@ def edit_task(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     data = form.model_data()
     if data["owner"] is None:
         data.pop("owner")
-    actions.update_task(task=task, data=data, actor=request.user)
+    try:
+        actions.update_task(
+            task=task,
+            data=data,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleEditError as error:
+        messages.error(request, error.message)
+        fresh = get_task_for_user(request, code, change=True)
+        context = {
+            "form": TaskForm(instance=fresh, user=request.user),
+            "task": fresh,
+            "conflict": error,
+        }
+        return render(request, "work/task_form.html", context, status=409)
     messages.success(request, _("Task saved."))
     return redirect("work:task-detail", code=task.code)
 

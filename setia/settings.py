@@ -295,9 +295,12 @@ WHATSAPP_TIMEOUT = env_int("WHATSAPP_TIMEOUT", 10, minimum=1)
 # Retention offers (engagement): a discount above this percentage needs a manager's approval.
 RETENTION_APPROVAL_THRESHOLD = env_int("RETENTION_APPROVAL_THRESHOLD", 20, minimum=0)
 
-# Bulk sends (engagement): messages are spaced to this many a minute, and one bulk send
-# reaches at most BULK_SEND_LIMIT customers.
+# Bulk sends (engagement): each channel sends at most this many bulk messages a minute, all
+# bulk sends together; one bulk send reaches at most BULK_SEND_LIMIT customers. The per-channel
+# settings, when above 0, replace BULK_SEND_PER_MINUTE for their channel (a provider's limit).
 BULK_SEND_PER_MINUTE = env_int("BULK_SEND_PER_MINUTE", 30, minimum=1)
+BULK_EMAIL_PER_MINUTE = env_int("BULK_EMAIL_PER_MINUTE", 0, minimum=0)
+BULK_WHATSAPP_PER_MINUTE = env_int("BULK_WHATSAPP_PER_MINUTE", 0, minimum=0)
 BULK_SEND_LIMIT = env_int("BULK_SEND_LIMIT", 5000, minimum=1)
 
 # Request limits (setia.core.ratelimits): per user, except the webhook's, per address. The counts

@@ -70,7 +70,10 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         actions.set_language(user=request.user, language=language)
     translation.activate(language)
     next_url = form.cleaned_data["next"]
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # A bare word is no path: redirect() would take it for a view's name and fail.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
         next_url = "/"
     response = redirect(next_url)
     # The cookie keeps the choice for the login page after logout.

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 from setia.accounts.models import User
@@ -58,3 +59,18 @@ def valid_parameters(form: forms.Form) -> dict[str, Any]:
         field = form.fields.get(name)
         problems.append(f"{field.label}: {text}" if field and field.label else text)
     raise InvalidParameter(" ".join(problems))
+
+
+def local_url(request: HttpRequest, target: str | None) -> str | None:
+    """`target` when it is a path on this site (`/customers/…`), else None: where a form's
+    `next` field may send the user back to. A bare word is no path: `redirect()` would take it
+    for a view's name and fail."""
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return None

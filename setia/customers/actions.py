@@ -9,13 +9,13 @@ the models (`Customer.prepare_new`, `Contact.prepare_new`, `Contact.fill_numbers
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact, Customer, Store, Subscription
-from setia.history.actions import record_change, snapshot
+from setia.history.actions import new_change, record_change, snapshot
 from setia.history.models import AuditEntry
 
 Action = AuditEntry.Action
@@ -30,8 +30,8 @@ class StaleEditError(Exception):
     """
 
     message = _(
-        "Someone else changed this customer while you were editing. Your changes were not "
-        "saved; review the current values and edit again."
+        "Someone else saved this while you were editing. Your changes were not saved; review "
+        "the current values and edit again."
     )
 
     def __init__(self, *, record=None, refusal: AuditEntry | None = None, last_change=None):
@@ -45,24 +45,32 @@ class StaleEditError(Exception):
         return self.refusal.change_rows() if self.refusal is not None else []
 
 
-def _save_edit(
+def save_edit(
     *,
-    record: Customer | Contact | Store | Subscription,
-    customer: Customer,
+    record: models.Model,
+    customer: Customer | None,
     actor,
     data: dict,
     expected_version: int | None,
-    source: str,
+    source: str = "web",
     before_write: Callable[[Any], None] | None = None,
+    on_timeline: bool = True,
 ) -> None:
     """Write `data` to `record` (a model with a `version`) if it is still at `expected_version`,
-    and record the change; otherwise record the refusal and raise StaleEditError.
+    and record the change; otherwise record the refusal and raise StaleEditError. The one way
+    an edit form of a customer's record (customer, contact, store, subscription, task, offer)
+    saves.
 
     The check is one conditional UPDATE moving the version on, so of two saves made from the
     same version exactly one passes; the record's row stays locked until the write commits.
     `expected_version=None` is for writers without a form (the system applying an offer): no
     check, the version still moves on. `before_write(record)` runs after the check, before the
-    write. The refusal is committed before the error is raised, so it stays in the history.
+    write, in the same transaction: an exception there leaves nothing written. The refusal is
+    committed before the error is raised, so it stays in the history: callers must not wrap
+    this in a transaction of their own. `on_timeline=False` keeps the audit entry of a
+    successful save off the timeline (records whose steps have their own events). A record
+    of no customer (a personal task) has no history to write to: its refusal is built, shown,
+    and not stored.
     """
     model = type(record)
     with transaction.atomic():
@@ -77,15 +85,17 @@ def _save_edit(
             if before_write is not None:
                 before_write(record)
             record.save(update_fields=[*data, "updated_at"])
-            record.version = stored.version + 1
-            record_change(
-                customer=customer,
-                actor=actor,
-                action=Action.UPDATE,
-                instance=record,
-                before=before,
-                source=source,
-            )
+            record.version = stored.version + 1  # type: ignore[attr-defined]
+            if customer is not None:
+                record_change(
+                    customer=customer,
+                    actor=actor,
+                    action=Action.UPDATE,
+                    instance=record,
+                    before=before,
+                    source=source,
+                    on_timeline=on_timeline,
+                )
             return
         attempted = snapshot(record)
         changes = {
@@ -93,16 +103,7 @@ def _save_edit(
             for name, value in before.items()
             if value != attempted.get(name)
         }
-        last_change = (
-            # By customer first: the audit table's index leads with it.
-            AuditEntry.objects.filter(
-                customer=customer, object_type=model._meta.label_lower, object_id=record.pk
-            )
-            .exclude(action=Action.REFUSED)
-            .select_related("actor")
-            .first()
-        )
-        refusal = record_change(
+        refusal = new_change(
             customer=customer,
             actor=actor,
             action=Action.REFUSED,
@@ -110,6 +111,25 @@ def _save_edit(
             changes=changes,
             source=source,
         )
+        last_change = None
+        if customer is not None:
+            last_change = (
+                # By customer first: the audit table's index leads with it.
+                AuditEntry.objects.filter(
+                    customer=customer, object_type=model._meta.label_lower, object_id=record.pk
+                )
+                .exclude(action=Action.REFUSED)
+                .select_related("actor")
+                .first()
+            )
+            refusal = record_change(
+                customer=customer,
+                actor=actor,
+                action=Action.REFUSED,
+                instance=stored,
+                changes=changes,
+                source=source,
+            )
     raise StaleEditError(record=stored, refusal=refusal, last_change=last_change)
 
 
@@ -131,9 +151,9 @@ def update_customer(
     """Apply `data` to `customer` if nobody saved it since `expected_version`.
 
     Raises StaleEditError (nothing written but the refusal in the history) when the stored
-    version moved on: see `_save_edit`.
+    version moved on: see `save_edit`.
     """
-    _save_edit(
+    save_edit(
         record=customer,
         customer=customer,
         actor=actor,
@@ -199,13 +219,13 @@ def update_contact(
     source: str = "web",
 ) -> Contact:
     """Change a contact's fields (with the number rule of `Contact.fill_numbers`) if nobody
-    saved it since `expected_version` (StaleEditError otherwise, see `_save_edit`); making it
+    saved it since `expected_version` (StaleEditError otherwise, see `save_edit`); making it
     primary demotes the previous primary contact."""
     for name, value in data.items():
         setattr(contact, name, value)
     contact.fill_numbers()
     fields = dict.fromkeys([*data, *Contact.PHONE_FIELDS])
-    _save_edit(
+    save_edit(
         record=contact,
         customer=contact.customer,
         actor=actor,
@@ -244,8 +264,8 @@ def update_store(
     *, store: Store, actor, data: dict, expected_version: int | None = None, source: str = "web"
 ) -> Store:
     """Change a store's fields if nobody saved it since `expected_version` (StaleEditError
-    otherwise, see `_save_edit`)."""
-    _save_edit(
+    otherwise, see `save_edit`)."""
+    save_edit(
         record=store,
         customer=store.customer,
         actor=actor,
@@ -279,7 +299,7 @@ def save_subscription(
 ) -> Subscription:
     """Create (with the defaults of `Subscription.prepare_new`) or change the customer's
     subscription; a change is refused with StaleEditError when the subscription was saved since
-    `expected_version` (see `_save_edit`)."""
+    `expected_version` (see `save_edit`)."""
     with transaction.atomic():
         existing = Subscription.objects.filter(customer=customer).first()
         if existing is None:
@@ -293,7 +313,7 @@ def save_subscription(
                 source=source,
             )
             return subscription
-    _save_edit(
+    save_edit(
         record=existing,
         customer=customer,
         actor=actor,

@@ -2,26 +2,31 @@
 
 The plan renders the message for each customer's primary contact in memory (one query with
 prefetches), so the preview shows the exact count and why some customers are skipped. Starting
-it inserts every message and timeline event in bulk, spaced by the rate limit through
-`next_attempt_at`; the per-minute sweep (`send_due_messages`) sends them as they come due.
+it inserts every message and timeline event in bulk, spaced by the channel's rate through
+`next_attempt_at`, after the slots the channel's other bulk sends have taken; the per-minute
+sweep (`send_due_messages`) sends them as they come due, within the channel's rate.
 """
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import connection, transaction
+from django.db.models import Max, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact, Customer
-from setia.engagement import tasks, whatsapp
+from setia.engagement import delivery, tasks, whatsapp
 from setia.engagement.models import BulkSend, Channel, Message
 from setia.engagement.templating import TemplateError, customer_values, variables_in, with_tier_name
 from setia.history.actions import new_event, record_events
 from setia.history.models import EventKind
 from setia.lib.dates import now
+
+# The advisory lock of each channel's bulk slots (PostgreSQL): the app's key, the channel's.
+SLOT_LOCK = 0x5E71A
+_CHANNEL_KEYS: dict[str, int] = {Channel.EMAIL: 1, Channel.WHATSAPP: 2}
 
 
 class BulkError(Exception):
@@ -93,11 +98,33 @@ def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:
     return plan
 
 
+def _first_free_slot(channel: str) -> tuple[datetime, timedelta]:
+    """When a new bulk send on `channel` may send its first message, and the spacing of the
+    next ones: after the last slot taken by the channel's queued bulk messages (all bulk sends
+    share the channel's rate), or now. Holds the channel's lock until the transaction ends,
+    so two bulk sends started together do not take the same slots."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [SLOT_LOCK, _CHANNEL_KEYS[channel]]
+            )
+    # SQLite lets one writer at a time: the second bulk send waits for the first one's commit.
+    spacing = timedelta(minutes=1) / delivery.bulk_per_minute(channel)
+    last = Message.objects.filter(
+        channel=channel, status=Message.Status.QUEUED, bulk_send__isnull=False
+    ).aggregate(last=Max("next_attempt_at"))["last"]
+    start = now()
+    if last is not None and last + spacing > start:
+        start = last + spacing
+    return start, spacing
+
+
 @transaction.atomic
 def start_bulk_send(
     *, actor, customers, template, promo: str, query: str, confirmation: uuid.UUID | None = None
 ) -> BulkSend:
-    """Queue `template` for every recipient of the plan, spaced by BULK_SEND_PER_MINUTE.
+    """Queue `template` for every recipient of the plan, spaced by the channel's bulk rate
+    (`delivery.bulk_per_minute`) after the slots other bulk sends on the channel have taken.
 
     `confirmation` is the key of the confirmation form; a send already started with it raises
     IntegrityError (the key is unique), so a confirmation posted twice queues nothing twice.
@@ -105,6 +132,7 @@ def start_bulk_send(
     plan = plan_bulk_send(customers, template=template, promo=promo)
     if not plan.recipients:
         raise BulkError(_("Nobody on this list can receive this message."))
+    queued_at = now()
     bulk = BulkSend.objects.create(
         template=template,
         query=query[:1000],
@@ -114,8 +142,7 @@ def start_bulk_send(
         created_by=actor,
         confirmation=confirmation,
     )
-    start = now()
-    spacing = timedelta(minutes=1) / settings.BULK_SEND_PER_MINUTE
+    start, spacing = _first_free_slot(template.channel)
     via = Message.Via.SMTP if template.channel == Channel.EMAIL else Message.Via.CLOUD_API
     messages = Message.objects.bulk_create(
         [
@@ -150,7 +177,7 @@ def start_bulk_send(
                 actor=actor,
                 summary=message.subject or message.body,
                 data=message.timeline_data(),
-                occurred_at=start,
+                occurred_at=queued_at,
                 source_object=message,
             )
             for message in messages

@@ -189,11 +189,36 @@ def apply_status(provider_id: str, status: str, reason: str = "") -> bool:
     return bool(updated)
 
 
-def due_message_ids(channel: str) -> list[int]:
-    return list(
-        Message.objects.filter(
-            channel=channel, status=Message.Status.QUEUED, next_attempt_at__lte=now()
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:DUE_BATCH]
+def bulk_per_minute(channel: str) -> int:
+    """How many bulk messages `channel` sends a minute, all bulk sends together: its own
+    setting (BULK_EMAIL_PER_MINUTE, BULK_WHATSAPP_PER_MINUTE) when set, else
+    BULK_SEND_PER_MINUTE."""
+    own: dict[str, int] = {
+        Channel.EMAIL: settings.BULK_EMAIL_PER_MINUTE,
+        Channel.WHATSAPP: settings.BULK_WHATSAPP_PER_MINUTE,
+    }
+    return own.get(channel, 0) or settings.BULK_SEND_PER_MINUTE
+
+
+def bulk_budget(channel: str) -> int:
+    """How many more bulk messages `channel` may send now: its rate less those sent in the last
+    minute or being sent. Queueing spaces bulk messages by the rate already; this holds it when
+    they bunch up (a worker that was down, retries falling on scheduled slots)."""
+    recent = Message.objects.filter(channel=channel, bulk_send__isnull=False).filter(
+        Q(sent_at__gt=now() - timedelta(minutes=1)) | Q(status=Message.Status.SENDING)
     )
+    return max(bulk_per_minute(channel) - recent.count(), 0)
+
+
+def due_message_ids(channel: str) -> list[int]:
+    """The queued messages of `channel` whose attempt is due, oldest first: every single message,
+    and the bulk ones within the channel's per-minute budget (`bulk_budget`)."""
+    due = Message.objects.filter(
+        channel=channel, status=Message.Status.QUEUED, next_attempt_at__lte=now()
+    ).order_by("next_attempt_at", "pk")
+    single = list(
+        due.filter(bulk_send__isnull=True).values_list("next_attempt_at", "pk")[:DUE_BATCH]
+    )
+    budget = min(bulk_budget(channel), DUE_BATCH)
+    bulk = list(due.filter(bulk_send__isnull=False).values_list("next_attempt_at", "pk")[:budget])
+    return [pk for _due, pk in sorted(single + bulk)]

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.forms import FlexibleDateField
+from setia.customers.forms import FlexibleDateField, VersionedForm
 from setia.customers.models import Contact
 from setia.engagement.models import (
     Channel,
@@ -184,7 +184,9 @@ class OfferForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedForm):
+    """A manager's approval or refusal of an offer, made from the version they saw."""
+
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -192,8 +194,14 @@ class DecisionForm(forms.Form):
         validators=at_most(SHORT_TEXT),
     )
 
+    class Meta:
+        model = RetentionOffer
+        fields = ["reason"]
 
-class OutcomeForm(forms.Form):
+
+class OutcomeForm(VersionedForm):
+    """The customer's answer to an approved offer, recorded from the version the user saw."""
+
     outcome = forms.ChoiceField(
         label=_("The customer"),
         choices=[
@@ -208,6 +216,10 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=at_most(SHORT_TEXT),
     )
+
+    class Meta:
+        model = RetentionOffer
+        fields = ["reason"]
 
 
 class OfferFilterForm(forms.Form):

@@ -306,6 +306,8 @@ class Message(models.Model):
             models.Index(fields=["customer", "-created_at"], name="message_customer_idx"),
             models.Index(fields=["status", "channel"], name="message_status_idx"),
             models.Index(fields=["status", "next_attempt_at"], name="message_due_idx"),
+            # The bulk rate: what each channel sent in the last minute.
+            models.Index(fields=["channel", "sent_at"], name="message_channel_sent_idx"),
         ]
 
     def __str__(self):
@@ -408,6 +410,9 @@ class RetentionOffer(models.Model):
     reason = models.TextField(_("reason"), blank=True, validators=at_most(SHORT_TEXT))
     discount_until = models.DateField(_("discount until"), null=True, blank=True)
     previous_discount_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Optimistic lock, as on Customer: a step taken from an older version is refused. The
+    # database default is for the set-based writers that insert offers with SQL.
+    version = models.PositiveIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

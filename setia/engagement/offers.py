@@ -4,11 +4,13 @@ discount back once its months are over. Every step goes on the customer's timeli
 `setia.history.actions`.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.actions import save_subscription
+from setia.customers.actions import save_edit, save_subscription
 from setia.customers.models import Subscription
 from setia.engagement.models import OfferStatus, RetentionOffer
 from setia.history.actions import record_event
@@ -68,68 +70,102 @@ def propose_offer(
     return offer
 
 
-def _move(offer, *, from_status: str, changes: dict) -> None:
-    # A conditional UPDATE: of two managers deciding at once, only the first one's step counts.
+def _move(
+    offer,
+    *,
+    actor,
+    from_status: str,
+    changes: dict,
+    expected_version: int | None,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Take one step of `offer` from `from_status` through `save_edit`: a step taken from an
+    older version of the offer is refused (StaleEditError, audited); without a version (a
+    writer with no form), of two managers deciding at once only the first one's step counts.
+    `then()` runs in the same transaction once the step is sure."""
 
-    updated = RetentionOffer.objects.filter(pk=offer.pk, status=from_status).update(
-        **changes, updated_at=now()
+    def check_then_follow(record) -> None:
+        # The row is locked by the version's UPDATE: the status read here cannot change.
+        stored = RetentionOffer.objects.filter(pk=record.pk, status=from_status)
+        if not stored.exists():
+            raise OfferError(_("This offer was already decided; reload the page."))
+        if then is not None:
+            then()
+        _offer_event(record, actor)
+
+    save_edit(
+        record=offer,
+        customer=offer.customer,
+        actor=actor,
+        data=changes,
+        expected_version=expected_version,
+        before_write=check_then_follow,
+        on_timeline=False,
     )
-    if not updated:
-        raise OfferError(_("This offer was already decided; reload the page."))
-    for name, value in changes.items():
-        setattr(offer, name, value)
 
 
-@transaction.atomic
-def approve_offer(*, offer, actor) -> None:
+def approve_offer(*, offer, actor, expected_version: int | None = None) -> None:
     """A manager approves an offer that waits for approval."""
 
     if not actor.has_perm("engagement.approve_retentionoffer"):
         raise OfferError(_("Only a manager can approve this discount."))
     _move(
         offer,
+        actor=actor,
         from_status=OfferStatus.PROPOSED,
         changes={"status": OfferStatus.APPROVED, "approved_by": actor, "approved_at": now()},
+        expected_version=expected_version,
     )
-    _offer_event(offer, actor)
 
 
-@transaction.atomic
-def reject_offer(*, offer, actor, reason: str) -> None:
+def reject_offer(*, offer, actor, reason: str, expected_version: int | None = None) -> None:
     """A manager refuses an offer that waits for approval, saying why."""
 
     if not actor.has_perm("engagement.approve_retentionoffer"):
         raise OfferError(_("Only a manager can approve this discount."))
     _move(
         offer,
+        actor=actor,
         from_status=OfferStatus.PROPOSED,
         changes={"status": OfferStatus.REJECTED, "reason": reason, "decided_at": now()},
+        expected_version=expected_version,
     )
-    _offer_event(offer, actor)
 
 
-@transaction.atomic
-def record_outcome(*, offer, actor, outcome: str, reason: str) -> None:
+def record_outcome(
+    *, offer, actor, outcome: str, reason: str, expected_version: int | None = None
+) -> None:
     """Record the customer's answer to an approved offer. An accepted discount is applied to
     the subscription (through save_subscription, so it is audited) until its months are over."""
     if outcome not in RetentionOffer.OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     changes = {"status": outcome, "reason": reason, "decided_at": now()}
+    apply_discount: Callable[[], None] | None = None
     if outcome == OfferStatus.ACCEPTED:
         subscription = Subscription.objects.filter(customer=offer.customer).first()
         if subscription is None:
             raise OfferError(_("Record the customer's subscription before offering a discount."))
         changes["previous_discount_percent"] = subscription.discount_percent
         changes["discount_until"] = add_months(today(), offer.months)
-    _move(offer, from_status=OfferStatus.APPROVED, changes=changes)
-    if outcome == OfferStatus.ACCEPTED:
-        save_subscription(
-            customer=offer.customer,
-            actor=actor,
-            data={"discount_percent": offer.discount_percent},
-            source="retention offer",
-        )
-    _offer_event(offer, actor)
+
+        def put_discount_on() -> None:
+            save_subscription(
+                customer=offer.customer,
+                actor=actor,
+                data={"discount_percent": offer.discount_percent},
+                source="retention offer",
+            )
+
+        apply_discount = put_discount_on
+
+    _move(
+        offer,
+        actor=actor,
+        from_status=OfferStatus.APPROVED,
+        changes=changes,
+        expected_version=expected_version,
+        then=apply_discount,
+    )
 
 
 def end_finished_discounts(day) -> int:

@@ -259,9 +259,12 @@ def record_change(
     before: dict | None = None,
     source: str = "web",
     changes: dict | None = None,
+    on_timeline: bool = True,
 ) -> AuditEntry | None:
     """Write the audit entry `new_change` builds, and its `change` event on the customer's
-    timeline; return the entry, or None (and write nothing) when an update changed nothing."""
+    timeline; return the entry, or None (and write nothing) when an update changed nothing.
+    `on_timeline=False` writes the entry alone, for records whose steps already have their own
+    timeline events (a task, an offer)."""
     entry = new_change(
         customer=customer,
         actor=actor,
@@ -273,7 +276,8 @@ def record_change(
     )
     if entry is not None:
         entry.save()
-        change_event(entry).save()
+        if on_timeline:
+            change_event(entry).save()
     return entry
 
 

@@ -19,7 +19,7 @@ from setia.lib.emails import MAX_LENGTH as MAX_EMAIL_LENGTH
 from setia.lib.emails import normalise_email
 from setia.lib.money import parse_rupiah
 from setia.lib.phones import PhoneError, parse_phone
-from setia.lib.regions import PROVINCES
+from setia.lib.regions import PROVINCES, regency_is_known, split_regency
 
 
 class CellError(ValueError):
@@ -48,14 +48,23 @@ def clean_text(value: str, *, max_length: int) -> str:
 
 
 def clean_city(value: str) -> str:
-    # Regions arrive as `KAB. BEKASI` / `KOTA BANDUNG` (docs/indonesia.md): drop the prefix, title-case.
-    value = " ".join(value.split())
-    value = re.sub(r"^(kab\.?|kabupaten|kota|kota adm\.?)\s+", "", value, flags=re.IGNORECASE)
-    return clean_text(value.title(), max_length=100)
+    """A city as stored: title-cased, without its `KAB.` / `KOTA` prefix (regions arrive as
+    `KAB. BEKASI` / `KOTA BANDUNG`, docs/indonesia.md). A name written as a kabupaten or kota
+    must be one of the official list; a plain name (`Solo`, `Jakarta`) is how people name
+    cities and is kept."""
+    kind, name = split_regency(value)
+    if kind is not None and not regency_is_known(kind, name):
+        raise CellError(
+            _("Unknown kabupaten/kota %(value)s: it is not on the official list.")
+            % {"value": " ".join(value.split())}
+        )
+    return clean_text(name.title(), max_length=100)
 
 
 _PROVINCE_ALIASES = {
     "jakarta": "DKI Jakarta",
+    "daerahkhususibukotajakarta": "DKI Jakarta",
+    "daerahkhususjakarta": "DKI Jakarta",
     "dki": "DKI Jakarta",
     "yogyakarta": "DI Yogyakarta",
     "diy": "DI Yogyakarta",

@@ -1,9 +1,10 @@
-import re
 from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from setia.core.forms import MonthField
+from setia.core.http import valid_parameters
 from setia.customers.forms import RupiahField
 from setia.customers.models import Category
 from setia.lib.dates import month_start
@@ -63,13 +64,12 @@ class TierRuleForm(forms.ModelForm):
 
 
 class MonthForm(forms.Form):
-    """The report's month, `2026-11`; the current month when absent or wrong."""
+    """The report's month, `2026-11`: the current month when absent, a 400 with a message when
+    malformed (see `MonthField`)."""
 
-    month = forms.CharField(required=False)
+    month = MonthField(label=_("Month"), required=False)
 
     def month_start(self, default: date) -> date:
-        value = self.data.get("month", "") if self.is_bound else ""
-        match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
-        if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
-            return date(int(match.group(1)), int(match.group(2)), 1)
-        return month_start(default)
+        """The first day of the month asked for, or of `default`'s month when none was;
+        InvalidParameter (a 400) for a malformed one."""
+        return valid_parameters(self)["month"] or month_start(default)

@@ -1,5 +1,6 @@
 """No lost updates: every edit form of a customer's records carries the version it was made
-from; a save without one is a 400, a save from an older one a 409 recorded in the history."""
+from; a save without one is a 400, a save from an older one a 409 recorded in the history.
+(The steps of a retention offer: setia/engagement/tests/test_retention_offers.py.)"""
 
 import datetime
 
@@ -10,6 +11,8 @@ from setia.customers import actions
 from setia.history.actions import snapshot
 from setia.history.models import AuditEntry
 from setia.test import make_contact, make_store, make_subscription
+from setia.work.schedule import actions as task_actions
+from setia.work.tests.factories import make_task
 
 
 def _customer_case(customer):
@@ -104,10 +107,35 @@ def _subscription_case(customer):
     return subscription, url, data, colleague_saves
 
 
+def _task_case(customer):
+    owner = customer.owner
+    task = make_task(owner=owner, customer=customer, title="Kickoff call")
+    url = reverse("work:task-edit", args=[task.code])
+    data = {
+        "title": "Kickoff call (moved)",
+        "customer": customer.code,
+        "owner": owner.pk,
+        "due_at": "2026-11-13T10:00",
+        "priority": "high",
+        "recurrence": "",
+        "notes": "",
+    }
+
+    def colleague_saves(actor):
+        task_actions.update_task(
+            task=type(task).objects.get(pk=task.pk),
+            actor=actor,
+            data={"notes": "Bring the contract"},
+            expected_version=1,
+        )
+
+    return task, url, data, colleague_saves
+
+
 CASES = pytest.mark.parametrize(
     "case",
-    [_customer_case, _contact_case, _store_case, _subscription_case],
-    ids=["customer", "contact", "store", "subscription"],
+    [_customer_case, _contact_case, _store_case, _subscription_case, _task_case],
+    ids=["customer", "contact", "store", "subscription", "task"],
 )
 
 
@@ -197,3 +225,35 @@ def test_it_refuses_the_second_of_two_edits_from_the_same_version(
         ("update", manager),
         ("refused", executive),
     ]
+
+
+def test_a_stale_edit_of_a_personal_task_is_409_with_the_values_and_nothing_to_audit(
+    client, executive
+):
+    task = make_task(owner=executive, title="Plan the week")
+    url = reverse("work:task-edit", args=[task.code])
+    task_actions.update_task(
+        task=type(task).objects.get(pk=task.pk),
+        actor=executive,
+        data={"title": "Plan the month"},
+        expected_version=1,
+    )
+    client.force_login(executive)
+    data = {
+        "title": "Plan the day",
+        "owner": executive.pk,
+        "due_at": "2026-11-13T10:00",
+        "priority": "normal",
+        "version": 1,
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 409
+    task.refresh_from_db()
+    assert (task.title, task.version) == ("Plan the month", 2)
+    assert '<td class="before">Plan the month</td><td class="after">Plan the day</td>' in (
+        response.text
+    )
+    # A task of no customer has no history to keep the refusal in.
+    assert AuditEntry.objects.count() == 0

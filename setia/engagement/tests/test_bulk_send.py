@@ -3,6 +3,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import IntegrityError
 from django.http import QueryDict
@@ -134,6 +135,10 @@ def test_confirming_queues_spaced_messages_and_sends_the_first(
 
     Message.objects.update(next_attempt_at=now())
     tasks.send_due_messages()
+    # Bunched up, they still go at the channel's rate: one more this minute...
+    assert len(mail.outbox) == 2
+    with time_machine.travel(now() + timedelta(minutes=1)):
+        tasks.send_due_messages()
 
     assert bulk.progress()["finished"] is True
     assert len(mail.outbox) == 3
@@ -358,3 +363,59 @@ def test_starting_twice_with_one_key_is_refused_by_the_database(executive, bandu
 
     assert BulkSend.objects.get().confirmation == key
     assert Message.objects.count() == 3
+
+
+def _most_in_a_minute(moments) -> int:
+    moments = sorted(moments)
+    return max(
+        sum(1 for other in moments if moment <= other < moment + timedelta(minutes=1))
+        for moment in moments
+    )
+
+
+def test_two_bulk_sends_queued_together_never_exceed_the_channels_rate(
+    settings, executive, team_a, newsletter, django_capture_on_commit_callbacks
+):
+    settings.BULK_SEND_PER_MINUTE = 100
+    settings.BULK_EMAIL_PER_MINUTE = 4
+    settings.BULK_WHATSAPP_PER_MINUTE = 50
+    for n in range(10):
+        customer = make_customer(team=team_a, owner=executive, name=f"Toko {n}", city="Medan")
+        make_contact(customer, name=f"Ibu {n}", email=f"toko{n}@medan.test", is_primary=True)
+    customers = Customer.objects.filter(city="Medan")
+    second = make_template(name="Promo", channel="email", subject="Promo", body="Halo {contact}")
+    start = now()
+
+    with time_machine.travel(start, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            for template in (newsletter, second):
+                start_bulk_send(
+                    actor=executive,
+                    customers=customers,
+                    template=template,
+                    promo="Diskon",
+                    query="",
+                )
+        slots = list(
+            Message.objects.filter(status="queued").values_list("next_attempt_at", flat=True)
+        )
+        sent_now = len(mail.outbox)
+    # Twenty messages, four a minute across both sends: the first went at once, the other
+    # nineteen are spaced a quarter of a minute apart, the second send's after the first's.
+    assert sent_now == 1
+    assert len(slots) == 19
+    assert _most_in_a_minute(slots) == 4
+    assert max(slots) - start == timedelta(seconds=15 * 19)
+
+    # A sweep every minute, even one that comes late, keeps to the rate.
+    sent_at = []
+    for minute in range(2, 9):
+        with time_machine.travel(start + timedelta(minutes=minute), tick=False):
+            before = len(mail.outbox)
+            tasks.send_due_messages()
+            tasks.send_due_messages()  # a second sweep in the same minute sends nothing more
+            sent_at += [now()] * (len(mail.outbox) - before)
+            assert len(mail.outbox) - before <= 4
+    assert len(mail.outbox) == 20
+    assert Message.objects.filter(sent_at__isnull=False).count() == 20
+    assert _most_in_a_minute(Message.objects.values_list("sent_at", flat=True)) <= 4

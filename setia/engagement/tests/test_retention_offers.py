@@ -142,9 +142,10 @@ def test_a_manager_approves(client, manager, executive, customer, subscription):
     client.force_login(manager)
 
     page = client.get(_url(offer))
-    response = client.post(_url(offer, "approve"))
+    response = client.post(_url(offer, "approve"), {"version": 1})
 
     assert page.context["can_approve"] is True
+    assert '<input type="hidden" name="version" value="1"' in page.text
     assert response.status_code == 302
     offer.refresh_from_db()
     assert (offer.status, offer.approved_by) == ("approved", manager)
@@ -155,7 +156,7 @@ def test_a_manager_rejects_with_a_reason(client, manager, executive, customer, s
     offer = _offer(customer, executive)
     client.force_login(manager)
 
-    client.post(_url(offer, "reject"), {"reason": "Too deep for a Growth plan"})
+    client.post(_url(offer, "reject"), {"reason": "Too deep for a Growth plan", "version": 1})
 
     offer.refresh_from_db()
     assert (offer.status, offer.reason) == ("rejected", "Too deep for a Growth plan")
@@ -177,13 +178,80 @@ def test_only_managers_approve(client, request, persona, executive, customer, su
 def test_an_offer_is_approved_once(client, manager, executive, customer, subscription):
     offer = _offer(customer, executive)
     client.force_login(manager)
-    client.post(_url(offer, "approve"))
+    client.post(_url(offer, "approve"), {"version": 1})
 
-    response = client.post(_url(offer, "reject"), {"reason": "late"}, follow=True)
+    response = client.post(_url(offer, "reject"), {"reason": "late", "version": 2}, follow=True)
 
     assert "This offer was already decided" in response.text
     offer.refresh_from_db()
     assert (offer.status, offer.reason) == ("approved", "")
+
+
+@pytest.mark.parametrize("version", [None, "", "0", "abc"])
+@pytest.mark.parametrize("step", ["approve", "reject"])
+def test_a_step_without_a_valid_version_is_400_and_changes_nothing(
+    client, manager, executive, customer, subscription, step, version
+):
+    offer = _offer(customer, executive)
+    client.force_login(manager)
+    data = {"reason": "Too deep"} if version is None else {"reason": "Too deep", "version": version}
+
+    response = client.post(_url(offer, step), data)
+
+    assert response.status_code == 400
+    assert list(response.context["decision_form"].errors) == ["version"]
+    assert "This form is out of date or incomplete" in response.text
+    offer.refresh_from_db()
+    assert (offer.status, offer.version) == ("proposed", 1)
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_step_from_an_older_version_is_409_shows_the_colleagues_step_and_is_audited(
+    client, manager, admin_user, executive, customer, subscription
+):
+    offer = _offer(customer, executive)
+    offers.approve_offer(offer=offer, actor=admin_user, expected_version=1)
+    client.force_login(manager)
+
+    response = client.post(_url(offer, "reject"), {"reason": "Too deep", "version": 1})
+
+    assert response.status_code == 409
+    offer.refresh_from_db()
+    assert (offer.status, offer.approved_by, offer.reason, offer.version) == (
+        "approved",
+        admin_user,
+        "",
+        2,
+    )
+    refused = AuditEntry.objects.get(action="refused")
+    assert (refused.actor, refused.object_id) == (manager, offer.pk)
+    assert refused.changes["status"] == ["approved", "rejected"]
+    conflict = response.context["conflict"]
+    assert conflict.last_change.actor == admin_user
+    assert "Someone else saved this while you were editing" in response.text
+    assert '<td class="before">Approved, offered</td><td class="after">Not approved</td>' in (
+        response.text
+    )
+    assert _offer_events(customer) == ["proposed", "approved"]
+    # The page is the offer as it is now: its answer form made from the new version.
+    assert '<input type="hidden" name="version" value="2"' in response.text
+
+
+def test_two_managers_deciding_from_the_same_version_one_wins_one_is_refused(
+    client, manager, admin_user, executive, customer, subscription
+):
+    offer = _offer(customer, executive)
+    client.force_login(admin_user)
+    first = client.post(_url(offer, "approve"), {"version": 1})
+    client.force_login(manager)
+
+    second = client.post(_url(offer, "approve"), {"version": 1})
+
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert [(entry.action, entry.actor) for entry in AuditEntry.objects.order_by("id")] == [
+        ("update", admin_user),
+        ("refused", manager),
+    ]
 
 
 def test_offers_are_404_for_another_team(
@@ -218,7 +286,9 @@ def test_an_accepted_offer_applies_the_discount_for_its_months(
     offer = _offer(customer, executive, discount=15, months=3)
     client.force_login(executive)
 
-    response = client.post(_url(offer, "outcome"), {"outcome": "accepted", "reason": "Happy"})
+    response = client.post(
+        _url(offer, "outcome"), {"outcome": "accepted", "reason": "Happy", "version": 1}
+    )
 
     assert response.status_code == 302
     offer.refresh_from_db()
@@ -259,7 +329,9 @@ def test_a_declined_or_expired_offer_leaves_the_subscription(
     offer = _offer(customer, executive, discount=15)
     client.force_login(executive)
 
-    client.post(_url(offer, "outcome"), {"outcome": outcome, "reason": "Moving to Shopify"})
+    client.post(
+        _url(offer, "outcome"), {"outcome": outcome, "reason": "Moving to Shopify", "version": 1}
+    )
 
     offer.refresh_from_db()
     subscription.refresh_from_db()
@@ -271,7 +343,7 @@ def test_no_answer_before_approval(client, executive, customer, subscription):
     offer = _offer(customer, executive, discount=30)
     client.force_login(executive)
 
-    client.post(_url(offer, "outcome"), {"outcome": "accepted"})
+    client.post(_url(offer, "outcome"), {"outcome": "accepted", "version": 1})
 
     offer.refresh_from_db()
     subscription.refresh_from_db()
@@ -300,7 +372,7 @@ def test_an_unknown_outcome_is_400(client, executive, customer, subscription):
     offer = _offer(customer, executive, discount=10)
     client.force_login(executive)
 
-    response = client.post(_url(offer, "outcome"), {"outcome": "maybe"})
+    response = client.post(_url(offer, "outcome"), {"outcome": "maybe", "version": 1})
 
     assert response.status_code == 400
     offer.refresh_from_db()

@@ -3,11 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from setia.core.http import AuthenticatedHttpRequest, invalid_form_status
+from setia.core.http import AuthenticatedHttpRequest, invalid_form_status, local_url
 from setia.customers.access import get_customer_for_user
 from setia.engagement import actions
 from setia.engagement.forms import InteractionForm
@@ -77,9 +76,5 @@ def log_interaction(request: AuthenticatedHttpRequest, code) -> HttpResponse:
         response["HX-Trigger"] = "timelineChanged"
         return response
     messages.success(request, message)
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(customer)
+    next_url = local_url(request, request.POST.get("next"))
+    return redirect(next_url) if next_url else redirect(customer)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.access import get_customer_for_user
+from setia.customers.actions import StaleEditError
 from setia.engagement import offers
 from setia.engagement.forms import DecisionForm, OfferFilterForm, OfferForm, OutcomeForm
 from setia.engagement.models import OfferStatus, RetentionOffer
@@ -59,22 +60,27 @@ def propose_offer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     return render(request, "customers/form.html", context)
 
 
-@login_required
-@require_GET
-def offer_detail(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
-    offer = get_offer_for_user(request, offer_code)
+def _detail(request, offer, *, status: int = 200, **context) -> HttpResponse:
+    """The offer's page, with its step forms made from the version shown (or those given)."""
     user = request.user
-    context = {
+    page = {
         "offer": offer,
         "customer": offer.customer,
         "can_approve": offer.status == OfferStatus.PROPOSED
         and user.has_perm("engagement.approve_retentionoffer"),
         "can_record": offer.status == OfferStatus.APPROVED
         and user.has_perm("engagement.change_retentionoffer"),
-        "decision_form": DecisionForm(),
-        "outcome_form": OutcomeForm(),
+        "decision_form": DecisionForm(instance=offer),
+        "outcome_form": OutcomeForm(instance=offer),
+        **context,
     }
-    return render(request, "engagement/offer_detail.html", context)
+    return render(request, "engagement/offer_detail.html", page, status=status)
+
+
+@login_required
+@require_GET
+def offer_detail(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
+    return _detail(request, get_offer_for_user(request, offer_code))
 
 
 def _refused(request, offer, error):
@@ -82,59 +88,90 @@ def _refused(request, offer, error):
     return redirect("engagement:offer-detail", offer_code=offer.code)
 
 
+def _stale(request, offer_code, error: StaleEditError) -> HttpResponse:
+    """409: the step was taken from an older version; the page as it is now, with what
+    changed next to what the user tried."""
+    messages.error(request, error.message)
+    return _detail(request, get_offer_for_user(request, offer_code), status=409, conflict=error)
+
+
+def _step(request, offer_code, *, permission: str, form_class, take) -> HttpResponse | None:
+    """Bind the step's form to the offer and take the step; a response when it could not be
+    taken (400 with the form, 409 when stale, the page with the reason), None when done."""
+    offer = get_offer_for_user(request, offer_code, permission=permission)
+    form = form_class(request.POST, instance=offer)
+    if not form.is_valid():
+        name = "outcome_form" if form_class is OutcomeForm else "decision_form"
+        fresh = get_offer_for_user(request, offer_code)
+        return _detail(request, fresh, status=400, **{name: form})
+    try:
+        take(offer, form.cleaned_data)
+    except StaleEditError as error:
+        return _stale(request, offer_code, error)
+    except offers.OfferError as error:
+        return _refused(request, offer, error)
+    return None
+
+
 @login_required
 @require_POST
 def approve_offer(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
-    offer = get_offer_for_user(request, offer_code, permission="approve_retentionoffer")
-    try:
-        offers.approve_offer(offer=offer, actor=request.user)
-    except offers.OfferError as error:
-        return _refused(request, offer, error)
+    refused = _step(
+        request,
+        offer_code,
+        permission="approve_retentionoffer",
+        form_class=DecisionForm,
+        take=lambda offer, data: offers.approve_offer(
+            offer=offer, actor=request.user, expected_version=data["version"]
+        ),
+    )
+    if refused is not None:
+        return refused
     messages.success(request, _("Offer approved."))
-    return redirect("engagement:offer-detail", offer_code=offer.code)
+    return redirect("engagement:offer-detail", offer_code=offer_code)
 
 
 @login_required
 @require_POST
 def reject_offer(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
-    offer = get_offer_for_user(request, offer_code, permission="approve_retentionoffer")
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    try:
-        offers.reject_offer(
-            offer=offer, actor=request.user, reason=form.cleaned_data.get("reason", "")
-        )
-    except offers.OfferError as error:
-        return _refused(request, offer, error)
+    refused = _step(
+        request,
+        offer_code,
+        permission="approve_retentionoffer",
+        form_class=DecisionForm,
+        take=lambda offer, data: offers.reject_offer(
+            offer=offer,
+            actor=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+    )
+    if refused is not None:
+        return refused
     messages.success(request, _("Offer not approved."))
-    return redirect("engagement:offer-detail", offer_code=offer.code)
+    return redirect("engagement:offer-detail", offer_code=offer_code)
 
 
 @login_required
 @require_POST
 def record_offer_outcome(request: AuthenticatedHttpRequest, offer_code) -> HttpResponse:
-    offer = get_offer_for_user(request, offer_code, permission="change_retentionoffer")
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        context = {
-            "offer": offer,
-            "customer": offer.customer,
-            "can_record": True,
-            "outcome_form": form,
-            "decision_form": DecisionForm(),
-        }
-        return render(request, "engagement/offer_detail.html", context, status=400)
-    try:
-        offers.record_outcome(
+    refused = _step(
+        request,
+        offer_code,
+        permission="change_retentionoffer",
+        form_class=OutcomeForm,
+        take=lambda offer, data: offers.record_outcome(
             offer=offer,
             actor=request.user,
-            outcome=form.cleaned_data["outcome"],
-            reason=form.cleaned_data["reason"],
-        )
-    except offers.OfferError as error:
-        return _refused(request, offer, error)
+            outcome=data["outcome"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+    )
+    if refused is not None:
+        return refused
     messages.success(request, _("The customer's answer is recorded."))
-    return redirect("engagement:offer-detail", offer_code=offer.code)
+    return redirect("engagement:offer-detail", offer_code=offer_code)
 
 
 @login_required

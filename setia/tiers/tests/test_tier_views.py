@@ -187,10 +187,20 @@ def test_it_reports_another_month_and_ignores_first_assignments(client, manager,
     client.force_login(manager)
 
     october = client.get(REPORT, {"month": "2026-10"})
-    nonsense = client.get(REPORT, {"month": "2026-13"})
+    this_month = client.get(REPORT)
 
     assert october.context["movers"] == []
-    assert nonsense.context["month"] == date(2026, 11, 1)
+    assert this_month.context["month"] == date(2026, 11, 1)
+
+
+@pytest.mark.parametrize("month", ["2026-13", "9999-12", "0001-01", "²", "2026-1", "\x00"])
+def test_it_refuses_a_malformed_month_with_a_message(client, manager, month):
+    client.force_login(manager)
+
+    response = client.get(REPORT, {"month": month})
+
+    assert response.status_code == 400
+    assert "Tulis bulan sebagai TTTT-BB, antara 2000 dan 2100." in response.text
 
 
 @time_machine.travel("2026-11-20 10:00 +0700")

@@ -31,4 +31,7 @@ class TriggerRuleForm(forms.ModelForm):
         return days
 
 
-TriggerRuleFormSet = forms.modelformset_factory(TriggerRule, form=TriggerRuleForm, extra=0)
+# Edit only: the rules come with the playbooks; a tampered form count adds none.
+TriggerRuleFormSet = forms.modelformset_factory(
+    TriggerRule, form=TriggerRuleForm, extra=0, edit_only=True
+)

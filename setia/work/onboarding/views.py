@@ -10,11 +10,10 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from setia.core.http import AuthenticatedHttpRequest, valid_parameters
+from setia.core.http import AuthenticatedHttpRequest, local_url, valid_parameters
 from setia.customers.access import get_customer_for_user
 from setia.customers.models import Customer
 from setia.lib.dates import now, today
@@ -117,10 +116,7 @@ def move_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
         context = _board_context(request) | {"announcement": text}
         return render(request, "work/_onboarding_board.html", context)
     messages.success(request, text)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "work:onboarding-board"
-    return redirect(target)
+    return redirect(local_url(request, request.POST.get("next")) or "work:onboarding-board")
 
 
 @login_required

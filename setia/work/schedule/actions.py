@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from setia.accounts.models import Role, User
+from setia.customers.actions import save_edit
 from setia.history.actions import record_event
 from setia.lib.dates import now
 from setia.work.schedule.fairness import fair_owners
@@ -96,20 +97,33 @@ def _team_id(task: Task, actor) -> int | None:
     return getattr(actor, "team_id", None)
 
 
-@transaction.atomic
-def update_task(*, task: Task, data: dict, actor) -> Task:
-    """Save edited fields; a new owner is recorded on the timeline as a reassignment."""
+def update_task(
+    *, task: Task, data: dict, actor, expected_version: int | None = None, source: str = "web"
+) -> Task:
+    """Save edited fields if nobody saved the task since `expected_version` (StaleEditError
+    otherwise, see `save_edit`); a new owner is recorded on the timeline as a reassignment."""
     # From the database: a bound ModelForm has already written its values onto `task`.
     previous_owner = Task.objects.filter(pk=task.pk).values_list("owner_id", flat=True).get()
-    for name, value in data.items():
-        setattr(task, name, value)
+    data = dict(data)
     if "due_at" in data and "remind_at" not in data:
-        task.remind_at = reminder_time(task.due_at)
-        task.reminder_sent_at = None
-    task.team_id = _team_id(task, actor)
-    task.save()
-    if task.owner_id != previous_owner:
-        _event(task, "reassigned", actor=actor, summary=_summary("reassigned", task))
+        data["remind_at"] = reminder_time(data["due_at"])
+        data["reminder_sent_at"] = None
+
+    def after_check(record: Task) -> None:
+        record.team_id = _team_id(record, actor)
+        if record.owner_id != previous_owner:
+            _event(record, "reassigned", actor=actor, summary=_summary("reassigned", record))
+
+    save_edit(
+        record=task,
+        customer=task.customer,
+        actor=actor,
+        data={**data, "team": task.team},
+        expected_version=expected_version,
+        source=source,
+        before_write=after_check,
+        on_timeline=False,
+    )
     return task
 
 

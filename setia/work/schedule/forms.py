@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Role, User
 from setia.core.forms import IdField, MonthField
+from setia.customers.forms import VersionedForm
 from setia.customers.models import Customer
 from setia.work.schedule.models import Task
 
@@ -21,7 +22,7 @@ def owner_choices(user):
     return people.filter(pk=user.pk)
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(VersionedForm):
     checklist = forms.CharField(
         label=_("Checklist"),
         required=False,

@@ -160,6 +160,9 @@ class Task(models.Model):
         blank=True,
         related_name="+",
     )
+    # Optimistic lock, as on Customer: an edit made from an older version is refused. The
+    # database default is for the set-based writers (playbooks, demo data) that insert with SQL.
+    version = models.PositiveIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

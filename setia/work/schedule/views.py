@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.accounts.models import Team
-from setia.core.http import AuthenticatedHttpRequest, valid_parameters
+from setia.core.http import AuthenticatedHttpRequest, local_url, valid_parameters
+from setia.customers.actions import StaleEditError
 from setia.lib.dates import month_end, month_start, now, today
 from setia.work.schedule import actions
 from setia.work.schedule.access import get_task_for_user
@@ -65,12 +65,7 @@ def _feed_url(request, feed) -> str:
 
 
 def _next_url(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return local_url(request, request.POST.get("next")) or default
 
 
 @login_required
@@ -130,7 +125,22 @@ def edit_task(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     data = form.model_data()
     if data["owner"] is None:
         data.pop("owner")
-    actions.update_task(task=task, data=data, actor=request.user)
+    try:
+        actions.update_task(
+            task=task,
+            data=data,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleEditError as error:
+        messages.error(request, error.message)
+        fresh = get_task_for_user(request, code, change=True)
+        context = {
+            "form": TaskForm(instance=fresh, user=request.user),
+            "task": fresh,
+            "conflict": error,
+        }
+        return render(request, "work/task_form.html", context, status=409)
     messages.success(request, _("Task saved."))
     return redirect("work:task-detail", code=task.code)
 

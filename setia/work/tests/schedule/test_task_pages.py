@@ -132,6 +132,7 @@ def test_it_edits_a_task_and_records_a_reassignment(client, executive, intern, c
             "due_at": "2026-11-13T10:00",
             "priority": "normal",
             "recurrence": "weekly",
+            "version": 1,
         },
     )
 

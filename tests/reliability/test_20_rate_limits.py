@@ -1,8 +1,11 @@
 """Per-user request limits: a 429 with Retry-After on exports, uploads and searches.
 
-The bulk send's limit and idempotent confirmation are tested in
-`setia/engagement/tests/test_bulk_send.py`, the webhook's in `test_whatsapp_cloud_api.py`.
+The webhook has its own limit per address. The bulk send's limit and idempotent confirmation are
+tested with the bulk send, in `setia/engagement/tests/test_bulk_send.py`.
 """
+
+import hashlib
+import hmac
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -140,3 +143,39 @@ def test_an_unreachable_cache_lets_requests_through(client, manager, settings):
     statuses = [client.get(CSV_URL).status_code for _ in range(2)]
 
     assert statuses == [200, 200]
+
+
+SECRET = "app-secret-for-tests"
+
+
+WEBHOOK = reverse("engagement:whatsapp-webhook")
+
+
+def _signed(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _post(client, body: bytes, signature: str | None):
+    headers = {"X-Hub-Signature-256": signature} if signature is not None else {}
+    return client.post(WEBHOOK, body, content_type="application/json", headers=headers)
+
+
+def test_the_webhook_has_its_own_limit_per_address(client, settings):
+    settings.WHATSAPP_APP_SECRET = SECRET
+    settings.RATE_LIMIT_WEBHOOK = "2/m"
+    body = b'{"entry": []}'
+
+    served = [_post(client, body, _signed(body)).status_code for _ in range(2)]
+    refused = _post(client, body, _signed(body))
+    elsewhere = client.post(
+        WEBHOOK,
+        body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": _signed(body)},
+        REMOTE_ADDR="198.51.100.7",
+    )
+
+    assert served == [200, 200]
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert elsewhere.status_code == 200

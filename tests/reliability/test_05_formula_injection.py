@@ -101,3 +101,21 @@ def test_the_error_file_neutralises_formula_cells(db, tmp_path, manager):
 
     text = (tmp_path / "formula.errors.csv").read_text(encoding="utf-8-sig")
     assert '\n"\'=HYPERLINK(""x"")",,\'=1+1,' in text
+
+
+def test_an_exported_formula_comes_back_as_the_same_text_and_creates_nothing(
+    client, manager, team_a, tmp_path
+):
+    names = ['=HYPERLINK("http://evil")', "+62 Batik", "-Diskon", "@Toko"]
+    for name in names:
+        make_customer(team=team_a, name=name)
+    client.force_login(manager)
+    exported = tmp_path / "export.csv"
+    exported.write_bytes(b"".join(client.get(CSV_URL).streaming_content))
+    before = set(Customer.objects.values_list("code", "name"))
+
+    _output, summary = run(exported, owner=manager.email)
+
+    assert summary == "rows=4 created=0 updated=0 unchanged=4 duplicates=0 rejected=0"
+    assert set(Customer.objects.values_list("code", "name")) == before
+    assert sorted(name for _code, name in before) == sorted(names)

@@ -97,3 +97,22 @@ def test_a_manager_exports_every_team(client, manager, team_a, team_b):
     table = _csv(client.get(CSV_URL))
 
     assert [row[1] for row in table[1:]] == ["Alpha", "Beta"]
+
+
+@pytest.mark.parametrize("query", [{"q": "batik " * 20}, {"q": "batik\x00"}, {"q": "   "}])
+def test_a_search_the_list_refuses_is_refused_by_the_exports_never_dropped(
+    client, executive, team_a, query
+):
+    make_customer(team=team_a, name="Batik Lestari")
+    make_customer(team=team_a, name="Kopi Senja")
+    client.force_login(executive)
+
+    answers = [client.get(url, query) for url in (LIST_URL, CSV_URL, XLSX_URL)]
+
+    statuses = {response.status_code for response in answers}
+    if statuses == {200}:
+        # Accepted (blank): then the export still holds exactly the list's rows.
+        assert [row[0] for row in _csv(answers[1])[1:]] == _list_codes(client, query)
+    else:
+        assert statuses == {400}
+        assert all(b"Kopi Senja" not in response.content for response in answers)

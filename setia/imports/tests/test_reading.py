@@ -1,51 +1,9 @@
 import io
 
-import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from setia.imports.reading import read_table
-
-HEADER = ["Nama Brand", "No HP", "Catatan"]
-ROWS = [["Batik Sekar", "0812-3456-7801", "Kain\nbatik; tulis, halus"], ["Kopi Café", "", "énak"]]
-
-
-def _csv(delimiter: str) -> str:
-    lines = [delimiter.join(HEADER)]
-    for row in ROWS:
-        lines.append(
-            delimiter.join(
-                f'"{cell}"'
-                if "\n" in cell or delimiter in cell or "," in cell or ";" in cell
-                else cell
-                for cell in row
-            )
-        )
-    return "\r\n".join(lines) + "\r\n"
-
-
-@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
-@pytest.mark.parametrize(
-    ("encoding", "prefix", "expected"),
-    [
-        ("utf-8", b"", "utf-8"),
-        ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
-        ("utf-16", b"", "utf-16"),  # Python writes a byte-order mark
-        ("utf-16-le", b"", "utf-16-le"),  # none: recognised by its zero bytes
-        ("cp1252", b"", "cp1252"),
-    ],
-)
-def test_it_reads_csv_in_every_encoding_and_delimiter(delimiter, encoding, prefix, expected):
-    data = prefix + _csv(delimiter).encode(encoding)
-
-    table = read_table(data)
-
-    assert table.kind == "csv"
-    assert table.encoding == expected
-    assert table.delimiter == delimiter
-    assert table.header == HEADER
-    assert [cells for _number, cells in table.rows] == ROWS
-    assert [number for number, _cells in table.rows] == [2, 3]
 
 
 def test_it_skips_blank_lines_and_keeps_spreadsheet_row_numbers():

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-import time_machine
 from django.contrib.auth.models import AnonymousUser
 
 from setia.customers import actions
@@ -131,23 +130,6 @@ def test_it_records_changes_without_a_person_as_the_system(customer, actor):
     )
 
     assert AuditEntry.objects.get().actor is None
-
-
-@time_machine.travel(NOW, tick=False)
-def test_it_soft_deletes_and_restores_a_customer(customer, executive, manager):
-    actions.delete_customer(customer=customer, actor=executive)
-
-    assert (customer.deleted_at, customer.deleted_by, customer.version) == (NOW, executive, 2)
-    assert Customer.objects.deleted().get() == customer
-
-    actions.restore_customer(customer=customer, actor=manager)
-
-    customer.refresh_from_db()
-    assert (customer.deleted_at, customer.deleted_by, customer.version) == (None, None, 3)
-    assert Customer.objects.alive().get() == customer
-    assert [
-        (entry.action, entry.actor, entry.changes) for entry in AuditEntry.objects.order_by("id")
-    ] == [("delete", executive, {}), ("restore", manager, {})]
 
 
 def test_it_makes_an_edit_from_before_a_delete_stale(customer, executive):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from setia.customers import actions
+from setia.customers.models import Customer
 from setia.history.actions import snapshot
 from setia.history.models import AuditEntry
 from setia.test import make_contact, make_store, make_subscription
@@ -197,3 +198,39 @@ def test_it_refuses_the_second_of_two_edits_from_the_same_version(
         ("update", manager),
         ("refused", executive),
     ]
+
+
+def test_it_refuses_a_stale_update_and_records_only_the_refusal(customer, executive, manager):
+    actions.update_customer(
+        customer=customer, actor=manager, data={"city": "Solo"}, expected_version=1
+    )
+    stale = Customer.objects.get(pk=customer.pk)
+
+    with pytest.raises(actions.StaleEditError):
+        actions.update_customer(
+            customer=stale, actor=executive, data={"name": "Overwritten"}, expected_version=1
+        )
+
+    customer.refresh_from_db()
+    assert (customer.name, customer.city, customer.version) == ("Batik Lestari", "Solo", 2)
+    assert [
+        (entry.actor_id, entry.action, entry.changes) for entry in AuditEntry.objects.order_by("id")
+    ] == [
+        (manager.pk, "update", {"city": ["Bandung", "Solo"]}),
+        (executive.pk, "refused", {"name": ["Batik Lestari", "Overwritten"]}),
+    ]
+
+
+def test_it_lets_only_one_of_two_edits_from_the_same_version_through(customer, executive, manager):
+    first = Customer.objects.get(pk=customer.pk)
+    second = Customer.objects.get(pk=customer.pk)
+
+    actions.update_customer(
+        customer=first, actor=manager, data={"name": "First"}, expected_version=1
+    )
+    with pytest.raises(actions.StaleEditError):
+        actions.update_customer(
+            customer=second, actor=executive, data={"name": "Second"}, expected_version=1
+        )
+
+    assert Customer.objects.get(pk=customer.pk).name == "First"

@@ -87,42 +87,6 @@ def test_it_records_nothing_for_an_update_that_changes_nothing(customer, executi
     assert AuditEntry.objects.count() == 0
 
 
-def test_it_refuses_a_stale_update_and_records_only_the_refusal(customer, executive, manager):
-    actions.update_customer(
-        customer=customer, actor=manager, data={"city": "Solo"}, expected_version=1
-    )
-    stale = Customer.objects.get(pk=customer.pk)
-
-    with pytest.raises(actions.StaleEditError):
-        actions.update_customer(
-            customer=stale, actor=executive, data={"name": "Overwritten"}, expected_version=1
-        )
-
-    customer.refresh_from_db()
-    assert (customer.name, customer.city, customer.version) == ("Batik Lestari", "Solo", 2)
-    assert [
-        (entry.actor_id, entry.action, entry.changes) for entry in AuditEntry.objects.order_by("id")
-    ] == [
-        (manager.pk, "update", {"city": ["Bandung", "Solo"]}),
-        (executive.pk, "refused", {"name": ["Batik Lestari", "Overwritten"]}),
-    ]
-
-
-def test_it_lets_only_one_of_two_edits_from_the_same_version_through(customer, executive, manager):
-    first = Customer.objects.get(pk=customer.pk)
-    second = Customer.objects.get(pk=customer.pk)
-
-    actions.update_customer(
-        customer=first, actor=manager, data={"name": "First"}, expected_version=1
-    )
-    with pytest.raises(actions.StaleEditError):
-        actions.update_customer(
-            customer=second, actor=executive, data={"name": "Second"}, expected_version=1
-        )
-
-    assert Customer.objects.get(pk=customer.pk).name == "First"
-
-
 @pytest.mark.parametrize("actor", [None, AnonymousUser()])
 def test_it_records_changes_without_a_person_as_the_system(customer, actor):
     actions.update_customer(

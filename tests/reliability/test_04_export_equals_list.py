@@ -1,4 +1,5 @@
-"""An export holds exactly the rows of the list for the same filters, in the list's order, and only what the user may see."""
+"""An export holds exactly the rows of the list for the same filters, in the list's order, and only
+what the user may see."""
 
 import csv
 import io

@@ -1,4 +1,5 @@
-"""Formula injection, both ways: exports neutralise cells a spreadsheet would run, and importing such an export gives back the original text."""
+"""Formula injection, both ways: exports neutralise cells a spreadsheet would run, and importing
+such an export gives back the original text."""
 
 import csv
 import io

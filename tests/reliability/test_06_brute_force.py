@@ -1,4 +1,5 @@
-"""Brute force on the login: a lockout per e-mail and address (axes), and one per account across every address, logged and shown to admins."""
+"""Brute force on the login: a lockout per e-mail and address (axes), and one per account across
+every address, logged and shown to admins."""
 
 import datetime
 

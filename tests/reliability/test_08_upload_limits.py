@@ -1,4 +1,6 @@
-"""Upload limits: a file over the size limit, one whose bytes are not a spreadsheet whatever its name, a zip bomb, an XML entity bomb (billion laughs) and hostile path names are refused or neutralised, with nothing stored and memory bounded."""
+"""Upload limits: a file over the size limit, one whose bytes are not a spreadsheet whatever its
+name, a zip bomb, an XML entity bomb (billion laughs) and hostile path names are refused or
+neutralised, with nothing stored and memory bounded."""
 
 import io
 import tracemalloc

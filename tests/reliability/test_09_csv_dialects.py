@@ -1,4 +1,6 @@
-"""CSV dialects: comma, semicolon (Excel in the id-ID locale) and tab, with or without a byte-order mark, CRLF or LF, UTF-8, UTF-16 or Windows-1252, give the same table and import as the same records."""
+"""CSV dialects: comma, semicolon (Excel in the id-ID locale) and tab, with or without a byte-order
+mark, CRLF or LF, UTF-8, UTF-16 or Windows-1252, give the same table and import as the same
+records."""
 
 import codecs
 import csv

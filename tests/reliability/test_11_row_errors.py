@@ -1,4 +1,5 @@
-"""Row errors name the row, the column and the reason, in the importer's language, and the error file keeps the original cells of each rejected row."""
+"""Row errors name the row, the column and the reason, in the importer's language, and the error
+file keeps the original cells of each rejected row."""
 
 from setia.accounts.models import Role
 from setia.imports.tests.helpers import run, write_csv

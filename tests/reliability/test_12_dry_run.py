@@ -1,4 +1,5 @@
-"""A dry run counts what an import would do and writes nothing: no record, no history, no files but its own error file."""
+"""A dry run counts what an import would do and writes nothing: no record, no history, no files but
+its own error file."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

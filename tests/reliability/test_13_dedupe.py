@@ -1,4 +1,5 @@
-"""Duplicates: one customer whatever form its phone is written in, inside a file and against the database, and importing the same file again creates nothing."""
+"""Duplicates: one customer whatever form its phone is written in, inside a file and against the
+database, and importing the same file again creates nothing."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Every row of a file is counted exactly once (created, updated, unchanged, duplicate or rejected), and the error file has exactly one line per rejected row."""
+"""Every row of a file is counted exactly once (created, updated, unchanged, duplicate or
+rejected), and the error file has exactly one line per rejected row."""
 
 import csv
 import datetime

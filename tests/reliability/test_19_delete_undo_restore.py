@@ -1,4 +1,6 @@
-"""Nothing is lost for good by a slip: a deleted customer is restored with everything it had, undoing one import undoes exactly that import, and a dump of the database loads into an empty one with every row."""
+"""Nothing is lost for good by a slip: a deleted customer is restored with everything it had,
+undoing one import undoes exactly that import, and a dump of the database loads into an empty
+one with every row."""
 
 import datetime
 

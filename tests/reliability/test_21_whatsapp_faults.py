@@ -1,4 +1,6 @@
-"""WhatsApp Cloud API faults against a fake API on 127.0.0.1: outside the 24-hour window (131047), undeliverable (131026), rate limits (429) and server errors retried later, timeouts never sending twice."""
+"""WhatsApp Cloud API faults against a fake API on 127.0.0.1: outside the 24-hour window (131047),
+undeliverable (131026), rate limits (429) and server errors retried later, timeouts never
+sending twice."""
 
 from datetime import timedelta
 

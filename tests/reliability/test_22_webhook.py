@@ -1,4 +1,5 @@
-"""The WhatsApp status webhook: only a body signed with the app secret is believed, and a message's status only moves forward whatever order the statuses arrive in."""
+"""The WhatsApp status webhook: only a body signed with the app secret is believed, and a message's
+status only moves forward whatever order the statuses arrive in."""
 
 import hashlib
 import hmac

@@ -1,4 +1,6 @@
-"""Indonesian money, time zones and dates: rupiah shown as `Rp 1.234.567` and read as people write them; times stored in UTC and shown in WIB, WITA or WIT; `05/04/2024 14.30` is 5 April at half past two."""
+"""Indonesian money, time zones and dates: rupiah shown as `Rp 1.234.567` and read as people write
+them; times stored in UTC and shown in WIB, WITA or WIT; `05/04/2024 14.30` is 5 April at half
+past two."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal

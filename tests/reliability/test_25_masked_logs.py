@@ -1,4 +1,5 @@
-"""A log filter masks phones, e-mails and tokens in every log line, and puts the request's id on it."""
+"""A log filter masks phones, e-mails and tokens in every log line, and puts the request's id on
+it."""
 
 import logging
 import sys

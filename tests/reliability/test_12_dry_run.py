@@ -1,5 +1,5 @@
-"""A dry run counts what an import would do and writes nothing: no record, no history, no files but
-its own error file."""
+"""A dry run counts what an import would do and writes nothing: no record and no history, from
+the command line or the wizard, whose rejected rows it offers as an error file."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

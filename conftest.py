@@ -32,11 +32,11 @@ def _migrated_rows(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _migrated_rows_back(request):
-    """Browser tests commit through a live server and end by flushing every table, the rows the
-    data migrations wrote with them; put those back before each one so it starts from the same
-    database as every other test.
+    """Browser tests and tests of concurrent work commit for real and end by flushing every
+    table, the rows the data migrations wrote with them; put those back before each one so it
+    starts from the same database as every other test.
     """
-    if "live_server" not in request.fixturenames:
+    if not {"live_server", "transactional_db"} & set(request.fixturenames):
         return
     rows = request.getfixturevalue("_migrated_rows")
     request.getfixturevalue("transactional_db")

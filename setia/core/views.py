@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -6,6 +8,10 @@ from django.views.decorators.http import require_GET
 
 from setia.accounts.models import Role
 from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
+
+# Refused reads and writes by signed-in users: another team's record answers 404 like a missing
+# one, so this log is where a user probing other teams' addresses shows up.
+security_log = logging.getLogger("setia.security")
 
 
 @login_required
@@ -17,6 +23,14 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("customers:customer-list")
 
 
+def _log_refusal(request: HttpRequest, status: int) -> None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        security_log.warning(
+            "%s for user %s on %s %s", status, user.pk, request.method, request.path
+        )
+
+
 def _error_context(request: HttpRequest) -> dict[str, str]:
     # The id RequestIdMiddleware gave the request, for the user to quote; none on a request
     # that never passed through the middleware.
@@ -24,10 +38,12 @@ def _error_context(request: HttpRequest) -> dict[str, str]:
 
 
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
+    _log_refusal(request, 403)
     return render(request, "403.html", _error_context(request), status=403)
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    _log_refusal(request, 404)
     return render(request, "404.html", _error_context(request), status=404)
 
 

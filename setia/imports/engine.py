@@ -23,6 +23,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from setia.accounts.models import Team, User
@@ -470,19 +472,33 @@ def is_uuid(text: str) -> bool:
     return True
 
 
+def _locked(rows: QuerySet) -> QuerySet:
+    """`rows` locked until the import commits, when it runs inside its transaction.
+
+    An edit saved between the import reading a customer and writing it back would otherwise be
+    overwritten by the values read before it; locked, the edit either commits first (and is
+    read) or waits and then finds the version moved on (a refused, audited stale edit). NO KEY
+    UPDATE leaves the rows free for the foreign-key checks of history written meanwhile.
+    """
+    if not connection.in_atomic_block:
+        return rows
+    return rows.select_for_update(no_key=True, of=("self",))
+
+
 def _load_matched(plan: Plan, ids: list[int], ctx: Context) -> None:
     editable: set[int] | None = None
     if ctx.actor is not None:
         editable = set()
     for chunk in chunks(sorted(ids)):
-        customers = Customer.objects.filter(pk__in=chunk).select_related(
-            "category", "owner", "team"
+        customers = _locked(
+            Customer.objects.filter(pk__in=chunk).select_related("category", "owner", "team")
         )
         for customer in customers:
             plan.customers[customer.pk] = customer
-        for contact in Contact.objects.filter(customer_id__in=chunk).order_by("-is_primary", "id"):
+        contacts = _locked(Contact.objects.filter(customer_id__in=chunk))
+        for contact in contacts.order_by("-is_primary", "id"):
             plan.contacts.setdefault(contact.customer_id, []).append(contact)
-        for subscription in Subscription.objects.filter(customer_id__in=chunk):
+        for subscription in _locked(Subscription.objects.filter(customer_id__in=chunk)):
             plan.subscriptions[subscription.customer_id] = subscription
         if editable is not None:
             editable.update(

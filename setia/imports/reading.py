@@ -19,6 +19,19 @@ from django.utils.translation import gettext_lazy as _
 MAX_FILE_BYTES = 100 * 1024 * 1024  # 100k rows of an onboarding sheet are ~15 MB as CSV
 MAX_ZIP_ENTRIES = 2000
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+# Files people upload by mistake: PDF, PNG, JPEG, GIF, a Windows or Linux program, gzip, RAR,
+# 7-Zip. Their zero bytes could otherwise pass for UTF-16 text.
+NOT_SPREADSHEETS = (
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8",
+    b"GIF8",
+    b"MZ\x90\x00",
+    b"\x7fELF",
+    b"\x1f\x8b",
+    b"Rar!",
+    b"7z\xbc\xaf",
+)
 MAX_COMPRESSION_RATIO = 200
 MAX_COLUMNS = 200
 
@@ -57,7 +70,7 @@ def read_table(data: bytes) -> Table:
         raise FileError(
             _("This is an old Excel (.xls) file. Save it as .xlsx or CSV and upload it again.")
         )
-    if data.startswith(b"%PDF") or data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8"):
+    if data.startswith(NOT_SPREADSHEETS):
         raise FileError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
     return _read_csv(data)
 

@@ -120,18 +120,3 @@ def test_it_keeps_a_sane_incoming_request_id_only(client, db, incoming, kept):
 
     assert (response["X-Request-ID"] == incoming) is kept
     assert re.fullmatch(r"[A-Za-z0-9._-]{8,64}", response["X-Request-ID"])
-
-
-def test_it_logs_every_line_with_the_request_id_and_masked():
-    handlers = settings.LOGGING["handlers"]
-    formats = [formatter["format"] for formatter in settings.LOGGING["formatters"].values()]
-
-    assert {name: tuple(handler["filters"]) for name, handler in handlers.items()} == (
-        dict.fromkeys(handlers, ("request_id", "mask"))
-    )
-    assert all("[%(request_id)s]" in text for text in formats)
-    assert {
-        name: logger["handlers"]
-        for name, logger in settings.LOGGING["loggers"].items()
-        if "handlers" in logger
-    } == {"django": ["console"], "django.server": ["console"]}

@@ -7,7 +7,7 @@ from django.utils import timezone
 from setia.customers import actions
 from setia.customers.models import Customer
 from setia.history.models import AuditEntry
-from setia.test import make_contact, make_customer
+from setia.test import make_customer
 
 DELETED_LIST = reverse("customers:customer-deleted-list")
 
@@ -29,31 +29,6 @@ def _still_deleted(customer, executive) -> None:
     assert fresh.deleted_by == executive
     assert fresh.version == 2
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["delete"]
-
-
-# Restoring
-
-
-def test_it_restores_a_customer_with_its_contacts_and_history(client, manager, deleted):
-    contact = make_contact(deleted)
-    client.force_login(manager)
-
-    response = client.post(_url(deleted))
-
-    assert response.status_code == 302
-    assert response.url == deleted.get_absolute_url()
-    deleted.refresh_from_db()
-    assert (deleted.deleted_at, deleted.deleted_by, deleted.version) == (None, None, 3)
-    assert list(deleted.contacts.all()) == [contact]
-    entry = AuditEntry.objects.first()
-    assert (entry.action, entry.actor, entry.customer, entry.changes) == (
-        AuditEntry.Action.RESTORE,
-        manager,
-        deleted,
-        {},
-    )
-    assert AuditEntry.objects.count() == 2
-    assert client.get(deleted.get_absolute_url()).status_code == 200
 
 
 def test_it_is_404_for_a_customer_that_is_not_deleted(client, manager, customer):

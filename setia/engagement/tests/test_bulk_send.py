@@ -325,23 +325,6 @@ def test_it_needs_a_confirmation_key(client, executive, bandung, newsletter):
     assert not BulkSend.objects.exists()
 
 
-def test_previews_and_confirmations_are_limited_per_user(
-    client, executive, bandung, newsletter, settings
-):
-    settings.RATE_LIMIT_BULK_SEND = "2/m"
-    client.force_login(executive)
-    client.get(URL)  # choosing a template does not count
-    client.get(URL, {"city": "Bandung", "template": newsletter.code})
-    _confirm(client, newsletter)
-
-    refused = _confirm(client, newsletter, confirmation="0b9e6a52-6a43-4f7e-8f0d-3c1b2a4d5e6f")
-
-    assert refused.status_code == 429
-    assert 1 <= int(refused["Retry-After"]) <= 60
-    assert BulkSend.objects.count() == 1
-    assert client.get(URL).status_code == 200
-
-
 def test_starting_twice_with_one_key_is_refused_by_the_database(executive, bandung, newsletter):
     # Two posts of one confirmation at the same moment both pass the view's look-up; the unique
     # key stops the second, and its messages roll back with it.

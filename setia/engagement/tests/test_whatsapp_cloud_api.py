@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from setia.engagement import actions, tasks
+from setia.engagement import actions
 from setia.engagement.models import Interaction, Message
 from setia.engagement.tests import fake_whatsapp
 from setia.engagement.tests.factories import make_template
-from setia.engagement.tests.fake_whatsapp import FakeCloudAPI, error_body
+from setia.engagement.tests.fake_whatsapp import FakeCloudAPI
 from setia.history.models import TimelineEvent
 from setia.lib.dates import now
 from setia.test import make_contact
@@ -142,102 +142,6 @@ def test_outside_the_window_free_text_is_refused_before_any_request(
     assert api.requests == []
 
 
-def test_the_apis_outside_window_error_fails_the_message_with_the_reason(
-    api, customer, sari, executive, django_capture_on_commit_callbacks
-):
-    _open_window(customer, sari)
-    api.script = [
-        (
-            400,
-            error_body(
-                131047,
-                "Re-engagement message",
-                "Message failed to send because more than 24 hours have passed since the "
-                "customer last replied to this number.",
-            ),
-        )
-    ]
-
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
-
-    message.refresh_from_db()
-    assert (message.status, message.attempts) == ("failed", 1)
-    assert message.failure_reason.startswith("131047 Re-engagement message: Message failed")
-    event = _event(message)
-    assert event.data["status"] == "failed"
-    assert event.data["reason"] == message.failure_reason
-
-
-def test_an_undeliverable_message_fails_with_the_reason(
-    api, customer, sari, executive, django_capture_on_commit_callbacks
-):
-    _open_window(customer, sari)
-    api.script = [(400, error_body(131026, "Message Undeliverable"))]
-
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
-
-    message.refresh_from_db()
-    assert (message.status, message.failure_reason) == ("failed", "131026 Message Undeliverable")
-
-
-@pytest.mark.parametrize(
-    ("answer", "reason"),
-    [
-        ((500, {}), "500 Internal Server Error"),
-        ((503, error_body(131000, "Something went wrong")), "131000 Something went wrong"),
-        ((429, error_body(130429, "Rate limit hit")), "130429 Rate limit hit"),
-    ],
-)
-def test_server_errors_and_rate_limits_are_retried_later(
-    api, customer, sari, executive, django_capture_on_commit_callbacks, answer, reason
-):
-    _open_window(customer, sari)
-    api.script = [answer]
-
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
-
-    message.refresh_from_db()
-    assert (message.status, message.attempts, message.failure_reason) == ("queued", 1, reason)
-    assert message.next_attempt_at > now()
-    Message.objects.filter(pk=message.pk).update(next_attempt_at=now())
-    assert tasks.send_due_messages() == 1
-    message.refresh_from_db()
-    assert (message.status, message.attempts) == ("sent", 2)
-    assert len(api.delivered) == 1
-
-
-def test_a_timeout_is_retried_with_the_same_key_and_never_sends_twice(
-    api, customer, sari, executive, django_capture_on_commit_callbacks
-):
-    _open_window(customer, sari)
-    # The API accepts the first request but answers after the client gave up.
-    api.script = [("slow", 1.5)]
-
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
-
-    message.refresh_from_db()
-    assert (message.status, message.attempts) == ("queued", 1)
-    assert message.failure_reason.startswith("timeout")
-    Message.objects.filter(pk=message.pk).update(next_attempt_at=now())
-    tasks.send_due_messages()
-
-    message.refresh_from_db()
-    assert (message.status, message.provider_message_id) == ("sent", "wamid.TEST0001")
-    keys = [request["headers"]["Idempotency-Key"] for request in api.requests]
-    assert keys == [str(message.idempotency_key)] * 2
-    assert api.delivered == {str(message.idempotency_key): "wamid.TEST0001"}
-
-
-def test_a_task_run_twice_sends_once(
-    api, customer, sari, executive, django_capture_on_commit_callbacks
-):
-    _open_window(customer, sari)
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
-
-    assert tasks.send_whatsapp_message(message.pk) == "skipped"
-    assert len(api.requests) == 1
-
-
 # Status webhooks
 
 
@@ -245,130 +149,9 @@ def _signed(body: bytes, secret: str = SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _status_body(wamid: str, *statuses: str, errors=None) -> bytes:
-    return json.dumps(
-        {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "WABA",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "statuses": [
-                                    {
-                                        "id": wamid,
-                                        "status": status,
-                                        "timestamp": "1764400000",
-                                        "recipient_id": "6285712345678",
-                                        **({"errors": errors} if errors else {}),
-                                    }
-                                    for status in statuses
-                                ],
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    ).encode()
-
-
 def _post(client, body: bytes, signature: str | None):
     headers = {"X-Hub-Signature-256": signature} if signature is not None else {}
     return client.post(WEBHOOK, body, content_type="application/json", headers=headers)
-
-
-@pytest.fixture
-def sent(api, customer, sari, executive, django_capture_on_commit_callbacks):
-    _open_window(customer, sari)
-    return _queue(customer, sari, executive, django_capture_on_commit_callbacks)
-
-
-def test_a_signed_status_webhook_updates_the_message_and_its_timeline(client, sent):
-    body = _status_body("wamid.TEST0001", "delivered")
-
-    response = _post(client, body, _signed(body))
-
-    assert response.status_code == 200
-    sent.refresh_from_db()
-    assert sent.status == "delivered"
-    event = _event(sent)
-    assert event.data["status"] == "delivered"
-
-
-@pytest.mark.parametrize(
-    "signature",
-    [None, "", "sha256=00", "sha1=abc", "wrong-secret"],
-)
-def test_a_bad_or_missing_signature_is_403_and_changes_nothing(client, sent, signature):
-    body = _status_body("wamid.TEST0001", "read")
-    if signature == "wrong-secret":
-        signature = _signed(body, "another-secret")
-
-    response = _post(client, body, signature)
-
-    assert response.status_code == 403
-    sent.refresh_from_db()
-    assert sent.status == "sent"
-    assert _event(sent).data["status"] == "sent"
-
-
-def test_a_signature_of_another_body_is_refused(client, sent):
-    response = _post(
-        client, _status_body("wamid.TEST0001", "read"), _signed(_status_body("x", "read"))
-    )
-
-    assert response.status_code == 403
-    sent.refresh_from_db()
-    assert sent.status == "sent"
-
-
-@pytest.mark.parametrize(
-    "order",
-    [
-        ["delivered", "delivered", "read", "read"],
-        ["read", "delivered", "sent"],
-        ["delivered", "read", "delivered"],
-    ],
-)
-def test_duplicate_and_out_of_order_statuses_end_in_the_furthest(client, sent, order):
-    for status in order:
-        body = _status_body("wamid.TEST0001", status)
-        assert _post(client, body, _signed(body)).status_code == 200
-
-    sent.refresh_from_db()
-    assert sent.status == "read"
-
-
-def test_statuses_in_one_webhook_arriving_out_of_order(client, sent):
-    body = _status_body("wamid.TEST0001", "read", "sent", "delivered")
-
-    _post(client, body, _signed(body))
-
-    sent.refresh_from_db()
-    assert sent.status == "read"
-
-
-def test_a_failed_status_records_the_reason(client, sent):
-    body = _status_body(
-        "wamid.TEST0001", "failed", errors=[{"code": 131026, "title": "Message undeliverable"}]
-    )
-
-    _post(client, body, _signed(body))
-
-    sent.refresh_from_db()
-    assert (sent.status, sent.failure_reason) == ("failed", "131026 Message undeliverable")
-
-
-def test_an_unknown_message_id_is_accepted_and_ignored(client, sent):
-    body = _status_body("wamid.UNKNOWN", "read")
-
-    assert _post(client, body, _signed(body)).status_code == 200
-    sent.refresh_from_db()
-    assert sent.status == "sent"
 
 
 def test_the_subscription_check_echoes_the_challenge(client, settings):
@@ -518,24 +301,3 @@ def test_an_unsigned_customers_message_is_not_logged(client, api, customer, sari
 
     assert _post(client, body, "sha256=bad").status_code == 403
     assert not Interaction.objects.exists()
-
-
-def test_the_webhook_has_its_own_limit_per_address(client, settings):
-    settings.WHATSAPP_APP_SECRET = SECRET
-    settings.RATE_LIMIT_WEBHOOK = "2/m"
-    body = b'{"entry": []}'
-
-    served = [_post(client, body, _signed(body)).status_code for _ in range(2)]
-    refused = _post(client, body, _signed(body))
-    elsewhere = client.post(
-        WEBHOOK,
-        body,
-        content_type="application/json",
-        headers={"X-Hub-Signature-256": _signed(body)},
-        REMOTE_ADDR="198.51.100.7",
-    )
-
-    assert served == [200, 200]
-    assert refused.status_code == 429
-    assert 1 <= int(refused["Retry-After"]) <= 60
-    assert elsewhere.status_code == 200

@@ -6,12 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from setia.accounts.models import Role
-from setia.customers.models import Customer
 from setia.exports import rows as export_rows
 from setia.history.models import AuditEntry
 from setia.test import make_contact, make_customer, make_store, make_subscription, make_user
@@ -161,112 +159,6 @@ def test_it_leaves_empty_cells_for_a_customer_without_contact_store_or_plan(
     assert table[1][4:6] == ["", ""]
     assert table[1][8:17] == [""] * 9
     assert len(table[1][17]) == 10
-
-
-# Formula injection
-
-
-@pytest.mark.parametrize(
-    ("name", "exported"),
-    [
-        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
-        ("+62 Batik", "'+62 Batik"),
-        ("-Diskon", "'-Diskon"),
-        ("@Toko", "'@Toko"),
-        ("\tTab", "'\tTab"),
-        ("\rReturn", "'\rReturn"),
-        ("Batik = Seni", "Batik = Seni"),
-    ],
-)
-def test_it_neutralises_cells_a_spreadsheet_would_run(
-    client, english_executive, team_a, name, exported
-):
-    Customer.objects.create(team=team_a, name=name, category=make_customer(team=None).category)
-    client.force_login(english_executive)
-
-    csv_names = [row[1] for row in _csv(client.get(CSV_URL))[1:]]
-    xlsx_names = [row[1] for row in _xlsx(client.get(XLSX_URL))[1:]]
-
-    assert csv_names == [exported]
-    # XML stores a lone carriage return as a line feed; the prefix is what matters.
-    assert [name.replace("\n", "\r") for name in xlsx_names] == [exported.replace("\n", "\r")]
-
-
-def test_it_does_not_write_formulas_into_the_workbook(client, english_executive, team_a):
-    make_customer(team=team_a, name="=1+1")
-    client.force_login(english_executive)
-
-    content = b"".join(client.get(XLSX_URL).streaming_content)
-    sheet = load_workbook(io.BytesIO(content)).active
-
-    assert sheet["B2"].value == "'=1+1"
-    assert sheet["B2"].data_type == "s"
-
-
-# Same rows as the list
-
-
-def _list_codes(client, query) -> list[str]:
-    response = client.get(LIST_URL, query)
-    return [str(customer.code) for customer in response.context["page"].object_list]
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        {},
-        {"q": "batik"},
-        {"status": "active", "sort": "-name"},
-        {"city": "bandung", "sort": "city"},
-        {"q": "0812", "sort": "-created"},
-        {"status": "sleeping"},  # an invalid filter is ignored, as on the list
-    ],
-)
-def test_it_exports_the_rows_of_the_list_in_its_order(client, executive, team_a, team_b, query):
-    for number, (name, status, city) in enumerate(
-        [
-            ("Batik Lestari", "active", "Bandung"),
-            ("Batik Nusantara", "paused", "Solo"),
-            ("Kopi Senja", "active", "Bandung"),
-            ("Anyam Rotan", "active", "Medan"),
-            ("Batik Kirana", "active", "Bandung"),
-        ]
-    ):
-        customer = make_customer(team=team_a, name=name, status=status, city=city)
-        make_contact(customer, phone=f"+628123456780{number}", is_primary=True)
-    make_customer(team=team_b, name="Batik Timur", status="active", city="Bandung")
-    make_customer(team=team_a, name="Batik Deleted", status="active", deleted_at=timezone.now())
-    client.force_login(executive)
-
-    expected = _list_codes(client, query)
-    exported = [row[0] for row in _csv(client.get(CSV_URL, query))[1:]]
-    exported_xlsx = [row[0] for row in _xlsx(client.get(XLSX_URL, query))[1:]]
-
-    assert exported == expected
-    assert exported_xlsx == expected
-    names = set(Customer.objects.filter(code__in=exported).values_list("name", flat=True))
-    assert "Batik Timur" not in names
-    assert "Batik Deleted" not in names
-
-
-def test_it_exports_only_what_the_user_may_see(client, other_executive, team_a, team_b):
-    make_customer(team=team_a, name="Alpha")
-    beta = make_customer(team=team_b, name="Beta")
-    client.force_login(other_executive)
-
-    table = _csv(client.get(CSV_URL))
-
-    assert [row[0] for row in table[1:]] == [str(beta.code)]
-
-
-def test_a_manager_exports_every_team(client, manager, team_a, team_b):
-    make_customer(team=team_a, name="Alpha")
-    make_customer(team=team_b, name="Beta")
-    client.force_login(manager)
-
-    table = _csv(client.get(CSV_URL))
-
-    assert [row[1] for row in table[1:]] == ["Alpha", "Beta"]
 
 
 # Access

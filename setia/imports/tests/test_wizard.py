@@ -8,7 +8,7 @@ from setia.accounts.models import Role
 from setia.customers.models import Customer
 from setia.history.models import AuditEntry
 from setia.imports.models import Import, ImportSource
-from setia.imports.tests.helpers import SAMPLES, counts
+from setia.imports.tests.helpers import SAMPLES
 from setia.test import make_user
 
 CSV = (
@@ -220,27 +220,6 @@ def test_the_preview_shows_row_errors(client, uploaded):
     assert [row["number"] for row in rows] == [2, 3]
     assert rows[0]["errors"] == []
     assert rows[1]["errors"][0][0] == "Email"
-
-
-def test_the_dry_run_counts_without_writing(client, uploaded):
-    before = counts()
-
-    response = client.get(_url("import-dry-run", uploaded))
-
-    assert response.status_code == 200
-    assert response.context["counts"] == {
-        "rows": 2,
-        "created": 1,
-        "updated": 0,
-        "unchanged": 0,
-        "duplicates": 0,
-        "rejected": 1,
-    }
-    assert counts() == before
-    errors = client.get(_url("import-dry-run-errors", uploaded))
-    assert errors.status_code == 200
-    assert b"bukan-email" in b"".join(errors.streaming_content)
-    assert counts() == before
 
 
 def test_the_dry_run_refuses_post(client, uploaded):

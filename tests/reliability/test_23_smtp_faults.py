@@ -184,7 +184,7 @@ def test_a_task_run_twice_sends_once(
 def test_an_unexpected_error_fails_the_message_instead_of_leaving_it_sending(
     settings, customer, sari, executive, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "setia.engagement.tests.test_email_delivery.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.reliability.test_23_smtp_faults.BrokenBackend"
 
     message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
 

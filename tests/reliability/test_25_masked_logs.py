@@ -1,7 +1,11 @@
+"""A log filter masks phones, e-mails and tokens in every log line, and puts the request's id on
+it."""
+
 import logging
 import sys
 
 import pytest
+from django.conf import settings
 
 from setia.lib.logs import MaskingFilter, RequestIdFilter, mask, request_id
 
@@ -84,3 +88,18 @@ def test_it_puts_the_current_request_id_on_every_record():
     RequestIdFilter().filter(outside)
 
     assert (inside.request_id, outside.request_id) == ("abc12345", "-")
+
+
+def test_it_logs_every_line_with_the_request_id_and_masked():
+    handlers = settings.LOGGING["handlers"]
+    formats = [formatter["format"] for formatter in settings.LOGGING["formatters"].values()]
+
+    assert {name: tuple(handler["filters"]) for name, handler in handlers.items()} == (
+        dict.fromkeys(handlers, ("request_id", "mask"))
+    )
+    assert all("[%(request_id)s]" in text for text in formats)
+    assert {
+        name: logger["handlers"]
+        for name, logger in settings.LOGGING["loggers"].items()
+        if "handlers" in logger
+    } == {"django": ["console"], "django.server": ["console"]}

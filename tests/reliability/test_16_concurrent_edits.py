@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from setia.customers import actions
+from setia.customers.models import Customer
 from setia.history.actions import snapshot
 from setia.history.models import AuditEntry
 from setia.test import make_contact, make_store, make_subscription
@@ -257,3 +258,39 @@ def test_a_stale_edit_of_a_personal_task_is_409_with_the_values_and_nothing_to_a
     )
     # A task of no customer has no history to keep the refusal in.
     assert AuditEntry.objects.count() == 0
+
+
+def test_it_refuses_a_stale_update_and_records_only_the_refusal(customer, executive, manager):
+    actions.update_customer(
+        customer=customer, actor=manager, data={"city": "Solo"}, expected_version=1
+    )
+    stale = Customer.objects.get(pk=customer.pk)
+
+    with pytest.raises(actions.StaleEditError):
+        actions.update_customer(
+            customer=stale, actor=executive, data={"name": "Overwritten"}, expected_version=1
+        )
+
+    customer.refresh_from_db()
+    assert (customer.name, customer.city, customer.version) == ("Batik Lestari", "Solo", 2)
+    assert [
+        (entry.actor_id, entry.action, entry.changes) for entry in AuditEntry.objects.order_by("id")
+    ] == [
+        (manager.pk, "update", {"city": ["Bandung", "Solo"]}),
+        (executive.pk, "refused", {"name": ["Batik Lestari", "Overwritten"]}),
+    ]
+
+
+def test_it_lets_only_one_of_two_edits_from_the_same_version_through(customer, executive, manager):
+    first = Customer.objects.get(pk=customer.pk)
+    second = Customer.objects.get(pk=customer.pk)
+
+    actions.update_customer(
+        customer=first, actor=manager, data={"name": "First"}, expected_version=1
+    )
+    with pytest.raises(actions.StaleEditError):
+        actions.update_customer(
+            customer=second, actor=executive, data={"name": "Second"}, expected_version=1
+        )
+
+    assert Customer.objects.get(pk=customer.pk).name == "First"

@@ -1,16 +1,22 @@
 """Per-user request limits: a 429 with Retry-After on exports, uploads and searches.
 
-The bulk send's limit and idempotent confirmation are tested in
-`setia/engagement/tests/test_bulk_send.py`, the webhook's in `test_whatsapp_cloud_api.py`.
+The bulk send's previews and confirmations count per user too, and the webhook has its own
+limit per address. The bulk confirmation that queues once is tested with the bulk send
+(`setia/engagement/tests/test_bulk_send.py`).
 """
+
+import hashlib
+import hmac
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from setia.accounts.models import Role
+from setia.engagement.models import BulkSend
+from setia.engagement.tests.factories import make_template
 from setia.imports.models import Import
-from setia.test import make_user
+from setia.test import make_contact, make_customer, make_user
 
 CSV_URL = reverse("exports:customers-csv")
 XLSX_URL = reverse("exports:customers-xlsx")
@@ -140,3 +146,108 @@ def test_an_unreachable_cache_lets_requests_through(client, manager, settings):
     statuses = [client.get(CSV_URL).status_code for _ in range(2)]
 
     assert statuses == [200, 200]
+
+
+SECRET = "app-secret-for-tests"
+
+
+WEBHOOK = reverse("engagement:whatsapp-webhook")
+
+
+def _signed(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _post(client, body: bytes, signature: str | None):
+    headers = {"X-Hub-Signature-256": signature} if signature is not None else {}
+    return client.post(WEBHOOK, body, content_type="application/json", headers=headers)
+
+
+def test_the_webhook_has_its_own_limit_per_address(client, settings):
+    settings.WHATSAPP_APP_SECRET = SECRET
+    settings.RATE_LIMIT_WEBHOOK = "2/m"
+    body = b'{"entry": []}'
+
+    served = [_post(client, body, _signed(body)).status_code for _ in range(2)]
+    refused = _post(client, body, _signed(body))
+    elsewhere = client.post(
+        WEBHOOK,
+        body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": _signed(body)},
+        REMOTE_ADDR="198.51.100.7",
+    )
+
+    assert served == [200, 200]
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert elsewhere.status_code == 200
+
+
+URL = reverse("engagement:bulk-send")
+
+
+@pytest.fixture
+def newsletter(db):
+    return make_template(
+        name="Kabar",
+        channel="email",
+        subject="Kabar untuk {customer}",
+        body="Halo {contact}, {promo}",
+    )
+
+
+@pytest.fixture
+def bandung(team_a, executive):
+    """Three Bandung customers with a primary e-mail contact, one without, one in Solo."""
+    customers = []
+    for name in ["Batik A", "Batik B", "Batik C"]:
+        customer = make_customer(team=team_a, owner=executive, name=name, city="Bandung")
+        make_contact(
+            customer, name=f"Ibu {name[-1]}", email=f"{name[-1].lower()}@toko.test", is_primary=True
+        )
+        customers.append(customer)
+    silent = make_customer(team=team_a, owner=executive, name="Batik D", city="Bandung")
+    make_contact(silent, name="Pak D", email="", phone="+6281200000001", is_primary=True)
+    solo = make_customer(team=team_a, owner=executive, name="Solo E", city="Solo")
+    make_contact(solo, email="e@toko.test", is_primary=True)
+    return customers
+
+
+def _confirm(
+    client,
+    template,
+    *,
+    query="city=Bandung",
+    expected=3,
+    promo="Gratis ongkir",
+    confirmation="6f1c2a3e-0d4b-4c1a-9e55-2b7f0c9d8a11",
+):
+    return client.post(
+        URL,
+        {
+            "template": template.code,
+            "promo": promo,
+            "query": query,
+            "expected": expected,
+            "confirmation": confirmation,
+            "confirm": "on",
+        },
+    )
+
+
+def test_previews_and_confirmations_are_limited_per_user(
+    client, executive, bandung, newsletter, settings
+):
+    settings.RATE_LIMIT_BULK_SEND = "2/m"
+    client.force_login(executive)
+    client.get(URL)  # choosing a template does not count
+    client.get(URL, {"city": "Bandung", "template": newsletter.code})
+    _confirm(client, newsletter)
+
+    refused = _confirm(client, newsletter, confirmation="0b9e6a52-6a43-4f7e-8f0d-3c1b2a4d5e6f")
+
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert BulkSend.objects.count() == 1
+    assert client.get(URL).status_code == 200

@@ -1,3 +1,6 @@
+"""Sessions: a new key at login, logout on POST only, an idle timeout that activity extends, an
+absolute cap, and disabling a user ends their sessions."""
+
 import datetime
 
 import pytest
@@ -173,3 +176,55 @@ def test_it_kills_the_sessions_of_users_disabled_by_the_admin_action(client, use
     user.refresh_from_db()
     assert not user.is_active
     assert _is_sent_to_log_in(client.get(LIST))
+
+
+LOGOUT = reverse("accounts:logout")
+
+
+def _logged_in_as(client):
+    return client.session.get(SESSION_KEY)
+
+
+def test_it_logs_out_on_post(client, user):
+    client.force_login(user)
+
+    response = client.post(LOGOUT)
+
+    assert response.status_code == 302
+    assert response.url == LOGIN
+    assert _logged_in_as(client) is None
+    assert client.get(LIST).status_code == 302
+
+
+def test_it_does_not_log_out_on_get(client, user):
+    client.force_login(user)
+
+    response = client.get(LOGOUT)
+
+    assert response.status_code == 405
+    assert _logged_in_as(client) == str(user.pk)
+
+
+def test_it_gives_the_session_a_new_key_at_login(client, user):
+    # A key planted before login (session fixation) must not become the signed-in session.
+    client.get(LOGIN)
+    session = client.session
+    session["planted"] = "yes"
+    session.save()
+    planted = session.session_key
+
+    response = client.post(LOGIN, {"username": user.email, "password": "password-for-tests"})
+
+    assert response.status_code == 302
+    assert client.session.session_key != planted
+    assert not Session.objects.filter(session_key=planted).exists()
+    assert _logged_in_as(client) == str(user.pk)
+
+
+def test_logging_out_deletes_the_session_from_the_store(client, user):
+    client.force_login(user)
+    key = client.session.session_key
+
+    client.post(LOGOUT)
+
+    assert not Session.objects.filter(session_key=key).exists()

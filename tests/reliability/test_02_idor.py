@@ -1,0 +1,170 @@
+"""Another team's records, tried by address: every URL of a customer-owned record answers 404 to
+an executive of another team, as for a record that does not exist, changes nothing, and logs the
+attempt with the user's id."""
+
+import logging
+import uuid
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.urls.resolvers import URLPattern, URLResolver
+from django.utils import timezone
+
+from setia.engagement.models import RetentionOffer
+from setia.history.models import AuditEntry, TimelineEvent
+from setia.imports.models import Import
+from setia.quality.models import Merge
+from setia.quality.tests.factories import make_candidate
+from setia.test import make_contact, make_customer, make_store, make_subscription
+from setia.work.automation.models import Playbook, PlaybookRun
+from setia.work.tests.factories import make_task
+
+
+@pytest.fixture
+def owned(customer, executive, team_a):
+    """One record of every customer-owned kind, all of team A."""
+    twin = make_customer(team=team_a, owner=executive, name="Batik Lestari Jaya")
+    task = make_task(owner=executive, customer=customer, checklist=["Telepon"])
+    return {
+        "customer": customer,
+        "contact": make_contact(customer, name="Sari"),
+        "store": make_store(customer),
+        "subscription": make_subscription(customer),
+        "offer": RetentionOffer.objects.create(
+            customer=customer,
+            discount_percent=10,
+            months=3,
+            monthly_price=349_000,
+            proposed_by=executive,
+        ),
+        "task": task,
+        "item": task.checklist.get(),
+        "run": PlaybookRun.objects.create(
+            customer=customer,
+            playbook=Playbook.objects.order_by("pk").first(),
+            kind="gmv_drop",
+            reason="GMV -40%",
+            batch=uuid.uuid4(),
+            started_at=timezone.now(),
+        ),
+        "candidate": make_candidate(customer, twin),
+        "merge": Merge.objects.create(survivor=customer, loser=twin, actor=executive),
+        "import": Import.objects.create(actor=executive, file_name="sheet.csv"),
+    }
+
+
+# URL name -> (method, its arguments from the owned records)
+OWNED_URLS = {
+    "customers:customer-detail": ("get", lambda o: [o["customer"].code]),
+    "customers:customer-edit": ("post", lambda o: [o["customer"].code]),
+    "customers:customer-delete": ("post", lambda o: [o["customer"].code]),
+    "customers:contact-add": ("post", lambda o: [o["customer"].code]),
+    "customers:contact-edit": ("post", lambda o: [o["customer"].code, o["contact"].pk]),
+    "customers:contact-delete": ("post", lambda o: [o["customer"].code, o["contact"].pk]),
+    "customers:store-add": ("post", lambda o: [o["customer"].code]),
+    "customers:store-edit": ("post", lambda o: [o["customer"].code, o["store"].code]),
+    "customers:store-delete": ("post", lambda o: [o["customer"].code, o["store"].code]),
+    "customers:subscription-edit": ("post", lambda o: [o["customer"].code]),
+    "engagement:timeline": ("get", lambda o: [o["customer"].code]),
+    "engagement:interaction-log": ("post", lambda o: [o["customer"].code]),
+    "engagement:message-compose": ("get", lambda o: [o["customer"].code]),
+    "engagement:whatsapp-open": ("post", lambda o: [o["customer"].code]),
+    "engagement:email-send": ("post", lambda o: [o["customer"].code]),
+    "engagement:whatsapp-send": ("post", lambda o: [o["customer"].code]),
+    "engagement:offer-propose": ("post", lambda o: [o["customer"].code]),
+    "engagement:offer-detail": ("get", lambda o: [o["offer"].code]),
+    "engagement:offer-outcome": ("post", lambda o: [o["offer"].code]),
+    "work:task-detail": ("get", lambda o: [o["task"].code]),
+    "work:task-edit": ("post", lambda o: [o["task"].code]),
+    "work:task-complete": ("post", lambda o: [o["task"].code]),
+    "work:checklist-toggle": ("post", lambda o: [o["task"].code, o["item"].pk]),
+    "work:onboarding-move": ("post", lambda o: [o["customer"].code]),
+    "work:run-detail": ("get", lambda o: [o["run"].code]),
+    "work:run-close": ("post", lambda o: [o["run"].code]),
+    "quality:duplicate-merge": ("get", lambda o: [o["candidate"].code]),
+    "quality:duplicate-dismiss": ("post", lambda o: [o["candidate"].code]),
+    "imports:import-detail": ("get", lambda o: [o["import"].code]),
+    "imports:import-mapping": ("get", lambda o: [o["import"].code]),
+    "imports:import-preview": ("get", lambda o: [o["import"].code]),
+    "imports:import-dry-run": ("get", lambda o: [o["import"].code]),
+    "imports:import-dry-run-errors": ("get", lambda o: [o["import"].code]),
+    "imports:import-commit": ("post", lambda o: [o["import"].code]),
+    "imports:import-progress": ("get", lambda o: [o["import"].code]),
+    "imports:import-file": ("get", lambda o: [o["import"].code]),
+    "imports:import-errors": ("get", lambda o: [o["import"].code]),
+}
+# URLs with an argument that are not a team's customer records, or that only a manager (who
+# sees every team) may use: a manager's refusal to others is a 403 that reveals nothing.
+NOT_TEAM_OWNED = {
+    "customers:customer-restore",  # managers only
+    "engagement:offer-approve",  # managers only
+    "engagement:offer-reject",  # managers only
+    "quality:merge-undo",  # managers only
+    "imports:import-undo",  # managers only
+    "engagement:bulk-detail",  # the sender's own, tested with the bulk send
+    "engagement:template-edit",  # shared message templates
+    "segments:segment-edit",  # a user's saved filters
+    "segments:segment-delete",
+    "tiers:rule-delete",  # configuration
+    "tiers:tier-edit",
+    "library:guide-detail",  # the sales library, shared by everyone
+    "library:guide-edit",
+    "library:guide-publish",
+    "library:guide-present",
+    "library:example-add",
+    "library:example-delete",
+    "work:feed",  # the calendar feed, by its secret token
+    "imports:import-sample",  # the sample files
+}
+
+
+def _named_urls_with_arguments(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if inner != "admin":
+                yield from _named_urls_with_arguments(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.pattern.converters:
+            yield f"{namespace}:{pattern.name}"
+
+
+def test_every_url_of_a_record_is_checked_or_said_not_to_be_a_teams():
+    assert set(_named_urls_with_arguments()) - set(OWNED_URLS) - NOT_TEAM_OWNED == set()
+
+
+def _state():
+    return (AuditEntry.objects.count(), TimelineEvent.objects.count())
+
+
+@pytest.mark.parametrize("name", sorted(OWNED_URLS))
+def test_another_teams_executive_gets_404_changes_nothing_and_is_logged(
+    client, other_executive, owned, name, caplog
+):
+    method, arguments = OWNED_URLS[name]
+    url = reverse(name, args=arguments(owned))
+    client.force_login(other_executive)
+    before = _state()
+    versions = {key: getattr(record, "version", None) for key, record in owned.items()}
+
+    with caplog.at_level(logging.WARNING, logger="setia.security"):
+        response = getattr(client, method)(url, {"name": "Diretas", "note": "x", "outcome": ""})
+
+    assert response.status_code == 404
+    assert "Batik Lestari" not in response.content.decode()
+    assert _state() == before
+    for key, record in owned.items():
+        record.refresh_from_db()
+        assert getattr(record, "version", None) == versions[key], key
+    assert [
+        record.getMessage() for record in caplog.records if record.name == "setia.security"
+    ] == [f"404 for user {other_executive.pk} on {method.upper()} {url}"]
+
+
+def test_a_missing_record_looks_the_same_as_another_teams(client, other_executive, owned):
+    client.force_login(other_executive)
+
+    theirs = client.get(reverse("customers:customer-detail", args=[owned["customer"].code]))
+    missing = client.get(reverse("customers:customer-detail", args=[uuid.uuid4()]))
+
+    assert theirs.status_code == missing.status_code == 404
+    assert [t.name for t in theirs.templates] == [t.name for t in missing.templates]

@@ -94,14 +94,14 @@ def publish(jobs) -> int:
     first failure, leaving the rest unpublished for the relay. Never raises: a broker that is
     down must not fail the request that queued the job."""
     published = 0
-    for job_id in jobs.values_list("pk", flat=True):
-        try:
-            app.send_task(RUN_JOB_TASK, args=[job_id], retry=False)
-        except Exception:
-            logger.warning("Job %s not published: the broker is unavailable.", job_id)
-            break
-        Job.objects.filter(pk=job_id).update(published_at=timezone.now())
-        published += 1
+    try:
+        with app.connection_for_write(settings.REDIS_URL) as broker:
+            for job_id in jobs.values_list("pk", flat=True):
+                app.send_task(RUN_JOB_TASK, args=[job_id], connection=broker, retry=False)
+                Job.objects.filter(pk=job_id).update(published_at=timezone.now())
+                published += 1
+    except Exception:
+        logger.warning("Jobs not published: the broker is unavailable.", exc_info=True)
     return published
 
 

@@ -222,12 +222,31 @@ def test_the_preview_shows_row_errors(client, uploaded):
     assert rows[1]["errors"][0][0] == "Email"
 
 
-def test_the_dry_run_counts_without_writing(client, uploaded):
-    before = counts()
+def test_the_dry_run_runs_as_a_job_and_shows_its_progress_meanwhile(client, uploaded):
+    from setia.jobs.models import Job
 
     response = client.get(_url("import-dry-run", uploaded))
 
     assert response.status_code == 200
+    job = Job.objects.get()
+    assert job.name == "setia.imports.tasks.dry_run_import_task"
+    assert job.state == Job.State.QUEUED
+    assert 'hx-trigger="every 1s"' in response.text
+    assert "Import now" not in response.text
+    # a second look waits for the same job
+    client.get(_url("import-dry-run", uploaded))
+    assert Job.objects.count() == 1
+
+
+def test_the_dry_run_counts_without_writing(client, uploaded, django_capture_on_commit_callbacks):
+    before = counts()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(_url("import-dry-run", uploaded))
+    response = client.get(_url("import-dry-run", uploaded))
+
+    assert response.status_code == 200
+    assert 'hx-trigger="every 1s"' not in response.text
     assert response.context["counts"] == {
         "rows": 2,
         "created": 1,
@@ -304,10 +323,14 @@ def test_a_strict_import_with_rejections_imports_nothing(client, manager, commit
 
 
 def test_the_progress_box_polls_while_the_import_runs(client, uploaded):
-    from setia.imports.progress import set_progress
+    from setia.jobs.models import Job
 
-    Import.objects.filter(pk=uploaded.pk).update(status=Import.Status.QUEUED)
-    set_progress(uploaded.code, phase="write", done=1, total=2)
+    job = Job.objects.create(
+        name="setia.imports.tasks.run_import_task",
+        state=Job.State.RUNNING,
+        progress={"phase": "write", "done": 1, "total": 2},
+    )
+    Import.objects.filter(pk=uploaded.pk).update(status=Import.Status.QUEUED, job=job)
 
     response = client.get(_url("import-progress", uploaded))
 

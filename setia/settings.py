@@ -247,6 +247,8 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 # Run each job as its transaction commits, in the same process: for the test suite only.
 JOBS_EAGER = False
 JOBS_POLL_SECONDS = env_int("JOBS_POLL_SECONDS", 1, minimum=1)
+# A job writes its progress at most this often (0: at every step, for tests that watch it).
+JOBS_PROGRESS_SECONDS = env_int("JOBS_PROGRESS_SECONDS", 1, minimum=0)
 # A running job touches its row this often; one silent for the timeout is taken for dead.
 JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 30, minimum=1)
 JOBS_HEARTBEAT_TIMEOUT = env_int("JOBS_HEARTBEAT_TIMEOUT", 300, minimum=10)

@@ -29,7 +29,6 @@ from setia.jobs.models import Job, Runner, progress_file
 logger = logging.getLogger(__name__)
 
 RUN_JOB_TASK = "setia.jobs.tasks.run_job"
-PROGRESS_INTERVAL = 1.0  # seconds between two progress writes of a job
 FAILURE_REASON_LENGTH = 1000
 
 _current: contextvars.ContextVar["_Running | None"] = contextvars.ContextVar(
@@ -100,8 +99,8 @@ def publish(jobs) -> int:
                 app.send_task(RUN_JOB_TASK, args=[job_id], connection=broker, retry=False)
                 Job.objects.filter(pk=job_id).update(published_at=timezone.now())
                 published += 1
-    except Exception:
-        logger.warning("Jobs not published: the broker is unavailable.", exc_info=True)
+    except Exception as error:
+        logger.warning("Jobs not published: the broker is unavailable (%s).", error)
     return published
 
 
@@ -212,7 +211,7 @@ def report_progress(phase: str, done: int, total: int, **extra) -> None:
     if running is None:
         return
     clock = time.monotonic()
-    if clock - running.written_at < PROGRESS_INTERVAL and done < total:
+    if clock - running.written_at < settings.JOBS_PROGRESS_SECONDS and done < total:
         return
     running.written_at = clock
     value = {"phase": phase, "done": done, "total": total, **extra}

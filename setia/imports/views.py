@@ -146,14 +146,17 @@ def preview_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dry_run_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
-    """What importing the whole file would do: computed by a background job (started here
-    when there is no dry run for the present mapping), shown with its progress until done."""
+    """What importing the whole file would do: computed by a background job (a POST starts it
+    unless one is running or done for the present mapping), shown with its progress until
+    done, then its result."""
     batch = get_import_for_user(request, code, editable=True)
     job = batch.dry_run_job
-    if not batch.dry_run_is_current() and not (job and job.is_active):
-        job = actions.start_dry_run(batch=batch, actor=request.user)
+    if request.method == "POST":
+        if not batch.dry_run_is_current() and not (job and job.is_active):
+            actions.start_dry_run(batch=batch, actor=request.user)
+        return redirect("imports:import-dry-run", code=batch.code)
     if job:
         job.changeable = job.can_be_changed_by(request.user)
     context = {

@@ -225,16 +225,21 @@ def test_the_preview_shows_row_errors(client, uploaded):
 def test_the_dry_run_runs_as_a_job_and_shows_its_progress_meanwhile(client, uploaded):
     from setia.jobs.models import Job
 
-    response = client.get(_url("import-dry-run", uploaded))
+    assert client.get(_url("import-dry-run", uploaded)).status_code == 200
+    assert not Job.objects.exists()  # looking starts nothing
 
-    assert response.status_code == 200
+    started = client.post(_url("import-dry-run", uploaded))
+
+    assert started.status_code == 302
+    assert started.url == _url("import-dry-run", uploaded)
     job = Job.objects.get()
     assert job.name == "setia.imports.tasks.dry_run_import_task"
     assert job.state == Job.State.QUEUED
+    response = client.get(started.url)
     assert 'hx-trigger="every 1s"' in response.text
     assert "Import now" not in response.text
-    # a second look waits for the same job
-    client.get(_url("import-dry-run", uploaded))
+    # a second click waits for the same job
+    client.post(_url("import-dry-run", uploaded))
     assert Job.objects.count() == 1
 
 
@@ -242,7 +247,7 @@ def test_the_dry_run_counts_without_writing(client, uploaded, django_capture_on_
     before = counts()
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(_url("import-dry-run", uploaded))
+        client.post(_url("import-dry-run", uploaded))
     response = client.get(_url("import-dry-run", uploaded))
 
     assert response.status_code == 200
@@ -262,8 +267,8 @@ def test_the_dry_run_counts_without_writing(client, uploaded, django_capture_on_
     assert counts() == before
 
 
-def test_the_dry_run_refuses_post(client, uploaded):
-    assert client.post(_url("import-dry-run", uploaded)).status_code == 405
+def test_the_dry_run_refuses_put(client, uploaded):
+    assert client.put(_url("import-dry-run", uploaded)).status_code == 405
 
 
 # --- commit, result, undo --------------------------------------------------------------------

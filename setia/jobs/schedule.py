@@ -2,6 +2,7 @@
 each entry that falls due becomes a job, run like any other and visible on the jobs page."""
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from celery.schedules import schedule as every
 from django.conf import settings
@@ -13,8 +14,11 @@ from setia.jobs import actions
 class Schedule:
     """The due times of each beat entry, counted from when the runner started."""
 
-    def __init__(self, entries: dict | None = None, *, now: datetime | None = None):
-        entries = settings.CELERY_BEAT_SCHEDULE if entries is None else entries
+    def __init__(
+        self, entries: dict[str, dict[str, Any]] | None = None, *, now: datetime | None = None
+    ):
+        if entries is None:
+            entries = cast(dict[str, dict[str, Any]], settings.CELERY_BEAT_SCHEDULE)
         now = now or timezone.now()
         self.entries = {
             key: (

@@ -358,3 +358,23 @@ def test_starting_twice_with_one_key_is_refused_by_the_database(executive, bandu
 
     assert BulkSend.objects.get().confirmation == key
     assert Message.objects.count() == 3
+
+
+def test_the_progress_page_says_when_no_job_runner_sends_the_waiting_messages(
+    client, executive, bandung, newsletter
+):
+    from setia.jobs.actions import seen
+
+    client.force_login(executive)
+    _confirm(client, newsletter)  # its job is queued: no runner in this test
+    bulk = BulkSend.objects.get()
+    url = reverse("engagement:bulk-detail", args=[bulk.code])
+
+    waiting = client.get(url)
+
+    assert waiting.status_code == 200
+    assert 'id="runner-missing"' in waiting.text
+    assert f'id="job-{bulk.job_id}"' in waiting.text  # its job, queued, with a cancel button
+    assert reverse("jobs:job-cancel", args=[bulk.job_id]) in waiting.text
+    seen("run_jobs")
+    assert 'id="runner-missing"' not in client.get(url).text

@@ -413,3 +413,37 @@ def test_it_serves_the_sample_sheets(client, manager):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == (SAMPLES / "onboarding-sheet.xlsx").read_bytes()
     assert client.get(reverse("imports:import-sample", args=["models.py"])).status_code == 404
+
+
+def test_an_import_whose_worker_died_shows_why_and_can_be_retried(
+    client, uploaded, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from setia.jobs import actions
+    from setia.jobs.models import Job
+
+    settings.JOBS_EAGER = False
+    client.post(_url("import-commit", uploaded))
+    job = actions.claim_next()  # … and its worker is killed
+    later = timezone.now() + timedelta(seconds=settings.JOBS_HEARTBEAT_TIMEOUT + 1)
+    assert actions.fail_stale(now=later) == 1
+
+    page = client.get(_url("import-detail", uploaded))
+
+    uploaded.refresh_from_db()
+    assert uploaded.status == Import.Status.FAILED
+    assert page.status_code == 200
+    assert uploaded.message in page.text
+    retry = reverse("jobs:job-retry", args=[job.pk])
+    assert retry in page.text
+    settings.JOBS_EAGER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        back = client.post(retry, {"next": _url("import-detail", uploaded)})
+    assert back.url == _url("import-detail", uploaded)
+    uploaded.refresh_from_db()
+    assert uploaded.status == Import.Status.DONE
+    assert Job.objects.get().state == Job.State.DONE
+    assert Customer.objects.count() == 1

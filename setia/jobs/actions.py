@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
@@ -350,11 +350,13 @@ def cancel(job: Job, *, actor) -> bool:
 
 
 def purge(*, now=None) -> int:
-    """Delete finished jobs older than JOBS_KEEP_DAYS (failed ones stay for someone to see)."""
+    """Delete finished jobs older than JOBS_KEEP_DAYS, and the schedule's done jobs (several a
+    minute) after a day; failed ones stay for someone to see."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.JOBS_KEEP_DAYS)
-    deleted, _kinds = Job.objects.filter(
-        state__in=[Job.State.DONE, Job.State.CANCELLED], finished_at__lt=cutoff
+    finished = Job.objects.filter(state__in=[Job.State.DONE, Job.State.CANCELLED])
+    deleted, _kinds = finished.filter(
+        Q(finished_at__lt=now - timedelta(days=settings.JOBS_KEEP_DAYS))
+        | Q(is_scheduled=True, finished_at__lt=now - timedelta(days=1))
     ).delete()
     return deleted
 

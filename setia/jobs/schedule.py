@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from setia.jobs import actions
 
+HOUSEKEEPING = "setia.jobs.tasks.housekeeping"
+
 
 class Schedule:
     """The due times of each beat entry, counted from when the runner started."""
@@ -28,6 +30,8 @@ class Schedule:
                 else every(timedelta(seconds=float(entry["schedule"]))),
             )
             for key, entry in entries.items()
+            # The runner does its own housekeeping; Celery beat needs it as a task.
+            if entry["task"] != HOUSEKEEPING
         }
         self.last_run = dict.fromkeys(self.entries, now)
 

@@ -191,10 +191,14 @@ def test_a_job_published_long_ago_and_never_started_is_published_again(db, live_
 
 def test_old_finished_jobs_are_forgotten_failed_ones_kept(db, background, settings):
     done = actions.enqueue(SAMPLE + "remember", 1)
+    scheduled = actions.enqueue(SAMPLE + "remember", 2, is_scheduled=True)
     failed = actions.enqueue(SAMPLE + "crash")
     actions.run_pending()
+    tomorrow = timezone.now() + timedelta(days=1, minutes=1)
     later = timezone.now() + timedelta(days=settings.JOBS_KEEP_DAYS, minutes=1)
 
+    assert actions.purge(now=tomorrow) == 1
+    assert not Job.objects.filter(pk=scheduled.pk).exists()
     assert actions.purge(now=later) == 1
 
     assert list(Job.objects.values_list("pk", flat=True)) == [failed.pk]
@@ -213,6 +217,13 @@ def test_the_schedule_queues_each_entry_as_it_falls_due(db, background):
 
     job = Job.objects.get()
     assert (job.label, job.is_scheduled, job.created_by) == ("every-minute", True, None)
+
+
+def test_the_runner_keeps_the_whole_beat_schedule_but_its_own_housekeeping(settings):
+    keys = set(Schedule(now=timezone.now()).entries)
+
+    assert keys == set(settings.CELERY_BEAT_SCHEDULE) - {"jobs-housekeeping"}
+    assert "engagement-send-due-messages" in keys
 
 
 def test_run_jobs_once_runs_what_is_due_and_says_it_is_alive(db, background, capsys):

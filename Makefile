@@ -27,6 +27,9 @@ run: install compiled-messages
 	@echo "  Setia is starting on http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins are listed above (password: setia-demo)."
 	@echo
+	@# The job runner (imports, sends, the schedule) runs beside the web server and stops with it.
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_jobs & runner=$$!; \
+	trap 'kill $$runner 2>/dev/null; wait $$runner 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install compiled-messages

@@ -1,4 +1,4 @@
-"""The Celery app. Without REDIS_URL, tasks run in-process (CELERY_TASK_ALWAYS_EAGER)."""
+"""The Celery app, used with REDIS_URL; without it `manage.py run_jobs` runs the jobs."""
 
 import os
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "setia.core",
+    "setia.jobs",
     "setia.accounts",
     "setia.history",
     "setia.customers",
@@ -234,20 +235,42 @@ if PRIVATE_ROOT.resolve().is_relative_to(
 # import's record and counts stay).
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30, minimum=1)
 
-# Jobs: Celery with Redis when REDIS_URL is set; otherwise tasks run in-process.
+# Jobs (setia/jobs): every job is a row in the database, written in the transaction that asks
+# for it. With REDIS_URL, Celery workers run them (a job queued while Redis is down is published
+# by the relay once it is back); without it, `manage.py run_jobs` polls the table (`make run`
+# starts it). Never inside a request.
 REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(
         f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://."
     )
+# Run each job as its transaction commits, in the same process: for the test suite only.
+JOBS_EAGER = False
+JOBS_POLL_SECONDS = env_int("JOBS_POLL_SECONDS", 1, minimum=1)
+# A job writes its progress at most this often (0: at every step, for tests that watch it).
+JOBS_PROGRESS_SECONDS = env_int("JOBS_PROGRESS_SECONDS", 1, minimum=0)
+# A running job touches its row this often; one silent for the timeout is taken for dead.
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 30, minimum=1)
+JOBS_HEARTBEAT_TIMEOUT = env_int("JOBS_HEARTBEAT_TIMEOUT", 300, minimum=10)
+# A queued job published this long ago and still not started is published again.
+JOBS_REPUBLISH_AFTER = env_int("JOBS_REPUBLISH_AFTER", 600, minimum=60)
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 30, minimum=1)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# A broker that is down must fail a publish within a second, not hold the request while kombu
+# retries: the job stays in the table and the relay publishes it later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
+    # Publish the jobs the broker missed, fail those of dead workers (jobs).
+    "jobs-housekeeping": {"task": "setia.jobs.tasks.housekeeping", "schedule": 60.0},
     # Messages whose server said "try again later" (engagement).
     "engagement-send-due-messages": {
         "task": "setia.engagement.tasks.send_due_messages",

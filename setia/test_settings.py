@@ -21,7 +21,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
-CELERY_TASK_ALWAYS_EAGER = True
+# Jobs run as their transaction commits, in the test's process, through their Job row.
+JOBS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the finders in tests; whitenoise would only warn about STATIC_ROOT.
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]  # noqa: F405

@@ -24,6 +24,7 @@ urlpatterns = [
     path("exports/", include("setia.exports.urls")),
     path("quality/", include("setia.quality.urls")),
     path("imports/", include("setia.imports.urls")),
+    path("jobs/", include("setia.jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact
-from setia.engagement import tasks
 from setia.engagement.models import Channel, Interaction, Message, Theme
 from setia.history.actions import record_event
 from setia.history.models import EventKind
+from setia.jobs.actions import enqueue
 from setia.lib.dates import now
 from setia.lib.phones import whatsapp_link
 
@@ -136,7 +137,13 @@ def queue_email(*, customer, contact, actor, template=None, subject: str, body: 
         body=body,
         status=Message.Status.QUEUED,
     )
-    transaction.on_commit(lambda: tasks.send_email_message.delay(message.pk))
+    enqueue(
+        "setia.engagement.tasks.send_email_message",
+        message.pk,
+        label=gettext("E-mail to %(name)s") % {"name": contact.name},
+        created_by=actor,
+        link=customer.get_absolute_url(),
+    )
     return message
 
 
@@ -192,7 +199,13 @@ def queue_whatsapp(
         whatsapp_template_name=approved,
         parameters=list(parameters) if approved else [],
     )
-    transaction.on_commit(lambda: tasks.send_whatsapp_message.delay(message.pk))
+    enqueue(
+        "setia.engagement.tasks.send_whatsapp_message",
+        message.pk,
+        label=gettext("WhatsApp to %(name)s") % {"name": contact.name},
+        created_by=actor,
+        link=customer.get_absolute_url(),
+    )
     return message
 
 

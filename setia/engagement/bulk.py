@@ -14,14 +14,17 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact, Customer
-from setia.engagement import delivery, tasks, whatsapp
+from setia.engagement import delivery, whatsapp
 from setia.engagement.models import BulkSend, Channel, Message
 from setia.engagement.templating import TemplateError, customer_values, variables_in, with_tier_name
 from setia.history.actions import new_event, record_events
 from setia.history.models import EventKind
+from setia.jobs.actions import enqueue
 from setia.lib.dates import now
 
 # The advisory lock of each channel's bulk slots (PostgreSQL): the app's key, the channel's.
@@ -33,6 +36,9 @@ class BulkError(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+SEND_DUE_MESSAGES = "setia.engagement.tasks.send_due_messages"
 
 
 @dataclass
@@ -183,5 +189,12 @@ def start_bulk_send(
             for message in messages
         ]
     )
-    transaction.on_commit(tasks.send_due_messages.delay)
+    # The first message goes now; the others as they fall due (the every-minute schedule).
+    bulk.job = enqueue(
+        SEND_DUE_MESSAGES,
+        label=gettext("Bulk send: %(template)s") % {"template": template},
+        created_by=actor,
+        link=reverse("engagement:bulk-detail", args=[bulk.code]),
+    )
+    bulk.save(update_fields=["job"])
     return bulk

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from setia.customers.models import Customer
 from setia.engagement.templating import render
+from setia.jobs.models import Job
 from setia.lib.dates import now
 from setia.lib.merging import MergePolicy
 from setia.lib.money import net_price, net_price_hundredths, rupiah_from_hundredths
@@ -480,6 +481,8 @@ class BulkSend(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The job that sent the first message; the others go with the every-minute schedule.
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,6 +19,8 @@ from setia.history.models import AuditEntry, EventKind
 from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table
+from setia.jobs.actions import enqueue
+from setia.jobs.models import Job
 from setia.lib.storage import private_storage
 from setia.quality.actions import flag_duplicates
 from setia.work.onboarding.actions import enroll_new_customers
@@ -42,6 +45,43 @@ def remember_mapping(*, source_name: str, mapping: dict[str, str]) -> ImportSour
         name=source_name, defaults={"mapping": mapping}
     )
     return source
+
+
+def start_dry_run(*, batch: Import, actor) -> Job:
+    """Queue the dry run of `batch` with its present mapping (a background job: a big file
+    takes longer than a request may)."""
+    with transaction.atomic():
+        job = enqueue(
+            "setia.imports.tasks.dry_run_import_task",
+            batch.pk,
+            label=gettext("Dry run of %(file)s") % {"file": batch.file_name},
+            created_by=actor,
+            link=reverse("imports:import-dry-run", args=[batch.code]),
+        )
+        Import.objects.filter(pk=batch.pk).update(dry_run_job=job)
+        batch.dry_run_job = job
+    return job
+
+
+def queue_import(*, batch: Import, actor) -> Job | None:
+    """Queue the import of an uploaded `batch` as a background job; None when it was queued
+    already (a second click, a second tab)."""
+    with transaction.atomic():
+        if not Import.objects.filter(pk=batch.pk, status=Import.Status.UPLOADED).update(
+            status=Import.Status.QUEUED
+        ):
+            return None
+        job = enqueue(
+            "setia.imports.tasks.run_import_task",
+            batch.pk,
+            label=gettext("Import of %(file)s") % {"file": batch.file_name},
+            created_by=actor,
+            on_failure="setia.imports.tasks.import_job_failed",
+            link=reverse("imports:import-detail", args=[batch.code]),
+        )
+        Import.objects.filter(pk=batch.pk).update(job=job)
+        batch.status, batch.job = Import.Status.QUEUED, job
+    return job
 
 
 def run_import(
@@ -377,7 +417,15 @@ def _refresh_relations(instance) -> None:
                 model_field.delete_cached_value(instance)
 
 
-__all__ = ["ImportChange", "can_import", "remember_mapping", "run_import", "undo_import"]
+__all__ = [
+    "ImportChange",
+    "can_import",
+    "queue_import",
+    "remember_mapping",
+    "run_import",
+    "start_dry_run",
+    "undo_import",
+]
 
 
 def delete_old_files(*, now) -> int:
@@ -395,7 +443,7 @@ def delete_old_files(*, now) -> int:
         batch = list(
             Import.objects.with_expired_files(now=now)
             .order_by("pk")
-            .values_list("pk", "file", "error_file")[:FILE_BATCH]
+            .values_list("pk", "file", "error_file", "dry_run_error_file")[:FILE_BATCH]
         )
         if not batch:
             return cleared
@@ -403,5 +451,5 @@ def delete_old_files(*, now) -> int:
             for name in filter(None, names):
                 storage.delete(name)
         cleared += Import.objects.filter(pk__in=[pk for pk, *_names in batch]).update(
-            file="", error_file="", files_removed_at=now, updated_at=now
+            file="", error_file="", dry_run_error_file="", files_removed_at=now, updated_at=now
         )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from setia.jobs.models import Job
 from setia.lib.storage import private_storage
 
 
@@ -41,7 +42,7 @@ class ImportQuerySet(models.QuerySet):
         return (
             self.filter(created_at__lt=cutoff)
             .exclude(status__in=[Import.Status.QUEUED, Import.Status.RUNNING])
-            .exclude(file="", error_file="")
+            .exclude(file="", error_file="", dry_run_error_file="")
         )
 
 
@@ -92,6 +93,23 @@ class Import(models.Model):
     file = models.FileField(upload_to="imports/files/", storage=private_storage, blank=True)
     error_file = models.FileField(upload_to="imports/errors/", storage=private_storage, blank=True)
     files_removed_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
+    # The dry run, a background job: what importing the file with `dry_run["mapping"]` would do
+    # ({"mapping", "counts", "rejected": first rows with their errors}) and its error file.
+    dry_run = models.JSONField(default=dict, blank=True)
+    dry_run_error_file = models.FileField(
+        upload_to="imports/errors/", storage=private_storage, blank=True
+    )
+    dry_run_job = models.ForeignKey(
+        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    job = models.ForeignKey(
+        Job,
+        verbose_name=_("job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     mapping = models.JSONField(_("column mapping"), default=dict)
     # The header and first rows, read once at upload for the mapping and preview steps.
     header = models.JSONField(default=list)
@@ -140,6 +158,10 @@ class Import(models.Model):
             f"rows={self.rows} created={self.created} updated={self.updated} "
             f"unchanged={self.unchanged} duplicates={self.duplicates} rejected={self.rejected}"
         )
+
+    def dry_run_is_current(self) -> bool:
+        """Whether the stored dry run was made with the import's present mapping."""
+        return bool(self.dry_run) and self.dry_run.get("mapping") == self.mapping
 
     @property
     def can_be_undone(self) -> bool:

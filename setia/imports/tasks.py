@@ -1,57 +1,108 @@
-"""The import jobs (Celery with Redis when REDIS_URL is set, in-process otherwise): running an
-import, and deleting imported files past their retention period."""
+"""The import jobs (setia.jobs: a Celery worker with REDIS_URL, `run_jobs` otherwise): the dry
+run, the import itself, what a failed import job leaves on its batch, and deleting imported
+files past their retention period."""
 
 import logging
 
 from celery import shared_task
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from setia.imports import actions
+from setia.imports import actions, engine
 from setia.imports.models import Import
-from setia.imports.progress import set_progress
 from setia.imports.reading import FileError, read_table
+from setia.jobs.actions import Failed, report_progress
+from setia.jobs.models import Job
 
 logger = logging.getLogger(__name__)
+
+DRY_RUN_REJECTED = 50  # rejected rows kept for the dry-run page; the error file has them all
+RUNNABLE = (Import.Status.QUEUED, Import.Status.RUNNING, Import.Status.FAILED)
+
+
+def _progress(phase: str, done: int, total: int) -> None:
+    report_progress(phase, done, total)
+
+
+def _language(batch: Import) -> str:
+    return (batch.actor.language if batch.actor else None) or translation.get_language()
+
+
+@shared_task(ignore_result=True)
+def dry_run_import_task(import_id: int) -> None:
+    """Plan the import `import_id` with its present mapping, writing nothing but the result on
+    the batch: the counts, the first rejected rows, and the error file."""
+    batch = Import.objects.select_related("actor", "default_owner").get(pk=import_id)
+    if batch.status != Import.Status.UPLOADED or batch.files_removed_at:
+        return
+    mapping = batch.mapping
+    with translation.override(_language(batch)):
+        try:
+            with batch.file.open("rb") as file:
+                table = read_table(file.read())
+        except FileError as error:
+            raise Failed(str(error.message)) from error
+        plan = engine.plan_import(
+            table, mapping, actor=batch.actor, default_owner=batch.default_owner, progress=_progress
+        )
+        rejected = [
+            {
+                "number": row.number,
+                "errors": [[str(column), str(reason)] for column, reason in row.errors],
+            }
+            for row in plan.rejected_rows[:DRY_RUN_REJECTED]
+        ]
+    if batch.dry_run_error_file:
+        batch.dry_run_error_file.delete(save=False)
+    if plan.counts["rejected"]:
+        batch.dry_run_error_file.save(
+            f"{batch.code}-dry-run.csv", ContentFile(engine.error_file(plan)), save=False
+        )
+    batch.dry_run = {"mapping": mapping, "counts": plan.counts, "rejected": rejected}
+    batch.save(update_fields=["dry_run", "dry_run_error_file", "updated_at"])
 
 
 @shared_task(acks_late=True)
 def run_import_task(import_id: int) -> str:
     """Run the queued import `import_id`. Idempotent: an import already done (or undone) is
-    left alone, and a run killed mid-way left nothing, so running it again is safe."""
+    left alone, and a run killed mid-way left nothing, so running it again is safe (a failed
+    one is run again when its job is retried)."""
     batch = Import.objects.select_related("actor", "default_owner").get(pk=import_id)
-    if batch.status not in (Import.Status.QUEUED, Import.Status.RUNNING):
+    if batch.status not in RUNNABLE:
         return batch.status
-    language = batch.actor.language if batch.actor else None
     try:
-        with translation.override(language or translation.get_language()):
-            table = read_table(batch.file.read())
+        with translation.override(_language(batch)):
+            with batch.file.open("rb") as file:
+                table = read_table(file.read())
             with transaction.atomic():
-                # The lock makes a redelivered task wait for, then skip, a run in progress.
+                # The lock makes a second run wait for, then skip, a run in progress.
                 locked = Import.objects.select_for_update().get(pk=import_id)
-                if locked.status not in (Import.Status.QUEUED, Import.Status.RUNNING):
+                if locked.status not in RUNNABLE:
                     return locked.status
                 locked.default_owner = batch.default_owner
-                actions.run_import(
-                    batch=locked,
-                    table=table,
-                    actor=batch.actor,
-                    progress=lambda phase, done, total: set_progress(
-                        batch.code, phase=phase, done=done, total=total
-                    ),
-                )
+                locked.message = ""
+                actions.run_import(batch=locked, table=table, actor=batch.actor, progress=_progress)
                 return locked.status
     except FileError as error:
         _fail(batch, str(error.message))
+        raise Failed(str(error.message)) from error
     except Exception:
         logger.exception("import %s failed", batch.code)
         _fail(batch, "error")
         raise
-    return Import.Status.FAILED
 
 
 def _fail(batch: Import, message: str) -> None:
     Import.objects.filter(pk=batch.pk).update(status=Import.Status.FAILED, message=message)
+
+
+def import_job_failed(job: Job) -> None:
+    """A job's failure hook: an import whose job failed (its worker died, it was cancelled)
+    is failed with the job's reason; its transaction left nothing of it."""
+    Import.objects.filter(
+        pk__in=job.args[:1], status__in=[Import.Status.QUEUED, Import.Status.RUNNING]
+    ).update(status=Import.Status.FAILED, message=job.failure_reason, updated_at=timezone.now())
 
 
 @shared_task(ignore_result=True)

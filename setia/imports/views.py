@@ -8,7 +8,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +21,9 @@ from setia.imports import actions, engine
 from setia.imports.forms import MappingForm, UploadForm
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, propose_mapping
 from setia.imports.models import Import, ImportSource
-from setia.imports.progress import get_progress, percent
-from setia.imports.reading import FileError, Table, read_table
-from setia.imports.tasks import run_import_task
+from setia.imports.progress import percent
+from setia.imports.reading import Table
+from setia.jobs.actions import runner_is_alive
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = {
@@ -40,7 +39,9 @@ def get_import_for_user(
 ) -> Import:
     """The import with `code` if the user may see it (404 otherwise, so it does not leak)."""
     batch = get_object_or_404(
-        Import.objects.visible_to(request.user).select_related("actor", "source", "default_owner"),
+        Import.objects.visible_to(request.user).select_related(
+            "actor", "source", "default_owner", "job", "dry_run_job"
+        ),
         code=code,
     )
     if editable and (batch.status != Import.Status.UPLOADED or batch.files_removed_at):
@@ -48,11 +49,6 @@ def get_import_for_user(
         # at the wizard until its file was deleted cannot go on either.
         raise Http404
     return batch
-
-
-def _table(batch: Import) -> Table:
-    with batch.file.open("rb") as file:
-        return read_table(file.read())
 
 
 @login_required
@@ -150,19 +146,29 @@ def preview_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 
 @login_required
 @permission_required("imports.add_import", raise_exception=True)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dry_run_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
-    """What importing the whole file would do, computed without writing anything."""
+    """What importing the whole file would do: computed by a background job (a POST starts it
+    unless one is running or done for the present mapping), shown with its progress until
+    done, then its result."""
     batch = get_import_for_user(request, code, editable=True)
-    try:
-        plan = engine.plan_import(
-            _table(batch), batch.mapping, actor=request.user, default_owner=batch.default_owner
-        )
-    except FileError as error:
-        messages.error(request, error.message)
-        return redirect("imports:import-list")
-    rejected = plan.rejected_rows[:LIST_LIMIT]
-    context = {"batch": batch, "counts": plan.counts, "rejected": rejected, "step": 4}
+    job = batch.dry_run_job
+    if request.method == "POST":
+        if not batch.dry_run_is_current() and not (job and job.is_active):
+            actions.start_dry_run(batch=batch, actor=request.user)
+        return redirect("imports:import-dry-run", code=batch.code)
+    if job:
+        job.changeable = job.can_be_changed_by(request.user)
+    context = {
+        "batch": batch,
+        "job": job,
+        "done": batch.dry_run_is_current(),
+        "counts": batch.dry_run.get("counts", {}),
+        "rejected": batch.dry_run.get("rejected", []),
+        "percent": percent(job.current_progress() if job else None, dry_run=True),
+        "runner_is_alive": runner_is_alive(),
+        "step": 4,
+    }
     return render(request, "imports/dry_run.html", context)
 
 
@@ -171,12 +177,7 @@ def dry_run_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 @require_POST
 def commit_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     batch = get_import_for_user(request, code, editable=True)
-    updated = Import.objects.filter(pk=batch.pk, status=Import.Status.UPLOADED).update(
-        status=Import.Status.QUEUED
-    )
-    if updated:
-        # Runs in a Celery worker with REDIS_URL, here and now otherwise.
-        transaction.on_commit(lambda: run_import_task.delay(batch.pk))
+    actions.queue_import(batch=batch, actor=request.user)
     return redirect("imports:import-detail", code=batch.code)
 
 
@@ -198,13 +199,23 @@ def import_progress(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 
 
 def _detail_context(request, batch: Import) -> dict:
-    running = batch.status in (Import.Status.QUEUED, Import.Status.RUNNING)
-    progress = get_progress(batch.code) if running else None
+    """The status of an import: its job's state and progress come from the database, so the
+    page works whatever state the broker is in."""
+    job = batch.job
+    running = batch.status in (Import.Status.QUEUED, Import.Status.RUNNING) or bool(
+        job and job.is_active
+    )
+    progress = job.current_progress() if job and running else None
+    if job:
+        job.changeable = job.can_be_changed_by(request.user)
     return {
         "batch": batch,
+        "job": job,
         "running": running,
         "progress": progress,
         "percent": percent(progress),
+        "runner_is_alive": runner_is_alive() if running else None,
+        "batch_url": batch_url(batch),
         "can_undo": request.user.has_perm("imports.undo_import") and batch.can_be_undone,
         "retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
         "step": 5,
@@ -254,12 +265,11 @@ def download_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
 def dry_run_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
     """The error file of the dry run, before anything is imported."""
     batch = get_import_for_user(request, code, editable=True)
-    plan = engine.plan_import(
-        _table(batch), batch.mapping, actor=request.user, default_owner=batch.default_owner
-    )
+    if not batch.dry_run_is_current() or not batch.dry_run_error_file:
+        raise Http404
     stem = Path(batch.file_name).stem or "import"
     return _private_download(
-        ContentFile(engine.error_file(plan)),
+        batch.dry_run_error_file.open("rb"),
         filename=f"{stem}-errors.csv",
         content_type="text/csv; charset=utf-8",
     )

@@ -61,12 +61,15 @@ def _url(name, batch):
     return reverse(f"imports:{name}", args=[batch.code])
 
 
-def test_the_dry_run_counts_without_writing(client, uploaded):
+def test_the_dry_run_counts_without_writing(client, uploaded, django_capture_on_commit_callbacks):
     before = counts()
 
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("import-dry-run", uploaded))
     response = client.get(_url("import-dry-run", uploaded))
 
     assert response.status_code == 200
+    assert 'hx-trigger="every 1s"' not in response.text
     assert response.context["counts"] == {
         "rows": 2,
         "created": 1,

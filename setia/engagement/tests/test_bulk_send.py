@@ -402,3 +402,23 @@ def test_two_bulk_sends_queued_together_never_exceed_the_channels_rate(
     assert len(mail.outbox) == 20
     assert Message.objects.filter(sent_at__isnull=False).count() == 20
     assert _most_in_a_minute(Message.objects.values_list("sent_at", flat=True)) <= 4
+
+
+def test_the_progress_page_says_when_no_job_runner_sends_the_waiting_messages(
+    client, executive, bandung, newsletter
+):
+    from setia.jobs.actions import seen
+
+    client.force_login(executive)
+    _confirm(client, newsletter)  # its job is queued: no runner in this test
+    bulk = BulkSend.objects.get()
+    url = reverse("engagement:bulk-detail", args=[bulk.code])
+
+    waiting = client.get(url)
+
+    assert waiting.status_code == 200
+    assert 'id="runner-missing"' in waiting.text
+    assert f'id="job-{bulk.job_id}"' in waiting.text  # its job, queued, with a cancel button
+    assert reverse("jobs:job-cancel", args=[bulk.job_id]) in waiting.text
+    seen("run_jobs")
+    assert 'id="runner-missing"' not in client.get(url).text

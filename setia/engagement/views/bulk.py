@@ -15,6 +15,7 @@ from setia.customers.models import Customer
 from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
 from setia.engagement.forms import BulkConfirmForm, BulkSendForm
 from setia.engagement.models import BulkSend
+from setia.jobs.actions import runner_is_alive
 from setia.segments.models import Segment
 
 # Keys of a query string that are not filters of the customers list: its page and sort, and
@@ -140,16 +141,22 @@ def _skipped_rows(skipped: dict) -> list[tuple[str, int]]:
 def bulk_detail(request: AuthenticatedHttpRequest, bulk_code) -> HttpResponse:
     """Progress and the sent/failed report; the progress part refreshes itself (htmx)."""
     bulk = get_object_or_404(
-        BulkSend.objects.select_related("template", "created_by"), code=bulk_code
+        BulkSend.objects.select_related("template", "created_by", "job"), code=bulk_code
     )
     if bulk.created_by_id != request.user.pk and not request.user.has_perm(
         "customers.view_all_customers"
     ):
         raise Http404
+    progress = bulk.progress()
+    if bulk.job:
+        bulk.job.changeable = bulk.job.can_be_changed_by(request.user)
     context = {
         "bulk": bulk,
+        "job": bulk.job,
         "skipped": _skipped_rows(bulk.skipped),
-        "progress": bulk.progress(),
+        "progress": progress,
+        # Waiting messages go with the every-minute schedule: say so when nothing runs it.
+        "runner_is_alive": progress["finished"] or runner_is_alive(),
         "failures": bulk.messages.filter(status="failed").select_related("customer")[:200],
     }
     if request.htmx:

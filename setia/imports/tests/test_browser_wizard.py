@@ -45,7 +45,7 @@ def test_an_admin_imports_the_sample_sheet_then_undoes_it(page):
     # the preview shows the rows' problems; the dry run counts without writing
     page.wait_for_url(re.compile(r"/preview/$"))
     assert "rudy@sambal is not an e-mail address." in page.locator("main").inner_text()
-    page.get_by_role("link", name="Check the whole file").click()
+    page.get_by_role("button", name="Check the whole file").click()
     page.wait_for_url(re.compile(r"/dry-run/$"))
     assert Customer.objects.count() == 0
     counts = page.locator(".counts").inner_text()

@@ -4,6 +4,8 @@ from setia.customers.models import Customer
 from setia.imports.mapping import propose_mapping
 from setia.imports.models import Import
 from setia.imports.tasks import run_import_task
+from setia.jobs.actions import enqueue, run_pending
+from setia.jobs.models import Job
 
 CSV = b"Nama Brand,No HP,Kategori\nBatik,0812-3456-7801,Fashion\n"
 
@@ -40,15 +42,19 @@ def test_running_it_again_does_nothing(db, manager):
     assert Import.objects.get().created == 1
 
 
-def test_a_file_that_became_unreadable_fails_the_import_with_its_reason(db, manager):
+def test_a_file_that_became_unreadable_fails_the_import_and_its_job_with_its_reason(db, manager):
     batch = _queued(manager)
     batch.file.save("sheet.csv", ContentFile(b""), save=True)
+    job = enqueue("setia.imports.tasks.run_import_task", batch.pk, created_by=manager)
 
-    assert run_import_task(batch.pk) == Import.Status.FAILED
+    assert run_pending() == 1
 
     batch.refresh_from_db()
+    job.refresh_from_db()
     assert batch.status == Import.Status.FAILED
     assert batch.message in ("The file is empty.", "Berkas ini kosong.")
+    assert job.state == Job.State.FAILED
+    assert job.failure_reason == batch.message
     assert Customer.objects.count() == 0
 
 

@@ -222,8 +222,29 @@ def test_the_preview_shows_row_errors(client, uploaded):
     assert rows[1]["errors"][0][0] == "Email"
 
 
-def test_the_dry_run_refuses_post(client, uploaded):
-    assert client.post(_url("import-dry-run", uploaded)).status_code == 405
+def test_the_dry_run_runs_as_a_job_and_shows_its_progress_meanwhile(client, uploaded):
+    from setia.jobs.models import Job
+
+    assert client.get(_url("import-dry-run", uploaded)).status_code == 200
+    assert not Job.objects.exists()  # looking starts nothing
+
+    started = client.post(_url("import-dry-run", uploaded))
+
+    assert started.status_code == 302
+    assert started.url == _url("import-dry-run", uploaded)
+    job = Job.objects.get()
+    assert job.name == "setia.imports.tasks.dry_run_import_task"
+    assert job.state == Job.State.QUEUED
+    response = client.get(started.url)
+    assert 'hx-trigger="every 1s"' in response.text
+    assert "Import now" not in response.text
+    # a second click waits for the same job
+    client.post(_url("import-dry-run", uploaded))
+    assert Job.objects.count() == 1
+
+
+def test_the_dry_run_refuses_put(client, uploaded):
+    assert client.put(_url("import-dry-run", uploaded)).status_code == 405
 
 
 # --- commit, result, undo --------------------------------------------------------------------
@@ -283,10 +304,14 @@ def test_a_strict_import_with_rejections_imports_nothing(client, manager, commit
 
 
 def test_the_progress_box_polls_while_the_import_runs(client, uploaded):
-    from setia.imports.progress import set_progress
+    from setia.jobs.models import Job
 
-    Import.objects.filter(pk=uploaded.pk).update(status=Import.Status.QUEUED)
-    set_progress(uploaded.code, phase="write", done=1, total=2)
+    job = Job.objects.create(
+        name="setia.imports.tasks.run_import_task",
+        state=Job.State.RUNNING,
+        progress={"phase": "write", "done": 1, "total": 2},
+    )
+    Import.objects.filter(pk=uploaded.pk).update(status=Import.Status.QUEUED, job=job)
 
     response = client.get(_url("import-progress", uploaded))
 
@@ -364,3 +389,37 @@ def test_it_serves_the_sample_sheets(client, manager):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == (SAMPLES / "onboarding-sheet.xlsx").read_bytes()
     assert client.get(reverse("imports:import-sample", args=["models.py"])).status_code == 404
+
+
+def test_an_import_whose_worker_died_shows_why_and_can_be_retried(
+    client, uploaded, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from setia.jobs import actions
+    from setia.jobs.models import Job
+
+    settings.JOBS_EAGER = False
+    client.post(_url("import-commit", uploaded))
+    job = actions.claim_next()  # … and its worker is killed
+    later = timezone.now() + timedelta(seconds=settings.JOBS_HEARTBEAT_TIMEOUT + 1)
+    assert actions.fail_stale(now=later) == 1
+
+    page = client.get(_url("import-detail", uploaded))
+
+    uploaded.refresh_from_db()
+    assert uploaded.status == Import.Status.FAILED
+    assert page.status_code == 200
+    assert uploaded.message in page.text
+    retry = reverse("jobs:job-retry", args=[job.pk])
+    assert retry in page.text
+    settings.JOBS_EAGER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        back = client.post(retry, {"next": _url("import-detail", uploaded)})
+    assert back.url == _url("import-detail", uploaded)
+    uploaded.refresh_from_db()
+    assert uploaded.status == Import.Status.DONE
+    assert Job.objects.get().state == Job.State.DONE
+    assert Customer.objects.count() == 1

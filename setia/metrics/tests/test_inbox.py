@@ -25,7 +25,7 @@ def inbox(db, tmp_path, settings):
 def test_it_ingests_a_dropped_file_and_moves_it_to_done(inbox):
     (inbox / "2026-03-01.csv").write_text(GOOD)
 
-    outcome = ingest_inbox.delay().get()
+    outcome = ingest_inbox()
 
     assert outcome == [("2026-03-01.csv", "done", "rows=2 inserted=1 updated=0 rejected=1")]
     assert StoreDailyMetric.objects.count() == 1
@@ -40,7 +40,7 @@ def test_it_ingests_a_dropped_file_and_moves_it_to_done(inbox):
 def test_it_moves_a_file_it_cannot_read_to_failed_with_the_reason(inbox):
     (inbox / "broken.csv").write_text("store,date\ntoko-a.example.id,2026-03-01\n")
 
-    outcome = ingest_inbox.delay(today="2026-03-31").get()
+    outcome = ingest_inbox(today="2026-03-31")
 
     assert outcome[0][:2] == ("broken.csv", "failed")
     assert (inbox / "failed" / "broken.csv").exists()
@@ -51,11 +51,11 @@ def test_it_moves_a_file_it_cannot_read_to_failed_with_the_reason(inbox):
 def test_it_leaves_other_files_and_does_nothing_when_empty(inbox):
     (inbox / "notes.txt").write_text("not metrics")
 
-    assert ingest_inbox.delay(today="2026-03-31").get() == []
+    assert ingest_inbox(today="2026-03-31") == []
     assert (inbox / "notes.txt").exists()
 
 
 def test_it_does_nothing_without_an_inbox(db, settings):
     settings.METRICS_INBOX = ""
 
-    assert ingest_inbox.delay().get() == []
+    assert ingest_inbox() == []

@@ -56,6 +56,10 @@ _IMPORT = "the demo data has no import; setia/imports/tests/test_wizard.py posts
 UNREACHED = {
     "^playbook/(?P<rest>.*)$": "old addresses, redirected to the library",
     "accounts/login/": "the crawl is signed in; the login form has its own tests",
+    "accounts/password/reset/": "for the signed out; test_password_reset.py",
+    "accounts/password/reset/<uidb64>/<token>/": "for the signed out, by an e-mailed link; "
+    "test_password_reset.py",
+    "accounts/password/reset/sent/": "for the signed out, a page without a form",
     "customers/<uuid:code>/restore/": "only on a deleted customer; the demo has none",
     "engagement/bulk/<uuid:bulk_code>/": "the demo data has no bulk send",
     "engagement/customers/<uuid:code>/email/": "posted by the composer's preview (htmx); "
@@ -75,6 +79,11 @@ UNREACHED = {
     "imports/<uuid:code>/progress/": _IMPORT,
     "imports/<uuid:code>/run/": _IMPORT,
     "imports/<uuid:code>/undo/": _IMPORT,
+    "jobs/<int:job_id>/cancel/": "the demo data has no queued job; a form without fields, "
+    "setia/jobs/tests",
+    "jobs/<int:job_id>/retry/": "the demo data has no failed job; a form without fields, "
+    "setia/jobs/tests",
+    "quality/merges/<uuid:code>/": "the demo data has no merge",
     "quality/merges/<uuid:code>/undo/": "the demo data has no merge",
     "tiers/rules/<int:rule_id>/delete/": "the demo's tiers have no category rule",
     "work/feed/<str:token>.ics": "a token address for calendar apps, read only",

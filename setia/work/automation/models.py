@@ -126,7 +126,8 @@ class TriggerRule(models.Model):
     @property
     def threshold_unit(self) -> str | None:
         """What the threshold counts, or None when the kind takes no threshold."""
-        unit = THRESHOLD_UNITS.get(TriggerKind(self.kind))
+        # A kind's value is its member's key; a blank form of a tampered formset has none.
+        unit = THRESHOLD_UNITS.get(self.kind)
         return str(unit) if unit is not None else None
 
     @property

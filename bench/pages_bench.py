@@ -32,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from urllib.parse import quote
 
 import psycopg
@@ -68,7 +68,7 @@ def build(customers: int, days: int) -> None:
     people = load_demo_people()
     owners = [[user.pk for user in team] for team in people.owners_by_team]
     teams = [team.pk for team in people.teams]
-    params = {
+    params: dict[str, Any] = {
         "n": customers, "first": FIRST, "words": WORDS, "given": GIVEN, "family": FAMILY,
         "cities": CITIES, "teams": teams, "owners0": owners[0], "owners1": owners[1],
         "days": days,

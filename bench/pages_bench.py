@@ -149,7 +149,7 @@ SELECT gen_random_uuid(),
     CASE WHEN k = 0 THEN 'open' ELSE 'done' END, '', NULL, c.created_at, c.created_at,
     CASE WHEN k = 0 THEN NULL ELSE now() END, c.id, c.owner_id, c.team_id, c.owner_id
 FROM customers_customer AS c CROSS JOIN generate_series(0, 1) AS k
-WHERE c.id %% 3 <> 0
+WHERE (c.id / 2) %% 5 <> 0
 """,
         ),
         (
@@ -203,6 +203,8 @@ def prepare_database(customers: int, days: int, keep: bool) -> str:
             admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
             admin.execute(f"CREATE DATABASE {DATABASE}")
     started = time.perf_counter()
+    # This process counts each page's queries with the URLconf gunicorn serves.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "pages_settings"
     setup_django(url)
     from django.core.management import call_command
 
@@ -270,9 +272,9 @@ def pages_to_measure(only: set[str]) -> list[Page]:
         Page("search", "manager@setia.test", search),
         Page("360", "manager@setia.test", [f"/customers/{code}/" for code in customers]),
         Page("my day manager", "manager@setia.test", ["/work/"]),
-        Page("my day executive", "executive@setia.test", ["/work/"]),
+        Page("my day executive", "executive2@setia.test", ["/work/"]),
         Page("team board manager", "manager@setia.test", ["/work/team/"]),
-        Page("team board executive", "executive@setia.test", ["/work/team/"]),
+        Page("team board executive", "executive2@setia.test", ["/work/team/"]),
         Page("call today", "executive@setia.test", ["/work/call-today/"]),
         Page("tier report", "manager@setia.test", ["/tiers/report/"]),
         Page("quality", "manager@setia.test", ["/quality/"]),

@@ -62,6 +62,56 @@ def make_store(customer: Customer, **fields) -> Store:
     return Store.objects.create(customer=customer, **fields)
 
 
+def make_customers(
+    count: int, *, team: Team | None = None, owner: User | None = None, **fields
+) -> list[Customer]:
+    """`count` customers in a few INSERTs, each with a primary and a second contact, two stores
+    and a subscription: for tests that need a thousand customers quickly."""
+    category = fields.pop("category", None) or Category.objects.first() or make_category()
+    numbers = [next(_sequence) for _index in range(count)]
+    customers = Customer.objects.bulk_create(
+        Customer(
+            name=f"Toko Contoh {number}",
+            category=category,
+            city="Bandung",
+            province="Jawa Barat",
+            team=team,
+            owner=owner,
+            **fields,
+        )
+        for number in numbers
+    )
+    Contact.objects.bulk_create(
+        Contact(
+            customer=customer,
+            name=f"Kontak {number}-{second}",
+            phone=f"+6281{second + 2}{number:08d}",
+            whatsapp=f"+6281{second + 2}{number:08d}",
+            email=f"kontak{number}-{second}@example.test",
+            is_primary=not second,
+        )
+        for customer, number in zip(customers, numbers, strict=True)
+        for second in (0, 1)
+    )
+    Store.objects.bulk_create(
+        Store(customer=customer, domain=f"toko{number}-{second}.example.id",
+              url=f"https://toko{number}-{second}.example.id")
+        for customer, number in zip(customers, numbers, strict=True)
+        for second in (0, 1)
+    )  # fmt: skip
+    Subscription.objects.bulk_create(
+        Subscription(
+            customer=customer,
+            plan="growth",
+            started_on=datetime.date(2026, 1, 15),
+            renews_on=datetime.date(2027, 1, 15),
+            monthly_price=349_000,
+        )
+        for customer in customers
+    )
+    return customers
+
+
 def make_subscription(customer: Customer, **fields) -> Subscription:
     fields.setdefault("plan", "growth")
     fields.setdefault("started_on", datetime.date(2026, 1, 15))
@@ -75,6 +125,7 @@ __all__ = [
     "make_category",
     "make_contact",
     "make_customer",
+    "make_customers",
     "make_store",
     "make_subscription",
     "make_team",

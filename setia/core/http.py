@@ -1,8 +1,10 @@
+import uuid
 from typing import Any
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
@@ -74,3 +76,16 @@ def local_url(request: HttpRequest, target: str | None) -> str | None:
     ):
         return target
     return None
+
+
+_ANY_CODE = str(uuid.UUID(int=0))
+
+
+def code_url_parts(name: str) -> tuple[str, str]:
+    """The URL named `name` (one `<uuid:code>` argument) as the text before and after the code.
+
+    A page listing many records joins these with each record's code: `reverse()` once per row
+    is most of a 50-row list's rendering time.
+    """
+    before, after = reverse(name, args=[_ANY_CODE]).split(_ANY_CODE)
+    return before, after

@@ -1,8 +1,12 @@
 """Tiers' card on the customer 360 page (listed in setia/desk/cards.py): the tier, why, GMV and
 orders over 12 months."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from setia.core.cards import Card
@@ -21,6 +25,9 @@ from setia.tiers.models import (
 
 MONTHS = 12
 HISTORY = 5
+# A customer's monthly figures change at the nightly recompute; a day is the longest a chart
+# can be wanted again before its key changes anyway.
+CHART_CACHE_SECONDS = 24 * 60 * 60
 
 
 def effective_thresholds(category_id) -> list[tuple]:
@@ -64,14 +71,15 @@ def customer_value(customer) -> dict:
     labels = [formats.date_format(month, "M Y") for month in months]
     gmv = [figures[month].gmv if month in figures else 0 for month in months]
     orders = [figures[month].orders if month in figures else 0 for month in months]
+    gmv_chart, orders_chart = _charts(labels, gmv, orders, thresholds) if figures else (None, None)
     return {
         "tier_assignment": assignment,
         "rollup": rollup,
         "why_tier": _why(assignment, thresholds),
         "tier_history": history,
         "value_months": list(zip(labels, gmv, orders, strict=True)),
-        "gmv_chart": _gmv_chart(labels, gmv, thresholds) if figures else None,
-        "orders_chart": _orders_chart(labels, orders) if figures else None,
+        "gmv_chart": gmv_chart,
+        "orders_chart": orders_chart,
     }
 
 
@@ -94,6 +102,28 @@ def _why(assignment, thresholds) -> dict | None:
         "next_tier": next_tier[0] if next_tier else None,
         "to_next_tier": next_tier[1] - assignment.gmv_90d if next_tier else None,
     }
+
+
+def _charts(labels, gmv, orders, thresholds) -> tuple[str, str]:
+    """The GMV and orders charts, cached under a digest of everything they draw.
+
+    Drawing them takes pygal about 20 ms a page; what they show changes only when the nightly
+    recompute writes new figures or someone edits a tier or its rule, and either changes the
+    key, so a cached chart is never out of date.
+    """
+    drawn = (
+        get_language(),
+        labels,
+        gmv,
+        orders,
+        [(tier.pk, tier.name, tier.colour, threshold) for tier, threshold, _rule in thresholds],
+    )
+    key = "tiers:value-charts:" + hashlib.sha256(repr(drawn).encode()).hexdigest()
+    charts_drawn = cache.get(key)
+    if charts_drawn is None:
+        charts_drawn = (_gmv_chart(labels, gmv, thresholds), _orders_chart(labels, orders))
+        cache.set(key, charts_drawn, CHART_CACHE_SECONDS)
+    return charts_drawn
 
 
 def _gmv_chart(labels, gmv, thresholds) -> str:

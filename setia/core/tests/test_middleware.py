@@ -44,7 +44,7 @@ def test_it_marks_pages_fragments_exports_and_the_360_page_private_no_store(
 
     responses = {
         "list": client.get(list_url),
-        "htmx fragment": client.get(list_url, {"q": "x"}, headers={"HX-Request": "true"}),
+        "htmx fragment": client.get(list_url, {"q": "xyz"}, headers={"HX-Request": "true"}),
         "360": client.get(customer.get_absolute_url()),
         "csv": client.get(reverse("exports:customers-csv")),
         "xlsx": client.get(reverse("exports:customers-xlsx")),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from setia.customers import actions
 from setia.customers.models import Customer
 from setia.engagement.timeline import PAGE_SIZE
-from setia.test import make_contact, make_customer, make_store, make_subscription
+from setia.test import make_contact, make_customer, make_customers, make_store, make_subscription
 
 
 def _url(customer) -> str:
@@ -302,3 +302,24 @@ def test_it_renders_in_a_constant_number_of_queries(
     assert len(large.context["stores"]) == 31
     assert len(large.context["timeline"].events) == PAGE_SIZE
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# Session, user, permissions, the customer, contacts, stores, subscription, the cards' queries
+DETAIL_QUERIES = 14
+
+
+def test_it_reads_the_same_queries_at_ten_and_at_a_thousand_customers(
+    client, executive, team_a, django_assert_num_queries
+):
+    customers = make_customers(10, team=team_a, owner=executive)
+    client.force_login(executive)
+    client.get(_url(customers[0]))  # the first request of a session reads what later ones reuse
+
+    with django_assert_num_queries(DETAIL_QUERIES):
+        small = client.get(_url(customers[0]))
+    make_customers(990, team=team_a, owner=executive)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        large = client.get(_url(customers[0]))
+
+    assert small.status_code == large.status_code == 200
+    assert len(large.context["contacts"]) == 2

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from setia.core.http import AuthenticatedHttpRequest, invalid_form_status
+from setia.core.http import AuthenticatedHttpRequest, code_url_parts, invalid_form_status
 from setia.core.ratelimits import rate_limited
 from setia.customers import actions
 from setia.customers.access import can_change, get_customer_for_user
@@ -38,7 +38,16 @@ def list_customers(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     # Page links, exports and "save as a segment" carry the valid filters only: an export then
     # holds exactly the rows shown, where it would read an ignored value strictly.
-    context = {"filters": filters, "page": page, "query": urlencode(filters.valid_params())}
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": urlencode(filters.valid_params()),
+        # Each row's links are these with the customer's code between (no reverse() per row).
+        "detail_url": code_url_parts("customers:customer-detail"),
+        "log_url": code_url_parts("engagement:interaction-log")
+        if request.user.has_perm("engagement.add_interaction")
+        else None,
+    }
     # A filter the page cannot use is shown as an error on a 400, not silently dropped.
     return render(request, "customers/list.html", context, status=400 if filters.errors else 200)
 

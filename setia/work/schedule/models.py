@@ -10,7 +10,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -64,6 +65,24 @@ class TaskQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status=Status.OPEN)
+
+    def due_counts(self, moment, day_end, horizon) -> dict[str, int]:
+        """How many of these tasks are overdue at `moment`, due from then until `day_end` (the
+        rest of today) and from `day_end` until `horizon`, in one query."""
+        return self.aggregate(
+            overdue=models.Count("pk", filter=Q(due_at__lt=moment)),
+            today=models.Count("pk", filter=Q(due_at__gte=moment, due_at__lt=day_end)),
+            upcoming=models.Count("pk", filter=Q(due_at__gte=day_end, due_at__lt=horizon)),
+        )
+
+    def first_per_owner(self, count: int):
+        """The first `count` of these tasks by due date for each owner (the unassigned ones
+        count as one owner), in one query: a board shows that many per person whatever the
+        team's backlog."""
+        rank = models.Window(
+            RowNumber(), partition_by=[F("owner_id")], order_by=[F("due_at").asc(), F("id").asc()]
+        )
+        return self.annotate(owner_rank=rank).filter(owner_rank__lte=count)
 
     def overdue(self, moment: datetime.datetime):
         return self.open().filter(due_at__lt=moment)

@@ -5,6 +5,8 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +25,10 @@ from setia.work.schedule.ics import render_feed
 from setia.work.schedule.models import CalendarFeed, Task
 
 UPCOMING_DAYS = 7
+# Tasks shown per section of My day and per person on the team board; the counts say how many
+# there are in all.
+MY_DAY_SHOWN = 20
+BOARD_SHOWN = 10
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -35,25 +41,35 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
 @permission_required("work.view_task", raise_exception=True)
 @require_GET
 def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The landing page of executives and interns: overdue, today, upcoming, reminders."""
+    """The landing page of executives and interns: overdue, today, upcoming, reminders.
+
+    Each section shows its count and its first MY_DAY_SHOWN tasks by due date (overdue ones a
+    page at a time), so the page is as long for a backlog of thousands as for ten.
+    """
     moment = now()
     _start, end = _day_bounds(today())
-    mine = Task.objects.open().filter(owner=request.user).select_related("customer")
-    tasks = list(mine.filter(due_at__lt=end + datetime.timedelta(days=UPCOMING_DAYS)))
-    escalated = list(
-        Task.objects.open().filter(escalated_to=request.user).select_related("customer", "owner")
+    horizon = end + datetime.timedelta(days=UPCOMING_DAYS)
+    mine = Task.objects.open().filter(owner=request.user)
+    shown = mine.select_related("customer").order_by("due_at", "id")
+    overdue = Paginator(shown.filter(due_at__lt=moment), MY_DAY_SHOWN).get_page(
+        request.GET.get("page")
     )
+    escalated = Task.objects.open().filter(escalated_to=request.user)
     feed = CalendarFeed.objects.filter(user=request.user).first()
     context = {
-        "overdue": [task for task in tasks if task.due_at < moment],
-        "today": [task for task in tasks if moment <= task.due_at < end],
-        "upcoming": [task for task in tasks if task.due_at >= end],
-        "reminders": [
-            task
-            for task in tasks
-            if task.remind_at and task.remind_at <= moment and task.due_at >= moment
-        ],
-        "escalated": escalated,
+        "counts": mine.due_counts(moment, end, horizon),
+        "overdue": overdue,
+        "today": list(shown.filter(due_at__gte=moment, due_at__lt=end)[:MY_DAY_SHOWN]),
+        "upcoming": list(shown.filter(due_at__gte=end, due_at__lt=horizon)[:MY_DAY_SHOWN]),
+        "reminders": list(
+            shown.filter(remind_at__lte=moment, due_at__gte=moment, due_at__lt=horizon)[
+                :MY_DAY_SHOWN
+            ]
+        ),
+        "escalated": list(escalated.select_related("customer", "owner")[:MY_DAY_SHOWN]),
+        "escalated_count": escalated.count(),
+        "shown": MY_DAY_SHOWN,
+        "query": "",
         "feed_url": _feed_url(request, feed) if feed else "",
         "now": moment,
     }
@@ -197,29 +213,39 @@ def _board_team(request) -> Team:
 @permission_required("work.assign_task", raise_exception=True)
 @require_GET
 def team_board(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Open tasks per person of a team, each with their weighted workload."""
+    """Open tasks per person of a team, each with their weighted workload: each column's count
+    and its first BOARD_SHOWN tasks by due date."""
     team = _board_team(request)
     people = list(actions.assignable_people(team.pk).order_by("full_name"))
     loads = actions.open_loads(people)
+    team_tasks = Task.objects.open().filter(team=team)
+    counts = dict(team_tasks.order_by().values_list("owner").annotate(count=Count("pk")))
     tasks = list(
-        Task.objects.open().filter(team=team).select_related("customer", "owner").order_by("due_at")
+        team_tasks.first_per_owner(BOARD_SHOWN)
+        .select_related("customer", "owner")
+        .order_by("due_at", "id")
     )
     moment = now()
     columns = [
         {
             "person": person,
             "load": loads[person.pk],
+            "count": counts.get(person.pk, 0),
             "tasks": [task for task in tasks if task.owner_id == person.pk],
         }
         for person in people
     ]
     known = {person.pk for person in people}
+    others = [task for task in tasks if task.owner_id and task.owner_id not in known]
     context = {
         "team": team,
         "teams": list(Team.objects.all()) if request.user.has_perm("work.view_all_tasks") else [],
         "columns": columns,
         "unassigned": [task for task in tasks if task.owner_id is None],
-        "others": [task for task in tasks if task.owner_id and task.owner_id not in known],
+        "unassigned_count": counts.get(None, 0),
+        "others": others[:BOARD_SHOWN],
+        "others_count": sum(n for owner, n in counts.items() if owner and owner not in known),
+        "shown": BOARD_SHOWN,
         "now": moment,
         "can_assign_fairly": request.user.has_perm("work.assign_fairly"),
     }

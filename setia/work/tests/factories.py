@@ -21,3 +21,19 @@ def make_task(*, owner=None, checklist=(), **fields) -> Task:
     for position, text in enumerate(checklist):
         ChecklistItem.objects.create(task=task, text=text, position=position)
     return task
+
+
+def make_tasks(*, owner, customers, due_at: datetime.datetime, **fields) -> list[Task]:
+    """One open task per customer for `owner`, due an hour apart from `due_at`, in one INSERT:
+    for tests that need a backlog of thousands."""
+    fields.setdefault("title", "Call about the renewal")
+    return Task.objects.bulk_create(
+        Task(
+            owner=owner,
+            team=owner.team,
+            customer=customer,
+            due_at=due_at + datetime.timedelta(hours=index),
+            **fields,
+        )
+        for index, customer in enumerate(customers)
+    )

@@ -1,8 +1,10 @@
+from datetime import timedelta
+
 import time_machine
 from django.urls import reverse
 
-from setia.work.schedule.models import Task
-from setia.work.tests.factories import at, make_task
+from setia.test import make_customers
+from setia.work.tests.factories import at, make_task, make_tasks
 
 URL = reverse("work:my-day")
 
@@ -20,7 +22,7 @@ def test_it_lists_overdue_today_and_upcoming_tasks(client, executive, customer, 
     response = client.get(URL)
 
     assert response.status_code == 200
-    assert response.context["overdue"] == [overdue]
+    assert list(response.context["overdue"]) == [overdue]
     assert response.context["today"] == [today]
     assert response.context["upcoming"] == [upcoming]
     assert "Batik Lestari" in response.text
@@ -78,14 +80,47 @@ def test_it_does_not_show_other_teams_tasks(client, executive, other_executive):
     assert "Team A work" not in response.text
 
 
-def test_it_reads_a_constant_number_of_queries(
-    client, executive, customer, django_assert_max_num_queries
+# Session, user, permissions, the counts, the overdue page and its count, today, the next 7
+# days, reminders, escalations and their count, the calendar feed
+MY_DAY_QUERIES = 12
+
+
+@time_machine.travel(at(10, 9), tick=False)
+def test_its_first_page_is_the_same_at_ten_and_at_a_thousand_customers(
+    client, executive, team_a, django_assert_num_queries
 ):
     client.force_login(executive)
-    client.get(URL)
-    for n in range(20):
-        make_task(owner=executive, title=f"Task {n}", customer=customer)
-    with django_assert_max_num_queries(12):
-        response = client.get(URL)
-    assert Task.objects.count() == 20
-    assert len(response.context["today"]) + len(response.context["upcoming"]) == 20
+    client.get(URL)  # the first request of a session reads what later ones reuse
+
+    def backlog(count):
+        customers = make_customers(count, team=team_a, owner=executive)
+        # a third overdue, a third today and tomorrow, a third later
+        make_tasks(
+            owner=executive, customers=customers, due_at=at(10, 9) - timedelta(hours=count // 3)
+        )
+
+    backlog(10)
+    with django_assert_num_queries(MY_DAY_QUERIES):
+        small = client.get(URL)
+    backlog(990)
+    with django_assert_num_queries(MY_DAY_QUERIES):
+        large = client.get(URL)
+
+    assert small.context["counts"]["overdue"] == 3
+    assert large.context["counts"]["overdue"] == 333
+    assert len(large.context["overdue"]) == len(large.context["upcoming"]) == 20
+    assert large.context["counts"]["today"] == 7 + 15
+    assert large.text.count('class="task-row') == 3 * 20
+    assert "The 20 due first are shown." in large.text
+
+
+@time_machine.travel(at(10, 9), tick=False)
+def test_it_pages_through_overdue_tasks(client, executive, team_a):
+    customers = make_customers(45, team=team_a, owner=executive)
+    make_tasks(owner=executive, customers=customers, due_at=at(1, 9))
+    client.force_login(executive)
+
+    pages = [client.get(URL, {"page": number}).context["overdue"] for number in (1, 2, 3)]
+
+    assert [len(page) for page in pages] == [20, 20, 5]
+    assert pages[2][4].customer == customers[44]

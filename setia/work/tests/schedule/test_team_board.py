@@ -57,4 +57,8 @@ def test_it_reads_a_constant_number_of_queries(
         make_task(owner=executive if n % 2 else intern, customer=customer, title=f"T{n}")
     with django_assert_max_num_queries(12):
         response = client.get(URL)
-    assert sum(len(column["tasks"]) for column in response.context["columns"]) == 30
+    columns = response.context["columns"]
+    # Each person's count is whole; their first ten tasks by due date are shown.
+    assert [column["count"] for column in columns] == [15, 15]
+    assert [len(column["tasks"]) for column in columns] == [10, 10]
+    assert "The 10 due first are shown." in response.text

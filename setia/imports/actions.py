@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -49,7 +49,8 @@ def run_import(
     actor,
     progress: engine.Progress = engine.no_progress,
 ) -> engine.Plan:
-    """Plan and write the import of `table` as one transaction; update `batch` with the result.
+    """Plan and write the import of `table` as one transaction, a chunk of rows at a time (see
+    `engine.plan_import`); update `batch` with the result.
 
     With `batch.is_strict`, nothing is written when any row is rejected. A process killed
     mid-way leaves nothing of the import (the batch row included when it was created inside the
@@ -57,18 +58,35 @@ def run_import(
     """
     if actor is not None and not can_import(actor):
         raise PermissionDenied
+    touched: list[int] = []
+
+    def write(chunk: engine.Chunk) -> None:
+        touched.extend(writing.apply_chunk(chunk, batch, actor=actor))
+        # The collector is paused: the chunk's cycles, if any, are freed here, a chunk at a time.
+        gc.collect(1)
+
     with _page_cache(), _collector_paused(), transaction.atomic():
+        # Chunks are written as they are decided: a strict import that rejects a row takes
+        # back what it wrote, to this savepoint.
+        savepoint = transaction.savepoint()
         plan = engine.plan_import(
-            table, batch.mapping, actor=actor, default_owner=batch.default_owner, progress=progress
+            table,
+            batch.mapping,
+            actor=actor,
+            default_owner=batch.default_owner,
+            progress=progress,
+            apply=write,
         )
         counts = plan.counts
         for name in ("rows", "created", "updated", "unchanged", "duplicates", "rejected"):
             setattr(batch, name, counts[name])
         if batch.is_strict and counts["rejected"]:
+            transaction.savepoint_rollback(savepoint)
             batch.status = Import.Status.FAILED
             batch.message = "strict"
         else:
-            plan.touched_ids = writing.apply_plan(plan, batch, actor=actor, progress=progress)
+            transaction.savepoint_commit(savepoint)
+            plan.touched_ids = touched
             _refresh_statistics(len(plan.touched_ids))
             # Inside the transaction: the timeline and the review queue hold exactly what the
             # import wrote, and nothing when it fails.
@@ -87,9 +105,8 @@ def run_import(
             )
             batch.status = Import.Status.DONE
         if counts["rejected"]:
-            batch.error_file.save(
-                f"{batch.code}.csv", ContentFile(engine.error_file(plan)), save=False
-            )
+            plan.errors.seek(0)
+            batch.error_file.save(f"{batch.code}.csv", File(plan.errors), save=False)
         batch.finished_at = timezone.now()
         batch.save()
     return plan

@@ -2,6 +2,7 @@
 and delete old imported files."""
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.apps import apps
@@ -17,7 +18,7 @@ from setia.history.actions import new_change, record_changes, record_source_even
 from setia.history.models import AuditEntry, EventKind
 from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
-from setia.imports.reading import Table
+from setia.imports.reading import Table, open_table
 from setia.lib.storage import private_storage
 from setia.quality.actions import flag_duplicates
 from setia.work.onboarding.actions import enroll_new_customers
@@ -40,6 +41,14 @@ def remember_mapping(*, source_name: str, mapping: dict[str, str]) -> ImportSour
         name=source_name, defaults={"mapping": mapping}
     )
     return source
+
+
+@contextmanager
+def open_batch_table(batch: Import) -> Iterator[Table]:
+    """The uploaded file of `batch` as a table whose rows are read from storage as a stream
+    (never the whole file in memory), usable inside the `with` block. Raises FileError."""
+    with batch.file.open("rb") as file:
+        yield open_table(file)
 
 
 def run_import(
@@ -324,7 +333,14 @@ def _refresh_relations(instance) -> None:
                 model_field.delete_cached_value(instance)
 
 
-__all__ = ["ImportChange", "can_import", "remember_mapping", "run_import", "undo_import"]
+__all__ = [
+    "ImportChange",
+    "can_import",
+    "open_batch_table",
+    "remember_mapping",
+    "run_import",
+    "undo_import",
+]
 
 
 def delete_old_files(*, now) -> int:

@@ -156,7 +156,7 @@ def _encoding(file: BinaryIO) -> str:
 def _text(file: BinaryIO, encoding: str) -> Iterator[io.TextIOWrapper]:
     """`file` as text from its start; the binary file stays open afterwards."""
     file.seek(0)
-    text = io.TextIOWrapper(file, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(file, encoding=encoding, errors="replace", newline="")
     try:
         yield text
     finally:

@@ -1,11 +1,15 @@
-"""A file longer than a chunk of rows imports exactly as if it were read at once."""
+"""Big files: read as a stream, and a file longer than a chunk of rows imports exactly as if
+it were read at once."""
 
 import csv
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from setia.customers.models import Customer
 from setia.imports import engine, writing
+from setia.imports.models import Import
 from setia.imports.tests.helpers import counts, run, write_csv
 from setia.test import make_contact, make_customer
 
@@ -87,3 +91,25 @@ def test_a_failure_in_a_later_chunk_leaves_nothing(db, tmp_path, manager, monkey
 
     assert written and written[0]  # the first chunk had been written
     assert counts() == before
+
+
+def test_an_upload_kept_in_a_temporary_file_is_read_as_a_stream(client, manager, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload goes to a temporary file
+    lines = ["Nama Brand;No HP;Catatan"] + [
+        f'Toko {n};0812-3456-{n:04d};"baris 1\nbaris 2"' for n in range(1, 31)
+    ]
+    data = "\n".join(lines).encode("cp1252")
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("imports:import-upload"),
+        {"file": SimpleUploadedFile("sheet.csv", data), "source": "", "default_owner": ""},
+    )
+
+    assert response.status_code == 302
+    batch = Import.objects.get()
+    assert batch.header == ["Nama Brand", "No HP", "Catatan"]
+    assert len(batch.sample) == 20
+    assert batch.sample[0] == [2, ["Toko 1", "0812-3456-0001", "baris 1\nbaris 2"]]
+    with batch.file.open("rb") as stored:
+        assert stored.read() == data

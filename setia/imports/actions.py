@@ -2,11 +2,13 @@
 and delete old imported files."""
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import BinaryIO, cast
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -18,7 +20,7 @@ from setia.history.actions import new_change, record_changes, record_source_even
 from setia.history.models import AuditEntry, EventKind
 from setia.imports import engine, writing
 from setia.imports.models import Import, ImportChange, ImportSource
-from setia.imports.reading import Table
+from setia.imports.reading import Table, open_table
 from setia.jobs.actions import enqueue
 from setia.jobs.models import Job
 from setia.lib.storage import private_storage
@@ -84,6 +86,15 @@ def queue_import(*, batch: Import, actor) -> Job | None:
     return job
 
 
+@contextmanager
+def open_batch_table(batch: Import) -> Iterator[Table]:
+    """The uploaded file of `batch` as a table whose rows are read from storage as a stream
+    (never the whole file in memory), usable inside the `with` block. Raises FileError."""
+    with batch.file.open("rb") as file:
+        # The field file passes reads and seeks on to the stored file.
+        yield open_table(cast(BinaryIO, file))
+
+
 def run_import(
     *,
     batch: Import,
@@ -91,7 +102,8 @@ def run_import(
     actor,
     progress: engine.Progress = engine.no_progress,
 ) -> engine.Plan:
-    """Plan and write the import of `table` as one transaction; update `batch` with the result.
+    """Plan and write the import of `table` as one transaction, a chunk of rows at a time (see
+    `engine.plan_import`); update `batch` with the result.
 
     With `batch.is_strict`, nothing is written when any row is rejected. A process killed
     mid-way leaves nothing of the import (the batch row included when it was created inside the
@@ -99,18 +111,35 @@ def run_import(
     """
     if actor is not None and not can_import(actor):
         raise PermissionDenied
+    touched: list[int] = []
+
+    def write(chunk: engine.Chunk) -> None:
+        touched.extend(writing.apply_chunk(chunk, batch, actor=actor))
+        # The collector is paused: the chunk's cycles, if any, are freed here, a chunk at a time.
+        gc.collect(1)
+
     with _page_cache(), _collector_paused(), transaction.atomic():
+        # Chunks are written as they are decided: a strict import that rejects a row takes
+        # back what it wrote, to this savepoint.
+        savepoint = transaction.savepoint()
         plan = engine.plan_import(
-            table, batch.mapping, actor=actor, default_owner=batch.default_owner, progress=progress
+            table,
+            batch.mapping,
+            actor=actor,
+            default_owner=batch.default_owner,
+            progress=progress,
+            apply=write,
         )
         counts = plan.counts
         for name in ("rows", "created", "updated", "unchanged", "duplicates", "rejected"):
             setattr(batch, name, counts[name])
         if batch.is_strict and counts["rejected"]:
+            transaction.savepoint_rollback(savepoint)
             batch.status = Import.Status.FAILED
             batch.message = "strict"
         else:
-            plan.touched_ids = writing.apply_plan(plan, batch, actor=actor, progress=progress)
+            transaction.savepoint_commit(savepoint)
+            plan.touched_ids = touched
             _refresh_statistics(len(plan.touched_ids))
             # Inside the transaction: the timeline and the review queue hold exactly what the
             # import wrote, and nothing when it fails.
@@ -129,9 +158,8 @@ def run_import(
             )
             batch.status = Import.Status.DONE
         if counts["rejected"]:
-            batch.error_file.save(
-                f"{batch.code}.csv", ContentFile(engine.error_file(plan)), save=False
-            )
+            plan.errors.seek(0)
+            batch.error_file.save(f"{batch.code}.csv", File(plan.errors), save=False)
         batch.finished_at = timezone.now()
         batch.save()
     return plan
@@ -177,11 +205,11 @@ def _refresh_statistics(written: int) -> None:
 def _collector_paused():
     """Python's cyclic garbage collector paused while an import runs (for the whole process).
 
-    An import builds a few model instances per row, hundreds of thousands in a big file, and
-    the collector, started every few hundred allocations, walked the ones still alive again and
-    again: a third of a 20,000-row import's time. Reference counting still frees each batch's
-    records when the batch is written; the collector resumes afterwards for the rest (100,000
-    rows peak at about 640 MiB with it paused).
+    An import builds a few model instances per row, and the collector, started every few
+    hundred allocations, walked the ones still alive again and again: a third of a 20,000-row
+    import's time. Reference counting frees each chunk's records once it is written, and
+    `run_import` collects the chunk's cycles (the young generations only) after each one; the
+    collector resumes afterwards for the rest.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -420,6 +448,7 @@ def _refresh_relations(instance) -> None:
 __all__ = [
     "ImportChange",
     "can_import",
+    "open_batch_table",
     "queue_import",
     "remember_mapping",
     "run_import",

@@ -1,15 +1,20 @@
 """The import engine behind the command and the wizard.
 
-Three stages, each set-based:
+Three stages, each set-based, over a file read as a stream (never all its rows in memory):
 
-1. `plan_import` reads every row, normalises its cells, collapses duplicates inside the file and
-   finds the existing customers the rows match (normalised phone or WhatsApp, e-mail, store
-   domain, customer code; a row with none of these by its exact brand name), looking them up in
-   chunks — never one query per row. It decides, for every row, created / updated / unchanged /
-   duplicate / rejected, and writes nothing: a dry run is this stage alone.
-2. `writing.apply_plan` writes the plan in batches through the customer rules (the
-   constructors the web actions use) and Django's bulk paths, with its history (source
-   `import:<code>`) and ImportChange rows for undo. The caller runs it inside one transaction.
+1. `plan_import` reads the file three times, `ROWS_PER_CHUNK` rows at a time. The first read
+   normalises every row's cells and collapses duplicates inside the file (keeping only each
+   row's fate and the keys seen); the second finds the existing customers the rows match
+   (normalised phone or WhatsApp, e-mail, store domain, customer code; a row with none of these
+   by its exact brand name), looking them up in chunks — never one query per row; the third
+   decides, for every row, created / updated / unchanged / duplicate / rejected and writes the
+   error file as it goes. A row absorbs the blanks of its later duplicates whichever chunk they
+   are in, so the outcome does not depend on the chunk size. It writes nothing: a dry run is
+   this stage alone.
+2. `writing.apply_chunk` writes each decided chunk, handed over by the third read, through the
+   customer rules (the constructors the web actions use) and Django's bulk paths, with its
+   history (source `import:<code>`) and ImportChange rows for undo. The caller runs the whole
+   import inside one transaction.
 3. `undo_import` (actions.py) reverts exactly what ImportChange recorded, and removes (soft
    deletes) the customers the import's history says it created; it adds to the history and
    deletes none of it.
@@ -19,9 +24,13 @@ The counts always add up: rows = created + updated + unchanged + duplicates + re
 
 import csv
 import io
+import json
+import tempfile
 import uuid
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -37,6 +46,13 @@ from setia.lib.spreadsheets import FORMULA_STARTS, neutralise
 CHUNK = 500  # keys per IN (...) lookup: under SQLite's bound-parameter limit, cheap on PostgreSQL
 BATCH = 500  # records per bulk_create/bulk_update call (Django splits further for SQLite)
 SCAN_FACTOR = 4  # read a whole table rather than look keys up when it has ≤ 4 rows per key
+# Rows decided and written together: a big file's memory is a chunk's records, not the file's.
+ROWS_PER_CHUNK = 5000
+SHOWN_REJECTED = 50  # rejected rows a plan keeps for the page; every one is in the error file
+ERRORS_IN_MEMORY = 8 * 1024 * 1024  # bytes of error file kept in memory before a temporary file
+
+# What the first two reads decide for each row of the file (by its position).
+KEPT, DUPLICATE, SAME_CUSTOMER, REJECTED, EMPTY, INVALID = range(6)
 
 Progress = Callable[[str, int, int], None]
 
@@ -62,6 +78,7 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     match_id: int | None = None
     outcome: str = ""  # created / updated / unchanged / duplicate / rejected
+    ambiguous: int = 0  # how many existing customers its keys belong to, when more than one
     # keys(), computed once: planning asks four times per row; absorb() clears it.
     cached_keys: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
@@ -107,17 +124,14 @@ class Row:
 
 @dataclass
 class Plan:
+    """What importing a file does (or did): the counts, the first rejected rows, the error file."""
+
     header: list[str]
     mapping: dict[str, str]
-    rows: list[Row]
-    kept: list[Row]  # rows that create or update a customer, or leave it unchanged
-    counts: dict[str, int]
-    customers: dict[int, Customer] = field(default_factory=dict)  # matched, by pk
-    contacts: dict[int, list[Contact]] = field(default_factory=dict)  # by customer pk
-    subscriptions: dict[int, Subscription] = field(default_factory=dict)
-    editable: set[int] | None = None  # matched customers the actor may change (None: all)
-    domains: set[str] | None = None  # existing store domains named by matched rows
-    touched_ids: list[int] = field(default_factory=list)  # customers written, after apply_plan
+    counts: dict[str, int] = field(default_factory=dict)
+    rejected_rows: list[Row] = field(default_factory=list)  # the first SHOWN_REJECTED
+    errors: IO[bytes] = field(default_factory=lambda: _spool())  # the error file, see error_file
+    touched_ids: list[int] = field(default_factory=list)  # customers written, after run_import
 
     def summary(self) -> str:
         c = self.counts
@@ -126,9 +140,24 @@ class Plan:
             f"unchanged={c['unchanged']} duplicates={c['duplicates']} rejected={c['rejected']}"
         )
 
-    @property
-    def rejected_rows(self) -> list[Row]:
-        return [row for row in self.rows if row.outcome == "rejected"]
+
+def _spool() -> IO[bytes]:
+    # Closed (and its temporary file removed) when the plan is garbage-collected.
+    return tempfile.SpooledTemporaryFile(max_size=ERRORS_IN_MEMORY)
+
+
+@dataclass
+class Chunk:
+    """Consecutive rows of a file, decided, with the existing records their matches need."""
+
+    mapping: dict[str, str]
+    rows: list[Row]  # every row of the chunk but duplicates
+    kept: list[Row] = field(default_factory=list)  # created, updated or unchanged
+    customers: dict[int, Customer] = field(default_factory=dict)  # matched, by pk
+    contacts: dict[int, list[Contact]] = field(default_factory=dict)  # by customer pk
+    subscriptions: dict[int, Subscription] = field(default_factory=dict)
+    editable: set[int] | None = None  # matched customers the actor may change (None: all)
+    domains: set[str] | None = None  # existing store domains named by matched rows
 
 
 class Context:
@@ -314,83 +343,169 @@ def plan_import(
     actor: User | None = None,
     default_owner: User | None = None,
     progress: Progress = no_progress,
+    apply: Callable[[Chunk], None] | None = None,
 ) -> Plan:
-    """Decide what importing `table` with `mapping` would do, without writing anything."""
-    ctx = Context(actor=actor, default_owner=default_owner)
-    columns = _columns(table, mapping)
-    total = len(table.rows)
-    rows = []
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        rows.append(_parse_row(number, cells, columns, ctx))
-        if done % 1000 == 0:
-            progress("read", done, total)
-    progress("read", total, total)
+    """Decide what importing `table` with `mapping` does. Without `apply` nothing is written;
+    with it, each chunk of decided rows is handed to `apply` (which writes it) before the next
+    chunk is decided. Progress phases: read, match, then plan (or write, with `apply`)."""
+    planner = _Planner(table, mapping, Context(actor=actor, default_owner=default_owner))
+    planner.index(progress)
+    planner.match(progress)
+    return planner.decide(progress, apply)
 
-    valid, invalid = [], []
-    for row in rows:
-        if row.errors:
-            row.outcome = "rejected"
-            if row.keys() or row.customer.get("name"):
-                invalid.append(row)
-        elif not (row.keys() or row.customer.get("name")):
-            row.errors.append(("", _("The row has no brand name, phone, e-mail or store URL.")))
-            row.outcome = "rejected"
-        else:
-            valid.append(row)
 
-    kept = _collapse(valid, key_of=lambda row: row.keys() or [("name", row.customer["name"])])
-    # Rows rejected for their cells are matched too, so that their error line also gives the
-    # reasons found only against the database: the user corrects everything at once.
-    _match_existing([*kept, *invalid])
-    # Two rows with different keys may still be the same existing customer.
-    by_customer: dict[int, Row] = {}
-    unique = []
-    for row in kept:
-        if row.outcome:
-            continue
-        if row.match_id is not None:
-            first = by_customer.get(row.match_id)
-            if first is not None:
-                first.absorb(row)
-                row.outcome = "duplicate"
+class _Planner:
+    """The three reads of `plan_import`. Between them it keeps per row only its fate (one
+    byte), the customer it matched (eight), and the cells of the rows absorbed by an earlier
+    one (a duplicate fills the first row's blanks, wherever it is in the file)."""
+
+    def __init__(self, table: Table, mapping: dict[str, str], ctx: Context):
+        self.table = table
+        self.mapping = mapping
+        self.ctx = ctx
+        self.columns = _columns(table, mapping)
+        self.total = len(table.rows)
+        self.fate = bytearray(self.total)  # KEPT, DUPLICATE, … by row position
+        self.match_ids = array("q", bytes(8 * self.total))  # 0: none (ids start at 1)
+        self.ambiguous: dict[int, int] = {}  # position → how many customers its keys name
+        self.members: dict[int, list[int]] = {}  # position → its duplicates in the file
+        self.same: dict[int, list[int]] = {}  # position → later rows matching its customer
+        self.stash: dict[int, tuple[int, str]] = {}  # position → (number, cells as JSON)
+
+    def _chunks(self) -> Iterator[list[tuple[int, int, list[str]]]]:
+        chunk = []
+        for position, (number, cells) in enumerate(self.table.rows):
+            chunk.append((position, number, cells))
+            if len(chunk) == ROWS_PER_CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _row(self, position: int, number: int, cells: list[str], *, same: bool) -> Row:
+        """The row parsed, with the blanks its duplicates fill (and, with `same`, those of the
+        later rows matching its customer), in file order as a one-chunk import absorbs them."""
+        row = _parse_row(number, cells, self.columns, self.ctx)
+        for member in self.members.get(position, ()):
+            number, text = self.stash[member]
+            row.absorb(_parse_row(number, json.loads(text), self.columns, self.ctx))
+        if same:
+            for member in self.same.get(position, ()):
+                number, text = self.stash[member]
+                row.absorb(self._row(member, number, json.loads(text), same=False))
+        return row
+
+    def index(self, progress: Progress) -> None:
+        """First read: each row's cells checked, duplicates inside the file collapsed (a row
+        sharing any key with an earlier one is that row's duplicate)."""
+        owner_of: dict[str, int] = {}  # "kind:value" → position of the first row with it
+        done = 0
+        for chunk in self._chunks():
+            for position, number, cells in chunk:
+                row = _parse_row(number, cells, self.columns, self.ctx)
+                keys = row.keys()
+                name = row.customer.get("name")
+                if row.errors:
+                    # Rows rejected for their cells are matched too, so that their error line
+                    # also gives the reasons found only against the database.
+                    self.fate[position] = INVALID if keys or name else REJECTED
+                    continue
+                if not (keys or name):
+                    self.fate[position] = EMPTY
+                    continue
+                texts = [f"{kind}:{value}" for kind, value in keys] or [f"name:{name}"]
+                first = next((owner_of[text] for text in texts if text in owner_of), position)
+                if first != position:
+                    self.fate[position] = DUPLICATE
+                    self.members.setdefault(first, []).append(position)
+                    self.stash[position] = (number, json.dumps(cells))
+                for text in texts:
+                    owner_of.setdefault(text, first)
+            done += len(chunk)
+            progress("read", done, self.total)
+        progress("read", self.total, self.total)
+
+    def match(self, progress: Progress) -> None:
+        """Second read: the existing customer of each row left, looked up a chunk at a time;
+        a later row matching the same customer as an earlier one is its duplicate."""
+        first_of: dict[int, int] = {}  # customer id → position of the first row matching it
+        done = 0
+        for chunk in self._chunks():
+            rows = [
+                (position, self._row(position, number, cells, same=False))
+                for position, number, cells in chunk
+                if self.fate[position] in (KEPT, INVALID)
+            ]
+            _match_existing([row for _position, row in rows])
+            for position, row in rows:
+                if row.ambiguous:
+                    self.ambiguous[position] = row.ambiguous
+                elif row.match_id is not None:
+                    self.match_ids[position] = row.match_id
+                    if self.fate[position] != KEPT:
+                        continue
+                    first = first_of.setdefault(row.match_id, position)
+                    if first != position:
+                        self.fate[position] = SAME_CUSTOMER
+                        self.same.setdefault(first, []).append(position)
+                        self.stash[position] = (row.number, json.dumps(row.cells))
+            done += len(chunk)
+            progress("match", done, self.total)
+        progress("match", self.total, self.total)
+
+    def decide(self, progress: Progress, apply: Callable[[Chunk], None] | None) -> Plan:
+        """Third read: every row's outcome, a chunk at a time, each chunk handed to `apply`;
+        the counts and the error file."""
+        plan = Plan(header=self.table.header, mapping=self.mapping)
+        counts = dict.fromkeys(("created", "updated", "unchanged", "duplicates", "rejected"), 0)
+        errors = _ErrorWriter(plan)
+        phase = "plan" if apply is None else "write"
+        done = 0
+        for chunk in self._chunks():
+            piece = self._decide_chunk(chunk)
+            counts["duplicates"] += len(chunk) - len(piece.rows)
+            if apply is not None:
+                apply(piece)
+            for row in piece.rows:
+                counts[row.outcome] += 1
+            errors.write([row for row in piece.rows if row.outcome == "rejected"])
+            done += len(chunk)
+            progress(phase, done, self.total)
+        plan.counts = {"rows": self.total, **counts}
+        assert sum(counts.values()) == self.total, plan.counts
+        progress(phase, self.total, self.total)
+        return plan
+
+    def _decide_chunk(self, chunk: list[tuple[int, int, list[str]]]) -> Chunk:
+        rows, unique, invalid = [], [], []
+        for position, number, cells in chunk:
+            fate = self.fate[position]
+            if fate in (DUPLICATE, SAME_CUSTOMER):
                 continue
-            by_customer[row.match_id] = row
-        unique.append(row)
-    progress("match", total, total)
-
-    plan = Plan(header=table.header, mapping=mapping, rows=rows, kept=[], counts={})
-    matched = {row.match_id for row in [*unique, *invalid] if row.match_id is not None}
-    _load_matched(plan, list(matched), ctx)
-    for row in unique:
-        _decide(plan, row)
-    for row in invalid:
-        row.errors.extend(("", reason) for reason in _problems(plan, row))
-    plan.kept = [row for row in unique if row.outcome in ("created", "updated", "unchanged")]
-    counts = dict.fromkeys(("created", "updated", "unchanged", "duplicates", "rejected"), 0)
-    for row in rows:
-        counts["duplicates" if row.outcome == "duplicate" else row.outcome] += 1
-    plan.counts = {"rows": len(rows), **counts}
-    assert sum(counts.values()) == len(rows), plan.counts
-    progress("plan", total, total)
-    return plan
-
-
-def _collapse(rows: list[Row], *, key_of) -> list[Row]:
-    """Keep the first row of each group sharing any key; later ones are absorbed into it."""
-    owner_of: dict[tuple[str, str], Row] = {}
-    kept = []
-    for row in rows:
-        keys = key_of(row)
-        first = next((owner_of[key] for key in keys if key in owner_of), None)
-        if first is None:
-            kept.append(row)
-            first = row
-        else:
-            first.absorb(row)
-            row.outcome = "duplicate"
-        for key in keys:
-            owner_of.setdefault(key, first)
-    return kept
+            row = self._row(position, number, cells, same=fate == KEPT)
+            rows.append(row)
+            if fate == EMPTY:
+                row.errors.append(("", _("The row has no brand name, phone, e-mail or store URL.")))
+            if fate in (EMPTY, REJECTED, INVALID):
+                row.outcome = "rejected"
+            if fate in (KEPT, INVALID):
+                if position in self.ambiguous:
+                    _reject_ambiguous(row, self.ambiguous[position])
+                else:
+                    row.match_id = self.match_ids[position] or None
+                if fate == INVALID:
+                    invalid.append(row)
+                elif not row.outcome:
+                    unique.append(row)
+        piece = Chunk(mapping=self.mapping, rows=rows)
+        matched = {row.match_id for row in [*unique, *invalid] if row.match_id is not None}
+        _load_matched(piece, list(matched), self.ctx)
+        for row in unique:
+            _decide(piece, row)
+        for row in invalid:
+            row.errors.extend(("", reason) for reason in _problems(piece, row))
+        piece.kept = [row for row in unique if row.outcome in ("created", "updated", "unchanged")]
+        return piece
 
 
 def _match_existing(rows: list[Row]) -> None:
@@ -448,19 +563,25 @@ def _match_existing(rows: list[Row]) -> None:
         for key in keys:
             matches |= found.get(key, set())
         if len(matches) > 1:
-            row.errors.append(
-                (
-                    "",
-                    _(
-                        "The phone, e-mail or store URL of this row belong to %(count)s different "
-                        "customers; merge them first or correct the row."
-                    )
-                    % {"count": len(matches)},
-                )
-            )
-            row.outcome = "rejected"
+            _reject_ambiguous(row, len(matches))
         elif matches:
             row.match_id = matches.pop()
+
+
+def _reject_ambiguous(row: Row, count: int) -> None:
+    """Reject `row`, whose keys belong to `count` different existing customers."""
+    row.ambiguous = count
+    row.errors.append(
+        (
+            "",
+            _(
+                "The phone, e-mail or store URL of this row belong to %(count)s different "
+                "customers; merge them first or correct the row."
+            )
+            % {"count": count},
+        )
+    )
+    row.outcome = "rejected"
 
 
 def is_uuid(text: str) -> bool:
@@ -485,7 +606,7 @@ def _locked(rows: QuerySet) -> QuerySet:
     return rows.select_for_update(no_key=True, of=("self",))
 
 
-def _load_matched(plan: Plan, ids: list[int], ctx: Context) -> None:
+def _load_matched(plan: Chunk, ids: list[int], ctx: Context) -> None:
     editable: set[int] | None = None
     if ctx.actor is not None:
         editable = set()
@@ -509,7 +630,7 @@ def _load_matched(plan: Plan, ids: list[int], ctx: Context) -> None:
     plan.editable = editable
 
 
-def _problems(plan: Plan, row: Row) -> list[str]:
+def _problems(plan: Chunk, row: Row) -> list[str]:
     """Why a row that survived collapsing and matching cannot create or update its customer
     (all the reasons, in the user's language; empty when it can)."""
     if row.match_id is None:
@@ -532,7 +653,7 @@ def _problems(plan: Plan, row: Row) -> list[str]:
     return []
 
 
-def _decide(plan: Plan, row: Row) -> None:
+def _decide(plan: Chunk, row: Row) -> None:
     """created / updated / unchanged for a row that survived collapsing and matching, or
     rejected with every reason it cannot be applied."""
     problems = _problems(plan, row)
@@ -545,7 +666,7 @@ def _decide(plan: Plan, row: Row) -> None:
         row.outcome = "updated" if _changes(plan, row) else "unchanged"
 
 
-def contact_for(plan: Plan, row: Row) -> Contact | None:
+def contact_for(plan: Chunk, row: Row) -> Contact | None:
     """The contact of the matched customer that `row` updates: the one with its phone,
     WhatsApp or e-mail, else the primary (first) one; None when the customer has none."""
     contacts = plan.contacts.get(row.matched_id, [])
@@ -559,7 +680,7 @@ def contact_for(plan: Plan, row: Row) -> Contact | None:
     return contacts[0] if contacts else None
 
 
-def _changes(plan: Plan, row: Row) -> bool:
+def _changes(plan: Chunk, row: Row) -> bool:
     """Whether applying `row` to its matched customer changes anything (filled cells only:
     an empty cell never blanks a stored value)."""
     customer = plan.customers[row.matched_id]
@@ -585,8 +706,8 @@ def _changes(plan: Plan, row: Row) -> bool:
     return False
 
 
-def existing_domains(plan: Plan) -> set[str]:
-    """The store domains of matched rows that are stored already (looked up once per plan)."""
+def existing_domains(plan: Chunk) -> set[str]:
+    """The store domains of matched rows that are stored already (looked up once per chunk)."""
     if plan.domains is None:
         domains = {row.store[1] for row in plan.rows if row.store and row.match_id}
         existing: set[str] = set()
@@ -599,23 +720,46 @@ def existing_domains(plan: Plan) -> set[str]:
 # --- the error file --------------------------------------------------------------------------
 
 
+class _ErrorWriter:
+    """Writes the error file of a plan as its rows are rejected: a CSV (UTF-8 with BOM, for
+    Excel) of their original cells, then the row number, the columns at fault and every reason,
+    in the user's language. One line per rejected row, so the file has as many rows as the
+    import rejected."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.width = len(plan.header)
+        self._write([[*plan.header, _("Row"), _("Column"), _("Reason")]], prefix="\ufeff")
+
+    def _write(self, records: list[list], prefix: str = "") -> None:
+        buffer = io.StringIO()
+        buffer.write(prefix)
+        csv.writer(buffer).writerows(records)
+        self.plan.errors.write(buffer.getvalue().encode("utf-8"))
+
+    def write(self, rows: list[Row]) -> None:
+        shown = self.plan.rejected_rows
+        shown += rows[: SHOWN_REJECTED - len(shown)]
+        width = self.width
+        records = []
+        for row in rows:
+            # Neutralised like an export, so that opening the file runs no formula; re-importing
+            # the corrected file strips the `'` again.
+            cells = [neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
+            columns = list(dict.fromkeys(column for column, _reason in row.errors if column))
+            # A reason's closing full stop is dropped: "; " separates them.
+            reasons = [
+                f"{column}: {reason.rstrip('.')}" if column else reason.rstrip(".")
+                for column, reason in row.errors
+            ]
+            records.append([*cells, row.number, "; ".join(columns), "; ".join(reasons)])
+        if records:
+            self._write(records)
+
+
 def error_file(plan: Plan) -> bytes:
-    """A CSV (UTF-8 with BOM, for Excel) of the rejected rows: their original cells, then the
-    row number, the columns at fault and every reason, in the user's language. One line per
-    rejected row, so the file has as many rows as the import rejected."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*plan.header, _("Row"), _("Column"), _("Reason")])
-    width = len(plan.header)
-    for row in plan.rejected_rows:
-        # Neutralised like an export, so that opening the file runs no formula; re-importing
-        # the corrected file strips the `'` again.
-        cells = [neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
-        columns = list(dict.fromkeys(column for column, _reason in row.errors if column))
-        # A reason's closing full stop is dropped: "; " separates them.
-        reasons = [
-            f"{column}: {reason.rstrip('.')}" if column else reason.rstrip(".")
-            for column, reason in row.errors
-        ]
-        writer.writerow([*cells, row.number, "; ".join(columns), "; ".join(reasons)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The error file of `plan` (see `_ErrorWriter`), as bytes."""
+    plan.errors.seek(0)
+    content = plan.errors.read()
+    plan.errors.seek(0, io.SEEK_END)
+    return content

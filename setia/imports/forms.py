@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from setia.accounts.models import User
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, check_mapping
 from setia.imports.models import ImportSource
-from setia.imports.reading import MAX_FILE_BYTES, FileError, Table, read_table
+from setia.imports.reading import MAX_FILE_BYTES, FileError, Table, open_table
 
 
 class UploadForm(forms.Form):
@@ -53,9 +53,10 @@ class UploadForm(forms.Form):
                 _("The file is larger than %(size)s MB.")
                 % {"size": MAX_FILE_BYTES // (1024 * 1024)}
             )
-        data = upload.read()
         try:
-            self.table = read_table(data)
+            # Read as a stream (checked and counted a block at a time): the header and the first
+            # rows are all the next steps show.
+            self.table = open_table(upload)
         except FileError as error:
             raise forms.ValidationError(error.message) from None
         upload.seek(0)

@@ -8,10 +8,15 @@ are never expanded, and formulas are read as their text, never evaluated.
 
 import codecs
 import csv
+import dataclasses
 import datetime
 import io
+import itertools
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import openpyxl
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +39,7 @@ NOT_SPREADSHEETS = (
 )
 MAX_COMPRESSION_RATIO = 200
 MAX_COLUMNS = 200
+BLOCK_BYTES = 1024 * 1024  # read at a time to check a file's encoding
 
 # Excel in the id-ID locale writes `;`; exports of other tools use `,` or tab.
 DELIMITERS = ",;\t"
@@ -50,56 +56,124 @@ class FileError(ValueError):
 @dataclass
 class Table:
     header: list[str]
-    rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells as text)
+    # (spreadsheet row number, cells as text): a list, or `Rows`, which reads them from the
+    # file again on each pass and never holds them all.
+    rows: "list[tuple[int, list[str]]] | Rows"
     kind: str  # "csv" or "xlsx"
     encoding: str = ""
     delimiter: str = ""
 
 
+class Rows:
+    """The non-empty rows after the header of a file, read from the file again on each
+    iteration (a big file is never held in memory as rows), as (row number, cells)."""
+
+    def __init__(self, records: Callable[[], Iterator[list[str]]], *, start: int, width: int):
+        self._records = records  # a fresh iterator over the file's records, from its first
+        self._start = start  # index of the header record
+        self._width = width
+        self._count: int | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        width = self._width
+        for index, record in enumerate(self._records()):
+            if index <= self._start:
+                continue
+            if not "".join(record).strip():  # no cell but spaces; one C call, not one per cell
+                continue
+            if len(record) < width:
+                record = record + [""] * (width - len(record))
+            yield index + 1, record
+
+    def __len__(self) -> int:
+        """The number of rows, counted by one pass over the file the first time it is asked."""
+        if self._count is None:
+            self._count = sum(1 for _row in self)
+        return self._count
+
+    def __getitem__(self, bounds: slice) -> list[tuple[int, list[str]]]:
+        """The rows within `bounds` (a slice), read from the start of the file."""
+        return list(itertools.islice(self, bounds.start, bounds.stop, bounds.step))
+
+
 def read_table(data: bytes) -> Table:
-    """Return the header and non-empty rows of a CSV or XLSX file; raise FileError."""
-    if not data:
+    """Return the header and non-empty rows (as a list) of a CSV or XLSX file; raise FileError."""
+    table = open_table(io.BytesIO(data))
+    return dataclasses.replace(table, rows=list(table.rows))
+
+
+def open_table(file: BinaryIO) -> Table:
+    """The header of a CSV or XLSX file (a seekable binary file, kept open by the caller) and
+    its rows as `Rows`, read from the file on each pass; raise FileError. The whole file is
+    read once here, a block at a time, to check it (encoding, CSV syntax) and count its rows."""
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
+    if not size:
         raise FileError(_("The file is empty."))
-    if len(data) > MAX_FILE_BYTES:
+    if size > MAX_FILE_BYTES:
         raise FileError(
             _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
         )
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    magic = file.read(8)
+    file.seek(0)
+    if magic.startswith(b"PK\x03\x04"):
+        return _open_xlsx(file)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileError(
             _("This is an old Excel (.xls) file. Save it as .xlsx or CSV and upload it again.")
         )
-    if data.startswith(NOT_SPREADSHEETS):
+    if magic.startswith(NOT_SPREADSHEETS):
         raise FileError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
-    return _read_csv(data)
+    return _open_csv(file)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise FileError(_("The file says it is UTF-16 but is not.")) from None
-    head = data[:4096]
+def _decodes(file: BinaryIO, encoding: str) -> bool:
+    """Whether the whole of `file` decodes as `encoding`, checked a block at a time."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    file.seek(0)
+    try:
+        while block := file.read(BLOCK_BYTES):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        file.seek(0)
+    return True
+
+
+def _encoding(file: BinaryIO) -> str:
+    """The encoding to read `file` with; "utf-8-sig" and "utf-16" consume their byte-order mark."""
+    head = file.read(4096)
+    file.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if not _decodes(file, "utf-16"):
+            raise FileError(_("The file says it is UTF-16 but is not."))
+        return "utf-16"
     # UTF-16 without a byte-order mark: every other byte of ASCII text is zero.
     if head and head.count(b"\x00") * 3 > len(head):
         encoding = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            raise FileError(
-                _("This file is not a spreadsheet. Upload a CSV or XLSX file.")
-            ) from None
+        if not _decodes(file, encoding):
+            raise FileError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
+        return encoding
     if b"\x00" in head:
         raise FileError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
+    # Windows Excel's "CSV" in Western locales, when not UTF-8; its five undefined bytes are
+    # read as U+FFFD.
+    return "utf-8" if _decodes(file, "utf-8") else "cp1252"
+
+
+@contextmanager
+def _text(file: BinaryIO, encoding: str) -> Iterator[io.TextIOWrapper]:
+    """`file` as text from its start; the binary file stays open afterwards."""
+    file.seek(0)
+    text = io.TextIOWrapper(file, encoding=encoding, errors="replace", newline="")
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # Windows Excel's "CSV" in Western locales; the five undefined bytes become U+FFFD.
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        yield text
+    finally:
+        text.detach()
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -113,25 +187,32 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes) -> Table:
-    text, encoding = _decode(data)
-    delimiter = _sniff_delimiter(text)
+def _open_csv(file: BinaryIO) -> Table:
+    encoding = _encoding(file)
+    with _text(file, encoding) as text:
+        head = text.read(65536)
+    delimiter = _sniff_delimiter(head)
     # The header decides the delimiter when the sniffer was fooled by a comma in a cell.
-    first_line = text.split("\n", 1)[0]
+    first_line = head.split("\n", 1)[0]
     if first_line.count(delimiter) == 0:
         counts = {candidate: first_line.count(candidate) for candidate in DELIMITERS}
         delimiter = max(counts, key=lambda candidate: counts[candidate])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as error:
-        raise FileError(_("The CSV file is malformed: %(error)s") % {"error": error}) from None
+
+    def records() -> Iterator[list[str]]:
+        with _text(file, encoding) as text:
+            try:
+                yield from csv.reader(text, delimiter=delimiter)
+            except csv.Error as error:
+                raise FileError(
+                    _("The CSV file is malformed: %(error)s") % {"error": error}
+                ) from None
+
     return _table(records, kind="csv", encoding=encoding, delimiter=delimiter)
 
 
-def _check_zip(data: bytes) -> zipfile.ZipFile:
+def _check_zip(file: BinaryIO) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(file)
     except zipfile.BadZipFile:
         raise FileError(_("The XLSX file is damaged.")) from None
     entries = archive.infolist()
@@ -144,6 +225,7 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise FileError(_("This zip file is not an XLSX spreadsheet."))
+    archive.close()
     return archive
 
 
@@ -164,34 +246,45 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> Table:
-    _check_zip(data)
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
-        )
-    except Exception:
-        raise FileError(_("The XLSX file is damaged.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        records = [
-            [_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)
-        ]
-    finally:
-        workbook.close()
+def _open_xlsx(file: BinaryIO) -> Table:
+    _check_zip(file)
+
+    def records() -> Iterator[list[str]]:
+        file.seek(0)
+        try:
+            workbook = openpyxl.load_workbook(
+                file, read_only=True, data_only=False, keep_links=False
+            )
+        except Exception:
+            raise FileError(_("The XLSX file is damaged.")) from None
+        try:
+            for row in workbook.worksheets[0].iter_rows(values_only=True):
+                yield [_cell_text(value) for value in row]
+        finally:
+            workbook.close()
+
     return _table(records, kind="xlsx")
 
 
 def _table(
-    records: list[list[str]], *, kind: str, encoding: str = "", delimiter: str = ""
+    records: Callable[[], Iterator[list[str]]],
+    *,
+    kind: str,
+    encoding: str = "",
+    delimiter: str = "",
 ) -> Table:
     # The header is the first non-empty record; spreadsheets often start with a blank line.
-    start = next(
-        (index for index, record in enumerate(records) if any(c.strip() for c in record)), None
+    start, header = next(
+        (
+            (index, record)
+            for index, record in enumerate(records())
+            if any(c.strip() for c in record)
+        ),
+        (None, None),
     )
-    if start is None:
+    if start is None or header is None:
         raise FileError(_("The file has no header row."))
-    header = [cell.strip() for cell in records[start]]
+    header = [cell.strip() for cell in header]
     while header and not header[-1]:
         header.pop()
     # The mapping is keyed by header: give repeated and empty ones names of their own.
@@ -202,15 +295,7 @@ def _table(
         header[index] = name if seen[name] == 1 else f"{name} ({seen[name]})"
     if len(header) > MAX_COLUMNS:
         raise FileError(_("The file has more than %(count)s columns.") % {"count": MAX_COLUMNS})
-    rows = []
-    width = len(header)
-    for index in range(start + 1, len(records)):
-        record = records[index]
-        if not "".join(record).strip():  # no cell but spaces; one C call, not one per cell
-            continue
-        if len(record) < width:
-            record = record + [""] * (width - len(record))
-        rows.append((index + 1, record))
-    if not rows:
+    rows = Rows(records, start=start, width=len(header))
+    if not len(rows):  # also reads the whole file once: a malformed CSV is refused here
         raise FileError(_("The file has a header but no rows."))
     return Table(header=header, rows=rows, kind=kind, encoding=encoding, delimiter=delimiter)

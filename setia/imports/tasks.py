@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from setia.imports import actions, engine
 from setia.imports.models import Import
-from setia.imports.reading import FileError, read_table
+from setia.imports.reading import FileError
 from setia.jobs.actions import Failed, report_progress
 from setia.jobs.models import Job
 
@@ -39,13 +39,16 @@ def dry_run_import_task(import_id: int) -> None:
     mapping = batch.mapping
     with translation.override(_language(batch)):
         try:
-            with batch.file.open("rb") as file:
-                table = read_table(file.read())
+            with actions.open_batch_table(batch) as table:
+                plan = engine.plan_import(
+                    table,
+                    mapping,
+                    actor=batch.actor,
+                    default_owner=batch.default_owner,
+                    progress=_progress,
+                )
         except FileError as error:
             raise Failed(str(error.message)) from error
-        plan = engine.plan_import(
-            table, mapping, actor=batch.actor, default_owner=batch.default_owner, progress=_progress
-        )
         rejected = [
             {
                 "number": row.number,
@@ -72,18 +75,19 @@ def run_import_task(import_id: int) -> str:
     if batch.status not in RUNNABLE:
         return batch.status
     try:
-        with translation.override(_language(batch)):
-            with batch.file.open("rb") as file:
-                table = read_table(file.read())
-            with transaction.atomic():
-                # The lock makes a second run wait for, then skip, a run in progress.
-                locked = Import.objects.select_for_update().get(pk=import_id)
-                if locked.status not in RUNNABLE:
-                    return locked.status
-                locked.default_owner = batch.default_owner
-                locked.message = ""
-                actions.run_import(batch=locked, table=table, actor=batch.actor, progress=_progress)
+        with (
+            translation.override(_language(batch)),
+            actions.open_batch_table(batch) as table,
+            transaction.atomic(),
+        ):
+            # The lock makes a second run wait for, then skip, a run in progress.
+            locked = Import.objects.select_for_update().get(pk=import_id)
+            if locked.status not in RUNNABLE:
                 return locked.status
+            locked.default_owner = batch.default_owner
+            locked.message = ""
+            actions.run_import(batch=locked, table=table, actor=batch.actor, progress=_progress)
+            return locked.status
     except FileError as error:
         _fail(batch, str(error.message))
         raise Failed(str(error.message)) from error

@@ -33,14 +33,12 @@ from setia.imports.engine import (
     CONTACT_FIELDS,
     CUSTOMER_FIELDS,
     SUBSCRIPTION_FIELDS,
-    Plan,
-    Progress,
+    Chunk,
     Row,
     chunks,
     contact_for,
     existing_domains,
     is_uuid,
-    no_progress,
 )
 from setia.imports.models import Import, ImportChange
 from setia.lib.copy import copy_rows
@@ -48,21 +46,14 @@ from setia.lib.copy import copy_rows
 Action = AuditEntry.Action
 
 
-def apply_plan(plan: Plan, batch: Import, *, actor, progress: Progress = no_progress) -> list[int]:
-    """Write `plan` (call inside one transaction.atomic(); `batch` is saved already).
-
-    Returns the ids of the customers created or updated.
-    """
+def apply_chunk(chunk: Chunk, batch: Import, *, actor) -> list[int]:
+    """Write a decided chunk of a plan (call inside the import's transaction.atomic(); `batch`
+    is saved already). Returns the ids of the customers created or updated."""
     writer = _Writer(batch, actor)
-    total = len(plan.kept)
-    done = 0
     touched: list[int] = []
     for outcome, write in (("created", writer.create), ("updated", writer.update)):
-        for rows in chunks([row for row in plan.kept if row.outcome == outcome], BATCH):
-            touched += write(plan, rows)
-            done += len(rows)
-            progress("write", done, total)
-    progress("write", total, total)
+        for rows in chunks([row for row in chunk.kept if row.outcome == outcome], BATCH):
+            touched += write(chunk, rows)
     return touched
 
 
@@ -109,7 +100,7 @@ class _Writer:
             source=self.source,
         )
 
-    def create(self, plan: Plan, rows: list[Row]) -> list[int]:
+    def create(self, plan: Chunk, rows: list[Row]) -> list[int]:
         """New customers, each with its contact, store and subscription when the row has them."""
         customers = [self._new_customer(row) for row in rows]
         Customer.objects.bulk_create(customers, batch_size=BATCH)
@@ -140,7 +131,7 @@ class _Writer:
             values["code"] = row.code
         return Customer.prepare_new(**values)
 
-    def update(self, plan: Plan, rows: list[Row]) -> list[int]:
+    def update(self, plan: Chunk, rows: list[Row]) -> list[int]:
         """Changes to matched customers: filled cells only, records they lack added."""
         now = timezone.now()
         changed: dict[type[models.Model], list] = {Customer: [], Contact: [], Subscription: []}

@@ -411,13 +411,13 @@ def test_it_puts_the_import_on_each_customers_timeline_and_flags_look_alikes(db,
 
 def test_it_pauses_the_garbage_collector_while_it_writes_only(db, sheet, manager, monkeypatch):
     seen = []
-    apply_plan = writing.apply_plan
+    apply_chunk = writing.apply_chunk
 
     def spy(*args, **kwargs):
         seen.append(gc.isenabled())
-        return apply_plan(*args, **kwargs)
+        return apply_chunk(*args, **kwargs)
 
-    monkeypatch.setattr(writing, "apply_plan", spy)
+    monkeypatch.setattr(writing, "apply_chunk", spy)
     run(sheet, owner=manager.email)
 
     assert seen == [False]

@@ -1,3 +1,4 @@
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from setia.imports.mapping import (
     unknown_columns,
 )
 from setia.imports.models import Import, ImportSource
-from setia.imports.reading import FileError, read_table
+from setia.imports.reading import FileError, open_table
 
 
 class Command(BaseCommand):
@@ -66,13 +67,18 @@ class Command(BaseCommand):
 
     def _import(self, path, dry_run, strict, source_name, owner_user, verbosity):
         try:
-            data = path.read_bytes()
+            file = path.open("rb")
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-        try:
-            table = read_table(data)
-        except FileError as error:
-            raise CommandError(f"{path}: {error.message}") from None
+        # Read as a stream: the rows come from the file, a chunk at a time, on each pass.
+        with file:
+            try:
+                table = open_table(file)
+            except FileError as error:
+                raise CommandError(f"{path}: {error.message}") from None
+            self._import_table(path, table, dry_run, strict, source_name, owner_user, verbosity)
+
+    def _import_table(self, path, table, dry_run, strict, source_name, owner_user, verbosity):
         source = ImportSource.objects.filter(name=source_name).first() if source_name else None
         mapping = propose_mapping(table.header, source.mapping if source else None)
         problems = check_mapping(mapping)
@@ -132,13 +138,19 @@ class Command(BaseCommand):
 
     def _write_errors(self, path: Path, plan) -> str:
         """The error file goes beside the imported file (or in the temporary folder)."""
-        content = engine.error_file(plan)
         target = path.with_name(f"{path.stem}.errors.csv")
         try:
-            target.write_bytes(content)
+            with target.open("wb") as file:
+                _copy_errors(plan, file)
         except OSError:
             handle, name = tempfile.mkstemp(prefix=f"{path.stem}.errors.", suffix=".csv")
             with open(handle, "wb") as file:
-                file.write(content)
+                _copy_errors(plan, file)
             target = Path(name)
         return str(target.resolve())
+
+
+def _copy_errors(plan, file) -> None:
+    """Copy the plan's error file (which may be big) into `file`, a block at a time."""
+    plan.errors.seek(0)
+    shutil.copyfileobj(plan.errors, file)

@@ -77,9 +77,10 @@ URGENCY = {
 
 # What a rule's threshold counts, for the kinds that take one (the others ignore it).
 THRESHOLD_UNITS = {
-    TriggerKind.WEBSITE_DOWN: _("% uptime"),
+    # "%%": a percent sign; gettext reads these as format strings, so they are formatted too.
+    TriggerKind.WEBSITE_DOWN: _("%% uptime"),
     TriggerKind.ERROR_SPIKE: _("errors"),
-    TriggerKind.GMV_DROP: _("% fall"),
+    TriggerKind.GMV_DROP: _("%% fall"),
 }
 # Onboarding stalled uses each stage's own days instead of the rule's.
 KINDS_WITHOUT_DAYS = {TriggerKind.ONBOARDING_STALLED}
@@ -128,7 +129,7 @@ class TriggerRule(models.Model):
         """What the threshold counts, or None when the kind takes no threshold."""
         # A kind's value is its member's key; a blank form of a tampered formset has none.
         unit = THRESHOLD_UNITS.get(self.kind)
-        return str(unit) if unit is not None else None
+        return str(unit) % {} if unit is not None else None
 
     @property
     def takes_days(self) -> bool:

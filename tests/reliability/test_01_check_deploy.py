@@ -13,8 +13,17 @@ def _check_deploy(tmp_path, **env) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        # The test settings relax HTTPS for the suite; production has it on.
-        if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS"}
+        # The test settings relax HTTPS for the suite; production has it on. The browser tests
+        # allow Django's ORM in Playwright's event loop, which no deployment may.
+        if key
+        not in {
+            "DJANGO_SETTINGS_MODULE",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "HTTPS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     # PostgreSQL where the suite runs on it, a throw-away SQLite file otherwise.
     environment.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'deploy.sqlite3'}")

@@ -100,6 +100,14 @@ NOT_TEAM_OWNED = {
     "engagement:offer-approve",  # managers only
     "engagement:offer-reject",  # managers only
     "quality:merge-undo",  # managers only
+    # A merge of two customers, found through both customers' visibility (404 otherwise), as
+    # its undo: setia/quality/tests/test_merge_duplicate.py.
+    "quality:merge-undo-confirm",
+    # Background jobs: their starter's, and every manager's (404 to others): setia/jobs/tests.
+    "jobs:job-retry",
+    "jobs:job-cancel",
+    # A signed token e-mailed to a signed-out user, no record of a team's.
+    "accounts:password-reset-confirm",
     "imports:import-undo",  # managers only
     "engagement:bulk-detail",  # the sender's own, tested with the bulk send
     "engagement:template-edit",  # shared message templates

@@ -302,3 +302,19 @@ def test_it_renders_in_a_constant_number_of_queries(
     assert len(large.context["stores"]) == 31
     assert len(large.context["timeline"].events) == PAGE_SIZE
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_it_shows_no_unfinished_placeholder_cards(client, executive, customer):
+    executive.language = "en"
+    executive.save(update_fields=["language"])
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert 'class="card placeholder"' not in response.text
+    assert "will appear here" not in response.text
+    assert "appear here once they are computed" not in response.text
+    # One "Open tasks" card: the real one, with its link to add a task.
+    assert response.text.count('id="tasks"') == 1
+    assert response.text.count("<h2>Open tasks</h2>") == 1
+    assert "New task" in response.text

@@ -243,7 +243,7 @@ def test_the_preview_shows_the_problems_first_and_each_header_once(client, uploa
     assert "<br>" in cells[6]  # "Sumber Info" says what it becomes (an extra attribute)
     body = response.text[response.text.index("<tbody>") :]
     second_row = body.split("<tr")[2]
-    assert second_row.index("Email: ") < second_row.index("bukan-email")
+    assert second_row.index('class="error"') < second_row.index("bukan-email")
 
 
 def test_the_dry_run_runs_as_a_job_and_shows_its_progress_meanwhile(client, uploaded):

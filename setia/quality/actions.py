@@ -50,9 +50,9 @@ def flag_duplicates(customer_ids=None, *, source: str = "scan") -> int:
     ids = None if customer_ids is None else sorted(set(customer_ids))
     if ids == []:
         return 0
-    reasons: dict[tuple[int, int], str] = {
-        pair: DuplicateCandidate.Reason.NAME for pair in duplicates.similar_names(ids)
-    }
+    reasons: dict[tuple[int, int], str] = dict.fromkeys(
+        duplicates.similar_names(ids), DuplicateCandidate.Reason.NAME
+    )
     for reason, pairs in duplicates.exact_matches(ids).items():
         for pair in pairs:
             if pair not in reasons or _EXACT_RANK[reason] > _EXACT_RANK[reasons[pair]]:

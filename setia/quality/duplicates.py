@@ -11,11 +11,11 @@ rapidfuzz inside blocks of names that share their first significant word, so 100
 cost thousands of small comparisons, not 5·10⁹.
 """
 
+import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
@@ -309,15 +309,15 @@ def similar_names(
     return found
 
 
-@dataclass
+@dataclasses.dataclass
 class Profile:
     """What a customer's record says about which business it is, for scoring a pair."""
 
     name: str
     city: str
-    phones: set[str] = field(default_factory=set)
-    emails: set[str] = field(default_factory=set)
-    domains: set[str] = field(default_factory=set)
+    phones: set[str] = dataclasses.field(default_factory=set)
+    emails: set[str] = dataclasses.field(default_factory=set)
+    domains: set[str] = dataclasses.field(default_factory=set)
 
 
 def profiles(customer_ids: Iterable[int]) -> dict[int, Profile]:

@@ -68,7 +68,8 @@ class DuplicateCandidate(models.Model):
     customer_b = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="duplicate_candidates_as_b"
     )
-    # 0-100: 100 for a shared phone or e-mail, 95 for a domain, the name similarity otherwise.
+    # 0-100: how alike the names are, with what phones, e-mails, domains and cities say
+    # (`duplicates.score`).
     score = models.PositiveSmallIntegerField(_("score"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     status = models.CharField(

@@ -48,8 +48,8 @@ def _board_context(request, moved: Onboarding | None = None) -> dict:
         )
         if moved is not None and moved.stage_id == stage.pk:
             cards = [moved] + [card for card in cards if card.pk != moved.pk]
-            moved.just_moved = True
         for card in cards:
+            card.just_moved = moved is not None and card.pk == moved.pk
             card.days = card.days_in_stage(moment)
             card.stalled = card.pk in stalled_ids
         columns.append({"stage": stage, "cards": cards, "count": counts.get(stage.pk, 0)})

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact, Customer
 from setia.engagement import delivery, whatsapp
-from setia.engagement.models import BulkSend, Channel, Message
+from setia.engagement.models import BulkSend, Channel, Message, MessageTemplate
 from setia.engagement.templating import TemplateError, customer_values, variables_in, with_tier_name
 from setia.history.actions import new_event, record_events
 from setia.history.models import EventKind
@@ -56,6 +56,16 @@ class BulkPlan:
     customers: int = 0
     recipients: list[Recipient] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+
+
+def bulk_templates() -> QuerySet[MessageTemplate]:
+    """The active templates that can go out in bulk now: the e-mail ones, and the WhatsApp ones
+    with an approved WhatsApp template once the WhatsApp Business API is set up. The bulk form
+    offers only these, so nobody previews a send that would then be refused."""
+    channels = Q(channel=Channel.EMAIL)
+    if whatsapp.is_configured():
+        channels |= Q(channel=Channel.WHATSAPP) & ~Q(whatsapp_template_name="")
+    return MessageTemplate.objects.filter(channels, is_active=True)
 
 
 def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:

@@ -238,6 +238,12 @@ class BulkSendForm(forms.Form):
     )
     promo = forms.CharField(label=_("Promo"), required=False, max_length=300)
 
+    def __init__(self, *args, templates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if templates is not None:
+            # Only what can go out now (`bulk.bulk_templates`): not a channel that is not set up.
+            self.fields["template"].queryset = templates
+
 
 class BulkConfirmForm(BulkSendForm):
     query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)

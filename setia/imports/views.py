@@ -19,7 +19,7 @@ from setia.core.http import AuthenticatedHttpRequest
 from setia.core.ratelimits import rate_limited
 from setia.imports import actions, engine
 from setia.imports.forms import MappingForm, UploadForm
-from setia.imports.mapping import EXTRA, FIELDS, IGNORE, propose_mapping
+from setia.imports.mapping import EXTRA, FIELDS, IGNORE, normalise_header, propose_mapping
 from setia.imports.models import Import, ImportSource
 from setia.imports.progress import percent
 from setia.imports.reading import Table
@@ -139,7 +139,11 @@ def preview_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
         }
         for row in engine.preview_rows(table, batch.mapping, actor=request.user)
     ]
-    columns = [(column, field) for _index, column, field in shown]
+    # The field under its column, unless the column already says it ("EMAIL" read as "Email").
+    columns = [
+        (column, "" if normalise_header(column) == normalise_header(str(field)) else field)
+        for _index, column, field in shown
+    ]
     context = {"batch": batch, "rows": rows, "columns": columns, "step": 3}
     return render(request, "imports/preview.html", context)
 

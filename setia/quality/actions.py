@@ -28,7 +28,7 @@ MERGE_FIELDS = ["name", "category", "status", "city", "province", "owner", "team
 _AUDITED_MOVES = (Contact, Store, Subscription)
 
 # Exact reasons outrank a similar name; a pair found several ways keeps the strongest.
-_EXACT_SCORES = {"phone": 100, "email": 100, "domain": 95}
+_EXACT_RANK = {"phone": 3, "email": 3, "domain": 2, "name": 1}
 
 
 class MergeError(Exception):
@@ -50,18 +50,21 @@ def flag_duplicates(customer_ids=None, *, source: str = "scan") -> int:
     ids = None if customer_ids is None else sorted(set(customer_ids))
     if ids == []:
         return 0
-    found: dict[tuple[int, int], tuple[str, int]] = {}
-    for pair, score in duplicates.similar_names(ids).items():
-        found[pair] = (DuplicateCandidate.Reason.NAME, score)
+    reasons: dict[tuple[int, int], str] = dict.fromkeys(
+        duplicates.similar_names(ids), DuplicateCandidate.Reason.NAME
+    )
     for reason, pairs in duplicates.exact_matches(ids).items():
         for pair in pairs:
-            current = found.get(pair)
-            if (
-                current is None
-                or current[0] == DuplicateCandidate.Reason.NAME
-                or current[1] < _EXACT_SCORES[reason]
-            ):
-                found[pair] = (reason, _EXACT_SCORES[reason])
+            if pair not in reasons or _EXACT_RANK[reason] > _EXACT_RANK[reasons[pair]]:
+                reasons[pair] = reason
+    scores = duplicates.score_pairs(reasons)
+    # A shared number, e-mail or domain is always worth a look; a similar name only when the
+    # rest of the two records does not say they are two businesses.
+    found = {
+        pair: (reason, scores[pair])
+        for pair, reason in reasons.items()
+        if reason != DuplicateCandidate.Reason.NAME or scores[pair] >= duplicates.FLAG_AT
+    }
     if not found:
         return 0
     before = DuplicateCandidate.objects.count()

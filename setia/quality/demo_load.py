@@ -12,8 +12,8 @@ from setia.quality.actions import flag_duplicates, record_snapshot
 from setia.quality.models import DuplicateCandidate
 
 # Pairs of demo customers (generator indexes, both in team "Tim Barat") of which the second
-# is made a near-duplicate of the first: the same name with a suffix, the same mobile number,
-# an e-mail at the first's store domain. Fixed indexes keep it deterministic and idempotent
+# is made a near-duplicate of the first: the same name with a suffix in the same city, the same
+# mobile number, an e-mail at the first's store domain. Fixed indexes keep it deterministic and idempotent
 # whatever --customers says; pairs beyond the loaded count are skipped.
 PAIRS = [(0, 2, "name"), (4, 6, "phone"), (8, 10, "domain")]
 
@@ -59,9 +59,12 @@ def _plant(seed: int) -> int:
             continue
         primary = next((c for c in second.contacts.all() if c.is_primary), None)
         if how == "name":
-            name = f"{first.name} (Official)"
-            if second.name != name:
-                Customer.objects.filter(pk=second.pk).update(name=name)
+            # The same shop entered twice: its name with a suffix, in its own city (a similar
+            # name in another city is another business, and is not flagged).
+            planted = {"name": f"{first.name} (Official)", "city": first.city}
+            planted["province"] = first.province
+            if any(getattr(second, key) != value for key, value in planted.items()):
+                Customer.objects.filter(pk=second.pk).update(**planted)
                 changed += 1
         elif how == "phone" and primary is not None:
             source = next((c for c in first.contacts.all() if c.is_primary), None)

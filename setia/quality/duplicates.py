@@ -1,5 +1,9 @@
 """Finding customers that may be one business. Read-only: `actions.flag_duplicates` stores them.
 
+A pair found any way is then scored (`score_pairs`): how alike the names are, plus what the two
+records agree or disagree on — phone, e-mail, domain, city — so that two "Kayu Asri Store" in
+Jakarta Selatan and Pontianak score low and are not flagged on their names alone.
+
 Exact matches (the same E.164 phone or WhatsApp number, the same e-mail, a store domain that is
 another customer's e-mail domain) are self-joins in SQL over every contact and store; for a few
 customers (an import's) they are indexed look-ups of those customers' values. Similar names are compared with
@@ -7,6 +11,7 @@ rapidfuzz inside blocks of names that share their first significant word, so 100
 cost thousands of small comparisons, not 5·10⁹.
 """
 
+import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
@@ -26,6 +31,17 @@ VALUES_PER_QUERY = 500  # values per IN (...): below SQLite's historical limit o
 FULL_SCAN_ABOVE = 2000  # more ids than this (a big import): one full self-join, then filter
 MAX_BLOCK = 2000  # distinct names per rapidfuzz block before it is split by the second word
 MAX_SAME_NAME = 10  # customers sharing one normalised name beyond which the name is common
+
+# The score of a pair (0-100): the names' similarity weighs NAME_WEIGHT of it; each kind of
+# evidence adds its first figure when both customers have a value of that kind and share one,
+# and its second when both have values and share none; a value missing on either side says
+# nothing. A shared number or e-mail is strong evidence; different ones are weak evidence
+# against (a business has several people); a different city is strong evidence against.
+NAME_WEIGHT = 0.7
+EVIDENCE = {"phone": (30, -5), "email": (30, -5), "domain": (25, -5), "city": (10, -25)}
+# A pair found only by its name is flagged from this score on: "Kayu Asri Store" in Jakarta
+# Selatan and in Pontianak, with their own numbers and shops, are two businesses.
+FLAG_AT = 50
 
 # Words that say nothing about which business it is: "Batik Lestari Official" is "Batik Lestari".
 NOISE_WORDS = {
@@ -291,3 +307,81 @@ def similar_names(
             for other, score, _index in matches:
                 add(groups[query], groups[other], round(score))
     return found
+
+
+@dataclasses.dataclass
+class Profile:
+    """What a customer's record says about which business it is, for scoring a pair."""
+
+    name: str
+    city: str
+    phones: set[str] = dataclasses.field(default_factory=set)
+    emails: set[str] = dataclasses.field(default_factory=set)
+    domains: set[str] = dataclasses.field(default_factory=set)
+
+
+def profiles(customer_ids: Iterable[int]) -> dict[int, Profile]:
+    """{id: Profile} of these customers: three queries per batch of LOOKUP_BATCH customers.
+    Domains are the stores' and the contacts' non-webmail e-mail domains."""
+    ids = sorted(set(customer_ids))
+    found: dict[int, Profile] = {}
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        batch = ids[start : start + LOOKUP_BATCH]
+        for pk, name, city in Customer.objects.filter(pk__in=batch).values_list(
+            "pk", "name", "city"
+        ):
+            found[pk] = Profile(name=name, city=" ".join(city.lower().split()))
+        for owner, phone, whatsapp, email in Contact.objects.filter(
+            customer_id__in=batch
+        ).values_list("customer_id", "phone", "whatsapp", "email"):
+            profile = found[owner]
+            profile.phones.update(number for number in (phone, whatsapp) if number)
+            if email.strip():
+                profile.emails.add(email.strip().lower())
+            if domain := _email_domain(email):
+                profile.domains.add(domain)
+        for owner, domain in Store.objects.filter(customer_id__in=batch).values_list(
+            "customer_id", "domain"
+        ):
+            found[owner].domains.add(domain.lower())
+    return found
+
+
+def name_similarity(first: str, second: str) -> int:
+    """How alike two names are, 0-100: mostly their normalised forms ("Kayu Asri Store" and
+    "Kayu Asri Official" are both "kayu asri"), a quarter the names as written, so that the
+    same brand with another suffix is close to, not equal to, the same name."""
+    normalised = fuzz.token_sort_ratio(normalise_name(first), normalise_name(second))
+    written = fuzz.token_sort_ratio(first.lower(), second.lower())
+    return round(0.75 * normalised + 0.25 * written)
+
+
+def evidence(first: Profile, second: Profile) -> dict[str, bool | None]:
+    """For each kind of EVIDENCE: True when the two share a value, False when both have values
+    and share none, None when either has none."""
+    values = {
+        "phone": (first.phones, second.phones),
+        "email": (first.emails, second.emails),
+        "domain": (first.domains, second.domains),
+        "city": ({first.city} - {""}, {second.city} - {""}),
+    }
+    return {
+        kind: (bool(mine & theirs) if mine and theirs else None)
+        for kind, (mine, theirs) in values.items()
+    }
+
+
+def score(first: Profile, second: Profile) -> int:
+    """The pair's score, 0-100 (see EVIDENCE)."""
+    total = NAME_WEIGHT * name_similarity(first.name, second.name)
+    for kind, agrees in evidence(first, second).items():
+        if agrees is not None:
+            total += EVIDENCE[kind][0 if agrees else 1]
+    return max(0, min(100, round(total)))
+
+
+def score_pairs(pairs: Iterable[Pair]) -> dict[Pair, int]:
+    """{pair: score} for these pairs of customers, reading each customer's record once."""
+    pairs = list(pairs)
+    known = profiles(customer for pair in pairs for customer in pair)
+    return {pair: score(known[pair[0]], known[pair[1]]) for pair in pairs}

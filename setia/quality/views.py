@@ -107,6 +107,7 @@ def list_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.user, alive=status != DuplicateCandidate.Status.MERGED
         )
         .filter(status=status)
+        .with_identity()
         .select_related("customer_a", "customer_b", "resolved_by")
         .prefetch_related(
             Prefetch(

@@ -124,15 +124,19 @@ def tier_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         ).order_by("-changed_on", "customer__name")[:MOVERS_SHOWN]
     )
     previous = month_start(start, -1)
+    owners = _pivot(by_owner, "customer__owner__full_name")
     context = {
         "month": start,
         "previous_month": previous.strftime("%Y-%m"),
         "next_month": end.strftime("%Y-%m") if end <= today() else None,
-        "by_owner": _pivot(by_owner, "customer__owner__full_name"),
+        # Every move has one owner row (None included), so these count all of them, not only
+        # the movers shown.
+        "ups": sum(row["up"] for row in owners),
+        "downs": sum(row["down"] for row in owners),
+        "by_owner": owners,
         "by_category": _pivot(by_category, "customer__category__name"),
         "movers": movers,
         "movers_limit": MOVERS_SHOWN,
-        "ups": sum(1 for change in movers if change.direction == "up"),
         **_tier_counts_chart(),
     }
     return render(request, "tiers/report.html", context)

@@ -1,6 +1,7 @@
 """Demo tasks: open (overdue, today, upcoming) and done ones for every demo user who works tasks."""
 
 import random
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -49,9 +50,19 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     return f"{tasks} onboarding moved={spread} playbooks started={outcome.started}"
 
 
+# The demo pipeline: this share of the demo customers is still onboarding (at least
+# MIN_PER_STAGE in each stage before the last), the rest are live; of those onboarding, one in
+# STALLED_ONE_IN is past its stage's days, the others spread over the days they may still take.
+ONBOARDING_SHARE = 0.3
+MIN_PER_STAGE = 8
+STALLED_ONE_IN = 5
+
+
 def _spread_onboarding(*, seed: int, reference: date) -> int:
-    """Spread the enrolled demo customers over the stages, a quarter of each stage stalled: a
-    dozen UPDATEs over slices of ids. Skipped once any of them has left the first stage."""
+    """Spread the enrolled demo customers over the stages as a real pipeline looks: most live,
+    the others across the stages before, each a number of days into its stage, one in five
+    stalled. One UPDATE per stage and number of days. Skipped once any of them has left the
+    first stage."""
     enroll_new_customers(customers=demo_customers())
     stages = list(Stage.objects.all())
     onboardings = Onboarding.objects.filter(customer__in=demo_customers())
@@ -59,23 +70,32 @@ def _spread_onboarding(*, seed: int, reference: date) -> int:
         return 0
     ids = list(onboardings.order_by("customer_id").values_list("pk", flat=True))
     random.Random(seed).shuffle(ids)
+    *pipeline, final = stages
+    per_stage = max(
+        int(len(ids) * ONBOARDING_SHARE) // len(pipeline),
+        min(MIN_PER_STAGE, len(ids) // len(stages)),
+    )
+    by_days: dict[tuple[Stage, int], list[int]] = defaultdict(list)
+    for index, stage in enumerate(pipeline):
+        chunk = ids[index * per_stage : (index + 1) * per_stage]
+        patience = max(stage.stalled_after_days, 2)
+        for position, pk in enumerate(chunk):
+            if position % STALLED_ONE_IN == 0:
+                days = stage.stalled_after_days + 1 + position % 10
+            else:
+                days = 1 + position % (patience - 1)  # a day at least: never entered in future
+            by_days[(stage, days)].append(pk)
+    for position, pk in enumerate(ids[len(pipeline) * per_stage :]):
+        by_days[(final, 30 * (1 + position % 6))].append(pk)  # live for one to six months
     zone = timezone.get_current_timezone()
     moved = 0
-    share = len(ids) // len(stages) or 1
-    for index, stage in enumerate(stages):
-        chunk = (
-            ids[index * share : (index + 1) * share]
-            if index < len(stages) - 1
-            else ids[index * share :]
+    for (stage, days), rows in by_days.items():
+        entered = timezone.make_aware(
+            datetime.combine(reference - timedelta(days=days), time(10)), zone
         )
-        stalled, fresh = chunk[: len(chunk) // 4], chunk[len(chunk) // 4 :]
-        for rows, days in ((stalled, stage.stalled_after_days + 5), (fresh, 1)):
-            entered = timezone.make_aware(
-                datetime.combine(reference - timedelta(days=days), time(10)), zone
-            )
-            moved += Onboarding.objects.filter(pk__in=rows).update(
-                stage=stage, entered_stage_at=entered
-            )
+        moved += Onboarding.objects.filter(pk__in=rows).update(
+            stage=stage, entered_stage_at=entered
+        )
     return moved
 
 

@@ -323,3 +323,19 @@ def test_it_reads_the_same_queries_at_ten_and_at_a_thousand_customers(
 
     assert small.status_code == large.status_code == 200
     assert len(large.context["contacts"]) == 2
+
+
+def test_it_shows_no_unfinished_placeholder_cards(client, executive, customer):
+    executive.language = "en"
+    executive.save(update_fields=["language"])
+    client.force_login(executive)
+
+    response = client.get(_url(customer))
+
+    assert 'class="card placeholder"' not in response.text
+    assert "will appear here" not in response.text
+    assert "appear here once they are computed" not in response.text
+    # One "Open tasks" card: the real one, with its link to add a task.
+    assert response.text.count('id="tasks"') == 1
+    assert response.text.count("<h2>Open tasks</h2>") == 1
+    assert "New task" in response.text

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from setia.customers.models import Customer
 from setia.engagement import tasks
-from setia.engagement.bulk import start_bulk_send
+from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
 from setia.engagement.models import BulkSend, Message
 from setia.engagement.tests.factories import make_template
 from setia.history.models import TimelineEvent
@@ -196,15 +196,49 @@ def test_it_reaches_only_the_users_customers(client, other_executive, bandung, n
     assert [r.address for r in response.context["plan"].recipients] == ["mine@toko.test"]
 
 
-def test_bulk_whatsapp_needs_an_approved_template(client, executive, bandung, settings):
-    settings.WHATSAPP_ACCESS_TOKEN, settings.WHATSAPP_PHONE_NUMBER_ID = "t", "1"
-    plain = make_template(body="Halo {contact}")
+def _offered(response) -> list[str]:
+    return [template.name for template in response.context["form"].fields["template"].queryset]
+
+
+def test_it_offers_no_whatsapp_template_while_whatsapp_is_not_set_up(
+    client, executive, bandung, newsletter, settings
+):
+    settings.WHATSAPP_ACCESS_TOKEN, settings.WHATSAPP_PHONE_NUMBER_ID = "", ""
+    chat = make_template(name="Sapa WA", whatsapp_template_name="sapa_wa")
     client.force_login(executive)
 
-    response = client.get(URL, {"city": "Bandung", "template": plain.code})
+    response = client.get(URL, {"city": "Bandung"})
 
-    assert response.status_code == 400
-    assert "approved WhatsApp template" in response.text
+    assert _offered(response) == ["Kabar"]
+    assert "Sapa WA" not in response.text
+    assert "once the WhatsApp Business API is set up" in response.text
+    # Chosen anyway (an old link): refused at once as not a choice, with no preview.
+    response = client.get(URL, {"city": "Bandung", "template": chat.code})
+    assert response.context["plan"] is None
+    assert "Select a valid choice" in response.text
+
+
+def test_it_offers_approved_whatsapp_templates_once_whatsapp_is_set_up(
+    client, executive, bandung, newsletter, settings
+):
+    settings.WHATSAPP_ACCESS_TOKEN, settings.WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    make_template(name="Sapa WA", whatsapp_template_name="sapa_wa")
+    make_template(name="Obrolan bebas")  # no approved template: cannot reach most customers
+    client.force_login(executive)
+
+    response = client.get(URL, {"city": "Bandung"})
+
+    assert _offered(response) == ["Kabar", "Sapa WA"]
+    assert "Obrolan bebas" not in response.text
+    assert "once the WhatsApp Business API is set up" not in response.text
+
+
+def test_bulk_whatsapp_needs_an_approved_template(executive, bandung, settings):
+    settings.WHATSAPP_ACCESS_TOKEN, settings.WHATSAPP_PHONE_NUMBER_ID = "t", "1"
+    plain = make_template(body="Halo {contact}")
+
+    with pytest.raises(BulkError, match="approved WhatsApp template"):
+        plan_bulk_send(Customer.objects.filter(city="Bandung"), template=plain)
 
 
 def test_it_refuses_a_list_above_the_limit(client, executive, bandung, newsletter, settings):

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
 from setia.core.ratelimits import rate_limited
 from setia.customers.models import Customer
-from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
+from setia.engagement import whatsapp
+from setia.engagement.bulk import BulkError, bulk_templates, plan_bulk_send, start_bulk_send
 from setia.engagement.forms import BulkConfirmForm, BulkSendForm
 from setia.engagement.models import BulkSend
 from setia.jobs.actions import runner_is_alive
@@ -57,13 +58,21 @@ def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
     """
     form: BulkConfirmForm | BulkSendForm
     if request.method == "POST":
-        form = BulkConfirmForm(request.POST)
+        form = BulkConfirmForm(request.POST, templates=bulk_templates())
         query = QueryDict(request.POST.get("query", ""))
     else:
-        form = BulkSendForm(request.GET if "template" in request.GET else None)
+        form = BulkSendForm(
+            request.GET if "template" in request.GET else None, templates=bulk_templates()
+        )
         query = QueryDict(_list_query(request.GET))
     customers = _customers(request, query)
-    context = {"form": form, "list_query": query, "query": query.urlencode(), "plan": None}
+    context = {
+        "form": form,
+        "list_query": query,
+        "query": query.urlencode(),
+        "plan": None,
+        "whatsapp_ready": whatsapp.is_configured(),
+    }
     if form.is_bound and form.is_valid():
         if request.method == "POST" and (repeat := _confirmed_send(request, form)):
             return repeat

@@ -395,7 +395,7 @@ def test_it_puts_the_import_on_each_customers_timeline_and_flags_look_alikes(db,
     from setia.history.models import TimelineEvent
     from setia.quality.models import DuplicateCandidate
 
-    existing = make_customer(name="Kopi Senja Official")
+    existing = make_customer(name="Kopi Senja Official", city="Sleman")  # the same shop twice
 
     run(sheet, owner=manager.email)
 

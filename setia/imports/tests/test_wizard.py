@@ -1,5 +1,7 @@
 """The import wizard, step by step, with the full set of cases for each page (success, wrong method, anonymous, other team, forbidden role)."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -220,6 +222,28 @@ def test_the_preview_shows_row_errors(client, uploaded):
     assert [row["number"] for row in rows] == [2, 3]
     assert rows[0]["errors"] == []
     assert rows[1]["errors"][0][0] == "Email"
+
+
+def test_the_preview_shows_the_problems_first_and_each_header_once(client, uploaded):
+    uploaded.header = ["Nama Brand", "No HP", "EMAIL", "Kategori", "Sumber Info"]
+    uploaded.mapping = {**uploaded.mapping, "EMAIL": uploaded.mapping["Email"]}
+    del uploaded.mapping["Email"]
+    uploaded.save(update_fields=["header", "mapping"])
+
+    response = client.get(_url("import-preview", uploaded))
+
+    head = response.text[response.text.index("<thead>") : response.text.index("</thead>")]
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)
+    # Right after the row number, where it is seen without scrolling sideways.
+    assert cells[1] in ("Problems", "Masalah")
+    assert [cell.split("<br>")[0] for cell in cells[2:]] == [
+        "Nama Brand", "No HP", "EMAIL", "Kategori", "Sumber Info"
+    ]  # fmt: skip
+    assert cells[4] == "EMAIL"  # not "EMAIL / Email": the header already names the field
+    assert "<br>" in cells[6]  # "Sumber Info" says what it becomes (an extra attribute)
+    body = response.text[response.text.index("<tbody>") :]
+    second_row = body.split("<tr")[2]
+    assert second_row.index('class="error"') < second_row.index("bukan-email")
 
 
 def test_the_dry_run_runs_as_a_job_and_shows_its_progress_meanwhile(client, uploaded):

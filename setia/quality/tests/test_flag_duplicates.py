@@ -29,7 +29,7 @@ def test_it_flags_the_same_number_written_as_phone_and_as_whatsapp(team_a):
     created = flag_duplicates()
 
     assert created == 1
-    assert _pairs() == {("Kopi Senja", "Warung Pagi", "phone", 100)}
+    assert _pairs() == {("Kopi Senja", "Warung Pagi", "phone", 67)}
 
 
 def test_it_flags_the_same_email_whatever_the_case(team_a):
@@ -39,7 +39,7 @@ def test_it_flags_the_same_email_whatever_the_case(team_a):
     make_contact(second, email=" AYU@Glow.test")
 
     assert flag_duplicates() == 1
-    assert _pairs() == {("Glow Alami", "Cantik Lab", "email", 100)}
+    assert _pairs() == {("Glow Alami", "Cantik Lab", "email", 88)}
 
 
 def test_it_flags_a_store_domain_that_is_another_customers_email_domain(team_a):
@@ -53,7 +53,7 @@ def test_it_flags_a_store_domain_that_is_another_customers_email_domain(team_a):
     make_contact(make_customer(team=team_a, name="Teh Juara"), email="teh@gmail.com")
 
     assert flag_duplicates() == 1
-    assert _pairs() == {("Rumah Jati", "RJ Furniture", "domain", 95)}
+    assert _pairs() == {("Rumah Jati", "RJ Furniture", "domain", 54)}
 
 
 def test_it_flags_similar_names_and_ignores_different_ones(team_a):
@@ -70,9 +70,10 @@ def test_it_flags_similar_names_and_ignores_different_ones(team_a):
 
     assert created == 3
     assert _pairs() == {
-        ("Batik Lestari", "Batik Lestari Official", "name", 100),
-        ("Batik Lestari", "BATIK LESTARI (Store)", "name", 100),
-        ("Batik Lestari Official", "BATIK LESTARI (Store)", "name", 100),
+        # The same brand with another suffix, in one city: alike, not identical.
+        ("Batik Lestari", "Batik Lestari Official", "name", 76),
+        ("Batik Lestari", "BATIK LESTARI (Store)", "name", 76),
+        ("Batik Lestari Official", "BATIK LESTARI (Store)", "name", 73),
     }
 
 
@@ -180,7 +181,7 @@ def test_a_name_shared_by_many_customers_is_not_evidence(team_a, settings):
     make_customer(team=team_a, name="Bakso Mantap Official")
 
     assert flag_duplicates() == 1
-    assert _pairs() == {("Bakso Mantap", "Bakso Mantap Official", "name", 100)}
+    assert _pairs() == {("Bakso Mantap", "Bakso Mantap Official", "name", 75)}
 
 
 def test_looking_up_a_few_customers_finds_what_the_full_scan_finds(team_a):
@@ -212,3 +213,48 @@ def test_looking_up_a_few_customers_finds_what_the_full_scan_finds(team_a):
     }
     assert looked_up == everything
     assert named(one) == {"phone": set(), "email": set(), "domain": {("Customer 3", "Customer 4")}}
+
+
+def test_the_same_name_in_another_city_with_its_own_number_and_shop_is_not_flagged(team_a):
+    jakarta = make_customer(team=team_a, name="Kayu Asri Store", city="Jakarta Selatan")
+    pontianak = make_customer(team=team_a, name="Kayu Asri Official", city="Pontianak")
+    make_contact(jakarta, phone="+6281234567890", email="ayu@kayuasri.id")
+    make_contact(pontianak, phone="+6285600001111", email="budi@asrikayu.co.id")
+    make_store(jakarta, domain="kayuasri.id")
+    make_store(pontianak, domain="asrikayu.co.id")
+    second_pontianak = make_customer(team=team_a, name="Kayu Asri Shop", city="Pontianak")
+
+    assert flag_duplicates() == 1
+    # The Pontianak pair shares its city and has nothing that says otherwise.
+    assert _pairs() == {("Kayu Asri Official", "Kayu Asri Shop", "name", 74)}
+    assert DuplicateCandidate.objects.get().customer_b == second_pontianak
+
+
+def test_the_score_rises_with_what_the_two_records_agree_on(team_a):
+    def profile(name, city="Bandung", phones=(), emails=(), domains=()):
+        return duplicates.Profile(
+            name=name, city=city.lower(), phones=set(phones), emails=set(emails),
+            domains=set(domains),
+        )  # fmt: skip
+
+    batik = profile("Batik Lestari", phones={"+6281234567890"}, domains={"batiklestari.id"})
+    same_everything = profile(
+        "Batik Lestari Official", phones={"+6281234567890"}, domains={"batiklestari.id"}
+    )
+    same_city_only = profile("Batik Lestari Official")
+    other_number = profile("Batik Lestari Official", phones={"+6285600001111"})
+    other_city = profile("Batik Lestari Official", city="Medan")
+    stranger_same_number = profile("Kopi Senja", city="Medan", phones={"+6281234567890"})
+
+    scores = [
+        duplicates.score(batik, other)
+        for other in (same_everything, same_city_only, other_number, other_city)
+    ]
+
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] == 100
+    assert len(set(scores)) == 4  # each difference shows in the score
+    assert scores[-1] < duplicates.FLAG_AT
+    assert duplicates.score(batik, stranger_same_number) < scores[1]
+    assert duplicates.name_similarity("Kayu Asri Store", "Kayu Asri Store") == 100
+    assert 90 <= duplicates.name_similarity("Kayu Asri Store", "Kayu Asri Official") < 100

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from setia.quality import actions
 from setia.quality.tests.factories import make_candidate
-from setia.test import make_customer
+from setia.test import make_contact, make_customer, make_store
 
 URL = reverse("quality:duplicate-list")
 
@@ -135,3 +135,21 @@ def test_it_renders_in_a_constant_number_of_queries(client, manager, team_a):
     assert len(response.context["page"].object_list) == 22
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(many.captured_queries) <= 8
+
+
+def test_each_row_shows_city_phone_and_domain_so_two_shops_of_one_name_look_different(
+    client, manager, team_a
+):
+    jakarta = make_customer(team=team_a, name="Kayu Asri Store", city="Jakarta Selatan")
+    pontianak = make_customer(team=team_a, name="Kayu Asri Store", city="Pontianak")
+    make_contact(jakarta, phone="", whatsapp="+6281299990000", is_primary=False)
+    make_contact(jakarta, phone="+6281234567890", is_primary=True)
+    make_store(pontianak, domain="kayuasri-ptk.id")
+    make_candidate(jakarta, pontianak, score=41)
+    client.force_login(manager)
+
+    response = client.get(URL)
+
+    row = response.text[response.text.index('id="candidates"') :]
+    assert "Jakarta Selatan · 0812-3456-7890 · —" in row
+    assert "Pontianak · — · kayuasri-ptk.id" in row

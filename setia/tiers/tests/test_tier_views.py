@@ -211,3 +211,23 @@ def test_it_renders_the_report_in_a_constant_number_of_queries(
 
     with django_assert_max_num_queries(10):
         client.get(REPORT)
+
+
+@time_machine.travel("2026-11-20 10:00 +0700")
+def test_the_report_puts_its_summary_and_chart_before_the_list_of_movers(
+    client, manager, movements
+):
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+
+    response = client.get(REPORT)
+
+    text = response.text
+    assert response.context["ups"] == 2
+    assert response.context["downs"] == 1
+    assert text.index('id="summary"') < text.index('id="counts"') < text.index('id="movers"')
+    assert text.index('id="by-owner"') < text.index('id="movers"')
+    summary = text[text.index('id="summary"') : text.index('id="counts"')]
+    assert "2 moves up" in summary
+    assert "1 move down" in summary

@@ -30,7 +30,9 @@ def _visible_onboardings(user):
     return Onboarding.objects.filter(customer__in=customers.values("pk"))
 
 
-def _board_context(request) -> dict:
+def _board_context(request, moved: Onboarding | None = None) -> dict:
+    """The board's columns; `moved`, the card just moved, is shown first in its new column,
+    marked, even when that column's oldest cards fill it, so the move is seen to happen."""
     moment = now()
     stages = list(Stage.objects.all())
     visible = _visible_onboardings(request.user)
@@ -44,7 +46,10 @@ def _board_context(request) -> dict:
             .select_related("customer", "customer__owner")
             .order_by("entered_stage_at", "pk")[:CARDS_PER_STAGE]
         )
+        if moved is not None and moved.stage_id == stage.pk:
+            cards = [moved] + [card for card in cards if card.pk != moved.pk]
         for card in cards:
+            card.just_moved = moved is not None and card.pk == moved.pk
             card.days = card.days_in_stage(moment)
             card.stalled = card.pk in stalled_ids
         columns.append({"stage": stage, "cards": cards, "count": counts.get(stage.pk, 0)})
@@ -113,7 +118,11 @@ def move_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
         else _("%(name)s is already in %(stage)s.") % {"name": customer.name, "stage": stage.name}
     )
     if request.htmx:
-        context = _board_context(request) | {"announcement": text}
+        # Read again: the move changed the row through its own, locked, copy.
+        moved = Onboarding.objects.select_related("customer", "customer__owner").get(
+            pk=onboarding.pk
+        )
+        context = _board_context(request, moved=moved) | {"announcement": text}
         return render(request, "work/_onboarding_board.html", context)
     messages.success(request, text)
     return redirect(local_url(request, request.POST.get("next")) or "work:onboarding-board")

@@ -79,9 +79,11 @@ class TaskForm(VersionedForm):
 
 
 class CalendarForm(forms.Form):
-    """The calendar's query string: the month shown (this month when absent)."""
+    """The calendar's query string: the month shown (this month when absent, the day's month
+    when a day is chosen) and the day whose every task is listed under the grid."""
 
     month = MonthField(label=_("Month"), required=False)
+    day = forms.DateField(label=_("Day"), required=False, input_formats=["%Y-%m-%d"])
 
 
 class BoardForm(forms.Form):

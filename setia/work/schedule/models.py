@@ -11,7 +11,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -86,6 +87,26 @@ class TaskQuerySet(models.QuerySet):
 
     def overdue(self, moment: datetime.datetime):
         return self.open().filter(due_at__lt=moment)
+
+    def local_day(self):
+        """An expression for the day a task is due on, in the current time zone."""
+        return TruncDate("due_at", tzinfo=timezone.get_current_timezone())
+
+    def count_per_day(self) -> dict[datetime.date, int]:
+        """{local day: number of these tasks due on it}, in one query."""
+        rows = self.order_by().values(day=self.local_day()).annotate(count=models.Count("id"))
+        return {row["day"]: row["count"] for row in rows}
+
+    def first_per_day(self, limit: int):
+        """The first `limit` of these tasks due on each local day, by due time: a calendar
+        cell shows a few, however many a day holds."""
+        return self.alias(
+            rank=models.Window(
+                RowNumber(),
+                partition_by=[self.local_day()],
+                order_by=[models.F("due_at").asc(), models.F("id").asc()],
+            )
+        ).filter(rank__lte=limit)
 
     def load_weight(self):
         """An expression for the weighted size of these tasks (see PRIORITY_WEIGHTS)."""

@@ -29,6 +29,7 @@ UPCOMING_DAYS = 7
 # there are in all.
 MY_DAY_SHOWN = 20
 BOARD_SHOWN = 10
+CALENDAR_CELL_TASKS = 3  # tasks a calendar day shows; the rest are a "+N more" link to the day
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -275,19 +276,21 @@ def assign_unassigned(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("work.view_task", raise_exception=True)
 @require_GET
 def month_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A month grid (Monday first) of the user's tasks."""
+    """A month grid (Monday first) of the user's tasks: a few per day, with how many more and
+    a link to the day, whose every task is then listed under the grid."""
     current = today()
-    first = valid_parameters(CalendarForm(request.GET))["month"] or month_start(current)
+    parameters = valid_parameters(CalendarForm(request.GET))
+    chosen = parameters["day"]
+    first = parameters["month"] or month_start(chosen or current)
     last = month_end(first)
     start, _ignored = _day_bounds(first)
     _ignored, end = _day_bounds(last)
-    tasks = list(
-        Task.objects.filter(owner=request.user, due_at__gte=start, due_at__lt=end)
-        .exclude(status="cancelled")
-        .select_related("customer")
+    month = Task.objects.filter(owner=request.user, due_at__gte=start, due_at__lt=end).exclude(
+        status="cancelled"
     )
+    counts = month.count_per_day()
     by_day: dict[datetime.date, list[Task]] = {}
-    for task in tasks:
+    for task in month.first_per_day(CALENDAR_CELL_TASKS).select_related("customer"):
         by_day.setdefault(timezone.localdate(task.due_at), []).append(task)
     weeks = [
         [
@@ -296,11 +299,21 @@ def month_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "in_month": day.month == first.month,
                 "is_today": day == current,
                 "tasks": by_day.get(day, []),
+                "more": counts.get(day, 0) - len(by_day.get(day, [])),
             }
             for day in week
         ]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
+    day_tasks = None
+    if chosen is not None:
+        day_start, day_end = _day_bounds(chosen)
+        day_tasks = list(
+            Task.objects.filter(owner=request.user, due_at__gte=day_start, due_at__lt=day_end)
+            .exclude(status="cancelled")
+            .select_related("customer")
+            .order_by("due_at", "id")
+        )
     previous = month_start(first, -1)
     following = month_start(first, 1)
     context = {
@@ -309,6 +322,8 @@ def month_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
         "previous": f"{previous:%Y-%m}",
         "following": f"{following:%Y-%m}",
         "weekdays": [datetime.date(2024, 1, n) for n in range(1, 8)],  # a Monday to Sunday
+        "chosen": chosen,
+        "day_tasks": day_tasks,
     }
     return render(request, "work/calendar.html", context)
 

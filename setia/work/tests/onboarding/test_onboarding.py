@@ -140,6 +140,29 @@ def test_the_board_moves_a_card_with_htmx(client, executive, customer):
     assert StageChange.objects.count() == 1
 
 
+def test_a_moved_card_is_confirmed_and_shown_first_in_its_new_column(
+    client, executive, customer, team_a
+):
+    with time_machine.travel(at(1, 9)):
+        for number in range(31):  # older than the moved card: they fill the column
+            make_customer(team=team_a, owner=executive, name=f"Lama {number}")
+        actions.enroll_new_customers()
+        kickoff = _stage("Kickoff")
+        Onboarding.objects.exclude(customer=customer).update(stage=kickoff)
+    client.force_login(executive)
+    url = reverse("work:onboarding-move", args=[customer.code])
+
+    response = client.post(url, {"stage": kickoff.pk}, headers={"HX-Request": "true"})
+
+    # A visible confirmation, not only one for screen readers.
+    assert '<p class="flash flash-success">Batik Lestari moved to Kickoff.</p>' in response.text
+    column = next(c for c in response.context["columns"] if c["stage"] == kickoff)
+    assert column["cards"][0].customer == customer
+    assert column["cards"][0].just_moved
+    assert [card.customer.name for card in column["cards"][1:3]] == ["Lama 0", "Lama 1"]
+    assert response.text.count("is-moved") == 1
+
+
 def test_the_move_form_works_without_javascript(client, executive, customer):
     actions.enroll_new_customers()
     client.force_login(executive)

@@ -4,6 +4,7 @@ is back the relay publishes them and the worker's task completes them."""
 
 import base64
 import json
+from typing import cast
 
 import pytest
 import redis
@@ -40,7 +41,7 @@ def _worker_runs_what_the_broker_holds() -> list[str]:
     states = []
     queue = redis.Redis.from_url(LIVE)
     while (raw := queue.rpop("celery")) is not None:
-        message = json.loads(raw)
+        message = json.loads(cast(bytes, raw))
         assert message["headers"]["task"] == "setia.jobs.tasks.run_job"
         args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
         states.append(run_job(*args))

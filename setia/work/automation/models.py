@@ -127,8 +127,9 @@ class TriggerRule(models.Model):
     @property
     def threshold_unit(self) -> str | None:
         """What the threshold counts, or None when the kind takes no threshold."""
-        # A kind's value is its member's key; a blank form of a tampered formset has none.
-        unit = THRESHOLD_UNITS.get(self.kind)
+        if self.kind not in TriggerKind.values:
+            return None  # a blank form of a tampered formset
+        unit = THRESHOLD_UNITS.get(TriggerKind(self.kind))
         return str(unit) % {} if unit is not None else None
 
     @property

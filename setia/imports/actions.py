@@ -115,21 +115,24 @@ def run_import(
 
     def write(chunk: engine.Chunk) -> None:
         touched.extend(writing.apply_chunk(chunk, batch, actor=actor))
-        # The collector is paused: the chunk's cycles, if any, are freed here, a chunk at a time.
-        gc.collect(1)
+        # The collector is paused: the chunk's cycles are freed here, a chunk at a time. All
+        # generations: a chunk's records outlive a young collection while they are written, and
+        # once promoted, nothing else would free them before the import ends.
+        gc.collect()
 
-    with _page_cache(), _collector_paused(), transaction.atomic():
+    with _page_cache(), transaction.atomic():
         # Chunks are written as they are decided: a strict import that rejects a row takes
         # back what it wrote, to this savepoint.
         savepoint = transaction.savepoint()
-        plan = engine.plan_import(
-            table,
-            batch.mapping,
-            actor=actor,
-            default_owner=batch.default_owner,
-            progress=progress,
-            apply=write,
-        )
+        with _collector_paused():
+            plan = engine.plan_import(
+                table,
+                batch.mapping,
+                actor=actor,
+                default_owner=batch.default_owner,
+                progress=progress,
+                apply=write,
+            )
         counts = plan.counts
         for name in ("rows", "created", "updated", "unchanged", "duplicates", "rejected"):
             setattr(batch, name, counts[name])
@@ -208,8 +211,8 @@ def _collector_paused():
     An import builds a few model instances per row, and the collector, started every few
     hundred allocations, walked the ones still alive again and again: a third of a 20,000-row
     import's time. Reference counting frees each chunk's records once it is written, and
-    `run_import` collects the chunk's cycles (the young generations only) after each one; the
-    collector resumes afterwards for the rest.
+    `run_import` collects the chunk's cycles after each one; the collector resumes for the
+    steps after the writing (history, duplicates, onboarding), whose batches make cycles too.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -5,11 +5,18 @@ Entries are named as the titles of the pages they open, so a user who follows on
 page with the name they clicked.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    # A development dependency: the labels are lazy translations, typed as such.
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -17,7 +24,7 @@ class Entry:
     """A link in a section. `route` is the page it opens; `also` are the pages under it (a
     task under My day), which mark this entry current as well."""
 
-    label: str
+    label: StrOrPromise
     route: str
     permission: str | None = None
     staff_only: bool = False
@@ -32,7 +39,7 @@ class Entry:
 @dataclass(frozen=True)
 class Section:
     key: str
-    label: str
+    label: StrOrPromise
     entries: tuple[Entry, ...]
 
 

@@ -28,6 +28,7 @@ def test_an_executive_moves_a_customer_twice_then_completes_a_task_from_my_day(p
     page.get_by_label("Password").fill("password-for-tests")
     page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/work/$"))
+    page.locator(".mainnav summary", has_text="Work").click()
     page.get_by_role("link", name="Onboarding").click()
     page.wait_for_url(re.compile(r"/work/onboarding/$"))
 
@@ -55,6 +56,7 @@ def test_an_executive_moves_a_customer_twice_then_completes_a_task_from_my_day(p
     ]
 
     # then a checklist task of the new stage is on "my day"; complete it there
+    page.locator(".mainnav summary", has_text="Work").click()
     page.get_by_role("link", name="My day").click()
     page.wait_for_url(re.compile(r"/work/$"))
     title = "Kirim panduan onboarding"

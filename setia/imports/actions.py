@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.history.actions import new_change, record_changes, record_source_events, snapshot
 from setia.history.models import AuditEntry, EventKind
-from setia.imports import engine, writing
+from setia.imports import engine, values, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table
 from setia.jobs.actions import enqueue
@@ -89,9 +89,12 @@ def run_import(
     batch: Import,
     table: Table,
     actor,
+    value_map: values.ValueMap | None = None,
     progress: engine.Progress = engine.no_progress,
 ) -> engine.Plan:
     """Plan and write the import of `table` as one transaction; update `batch` with the result.
+
+    `value_map`: what the user chose for values outside a managed list (see `plan_import`).
 
     With `batch.is_strict`, nothing is written when any row is rejected. A process killed
     mid-way leaves nothing of the import (the batch row included when it was created inside the
@@ -101,7 +104,12 @@ def run_import(
         raise PermissionDenied
     with _page_cache(), _collector_paused(), transaction.atomic():
         plan = engine.plan_import(
-            table, batch.mapping, actor=actor, default_owner=batch.default_owner, progress=progress
+            table,
+            batch.mapping,
+            actor=actor,
+            default_owner=batch.default_owner,
+            value_map=value_map,
+            progress=progress,
         )
         counts = plan.counts
         for name in ("rows", "created", "updated", "unchanged", "duplicates", "rejected"):
@@ -128,7 +136,7 @@ def run_import(
                 customers=Customer.objects.filter(pk__in=_created_customer_ids(batch)), actor=actor
             )
             batch.status = Import.Status.DONE
-        if counts["rejected"]:
+        if counts["rejected"] or counts["warnings"]:
             batch.error_file.save(
                 f"{batch.code}.csv", ContentFile(engine.error_file(plan)), save=False
             )

@@ -60,6 +60,8 @@ class Row:
     extra: dict = field(default_factory=dict)
     code: str = ""
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    # Values outside a managed list, left empty: (column, value, reason).
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
     match_id: int | None = None
     outcome: str = ""  # created / updated / unchanged / duplicate / rejected
     # keys(), computed once: planning asks four times per row; absorb() clears it.
@@ -123,20 +125,33 @@ class Plan:
         c = self.counts
         return (
             f"rows={c['rows']} created={c['created']} updated={c['updated']} "
-            f"unchanged={c['unchanged']} duplicates={c['duplicates']} rejected={c['rejected']}"
+            f"unchanged={c['unchanged']} duplicates={c['duplicates']} rejected={c['rejected']} "
+            f"warnings={c['warnings']}"
         )
 
     @property
     def rejected_rows(self) -> list[Row]:
         return [row for row in self.rows if row.outcome == "rejected"]
 
+    @property
+    def warned_rows(self) -> list[Row]:
+        """Rows imported with a value outside a managed list left empty."""
+        return [row for row in self.rows if row.warnings and row.outcome != "rejected"]
+
 
 class Context:
     """What row parsing needs from the database, loaded once: categories, people, teams, and
     the acting user's scope."""
 
-    def __init__(self, *, actor: User | None, default_owner: User | None):
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        default_owner: User | None,
+        value_map: values.ValueMap | None = None,
+    ):
         self.actor = actor
+        self.value_map = value_map or values.ValueMap()
         self.categories = values.Categories(list(Category.objects.filter(is_active=True)))
         users = list(User.objects.filter(is_active=True).select_related("team"))
         self.users_by_email = {user.email.lower(): user for user in users}
@@ -213,10 +228,11 @@ def _clean(ctx, key: str, value: str, cleaner, memoise: bool):
         try:
             cached = memo[value] = (cleaner(ctx, value), None)
         except values.CellError as error:
-            cached = memo[value] = (None, error.message)
-    result, message = cached
-    if message is not None:
-        raise values.CellError(message)  # a new one: re-raising one instance grows its traceback
+            cached = memo[value] = (None, error)
+    result, error = cached
+    if error is not None:
+        # A new one: re-raising one instance grows its traceback.
+        raise type(error)(error.message)
     return result
 
 
@@ -241,6 +257,10 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
         if not value:
             continue
         spec = _CELLS.get(key)
+        if ctx.value_map and (target := ctx.value_map.get(header, key, value)) is not None:
+            if not target:
+                continue  # the user chose to leave this value empty
+            value = target
         try:
             if spec is not None:
                 part, name, cleaner, memoise = spec
@@ -261,6 +281,8 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
                 first_name = value
             elif key == "contact_last_name":
                 last_name = value
+        except values.OutsideList as error:
+            row.warnings.append((header, value, str(error.message)))
         except values.CellError as error:
             row.errors.append((header, str(error.message)))
     if (first_name or last_name) and "name" not in row.contact:
@@ -313,10 +335,14 @@ def plan_import(
     *,
     actor: User | None = None,
     default_owner: User | None = None,
+    value_map: values.ValueMap | None = None,
     progress: Progress = no_progress,
 ) -> Plan:
-    """Decide what importing `table` with `mapping` would do, without writing anything."""
-    ctx = Context(actor=actor, default_owner=default_owner)
+    """Decide what importing `table` with `mapping` would do, without writing anything.
+
+    `value_map` holds what the user chose for values outside a managed list; a value outside
+    one without a choice leaves its field empty and warns (the row is still imported)."""
+    ctx = Context(actor=actor, default_owner=default_owner, value_map=value_map)
     columns = _columns(table, mapping)
     total = len(table.rows)
     rows = []
@@ -362,6 +388,7 @@ def plan_import(
     matched = {row.match_id for row in [*unique, *invalid] if row.match_id is not None}
     _load_matched(plan, list(matched), ctx)
     for row in unique:
+        _fall_back_category(plan, row, ctx)
         _decide(plan, row)
     for row in invalid:
         row.errors.extend(("", reason) for reason in _problems(plan, row))
@@ -371,8 +398,26 @@ def plan_import(
         counts["duplicates" if row.outcome == "duplicate" else row.outcome] += 1
     plan.counts = {"rows": len(rows), **counts}
     assert sum(counts.values()) == len(rows), plan.counts
+    plan.counts["warnings"] = sum(len(row.warnings) for row in plan.warned_rows)
     progress("plan", total, total)
     return plan
+
+
+def _fall_back_category(plan: Plan, row: Row, ctx: Context) -> None:
+    """A new customer whose category is outside the list gets the fallback category (every
+    customer has one); the warning says so."""
+    if row.match_id is not None or "category" in row.customer or ctx.categories.fallback is None:
+        return
+    for index, (column, value, reason) in enumerate(row.warnings):
+        if plan.mapping.get(column) == "category":
+            row.customer["category"] = ctx.categories.fallback
+            row.warnings[index] = (
+                column,
+                value,
+                _("%(reason)s The new customer is filed under %(category)s.")
+                % {"reason": reason, "category": ctx.categories.fallback.display_name},
+            )
+            return
 
 
 def _collapse(rows: list[Row], *, key_of) -> list[Row]:
@@ -516,6 +561,7 @@ def _problems(plan: Plan, row: Row) -> list[str]:
         problems = []
         # A cell refused already has its reason; "needs a brand name" would repeat it.
         refused = {plan.mapping.get(column) for column, _reason in row.errors}
+        refused |= {plan.mapping.get(column) for column, _value, _reason in row.warnings}
         if not row.customer.get("name") and "name" not in refused:
             problems.append(_("A new customer needs a brand name."))
         if not row.customer.get("category") and "category" not in refused:
@@ -602,20 +648,37 @@ def existing_domains(plan: Plan) -> set[str]:
 def error_file(plan: Plan) -> bytes:
     """A CSV (UTF-8 with BOM, for Excel) of the rejected rows: their original cells, then the
     row number, the columns at fault and every reason, in the user's language. One line per
-    rejected row, so the file has as many rows as the import rejected."""
+    rejected row, so the file has as many rows as the import rejected; then one line per value
+    outside a managed list that an imported row left empty (its row, its column, and the value
+    in a reason starting with WARNING)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([*plan.header, _("Row"), _("Column"), _("Reason")])
     width = len(plan.header)
+    order = {header: index for index, header in enumerate(plan.header)}
     for row in plan.rejected_rows:
         # Neutralised like an export, so that opening the file runs no formula; re-importing
         # the corrected file strips the `'` again.
         cells = [neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
-        columns = list(dict.fromkeys(column for column, _reason in row.errors if column))
+        # A rejected row's values outside a list are among its reasons, in the order of the
+        # columns: the user corrects everything at once.
+        problems = [(column, reason) for column, reason in row.errors if column]
+        problems += [(column, reason) for column, _value, reason in row.warnings]
+        problems.sort(key=lambda problem: order.get(problem[0], width))
+        problems += [(column, reason) for column, reason in row.errors if not column]
+        columns = list(dict.fromkeys(column for column, _reason in problems if column))
         # A reason's closing full stop is dropped: "; " separates them.
         reasons = [
             f"{column}: {reason.rstrip('.')}" if column else reason.rstrip(".")
-            for column, reason in row.errors
+            for column, reason in problems
         ]
         writer.writerow([*cells, row.number, "; ".join(columns), "; ".join(reasons)])
+    for row in plan.warned_rows:
+        cells = [neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
+        for column, _value, reason in row.warnings:
+            warning = _("WARNING: %(column)s: %(reason)s") % {
+                "column": column,
+                "reason": reason.rstrip("."),
+            }
+            writer.writerow([*cells, row.number, column, neutralise(warning)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -55,7 +55,7 @@ def dry_run_import_task(import_id: int) -> None:
         ]
     if batch.dry_run_error_file:
         batch.dry_run_error_file.delete(save=False)
-    if plan.counts["rejected"]:
+    if plan.counts["rejected"] or plan.counts["warnings"]:
         batch.dry_run_error_file.save(
             f"{batch.code}-dry-run.csv", ContentFile(engine.error_file(plan)), save=False
         )

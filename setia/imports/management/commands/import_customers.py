@@ -91,6 +91,7 @@ class Command(BaseCommand):
     def _value_map(self, maps: list[str], map_file: Path | None) -> values.ValueMap:
         choices = {}
         if map_file is not None:
+            map_file = Path(map_file)  # a string when called from code
             try:
                 choices = values.read_map_file(map_file.read_text(encoding="utf-8-sig"))
             except OSError as error:

@@ -84,7 +84,7 @@ class Category(models.Model):
         return self.name
 
     @staticmethod
-    def display_name_sql(prefix: str = "") -> models.Expression:
+    def display_name_sql(prefix: str = "") -> F | Case:
         """`display_name` as SQL, for the lists built by a query (`prefix`: the path to the
         category, such as "customer__category__")."""
         if translation.get_language() != "id":

@@ -229,10 +229,10 @@ def _clean(ctx, key: str, value: str, cleaner, memoise: bool):
             cached = memo[value] = (cleaner(ctx, value), None)
         except values.CellError as error:
             cached = memo[value] = (None, error)
-    result, error = cached
-    if error is not None:
+    result, refusal = cached
+    if refusal is not None:
         # A new one: re-raising one instance grows its traceback.
-        raise type(error)(error.message)
+        raise type(refusal)(refusal.message)
     return result
 
 

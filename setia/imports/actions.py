@@ -8,12 +8,13 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.customers.models import Category, Contact, Customer, Store, Subscription
 from setia.history.actions import new_change, record_changes, record_source_events, snapshot
 from setia.history.models import AuditEntry, EventKind
 from setia.imports import engine, values, writing
@@ -28,6 +29,7 @@ from setia.work.schedule.models import Status as TaskStatus
 from setia.work.schedule.models import Task
 
 UNDO_BATCH = 500
+NEW_CATEGORY = "+new"  # a value chosen to become a new category
 FILE_BATCH = 1000
 
 
@@ -45,6 +47,45 @@ def remember_mapping(*, source_name: str, mapping: dict[str, str]) -> ImportSour
         name=source_name, defaults={"mapping": mapping}
     )
     return source
+
+
+def choose_values(*, batch: Import, chosen: dict[str, dict[str, str]], actor) -> Import:
+    """Store what the values outside a managed list of `batch` become (`chosen`:
+    {column: {value: target}}, target "" to leave the field empty or NEW_CATEGORY to add the
+    value to the categories, which needs the right to add them), remember it for the batch's
+    source, and check the file again with it."""
+    with transaction.atomic():
+        for targets in chosen.values():
+            for value, target in targets.items():
+                if target == NEW_CATEGORY:
+                    targets[value] = _category_named(value, actor=actor).slug
+        batch.value_map = chosen
+        batch.save(update_fields=["value_map", "updated_at"])
+        if batch.source is not None:
+            remembered = dict(batch.source.value_map)
+            for column, targets in chosen.items():
+                remembered[column] = {**remembered.get(column, {}), **targets}
+            batch.source.value_map = remembered
+            batch.source.save(update_fields=["value_map", "updated_at"])
+        start_dry_run(batch=batch, actor=actor)
+    return batch
+
+
+def _category_named(name: str, *, actor) -> Category:
+    """The category called `name` (in either language), added to the list when there is none."""
+    if not actor.has_perm("customers.add_category"):
+        raise PermissionDenied
+    name = " ".join(name.split())[:80]
+    existing = Category.objects.filter(Q(name__iexact=name) | Q(name_id__iexact=name)).first()
+    if existing is not None:
+        return existing
+    base = slugify(name)[:70] or "category"
+    slug, number = base, 1
+    while Category.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    position = (Category.objects.aggregate(last=Max("position"))["last"] or 0) + 1
+    return Category.objects.create(name=name, name_id=name, slug=slug, position=position)
 
 
 def start_dry_run(*, batch: Import, actor) -> Job:

@@ -403,6 +403,22 @@ def plan_import(
     return plan
 
 
+def unknown_values(plan: Plan) -> list[dict]:
+    """Each distinct value outside a managed list in the file, with its column, the field it
+    was read as and the number of rows that have it, in the order of the columns."""
+    counts: dict[tuple[str, str], int] = {}
+    for row in plan.rows:
+        for column, value, _reason in row.warnings:
+            counts[(column, value)] = counts.get((column, value), 0) + 1
+    order = {header: index for index, header in enumerate(plan.header)}
+    return [
+        {"column": column, "field": plan.mapping.get(column, ""), "value": value, "rows": count}
+        for (column, value), count in sorted(
+            counts.items(), key=lambda item: (order.get(item[0][0], 0), -item[1], item[0][1])
+        )
+    ]
+
+
 def _fall_back_category(plan: Plan, row: Row, ctx: Context) -> None:
     """A new customer whose category is outside the list gets the fallback category (every
     customer has one); the warning says so."""

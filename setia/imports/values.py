@@ -46,6 +46,17 @@ class ValueMap:
             for (column, value), target in (choices or {}).items()
         }
 
+    @classmethod
+    def from_json(cls, stored: dict[str, dict[str, str]]) -> "ValueMap":
+        """The choices as stored on an import or its source: {column: {value: target}}."""
+        return cls(
+            {
+                (column, value): target
+                for column, targets in (stored or {}).items()
+                for value, target in targets.items()
+            }
+        )
+
     def __bool__(self) -> bool:
         return bool(self.choices)
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import User
@@ -111,10 +112,10 @@ class MappingForm(forms.Form):
         }
 
 
-def value_choices(field: str, value: str, *, may_create: bool) -> list[tuple[str, str]]:
+def value_choices(field: str, value: str, *, may_create: bool) -> list[tuple[str, str | Promise]]:
     """What a value outside the list of `field` may become: nothing (the field left empty),
     one of the list's values, or (categories, for those who manage them) a new category."""
-    choices: list[tuple[str, str]] = [("", _("Leave empty"))]
+    choices: list[tuple[str, str | Promise]] = [("", _("Leave empty"))]
     if field == "category":
         if may_create:
             choices.append(

@@ -21,7 +21,7 @@ ROWS = [
     ["Batik lagi", "", "+62 812 3456 7801", "sekar@batik.id", "", "Solo", "batik.id"],
     ["Tanpa Kategori", "", "0812-3456-7803", "", "", "", ""],  # new, without a category
     ["", "", "", "lama@toko.id", "", "Medan", ""],  # the existing customer again
-    ["Kopi", "", "0812-3456-7802", "", "", "", ""],
+    ["Kopi", "", "0812-3456-7802", "", "Zzz Lain", "", ""],  # a duplicate, outside the list
 ]
 
 
@@ -44,7 +44,7 @@ def test_every_chunk_size_gives_the_same_import(tmp_path, manager, existing, chu
     _output, dry_run = run(path, owner=manager.email, dry_run=True)
     _output, summary = run(path, owner=manager.email)
 
-    expected = "rows=8 created=2 updated=1 unchanged=0 duplicates=3 rejected=2"
+    expected = "rows=8 created=2 updated=1 unchanged=0 duplicates=3 rejected=2 warnings=1"
     assert dry_run == summary == expected
     # A duplicate fills the blanks of the first row, in whichever chunk it is.
     batik = Customer.objects.get(name="Batik")
@@ -57,7 +57,9 @@ def test_every_chunk_size_gives_the_same_import(tmp_path, manager, existing, chu
     assert Customer.objects.count() == 3
     with (tmp_path / "sheet.errors.csv").open(encoding="utf-8-sig", newline="") as file:
         lines = list(csv.reader(file))[1:]
-    assert [line[len(ROWS[0])] for line in lines] == ["4", "7"]
+    # The rejected rows, then the warning of the duplicate absorbed by the first Kopi row.
+    assert [line[len(ROWS[0])] for line in lines] == ["4", "7", "9"]
+    assert lines[-1][-1].startswith("WARNING: ")
     assert "Pelanggan baru memerlukan kategori" in lines[1][-1]  # the owner's language
 
 
@@ -67,7 +69,7 @@ def test_every_chunk_size_imports_nothing_twice(tmp_path, manager, existing, chu
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=8 created=0 updated=0 unchanged=3 duplicates=3 rejected=2"
+    assert summary == "rows=8 created=0 updated=0 unchanged=3 duplicates=3 rejected=2 warnings=1"
     assert Customer.objects.count() == 3
 
 

@@ -61,7 +61,7 @@ def test_every_chunk_size_gives_the_same_import(tmp_path, manager, existing, chu
         lines = list(csv.reader(file))[1:]
     # The rejected rows, then the warning of the duplicate absorbed by the first Kopi row.
     assert [line[len(ROWS[0])] for line in lines] == ["4", "7", "9"]
-    assert lines[-1][-1].startswith("WARNING: ")
+    assert lines[-1][-1] == "PERINGATAN: Kategori: Kategori Zzz Lain tidak dikenal"
     assert "Pelanggan baru memerlukan kategori" in lines[1][-1]  # the owner's language
 
 

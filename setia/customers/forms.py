@@ -100,6 +100,7 @@ class CustomerForm(VersionedForm):
             owners = owners | User.objects.filter(pk=self.instance.owner_id)
             teams = teams | Team.objects.filter(pk=self.instance.team_id)
         self.fields["category"].queryset = categories
+        self.fields["category"].label_from_instance = lambda category: category.display_name
         self.fields["owner"].queryset = owners
         self.fields["team"].queryset = teams
         self.fields["name"].widget.attrs["autofocus"] = True

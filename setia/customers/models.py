@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Subquery
+from django.db.models import Case, F, Q, Subquery, When
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -51,9 +52,24 @@ def validate_search(text: str) -> None:
 
 
 class Category(models.Model):
-    """A business category from the managed list (fashion, F&B, beauty, …)."""
+    """A business category from the managed list (fashion, F&B, beauty, …), named in both
+    languages; `display_name` is the name shown to the reader."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(_("name (English)"), max_length=80, unique=True)
+    name_id = models.CharField(
+        _("name (Indonesian)"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown on the Indonesian pages; the English name when empty."),
+    )
+    aliases = models.CharField(
+        _("aliases"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Other names an imported sheet may use for this category, separated by commas."
+        ),
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(pgettext_lazy("list order", "position"), default=0)
@@ -66,7 +82,32 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self):
+        # The English name, the same in every language: history snapshots record it and undo
+        # compares them. Pages show `display_name`.
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (Indonesian, else English)."""
+        if self.name_id and translation.get_language() == "id":
+            return self.name_id
+        return self.name
+
+    @staticmethod
+    def display_name_sql(prefix: str = "") -> F | Case:
+        """`display_name` as SQL, for the lists built by a query (`prefix`: the path to the
+        category, such as "customer__category__")."""
+        if translation.get_language() != "id":
+            return F(f"{prefix}name")
+        return Case(
+            When(**{f"{prefix}name_id": ""}, then=F(f"{prefix}name")),
+            default=F(f"{prefix}name_id"),
+        )
+
+    @property
+    def alias_list(self) -> list[str]:
+        """The aliases, one per entry, without the blank ones."""
+        return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
 
 
 class CustomerQuerySet(models.QuerySet):

@@ -87,7 +87,8 @@ class CustomerFilterForm(forms.Form):
             key=F("slug"),
             saved=Value("", output_field=text),
             rank=F("position"),
-        ).values_list("kind", "key", "name", "saved", "rank")
+            shown=Category.display_name_sql(),
+        ).values_list("kind", "key", "shown", "saved", "rank")
         tiers = Tier.objects.annotate(
             kind=Value("tier", output_field=text),
             key=F("slug"),

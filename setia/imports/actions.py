@@ -10,15 +10,16 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.customers.models import Category, Contact, Customer, Store, Subscription
 from setia.history.actions import new_change, record_changes, record_source_events, snapshot
 from setia.history.models import AuditEntry, EventKind
-from setia.imports import engine, writing
+from setia.imports import engine, values, writing
 from setia.imports.models import Import, ImportChange, ImportSource
 from setia.imports.reading import Table, open_table
 from setia.jobs.actions import enqueue
@@ -30,6 +31,7 @@ from setia.work.schedule.models import Status as TaskStatus
 from setia.work.schedule.models import Task
 
 UNDO_BATCH = 500
+NEW_CATEGORY = "+new"  # a value chosen to become a new category
 FILE_BATCH = 1000
 
 
@@ -47,6 +49,45 @@ def remember_mapping(*, source_name: str, mapping: dict[str, str]) -> ImportSour
         name=source_name, defaults={"mapping": mapping}
     )
     return source
+
+
+def choose_values(*, batch: Import, chosen: dict[str, dict[str, str]], actor) -> Import:
+    """Store what the values outside a managed list of `batch` become (`chosen`:
+    {column: {value: target}}, target "" to leave the field empty or NEW_CATEGORY to add the
+    value to the categories, which needs the right to add them), remember it for the batch's
+    source, and check the file again with it."""
+    with transaction.atomic():
+        for targets in chosen.values():
+            for value, target in targets.items():
+                if target == NEW_CATEGORY:
+                    targets[value] = _category_named(value, actor=actor).slug
+        batch.value_map = chosen
+        batch.save(update_fields=["value_map", "updated_at"])
+        if batch.source is not None:
+            remembered = dict(batch.source.value_map)
+            for column, targets in chosen.items():
+                remembered[column] = {**remembered.get(column, {}), **targets}
+            batch.source.value_map = remembered
+            batch.source.save(update_fields=["value_map", "updated_at"])
+        start_dry_run(batch=batch, actor=actor)
+    return batch
+
+
+def _category_named(name: str, *, actor) -> Category:
+    """The category called `name` (in either language), added to the list when there is none."""
+    if not actor.has_perm("customers.add_category"):
+        raise PermissionDenied
+    name = " ".join(name.split())[:80]
+    existing = Category.objects.filter(Q(name__iexact=name) | Q(name_id__iexact=name)).first()
+    if existing is not None:
+        return existing
+    base = slugify(name)[:70] or "category"
+    slug, number = base, 1
+    while Category.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    position = (Category.objects.aggregate(last=Max("position"))["last"] or 0) + 1
+    return Category.objects.create(name=name, name_id=name, slug=slug, position=position)
 
 
 def start_dry_run(*, batch: Import, actor) -> Job:
@@ -100,10 +141,13 @@ def run_import(
     batch: Import,
     table: Table,
     actor,
+    value_map: values.ValueMap | None = None,
     progress: engine.Progress = engine.no_progress,
 ) -> engine.Plan:
     """Plan and write the import of `table` as one transaction, a chunk of rows at a time (see
     `engine.plan_import`); update `batch` with the result.
+
+    `value_map`: what the user chose for values outside a managed list (see `plan_import`).
 
     With `batch.is_strict`, nothing is written when any row is rejected. A process killed
     mid-way leaves nothing of the import (the batch row included when it was created inside the
@@ -130,6 +174,7 @@ def run_import(
                 batch.mapping,
                 actor=actor,
                 default_owner=batch.default_owner,
+                value_map=value_map,
                 progress=progress,
                 apply=write,
             )
@@ -160,7 +205,7 @@ def run_import(
                 customers=Customer.objects.filter(pk__in=_created_customer_ids(batch)), actor=actor
             )
             batch.status = Import.Status.DONE
-        if counts["rejected"]:
+        if counts["rejected"] or counts["warnings"]:
             plan.errors.seek(0)
             batch.error_file.save(f"{batch.code}.csv", File(plan.errors), save=False)
         batch.finished_at = timezone.now()

@@ -25,6 +25,7 @@ The counts always add up: rows = created + updated + unchanged + duplicates + re
 import csv
 import io
 import json
+import shutil
 import tempfile
 import uuid
 from array import array
@@ -76,6 +77,11 @@ class Row:
     extra: dict = field(default_factory=dict)
     code: str = ""
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    # Values outside a managed list, left empty: (column, value, reason).
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
+    # The rows of the file absorbed into this one that have warnings: each keeps its own
+    # warning lines (its number, its cells), though it is not decided itself.
+    absorbed: list["Row"] = field(default_factory=list, repr=False, compare=False)
     match_id: int | None = None
     outcome: str = ""  # created / updated / unchanged / duplicate / rejected
     ambiguous: int = 0  # how many existing customers its keys belong to, when more than one
@@ -119,6 +125,9 @@ class Row:
             self.store = other.store
         if not self.code:
             self.code = other.code
+        self.absorbed.extend(other.absorbed)
+        if other.warnings:
+            self.absorbed.append(other)
         self.cached_keys = None  # a blank filled may be a new key
 
 
@@ -131,13 +140,16 @@ class Plan:
     counts: dict[str, int] = field(default_factory=dict)
     rejected_rows: list[Row] = field(default_factory=list)  # the first SHOWN_REJECTED
     errors: IO[bytes] = field(default_factory=lambda: _spool())  # the error file, see error_file
+    # Each distinct value outside a managed list, (column, value) → rows that have it.
+    unknown: dict[tuple[str, str], int] = field(default_factory=dict)
     touched_ids: list[int] = field(default_factory=list)  # customers written, after run_import
 
     def summary(self) -> str:
         c = self.counts
         return (
             f"rows={c['rows']} created={c['created']} updated={c['updated']} "
-            f"unchanged={c['unchanged']} duplicates={c['duplicates']} rejected={c['rejected']}"
+            f"unchanged={c['unchanged']} duplicates={c['duplicates']} rejected={c['rejected']} "
+            f"warnings={c['warnings']}"
         )
 
 
@@ -159,13 +171,28 @@ class Chunk:
     editable: set[int] | None = None  # matched customers the actor may change (None: all)
     domains: set[str] | None = None  # existing store domains named by matched rows
 
+    @property
+    def warned_rows(self) -> list[Row]:
+        """The rows imported with a value outside a managed list left empty (the duplicates
+        absorbed into the chunk's rows included), in file order."""
+        rows = [row for row in self.rows if row.warnings and row.outcome != "rejected"]
+        rows += [member for row in self.rows for member in row.absorbed]
+        return sorted(rows, key=lambda row: row.number)
+
 
 class Context:
     """What row parsing needs from the database, loaded once: categories, people, teams, and
     the acting user's scope."""
 
-    def __init__(self, *, actor: User | None, default_owner: User | None):
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        default_owner: User | None,
+        value_map: values.ValueMap | None = None,
+    ):
         self.actor = actor
+        self.value_map = value_map or values.ValueMap()
         self.categories = values.Categories(list(Category.objects.filter(is_active=True)))
         users = list(User.objects.filter(is_active=True).select_related("team"))
         self.users_by_email = {user.email.lower(): user for user in users}
@@ -242,10 +269,11 @@ def _clean(ctx, key: str, value: str, cleaner, memoise: bool):
         try:
             cached = memo[value] = (cleaner(ctx, value), None)
         except values.CellError as error:
-            cached = memo[value] = (None, error.message)
-    result, message = cached
-    if message is not None:
-        raise values.CellError(message)  # a new one: re-raising one instance grows its traceback
+            cached = memo[value] = (None, error)
+    result, refusal = cached
+    if refusal is not None:
+        # A new one: re-raising one instance grows its traceback.
+        raise type(refusal)(refusal.message)
     return result
 
 
@@ -270,6 +298,10 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
         if not value:
             continue
         spec = _CELLS.get(key)
+        if ctx.value_map and (target := ctx.value_map.get(header, key, value)) is not None:
+            if not target:
+                continue  # the user chose to leave this value empty
+            value = target
         try:
             if spec is not None:
                 part, name, cleaner, memoise = spec
@@ -290,6 +322,8 @@ def _parse_row(number: int, cells: list[str], columns: list[tuple[int, str, str]
                 first_name = value
             elif key == "contact_last_name":
                 last_name = value
+        except values.OutsideList as error:
+            row.warnings.append((header, value, str(error.message)))
         except values.CellError as error:
             row.errors.append((header, str(error.message)))
     if (first_name or last_name) and "name" not in row.contact:
@@ -342,13 +376,18 @@ def plan_import(
     *,
     actor: User | None = None,
     default_owner: User | None = None,
+    value_map: values.ValueMap | None = None,
     progress: Progress = no_progress,
     apply: Callable[[Chunk], None] | None = None,
 ) -> Plan:
     """Decide what importing `table` with `mapping` does. Without `apply` nothing is written;
     with it, each chunk of decided rows is handed to `apply` (which writes it) before the next
-    chunk is decided. Progress phases: read, match, then plan (or write, with `apply`)."""
-    planner = _Planner(table, mapping, Context(actor=actor, default_owner=default_owner))
+    chunk is decided. Progress phases: read, match, then plan (or write, with `apply`).
+
+    `value_map` holds what the user chose for values outside a managed list; a value outside
+    one without a choice leaves its field empty and warns (the row is still imported)."""
+    ctx = Context(actor=actor, default_owner=default_owner, value_map=value_map)
+    planner = _Planner(table, mapping, ctx)
     planner.index(progress)
     planner.match(progress)
     return planner.decide(progress, apply)
@@ -458,6 +497,7 @@ class _Planner:
         the counts and the error file."""
         plan = Plan(header=self.table.header, mapping=self.mapping)
         counts = dict.fromkeys(("created", "updated", "unchanged", "duplicates", "rejected"), 0)
+        warnings = 0
         errors = _ErrorWriter(plan)
         phase = "plan" if apply is None else "write"
         done = 0
@@ -469,10 +509,16 @@ class _Planner:
             for row in piece.rows:
                 counts[row.outcome] += 1
             errors.write([row for row in piece.rows if row.outcome == "rejected"])
+            warned = piece.warned_rows
+            warnings += sum(len(row.warnings) for row in warned)
+            errors.warn(warned)
+            _count_unknown(plan.unknown, piece)
             done += len(chunk)
             progress(phase, done, self.total)
         plan.counts = {"rows": self.total, **counts}
         assert sum(counts.values()) == self.total, plan.counts
+        plan.counts["warnings"] = warnings
+        errors.finish()
         progress(phase, self.total, self.total)
         return plan
 
@@ -501,11 +547,50 @@ class _Planner:
         matched = {row.match_id for row in [*unique, *invalid] if row.match_id is not None}
         _load_matched(piece, list(matched), self.ctx)
         for row in unique:
+            _fall_back_category(piece, row, self.ctx)
             _decide(piece, row)
         for row in invalid:
             row.errors.extend(("", reason) for reason in _problems(piece, row))
         piece.kept = [row for row in unique if row.outcome in ("created", "updated", "unchanged")]
         return piece
+
+
+def _count_unknown(counts: dict[tuple[str, str], int], piece: Chunk) -> None:
+    """Add the values outside a managed list of the rows of `piece` (rejected ones and
+    absorbed duplicates included) to `counts`."""
+    for row in [*piece.rows, *(member for kept in piece.rows for member in kept.absorbed)]:
+        for column, value, _reason in row.warnings:
+            counts[(column, value)] = counts.get((column, value), 0) + 1
+
+
+def unknown_values(plan: Plan) -> list[dict]:
+    """Each distinct value outside a managed list in the file, with its column, the field it
+    was read as and the number of rows that have it, in the order of the columns."""
+    counts = plan.unknown
+    order = {header: index for index, header in enumerate(plan.header)}
+    return [
+        {"column": column, "field": plan.mapping.get(column, ""), "value": value, "rows": count}
+        for (column, value), count in sorted(
+            counts.items(), key=lambda item: (order.get(item[0][0], 0), -item[1], item[0][1])
+        )
+    ]
+
+
+def _fall_back_category(plan: Chunk, row: Row, ctx: Context) -> None:
+    """A new customer whose category is outside the list gets the fallback category (every
+    customer has one); the warning says so."""
+    if row.match_id is not None or "category" in row.customer or ctx.categories.fallback is None:
+        return
+    for index, (column, value, reason) in enumerate(row.warnings):
+        if plan.mapping.get(column) == "category":
+            row.customer["category"] = ctx.categories.fallback
+            row.warnings[index] = (
+                column,
+                value,
+                _("%(reason)s The new customer is filed under %(category)s.")
+                % {"reason": reason, "category": ctx.categories.fallback.display_name},
+            )
+            return
 
 
 def _match_existing(rows: list[Row]) -> None:
@@ -637,6 +722,7 @@ def _problems(plan: Chunk, row: Row) -> list[str]:
         problems = []
         # A cell refused already has its reason; "needs a brand name" would repeat it.
         refused = {plan.mapping.get(column) for column, _reason in row.errors}
+        refused |= {plan.mapping.get(column) for column, _value, _reason in row.warnings}
         if not row.customer.get("name") and "name" not in refused:
             problems.append(_("A new customer needs a brand name."))
         if not row.customer.get("category") and "category" not in refused:
@@ -724,18 +810,22 @@ class _ErrorWriter:
     """Writes the error file of a plan as its rows are rejected: a CSV (UTF-8 with BOM, for
     Excel) of their original cells, then the row number, the columns at fault and every reason,
     in the user's language. One line per rejected row, so the file has as many rows as the
-    import rejected."""
+    import rejected; then one line per value outside a managed list that an imported row left
+    empty (its row, its column, and a reason starting with WARNING), kept in a second spooled
+    file until `finish` appends them."""
 
     def __init__(self, plan: Plan):
         self.plan = plan
         self.width = len(plan.header)
+        self.order = {header: index for index, header in enumerate(plan.header)}
+        self.warnings = _spool()
         self._write([[*plan.header, _("Row"), _("Column"), _("Reason")]], prefix="\ufeff")
 
-    def _write(self, records: list[list], prefix: str = "") -> None:
+    def _write(self, records: list[list], prefix: str = "", *, to: IO[bytes] | None = None) -> None:
         buffer = io.StringIO()
         buffer.write(prefix)
         csv.writer(buffer).writerows(records)
-        self.plan.errors.write(buffer.getvalue().encode("utf-8"))
+        (self.plan.errors if to is None else to).write(buffer.getvalue().encode("utf-8"))
 
     def write(self, rows: list[Row]) -> None:
         shown = self.plan.rejected_rows
@@ -746,15 +836,42 @@ class _ErrorWriter:
             # Neutralised like an export, so that opening the file runs no formula; re-importing
             # the corrected file strips the `'` again.
             cells = [neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
-            columns = list(dict.fromkeys(column for column, _reason in row.errors if column))
+            # A rejected row's values outside a list are among its reasons, in the order of the
+            # columns: the user corrects everything at once.
+            problems = [(column, reason) for column, reason in row.errors if column]
+            problems += [(column, reason) for column, _value, reason in row.warnings]
+            problems.sort(key=lambda problem: self.order.get(problem[0], width))
+            problems += [(column, reason) for column, reason in row.errors if not column]
+            columns = list(dict.fromkeys(column for column, _reason in problems if column))
             # A reason's closing full stop is dropped: "; " separates them.
             reasons = [
                 f"{column}: {reason.rstrip('.')}" if column else reason.rstrip(".")
-                for column, reason in row.errors
+                for column, reason in problems
             ]
             records.append([*cells, row.number, "; ".join(columns), "; ".join(reasons)])
         if records:
             self._write(records)
+
+    def warn(self, rows: list[Row]) -> None:
+        """Keep the warning lines of `rows` (imported rows) for the end of the file."""
+        width = self.width
+        records = []
+        for row in rows:
+            cells = [neutralise(cell) for cell in (row.cells + [""] * width)[:width]]
+            for column, _value, reason in row.warnings:
+                warning = _("WARNING: %(column)s: %(reason)s") % {
+                    "column": column,
+                    "reason": reason.rstrip("."),
+                }
+                records.append([*cells, row.number, column, neutralise(warning)])
+        if records:
+            self._write(records, to=self.warnings)
+
+    def finish(self) -> None:
+        """Append the warning lines after the rejected rows."""
+        self.warnings.seek(0)
+        shutil.copyfileobj(self.warnings, self.plan.errors)
+        self.warnings.close()
 
 
 def error_file(plan: Plan) -> bytes:

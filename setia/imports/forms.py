@@ -1,10 +1,14 @@
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import User
+from setia.customers.models import Category, Customer, Plan
+from setia.imports.actions import NEW_CATEGORY
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, check_mapping
 from setia.imports.models import ImportSource
 from setia.imports.reading import MAX_FILE_BYTES, FileError, Table, open_table
+from setia.lib.regions import PROVINCE_CHOICES
 
 
 class UploadForm(forms.Form):
@@ -107,3 +111,51 @@ class MappingForm(forms.Form):
             column: self.cleaned_data.get(f"column_{index}", EXTRA) or EXTRA
             for index, column in enumerate(self.header)
         }
+
+
+def value_choices(field: str, value: str, *, may_create: bool) -> list[tuple[str, str | Promise]]:
+    """What a value outside the list of `field` may become: nothing (the field left empty),
+    one of the list's values, or (categories, for those who manage them) a new category."""
+    choices: list[tuple[str, str | Promise]] = [("", _("Leave empty"))]
+    if field == "category":
+        if may_create:
+            choices.append(
+                (NEW_CATEGORY, _("Add “%(value)s” to the categories") % {"value": value})
+            )
+        categories = Category.objects.filter(is_active=True)
+        choices += [(category.slug, category.display_name) for category in categories]
+    elif field == "plan":
+        choices += list(Plan.choices)
+    elif field == "status":
+        choices += list(Customer.Status.choices)
+    elif field == "province":
+        choices += list(PROVINCE_CHOICES)
+    return choices
+
+
+class ValuesForm(forms.Form):
+    """One choice per distinct value outside a managed list, named `value_<index>`, its
+    initial choice the one remembered."""
+
+    def __init__(self, *args, unknown: list[dict], chosen: dict, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown
+        may_create = user.has_perm("customers.add_category")
+        self.items = []
+        for index, item in enumerate(unknown):
+            name = f"value_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=item["value"],
+                choices=value_choices(item["field"], item["value"], may_create=may_create),
+                required=False,
+                initial=chosen.get(item["column"], {}).get(item["value"], ""),
+            )
+            self.items.append((item, self[name]))
+
+    def chosen(self) -> dict[str, dict[str, str]]:
+        """{column: {value: target, "" or NEW_CATEGORY}} for every value listed."""
+        result: dict[str, dict[str, str]] = {}
+        for index, item in enumerate(self.unknown):
+            target = self.cleaned_data.get(f"value_{index}", "")
+            result.setdefault(item["column"], {})[item["value"]] = target
+        return result

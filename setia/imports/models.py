@@ -14,6 +14,8 @@ class ImportSource(models.Model):
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     mapping = models.JSONField(_("column mapping"), default=dict)  # {header: field key or ""}
+    # What its files' values outside a managed list became: {header: {value: target or ""}}.
+    value_map = models.JSONField(_("values chosen"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,6 +113,8 @@ class Import(models.Model):
         related_name="+",
     )
     mapping = models.JSONField(_("column mapping"), default=dict)
+    # What values outside a managed list become: {header: {value: target or ""}}.
+    value_map = models.JSONField(_("values chosen"), default=dict, blank=True)
     # The header and first rows, read once at upload for the mapping and preview steps.
     header = models.JSONField(default=list)
     sample = models.JSONField(default=list)  # [[row number, [cells]], ...]
@@ -160,8 +164,12 @@ class Import(models.Model):
         )
 
     def dry_run_is_current(self) -> bool:
-        """Whether the stored dry run was made with the import's present mapping."""
-        return bool(self.dry_run) and self.dry_run.get("mapping") == self.mapping
+        """Whether the stored dry run was made with the import's present mapping and values."""
+        return (
+            bool(self.dry_run)
+            and self.dry_run.get("mapping") == self.mapping
+            and self.dry_run.get("value_map", {}) == self.value_map
+        )
 
     @property
     def can_be_undone(self) -> bool:

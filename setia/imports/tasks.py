@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from setia.imports import actions, engine
+from setia.imports import actions, engine, values
 from setia.imports.models import Import
 from setia.imports.reading import FileError
 from setia.jobs.actions import Failed, report_progress
@@ -18,6 +18,7 @@ from setia.jobs.models import Job
 logger = logging.getLogger(__name__)
 
 DRY_RUN_REJECTED = 50  # rejected rows kept for the dry-run page; the error file has them all
+UNKNOWN_SHOWN = 200  # distinct values outside a list offered to be chosen on the dry-run page
 RUNNABLE = (Import.Status.QUEUED, Import.Status.RUNNING, Import.Status.FAILED)
 
 
@@ -37,6 +38,7 @@ def dry_run_import_task(import_id: int) -> None:
     if batch.status != Import.Status.UPLOADED or batch.files_removed_at:
         return
     mapping = batch.mapping
+    value_map = batch.value_map
     with translation.override(_language(batch)):
         try:
             with actions.open_batch_table(batch) as table:
@@ -45,6 +47,7 @@ def dry_run_import_task(import_id: int) -> None:
                     mapping,
                     actor=batch.actor,
                     default_owner=batch.default_owner,
+                    value_map=values.ValueMap.from_json(value_map),
                     progress=_progress,
                 )
         except FileError as error:
@@ -58,11 +61,17 @@ def dry_run_import_task(import_id: int) -> None:
         ]
     if batch.dry_run_error_file:
         batch.dry_run_error_file.delete(save=False)
-    if plan.counts["rejected"]:
+    if plan.counts["rejected"] or plan.counts["warnings"]:
         batch.dry_run_error_file.save(
             f"{batch.code}-dry-run.csv", ContentFile(engine.error_file(plan)), save=False
         )
-    batch.dry_run = {"mapping": mapping, "counts": plan.counts, "rejected": rejected}
+    batch.dry_run = {
+        "mapping": mapping,
+        "value_map": value_map,
+        "counts": plan.counts,
+        "rejected": rejected,
+        "unknown": engine.unknown_values(plan)[:UNKNOWN_SHOWN],
+    }
     batch.save(update_fields=["dry_run", "dry_run_error_file", "updated_at"])
 
 
@@ -86,7 +95,13 @@ def run_import_task(import_id: int) -> str:
                 return locked.status
             locked.default_owner = batch.default_owner
             locked.message = ""
-            actions.run_import(batch=locked, table=table, actor=batch.actor, progress=_progress)
+            actions.run_import(
+                batch=locked,
+                table=table,
+                actor=batch.actor,
+                value_map=values.ValueMap.from_json(locked.value_map),
+                progress=_progress,
+            )
             return locked.status
     except FileError as error:
         _fail(batch, str(error.message))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:code>/preview/", views.preview_import, name="import-preview"),
     path("<uuid:code>/dry-run/", views.dry_run_import, name="import-dry-run"),
     path("<uuid:code>/dry-run/errors.csv", views.dry_run_errors, name="import-dry-run-errors"),
+    path("<uuid:code>/values/", views.choose_values, name="import-values"),
     path("<uuid:code>/run/", views.commit_import, name="import-commit"),
     path("<uuid:code>/progress/", views.import_progress, name="import-progress"),
     path("<uuid:code>/file", views.download_file, name="import-file"),

@@ -3,8 +3,10 @@
 Each `clean_*` returns the stored value or raises CellError with a reason in the user's language.
 """
 
+import csv
 import difflib
 import functools
+import io
 import re
 from datetime import date
 
@@ -26,6 +28,74 @@ class CellError(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+class OutsideList(CellError):
+    """A value outside a managed list (category, plan, status, province, kabupaten/kota): the
+    row is still imported with the field left empty, and reported as a warning."""
+
+
+class ValueMap:
+    """What the user chose for values outside a managed list: {(column, value): target}, the
+    column a header of the file or a field name, the value as written in the file; an empty
+    target leaves the field empty. Both are compared ignoring case and punctuation."""
+
+    def __init__(self, choices: dict[tuple[str, str], str] | None = None):
+        self.choices = {
+            (_key(column), _key(value)): target
+            for (column, value), target in (choices or {}).items()
+        }
+
+    @classmethod
+    def from_json(cls, stored: dict[str, dict[str, str]]) -> "ValueMap":
+        """The choices as stored on an import or its source: {column: {value: target}}."""
+        return cls(
+            {
+                (column, value): target
+                for column, targets in (stored or {}).items()
+                for value, target in targets.items()
+            }
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.choices)
+
+    def get(self, header: str, field: str, value: str) -> str | None:
+        """The target chosen for `value` in the column `header` (read as `field`); None when
+        nothing was chosen."""
+        key = _key(value)
+        for column in (header, field):
+            target = self.choices.get((_key(column), key))
+            if target is not None:
+                return target
+        return None
+
+
+def parse_map(text: str) -> tuple[tuple[str, str], str]:
+    """`COLUMN:VALUE=TARGET` → ((column, value), target); ValueError when it is not that."""
+    left, equals, target = text.partition("=")
+    column, colon, value = left.partition(":")
+    if not (equals and colon and column.strip() and value.strip()):
+        raise ValueError(text)
+    return (column.strip(), value.strip()), target.strip()
+
+
+def read_map_file(data: str) -> dict[tuple[str, str], str]:
+    """A mapping file: CSV with the columns `column,value,target` (a header line naming them
+    is skipped); an empty target leaves the field empty. ValueError on a malformed line."""
+    choices = {}
+    for number, line in enumerate(csv.reader(io.StringIO(data)), start=1):
+        if not any(cell.strip() for cell in line):
+            continue
+        if len(line) not in (2, 3):
+            raise ValueError(number)
+        column, value, target = (*line, "")[:3]
+        if number == 1 and [cell.strip().lower() for cell in line] == ["column", "value", "target"]:
+            continue
+        if not (column.strip() and value.strip()):
+            raise ValueError(number)
+        choices[(column.strip(), value.strip())] = target.strip()
+    return choices
 
 
 def unneutralise(cell: str) -> str:
@@ -54,7 +124,7 @@ def clean_city(value: str) -> str:
     cities and is kept."""
     kind, name = split_regency(value)
     if kind is not None and not regency_is_known(kind, name):
-        raise CellError(
+        raise OutsideList(
             _("Unknown kabupaten/kota %(value)s: it is not on the official list.")
             % {"value": " ".join(value.split())}
         )
@@ -99,11 +169,11 @@ def clean_province(value: str) -> str:
         return _PROVINCE_LOOKUP[key]
     close = difflib.get_close_matches(key, list(_PROVINCE_LOOKUP), n=1, cutoff=0.75)
     if close:
-        raise CellError(
+        raise OutsideList(
             _("Unknown province %(value)s. Did you mean %(suggestion)s?")
             % {"value": value, "suggestion": _PROVINCE_LOOKUP[close[0]]}
         )
-    raise CellError(_("Unknown province %(value)s.") % {"value": value})
+    raise OutsideList(_("Unknown province %(value)s.") % {"value": value})
 
 
 _STATUS_ALIASES = {"aktif": "active", "live": "active", "churn": "churned", "berhenti": "churned"}
@@ -126,7 +196,7 @@ def clean_status(value: str) -> str:
     lookup = _choices_lookup("status")
     if (key := _key(value)) in lookup:
         return lookup[key]
-    raise CellError(
+    raise OutsideList(
         _("Unknown status %(value)s; use one of: %(choices)s.")
         % {
             "value": value,
@@ -143,58 +213,34 @@ def clean_plan(value: str) -> str:
             key = key[len(word) :]
     if key in lookup:
         return lookup[key]
-    raise CellError(
+    raise OutsideList(
         _("Unknown plan %(value)s; use one of: %(choices)s.")
         % {"value": value, "choices": ", ".join(str(label) for _v, label in Plan.choices)}
     )
 
 
-_CATEGORY_ALIASES = {
-    "fnb": "food-beverage",
-    "food": "food-beverage",
-    "foodbeverage": "food-beverage",
-    "foodandbeverage": "food-beverage",
-    "makanan": "food-beverage",
-    "makananminuman": "food-beverage",
-    "kuliner": "food-beverage",
-    "fashionmuslim": "muslim-fashion",
-    "busanamuslim": "muslim-fashion",
-    "modestfashion": "muslim-fashion",
-    "plussize": "plus-size-fashion",
-    "bigsize": "plus-size-fashion",
-    "kecantikan": "beauty",
-    "kosmetik": "beauty",
-    "skincare": "beauty",
-    "kesehatan": "health",
-    "aksesoris": "accessories",
-    "perabot": "home-living",
-    "homedecor": "home-living",
-    "rumahtangga": "home-living",
-    "anak": "kids-baby",
-    "bayi": "kids-baby",
-    "ibubayi": "kids-baby",
-    "elektronik": "electronics",
-    "hobi": "hobby",
-    "lainnya": "other",
-    "lainlain": "other",
-}
-
-
 class Categories:
-    """The managed category list, matched by name, slug or a common alias; close spellings
-    are suggested, never guessed."""
+    """The managed category list, matched by its English or Indonesian name, slug or an
+    alias, ignoring case and punctuation; close spellings are suggested, never guessed. A
+    value matching none is outside the list (a warning, not a rejection); a new customer then
+    gets the fallback category ("other"), since every customer has one."""
+
+    FALLBACK_SLUG = "other"
 
     def __init__(self, categories):
         self.by_key = {}
         self.names = {}
+        self.fallback = None
         for category in categories:
-            self.by_key[_key(category.name)] = category
-            self.by_key[_key(category.slug)] = category
-            self.names[_key(category.name)] = category.name
-        by_slug = {category.slug: category for category in categories}
-        for alias, slug in _CATEGORY_ALIASES.items():
-            if slug in by_slug:
-                self.by_key.setdefault(alias, by_slug[slug])
+            for name in (category.name, category.name_id):
+                if name:
+                    self.by_key[_key(name)] = category
+                    self.names[_key(name)] = category.display_name
+            self.by_key.setdefault(_key(category.slug), category)
+            for alias in category.alias_list:
+                self.by_key.setdefault(_key(alias), category)
+            if category.slug == self.FALLBACK_SLUG:
+                self.fallback = category
 
     def clean(self, value: str):
         key = _key(value)
@@ -202,13 +248,11 @@ class Categories:
             return self.by_key[key]
         close = difflib.get_close_matches(key, list(self.names), n=1, cutoff=0.6)
         if close:
-            raise CellError(
+            raise OutsideList(
                 _("Unknown category %(value)s. Did you mean %(suggestion)s?")
                 % {"value": value, "suggestion": self.names[close[0]]}
             )
-        raise CellError(
-            _("Unknown category %(value)s; add it to the category list first.") % {"value": value}
-        )
+        raise OutsideList(_("Unknown category %(value)s.") % {"value": value})
 
 
 def clean_phone(value: str) -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from setia.core.http import AuthenticatedHttpRequest
 from setia.core.ratelimits import rate_limited
 from setia.imports import actions, engine
-from setia.imports.forms import MappingForm, UploadForm
+from setia.imports.forms import MappingForm, UploadForm, ValuesForm
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, normalise_header, propose_mapping
 from setia.imports.models import Import, ImportSource
 from setia.imports.progress import percent
@@ -88,6 +88,7 @@ def upload_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             header=table.header,
             sample=[[number, cells] for number, cells in table.rows[:SAMPLE_ROWS]],
             mapping=propose_mapping(table.header, source.mapping if source else None),
+            value_map=source.value_map if source else {},
         )
         batch.file.save(f"{batch.code}{Path(upload.name).suffix[:8]}", upload, save=False)
         batch.save()
@@ -161,19 +162,48 @@ def dry_run_import(request: AuthenticatedHttpRequest, code) -> HttpResponse:
         if not batch.dry_run_is_current() and not (job and job.is_active):
             actions.start_dry_run(batch=batch, actor=request.user)
         return redirect("imports:import-dry-run", code=batch.code)
+    return render(request, "imports/dry_run.html", _dry_run_context(request, batch))
+
+
+def _dry_run_context(request, batch: Import) -> dict:
+    job = batch.dry_run_job
     if job:
         job.changeable = job.can_be_changed_by(request.user)
-    context = {
+    unknown = batch.dry_run.get("unknown", [])
+    values_form = None
+    if unknown:
+        values_form = ValuesForm(unknown=unknown, chosen=batch.value_map, user=request.user)
+    return {
         "batch": batch,
         "job": job,
         "done": batch.dry_run_is_current(),
         "counts": batch.dry_run.get("counts", {}),
         "rejected": batch.dry_run.get("rejected", []),
+        "values_form": values_form,
         "percent": percent(job.current_progress() if job else None, dry_run=True),
         "runner_is_alive": runner_is_alive(),
         "step": 4,
     }
-    return render(request, "imports/dry_run.html", context)
+
+
+@login_required
+@permission_required("imports.add_import", raise_exception=True)
+@require_POST
+def choose_values(request: AuthenticatedHttpRequest, code) -> HttpResponse:
+    """The values step: what each value outside a managed list becomes; the file is checked
+    again with the choices."""
+    batch = get_import_for_user(request, code, editable=True)
+    form = ValuesForm(
+        request.POST,
+        unknown=batch.dry_run.get("unknown", []),
+        chosen=batch.value_map,
+        user=request.user,
+    )
+    if not form.is_valid():
+        context = _dry_run_context(request, batch) | {"values_form": form}
+        return render(request, "imports/dry_run.html", context, status=400)
+    actions.choose_values(batch=batch, chosen=form.chosen(), actor=request.user)
+    return redirect("imports:import-dry-run", code=batch.code)
 
 
 @login_required

@@ -78,7 +78,7 @@ def edit_guide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context = {
         "form": form,
         "category": category,
-        "title": _("Guide: %(category)s") % {"category": category.name},
+        "title": _("Guide: %(category)s") % {"category": category.display_name},
     }
     if request.method == "POST":
         if not form.is_valid():

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.core.http import AuthenticatedHttpRequest
-from setia.customers.models import Customer
+from setia.customers.models import Category, Customer
 from setia.lib import charts
 from setia.lib.dates import month_start, today
 from setia.tiers import actions
@@ -115,9 +115,9 @@ def tier_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     grouped = moves.order_by()
     by_owner = grouped.values("customer__owner__full_name", "direction").annotate(count=Count("id"))
-    by_category = grouped.values("customer__category__name", "direction").annotate(
-        count=Count("id")
-    )
+    by_category = grouped.values(
+        "direction", category_name=Category.display_name_sql("customer__category__")
+    ).annotate(count=Count("id"))
     movers = list(
         moves.select_related(
             "customer__owner", "customer__category", "old_tier", "new_tier"
@@ -134,7 +134,7 @@ def tier_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         "ups": sum(row["up"] for row in owners),
         "downs": sum(row["down"] for row in owners),
         "by_owner": owners,
-        "by_category": _pivot(by_category, "customer__category__name"),
+        "by_category": _pivot(by_category, "category_name"),
         "movers": movers,
         "movers_limit": MOVERS_SHOWN,
         **_tier_counts_chart(),

@@ -89,6 +89,7 @@ OWNED_URLS = {
     "imports:import-dry-run": ("get", lambda o: [o["import"].code]),
     "imports:import-dry-run-errors": ("get", lambda o: [o["import"].code]),
     "imports:import-commit": ("post", lambda o: [o["import"].code]),
+    "imports:import-values": ("post", lambda o: [o["import"].code]),
     "imports:import-progress": ("get", lambda o: [o["import"].code]),
     "imports:import-file": ("get", lambda o: [o["import"].code]),
     "imports:import-errors": ("get", lambda o: [o["import"].code]),

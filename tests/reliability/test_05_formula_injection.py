@@ -117,6 +117,6 @@ def test_an_exported_formula_comes_back_as_the_same_text_and_creates_nothing(
 
     _output, summary = run(exported, owner=manager.email)
 
-    assert summary == "rows=4 created=0 updated=0 unchanged=4 duplicates=0 rejected=0"
+    assert summary == "rows=4 created=0 updated=0 unchanged=4 duplicates=0 rejected=0 warnings=0"
     assert set(Customer.objects.values_list("code", "name")) == before
     assert sorted(name for _code, name in before) == sorted(names)

@@ -112,7 +112,9 @@ def test_every_dialect_imports_as_the_same_records(db, tmp_path, manager):
     }
 
     expected = results["comma, UTF-8, CRLF"]
-    assert expected[0] == "rows=3 created=3 updated=0 unchanged=0 duplicates=0 rejected=0"
+    assert (
+        expected[0] == "rows=3 created=3 updated=0 unchanged=0 duplicates=0 rejected=0 warnings=0"
+    )
     assert [record[0] for record in expected[1]] == [
         "Batik Sekar",
         "Kopi Café; Senja",

@@ -16,7 +16,7 @@ def test_it_writes_the_error_file_with_the_original_cells_and_reasons(db, tmp_pa
 
     output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=2 created=1 updated=0 unchanged=0 duplicates=0 rejected=1"
+    assert summary == "rows=2 created=1 updated=0 unchanged=0 duplicates=0 rejected=1 warnings=0"
     error_path = tmp_path / "bad.errors.csv"
     assert output.splitlines()[-1] == str(error_path)
     lines = error_path.read_text(encoding="utf-8-sig").splitlines()
@@ -38,7 +38,7 @@ def test_it_gives_every_reason_of_a_row_on_its_one_error_line(db, tmp_path):
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=1 created=0 updated=0 unchanged=0 duplicates=0 rejected=1"
+    assert summary == "rows=1 created=0 updated=0 unchanged=0 duplicates=0 rejected=1 warnings=0"
     lines = (tmp_path / "three.errors.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1:] == [
         "Batik,,12,salah,,,,2,No HP; Email,"

@@ -29,7 +29,7 @@ def test_it_changes_nothing_on_a_dry_run(db, tmp_path, manager):
     output, summary = run(path, owner=manager.email, dry_run=True)
 
     assert "dry run: nothing was written" in output
-    assert summary == "rows=3 created=1 updated=1 unchanged=0 duplicates=0 rejected=1"
+    assert summary == "rows=3 created=1 updated=1 unchanged=0 duplicates=0 rejected=1 warnings=0"
     assert counts() == before
     existing.refresh_from_db()
     assert existing.name == "Batik"
@@ -77,6 +77,7 @@ def test_the_dry_run_counts_without_writing(client, uploaded, django_capture_on_
         "unchanged": 0,
         "duplicates": 0,
         "rejected": 1,
+        "warnings": 0,
     }
     assert counts() == before
     errors = client.get(_url("import-dry-run-errors", uploaded))

@@ -24,7 +24,7 @@ def test_it_creates_nothing_when_the_same_file_is_imported_again(db, sheet, mana
 
     _output, summary = run(sheet, owner=manager.email)
 
-    assert summary == "rows=2 created=0 updated=0 unchanged=2 duplicates=0 rejected=0"
+    assert summary == "rows=2 created=0 updated=0 unchanged=2 duplicates=0 rejected=0 warnings=0"
     after = counts()
     assert after.pop("Import") == before.pop("Import") + 1
     assert after == before
@@ -40,7 +40,7 @@ def test_it_collapses_duplicates_inside_the_file(db, tmp_path, manager):
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=3 created=1 updated=0 unchanged=0 duplicates=2 rejected=0"
+    assert summary == "rows=3 created=1 updated=0 unchanged=0 duplicates=2 rejected=0 warnings=0"
     customer = Customer.objects.get()
     assert customer.name == "Batik"
     assert customer.city == "Solo"  # blanks filled from the duplicates
@@ -69,7 +69,7 @@ def test_every_form_of_one_phone_in_a_file_is_one_customer(db, tmp_path, manager
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=10 created=1 updated=0 unchanged=0 duplicates=9 rejected=0"
+    assert summary == "rows=10 created=1 updated=0 unchanged=0 duplicates=9 rejected=0 warnings=0"
     assert list(Contact.objects.values_list("phone", flat=True)) == ["+6281234567801"]
 
 
@@ -81,7 +81,7 @@ def test_each_form_of_the_phone_finds_the_stored_customer(db, tmp_path, manager,
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=1 created=0 updated=0 unchanged=1 duplicates=0 rejected=0"
+    assert summary == "rows=1 created=0 updated=0 unchanged=1 duplicates=0 rejected=0 warnings=0"
     assert Customer.objects.get() == customer
     assert Contact.objects.count() == 1
 
@@ -94,7 +94,7 @@ def test_importing_the_file_of_every_form_again_creates_nothing(db, tmp_path, ma
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=10 created=0 updated=0 unchanged=1 duplicates=9 rejected=0"
+    assert summary == "rows=10 created=0 updated=0 unchanged=1 duplicates=9 rejected=0 warnings=0"
     after = counts()
     assert after.pop("Import") == before.pop("Import") + 1
     assert after == before

@@ -33,7 +33,7 @@ def test_it_writes_one_error_line_per_rejected_row(db, tmp_path):
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=6 created=1 updated=0 unchanged=0 duplicates=0 rejected=5"
+    assert summary == "rows=6 created=1 updated=0 unchanged=0 duplicates=0 rejected=5 warnings=0"
     with open(tmp_path / "mixed.errors.csv", encoding="utf-8-sig", newline="") as file:
         lines = list(csv.reader(file))
     assert [(line[7], line[9]) for line in lines[1:]] == [
@@ -91,8 +91,11 @@ def test_every_row_is_counted_once_and_each_rejected_row_is_one_error_line(db, t
         "unchanged": "1",
         "duplicates": "1",
         "rejected": "3",
+        "warnings": "0",
     }
-    assert int(counted["rows"]) == sum(int(n) for key, n in counted.items() if key != "rows")
+    assert int(counted["rows"]) == sum(
+        int(n) for key, n in counted.items() if key not in ("rows", "warnings")
+    )
     errors = _error_rows(tmp_path / "mixed.errors.csv")
     assert len(errors) == int(counted["rejected"])
     # Each error line is its row as it was in the file, then row, column and reason.

@@ -79,6 +79,8 @@ UNREACHED = {
     "imports/<uuid:code>/progress/": _IMPORT,
     "imports/<uuid:code>/run/": _IMPORT,
     "imports/<uuid:code>/undo/": _IMPORT,
+    "imports/<uuid:code>/values/": "the demo data has no import; "
+    "setia/imports/tests/test_wizard_values.py posts to it",
     "jobs/<int:job_id>/cancel/": "the demo data has no queued job; a form without fields, "
     "setia/jobs/tests",
     "jobs/<int:job_id>/retry/": "the demo data has no failed job; a form without fields, "

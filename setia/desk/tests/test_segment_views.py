@@ -43,7 +43,7 @@ def test_it_offers_to_save_the_current_filter(client, executive):
 
     assert response.status_code == 200
     assert response.context["form"].initial["query"] == "category=fashion&city=Bandung"
-    assert ("Kategori", "Fashion") in response.context["description"]
+    assert ("Kategori", "Fesyen") in response.context["description"]
 
 
 def test_it_keeps_the_filter_of_the_segment_being_narrowed(client, executive):

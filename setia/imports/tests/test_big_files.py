@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from setia.customers.models import Customer
 from setia.imports import engine, writing
+from setia.imports.mapping import propose_mapping
 from setia.imports.models import Import
+from setia.imports.reading import read_table
 from setia.imports.tests.helpers import counts, run, write_csv
 from setia.test import make_contact, make_customer
 
@@ -21,7 +23,7 @@ ROWS = [
     ["Batik lagi", "", "+62 812 3456 7801", "sekar@batik.id", "", "Solo", "batik.id"],
     ["Tanpa Kategori", "", "0812-3456-7803", "", "", "", ""],  # new, without a category
     ["", "", "", "lama@toko.id", "", "Medan", ""],  # the existing customer again
-    ["Kopi", "", "0812-3456-7802", "", "", "", ""],
+    ["Kopi", "", "0812-3456-7802", "", "Zzz Lain", "", ""],  # a duplicate, outside the list
 ]
 
 
@@ -44,7 +46,7 @@ def test_every_chunk_size_gives_the_same_import(tmp_path, manager, existing, chu
     _output, dry_run = run(path, owner=manager.email, dry_run=True)
     _output, summary = run(path, owner=manager.email)
 
-    expected = "rows=8 created=2 updated=1 unchanged=0 duplicates=3 rejected=2"
+    expected = "rows=8 created=2 updated=1 unchanged=0 duplicates=3 rejected=2 warnings=1"
     assert dry_run == summary == expected
     # A duplicate fills the blanks of the first row, in whichever chunk it is.
     batik = Customer.objects.get(name="Batik")
@@ -57,7 +59,9 @@ def test_every_chunk_size_gives_the_same_import(tmp_path, manager, existing, chu
     assert Customer.objects.count() == 3
     with (tmp_path / "sheet.errors.csv").open(encoding="utf-8-sig", newline="") as file:
         lines = list(csv.reader(file))[1:]
-    assert [line[len(ROWS[0])] for line in lines] == ["4", "7"]
+    # The rejected rows, then the warning of the duplicate absorbed by the first Kopi row.
+    assert [line[len(ROWS[0])] for line in lines] == ["4", "7", "9"]
+    assert lines[-1][-1] == "PERINGATAN: Kategori: Kategori Zzz Lain tidak dikenal"
     assert "Pelanggan baru memerlukan kategori" in lines[1][-1]  # the owner's language
 
 
@@ -67,7 +71,7 @@ def test_every_chunk_size_imports_nothing_twice(tmp_path, manager, existing, chu
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=8 created=0 updated=0 unchanged=3 duplicates=3 rejected=2"
+    assert summary == "rows=8 created=0 updated=0 unchanged=3 duplicates=3 rejected=2 warnings=1"
     assert Customer.objects.count() == 3
 
 
@@ -113,3 +117,29 @@ def test_an_upload_kept_in_a_temporary_file_is_read_as_a_stream(client, manager,
     assert batch.sample[0] == [2, ["Toko 1", "0812-3456-0001", "baris 1\nbaris 2"]]
     with batch.file.open("rb") as stored:
         assert stored.read() == data
+
+
+def test_every_chunk_size_counts_the_values_outside_the_lists(tmp_path, manager, chunk_size):
+    header = ["Nama Brand", "No HP", "Kategori", "Paket"]
+    rows = [
+        ["Satu", "0812-3456-7811", "Zzz Lain", "Pro"],
+        ["Dua", "0812-3456-7812", "Fashion", "Pro"],
+        ["Tiga", "0812-3456-7813", "Zzz Lain", "Growth"],
+        ["Satu lagi", "0812-3456-7811", "Zzz Lain", ""],  # a duplicate of the first row
+    ]
+    path = write_csv(tmp_path / "sheet.csv", rows, header)
+
+    _output, summary = run(path, owner=manager.email)
+
+    assert summary == "rows=4 created=3 updated=0 unchanged=0 duplicates=1 rejected=0 warnings=5"
+    # A new customer whose category is outside the list is filed under the fallback one.
+    assert Customer.objects.get(name="Satu").category.slug == "other"
+    with path.open("rb") as file:
+        table = read_table(file.read())
+    plan = engine.plan_import(table, propose_mapping(table.header), actor=manager)
+    assert [
+        (item["column"], item["value"], item["rows"]) for item in engine.unknown_values(plan)
+    ] == [
+        ("Kategori", "Zzz Lain", 3),
+        ("Paket", "Pro", 2),
+    ]

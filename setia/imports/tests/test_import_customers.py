@@ -28,7 +28,7 @@ def sheet(tmp_path):
 def test_it_creates_customers_contacts_and_stores(db, sheet, manager):
     output, summary = run(sheet, owner=manager.email)
 
-    assert summary == "rows=2 created=2 updated=0 unchanged=0 duplicates=0 rejected=0"
+    assert summary == "rows=2 created=2 updated=0 unchanged=0 duplicates=0 rejected=0 warnings=0"
     batik = Customer.objects.get(name="Batik Sekar")
     assert batik.category.slug == "fashion"
     assert batik.city == "Solo"
@@ -54,7 +54,7 @@ def test_a_big_import_refreshes_the_planners_statistics_inside_its_transaction(
 
     _output, summary = run(sheet, owner=manager.email)
 
-    assert summary == "rows=2 created=2 updated=0 unchanged=0 duplicates=0 rejected=0"
+    assert summary == "rows=2 created=2 updated=0 unchanged=0 duplicates=0 rejected=0 warnings=0"
     assert Customer.objects.count() == 2
 
 
@@ -98,7 +98,7 @@ def test_it_updates_an_existing_customer_matched_by_key(db, tmp_path, manager, k
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=1 created=0 updated=1 unchanged=0 duplicates=0 rejected=0"
+    assert summary == "rows=1 created=0 updated=1 unchanged=0 duplicates=0 rejected=0 warnings=0"
     customer.refresh_from_db()
     assert customer.name == "Nama Baru"
     assert customer.version == 2
@@ -116,7 +116,7 @@ def test_it_never_blanks_a_stored_value_with_an_empty_cell(db, tmp_path, manager
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=1 created=0 updated=0 unchanged=1 duplicates=0 rejected=0"
+    assert summary == "rows=1 created=0 updated=0 unchanged=1 duplicates=0 rejected=0 warnings=0"
     customer.refresh_from_db()
     assert customer.city == "Solo"
     assert Contact.objects.get().email == "a@batik.id"
@@ -135,7 +135,7 @@ def test_it_counts_two_rows_matching_one_existing_customer_as_a_duplicate(
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=2 created=0 updated=1 unchanged=0 duplicates=1 rejected=0"
+    assert summary == "rows=2 created=0 updated=1 unchanged=0 duplicates=1 rejected=0 warnings=0"
 
 
 def test_it_rejects_a_row_matching_two_customers(db, tmp_path, manager, matching):
@@ -148,7 +148,7 @@ def test_it_rejects_a_row_matching_two_customers(db, tmp_path, manager, matching
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=1 created=0 updated=0 unchanged=0 duplicates=0 rejected=1"
+    assert summary == "rows=1 created=0 updated=0 unchanged=0 duplicates=0 rejected=1 warnings=0"
     assert "2" in (tmp_path / "ambiguous.errors.csv").read_text(encoding="utf-8-sig")
 
 
@@ -176,7 +176,7 @@ def test_it_imports_nothing_in_strict_mode_when_a_row_is_rejected(db, tmp_path, 
 def test_it_imports_in_strict_mode_when_every_row_is_valid(db, sheet, manager):
     _output, summary = run(sheet, owner=manager.email, strict=True)
 
-    assert summary == "rows=2 created=2 updated=0 unchanged=0 duplicates=0 rejected=0"
+    assert summary == "rows=2 created=2 updated=0 unchanged=0 duplicates=0 rejected=0 warnings=0"
 
 
 def _sample(tmp_path, name):
@@ -200,8 +200,9 @@ def test_the_counts_always_add_up_on_the_messy_sample(db, tmp_path, manager):
         "unchanged": 0,
         "duplicates": 2,
         "rejected": 5,
+        "warnings": 0,
     }
-    assert numbers["rows"] == sum(v for k, v in numbers.items() if k != "rows")
+    assert numbers["rows"] == sum(v for k, v in numbers.items() if k not in ("rows", "warnings"))
 
 
 def test_the_xlsx_sample_gives_the_same_result_as_the_csv(db, tmp_path, manager):
@@ -315,7 +316,7 @@ def test_an_executive_imports_for_their_own_team(db, tmp_path, executive, other_
 
     _output, summary = run(path, owner=executive.email)
 
-    assert summary == "rows=2 created=1 updated=0 unchanged=0 duplicates=0 rejected=1"
+    assert summary == "rows=2 created=1 updated=0 unchanged=0 duplicates=0 rejected=1 warnings=0"
     created = Customer.objects.get(name="Batik")
     assert (created.owner, created.team) == (executive, team_a)
     theirs.refresh_from_db()
@@ -333,7 +334,7 @@ def test_an_executive_cannot_give_a_customer_to_another_team(
 
     _output, summary = run(path, owner=executive.email)
 
-    assert summary.endswith("rejected=1")
+    assert summary.endswith("rejected=1 warnings=0")
     assert Customer.objects.count() == 0
 
 
@@ -361,7 +362,7 @@ def test_it_rejects_a_row_matching_a_deleted_customer(db, tmp_path, manager):
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary.endswith("rejected=1")
+    assert summary.endswith("rejected=1 warnings=0")
 
 
 def test_it_matches_a_re_imported_export_by_code(db, tmp_path, manager):
@@ -374,7 +375,7 @@ def test_it_matches_a_re_imported_export_by_code(db, tmp_path, manager):
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=1 created=0 updated=1 unchanged=0 duplicates=0 rejected=0"
+    assert summary == "rows=1 created=0 updated=1 unchanged=0 duplicates=0 rejected=0 warnings=0"
     customer.refresh_from_db()
     assert customer.name == "Batik Baru"
 
@@ -387,7 +388,7 @@ def test_a_row_with_only_a_name_is_matched_by_that_name_next_time(db, tmp_path, 
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=1 created=0 updated=0 unchanged=1 duplicates=0 rejected=0"
+    assert summary == "rows=1 created=0 updated=0 unchanged=1 duplicates=0 rejected=0 warnings=0"
     assert Store.objects.count() == 0
 
 

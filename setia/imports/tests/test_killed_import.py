@@ -84,10 +84,16 @@ def test_a_killed_import_leaves_nothing_and_a_re_run_completes(database, tmp_pat
     rerun = _manage(database, "import_customers", str(path))
     output, errors = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, errors
-    assert f"rows={ROWS} created={ROWS} updated=0 unchanged=0 duplicates=0 rejected=0" in output
+    assert (
+        f"rows={ROWS} created={ROWS} updated=0 unchanged=0 duplicates=0 rejected=0 warnings=0"
+        in output
+    )
     assert _count(database, "customers_customer") == ROWS
     assert _count(database, "customers_store") == ROWS
     again = _manage(database, "import_customers", str(path))
     output, errors = again.communicate(timeout=600)
-    assert f"rows={ROWS} created=0 updated=0 unchanged={ROWS} duplicates=0 rejected=0" in output
+    assert (
+        f"rows={ROWS} created=0 updated=0 unchanged={ROWS} duplicates=0 rejected=0 warnings=0"
+        in output
+    )
     assert _count(database, "customers_customer") == ROWS

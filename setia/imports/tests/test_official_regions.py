@@ -4,6 +4,7 @@ does not exist, or an unknown province, is a problem of that cell in the row's r
 import pytest
 
 from setia.accounts.models import Role
+from setia.customers.models import Customer
 from setia.imports import values
 from setia.imports.tests.helpers import run, write_csv
 from setia.imports.values import CellError
@@ -54,7 +55,7 @@ def test_every_official_province_is_one_of_the_forms_provinces():
     )
 
 
-def test_an_unknown_region_is_a_problem_of_its_cell_in_the_rows_report(db, tmp_path):
+def test_an_unknown_region_is_left_empty_with_a_warning(db, tmp_path):
     manager = make_user(Role.MANAGER, language="en")
     rows = [
         ["Batik", "", "0812-3456-7801", "", "Fashion", "KAB. ANTAH BERANTAH", ""],
@@ -65,9 +66,10 @@ def test_an_unknown_region_is_a_problem_of_its_cell_in_the_rows_report(db, tmp_p
 
     _output, summary = run(path, owner=manager.email)
 
-    assert summary == "rows=3 created=2 updated=0 unchanged=0 duplicates=0 rejected=1"
+    assert summary == "rows=3 created=3 updated=0 unchanged=0 duplicates=0 rejected=0 warnings=1"
+    assert Customer.objects.get(name="Batik").city == ""
     lines = (tmp_path / "regions.errors.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1:] == [
         "Batik,,0812-3456-7801,,Fashion,KAB. ANTAH BERANTAH,,2,Kota,"
-        "Kota: Unknown kabupaten/kota KAB. ANTAH BERANTAH: it is not on the official list"
+        "WARNING: Kota: Unknown kabupaten/kota KAB. ANTAH BERANTAH: it is not on the official list"
     ]

@@ -182,7 +182,7 @@ def test_a_re_import_after_an_undo_creates_again(tmp_path, manager, existing):
 
     _output, summary = run(tmp_path / "undo.csv", owner=manager.email)
 
-    assert summary == "rows=2 created=1 updated=1 unchanged=0 duplicates=0 rejected=0"
+    assert summary == "rows=2 created=1 updated=1 unchanged=0 duplicates=0 rejected=0 warnings=0"
 
 
 def test_an_import_is_undone_once(tmp_path, manager, existing):

@@ -106,8 +106,18 @@ def test_it_matches_categories_and_suggests_close_spellings(db):
     assert categories.clean("home-living").slug == "home-living"
     with pytest.raises(CellError, match="Did you mean Fashion"):
         categories.clean("Fashon")
-    with pytest.raises(CellError, match="add it to the category list"):
+    with pytest.raises(values.OutsideList, match="Unknown category Otomotif"):
         categories.clean("Otomotif")
+
+
+def test_it_matches_categories_by_either_name_or_an_alias_ignoring_case_and_punctuation(db):
+    categories = values.Categories(list(Category.objects.all()))
+
+    assert categories.clean("Kerajinan").slug == "hobby"
+    assert categories.clean("fesyen plus-size").slug == "plus-size-fashion"
+    assert categories.clean("Plus-size Fashion").slug == "plus-size-fashion"
+    assert categories.clean("MAKANAN & MINUMAN").slug == "food-beverage"
+    assert categories.clean("Busana Muslim").slug == "muslim-fashion"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import datetime
 from django.db import connection, transaction
 from django.db.models import Count
 
-from setia.customers.models import Customer
+from setia.customers.models import Category, Customer
 from setia.history.actions import new_event, record_events
 from setia.lib.dates import month_start, now
 from setia.work.onboarding.models import Onboarding, Stage, StageChange, StageTaskTemplate
@@ -175,9 +175,9 @@ def intake_report(customers, day: datetime.date) -> dict:
             "last": last,
             "total": joined.count(),
             "by_category": list(
-                joined.values("category__name")
+                joined.values(category_name=Category.display_name_sql("category__"))
                 .annotate(count=Count("pk"))
-                .order_by("-count", "category__name")
+                .order_by("-count", "category_name")
             ),
             "by_owner": list(
                 joined.values("owner__full_name")

@@ -162,7 +162,7 @@ def _intake_csv(rows, day) -> HttpResponse:
             for value in (
                 customer.name,
                 timezone.localtime(customer.created_at).strftime("%Y-%m-%d"),
-                customer.category.name,
+                customer.category.display_name,
                 customer.owner or "",
                 sources.get(onboarding.source, "") if onboarding else "",
                 onboarding.stage.name if onboarding else "",

@@ -8,7 +8,7 @@ from django.utils import translation
 from rich.progress import Progress
 
 from setia.accounts.models import User
-from setia.imports import actions, engine
+from setia.imports import actions, engine, values
 from setia.imports.mapping import (
     check_mapping,
     ignored_columns,
@@ -24,7 +24,9 @@ class Command(BaseCommand):
         "Import customers, contacts, stores and subscriptions from a CSV or XLSX file. Existing "
         "customers (same phone, e-mail, store domain or code) are updated, not duplicated; the "
         "whole file is one transaction. Prints `rows=N created=C updated=U unchanged=X "
-        "duplicates=D rejected=R` and, when rows were rejected, the path of the error file. "
+        "duplicates=D rejected=R warnings=W` and, when rows were rejected or values left empty, "
+        "the path of the error file. A value outside a managed list leaves its field empty "
+        "(a warning) unless --map or --map-file says what to store. "
         "Exit status 0 when the import ran, 1 when the file is unusable or --strict refused it."
     )
 
@@ -49,9 +51,29 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            dest="maps",
+            metavar="COLUMN:VALUE=TARGET",
+            help=(
+                "what to store for a value outside a managed list (category, plan, status, "
+                "province, kabupaten/kota): COLUMN is the file's header or the field, TARGET an "
+                "existing value, or empty to leave the field empty; repeatable"
+            ),
+        )
+        parser.add_argument(
+            "--map-file",
+            type=Path,
+            metavar="PATH",
+            help="a CSV of such choices, one per line: column,value,target (the --map wins)",
+        )
+
     def handle(
         self, *args, path: Path, dry_run: bool, strict: bool, source: str, owner: str, **options
     ):
+        value_map = self._value_map(options["maps"], options["map_file"])
         owner_user = None
         if owner:
             owner_user = User.objects.filter(email__iexact=owner.strip(), is_active=True).first()
@@ -63,9 +85,31 @@ class Command(BaseCommand):
                 )
         language = owner_user.language if owner_user else None
         with translation.override(language or translation.get_language()):
-            return self._import(path, dry_run, strict, source, owner_user, options["verbosity"])
+            return self._import(
+                path, dry_run, strict, source, owner_user, options["verbosity"], value_map
+            )
 
-    def _import(self, path, dry_run, strict, source_name, owner_user, verbosity):
+    def _value_map(self, maps: list[str], map_file: Path | None) -> values.ValueMap:
+        choices = {}
+        if map_file is not None:
+            map_file = Path(map_file)  # a string when called from code
+            try:
+                choices = values.read_map_file(map_file.read_text(encoding="utf-8-sig"))
+            except OSError as error:
+                raise CommandError(f"Cannot read {map_file}: {error.strerror}.") from None
+            except (ValueError, UnicodeDecodeError) as error:
+                raise CommandError(
+                    f"{map_file}: line {error} is not column,value,target."
+                ) from None
+        for text in maps:
+            try:
+                key, target = values.parse_map(text)
+            except ValueError:
+                raise CommandError(f"--map {text}: write it as COLUMN:VALUE=TARGET.") from None
+            choices[key] = target
+        return values.ValueMap(choices)
+
+    def _import(self, path, dry_run, strict, source_name, owner_user, verbosity, value_map):
         try:
             file = path.open("rb")
         except OSError as error:
@@ -76,9 +120,13 @@ class Command(BaseCommand):
                 table = open_table(file)
             except FileError as error:
                 raise CommandError(f"{path}: {error.message}") from None
-            self._import_table(path, table, dry_run, strict, source_name, owner_user, verbosity)
+            self._import_table(
+                path, table, dry_run, strict, source_name, owner_user, verbosity, value_map
+            )
 
-    def _import_table(self, path, table, dry_run, strict, source_name, owner_user, verbosity):
+    def _import_table(
+        self, path, table, dry_run, strict, source_name, owner_user, verbosity, value_map
+    ):
         source = ImportSource.objects.filter(name=source_name).first() if source_name else None
         mapping = propose_mapping(table.header, source.mapping if source else None)
         problems = check_mapping(mapping)
@@ -101,7 +149,12 @@ class Command(BaseCommand):
 
             if dry_run:
                 plan = engine.plan_import(
-                    table, mapping, actor=owner_user, default_owner=owner_user, progress=progress
+                    table,
+                    mapping,
+                    actor=owner_user,
+                    default_owner=owner_user,
+                    value_map=value_map,
+                    progress=progress,
                 )
             else:
                 batch = Import(
@@ -121,7 +174,11 @@ class Command(BaseCommand):
                         batch.source = source
                     batch.save()
                     plan = actions.run_import(
-                        batch=batch, table=table, actor=owner_user, progress=progress
+                        batch=batch,
+                        table=table,
+                        actor=owner_user,
+                        value_map=value_map,
+                        progress=progress,
                     )
                     if strict and plan.counts["rejected"]:
                         transaction.set_rollback(True)  # --strict leaves no trace either
@@ -129,7 +186,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("dry run: nothing was written")
         self.stdout.write(plan.summary())
-        if plan.counts["rejected"]:
+        if plan.counts["rejected"] or plan.counts["warnings"]:
             self.stdout.write(self._write_errors(path, plan))
         if strict and plan.counts["rejected"]:
             raise CommandError(

@@ -36,8 +36,8 @@ def test_it_counts_who_joined_this_week_and_month_by_category_owner_and_source(
     week, month = response.context["report"]["week"], response.context["report"]["month"]
     assert (week["total"], month["total"]) == (2, 3)
     assert week["by_category"] == [
-        {"category__name": "Kategori Dua", "count": 1},
-        {"category__name": "Kategori Satu", "count": 1},
+        {"category_name": "Kategori Dua", "count": 1},
+        {"category_name": "Kategori Satu", "count": 1},
     ]
     assert month["by_owner"] == [
         {"owner__full_name": executive.full_name, "count": 2},

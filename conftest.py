@@ -7,6 +7,9 @@ from django.utils import translation
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
 
+# Fixtures shared by test modules of several folders (the WhatsApp fake API among them).
+pytest_plugins = ["setia.engagement.tests.whatsapp_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _reset_language():

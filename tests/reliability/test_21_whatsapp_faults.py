@@ -2,72 +2,20 @@
 undeliverable (131026), rate limits (429) and server errors retried later, timeouts never
 sending twice."""
 
-from datetime import timedelta
-
 import pytest
 
-from setia.engagement import actions, tasks
+from setia.engagement import tasks
 from setia.engagement.models import Message
-from setia.engagement.tests import fake_whatsapp
-from setia.engagement.tests.fake_whatsapp import FakeCloudAPI, error_body
+from setia.engagement.tests.fake_whatsapp import error_body
+from setia.engagement.tests.whatsapp_fixtures import event_of, open_window, queue
 from setia.english_personas import *  # noqa: F403
-from setia.history.models import TimelineEvent
 from setia.lib.dates import now
-from setia.test import make_contact
-
-SECRET = "app-secret-for-tests"
-
-
-@pytest.fixture
-def api(settings):
-    with FakeCloudAPI() as fake:
-        settings.WHATSAPP_API_URL = fake.url
-        settings.WHATSAPP_API_VERSION = "v21.0"
-        settings.WHATSAPP_PHONE_NUMBER_ID = fake_whatsapp.PHONE_NUMBER_ID
-        settings.WHATSAPP_ACCESS_TOKEN = fake_whatsapp.TOKEN
-        settings.WHATSAPP_APP_SECRET = SECRET
-        settings.WHATSAPP_TIMEOUT = 0.5
-        yield fake
-
-
-@pytest.fixture
-def sari(customer):
-    return make_contact(customer, name="Sari Wijaya", whatsapp="+6285712345678")
-
-
-def _event(message) -> TimelineEvent:
-    return TimelineEvent.objects.get(source_type="engagement.message", source_id=str(message.pk))
-
-
-def _open_window(customer, contact, *, hours_ago=2):
-    actions.log_interaction(
-        customer=customer,
-        actor=None,
-        data={
-            "kind": "whatsapp",
-            "contact": contact,
-            "direction": "inbound",
-            "occurred_at": now() - timedelta(hours=hours_ago),
-        },
-    )
-
-
-def _queue(customer, contact, actor, capture, *, template=None, text="Halo Sari", parameters=()):
-    with capture(execute=True):
-        return actions.queue_whatsapp(
-            customer=customer,
-            contact=contact,
-            actor=actor,
-            template=template,
-            text=text,
-            parameters=list(parameters),
-        )
 
 
 def test_the_apis_outside_window_error_fails_the_message_with_the_reason(
     api, customer, sari, executive, django_capture_on_commit_callbacks
 ):
-    _open_window(customer, sari)
+    open_window(customer, sari)
     api.script = [
         (
             400,
@@ -80,12 +28,12 @@ def test_the_apis_outside_window_error_fails_the_message_with_the_reason(
         )
     ]
 
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+    message = queue(customer, sari, executive, django_capture_on_commit_callbacks)
 
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("failed", 1)
     assert message.failure_reason.startswith("131047 Re-engagement message: Message failed")
-    event = _event(message)
+    event = event_of(message)
     assert event.data["status"] == "failed"
     assert event.data["reason"] == message.failure_reason
 
@@ -93,10 +41,10 @@ def test_the_apis_outside_window_error_fails_the_message_with_the_reason(
 def test_an_undeliverable_message_fails_with_the_reason(
     api, customer, sari, executive, django_capture_on_commit_callbacks
 ):
-    _open_window(customer, sari)
+    open_window(customer, sari)
     api.script = [(400, error_body(131026, "Message Undeliverable"))]
 
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+    message = queue(customer, sari, executive, django_capture_on_commit_callbacks)
 
     message.refresh_from_db()
     assert (message.status, message.failure_reason) == ("failed", "131026 Message Undeliverable")
@@ -113,10 +61,10 @@ def test_an_undeliverable_message_fails_with_the_reason(
 def test_server_errors_and_rate_limits_are_retried_later(
     api, customer, sari, executive, django_capture_on_commit_callbacks, answer, reason
 ):
-    _open_window(customer, sari)
+    open_window(customer, sari)
     api.script = [answer]
 
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+    message = queue(customer, sari, executive, django_capture_on_commit_callbacks)
 
     message.refresh_from_db()
     assert (message.status, message.attempts, message.failure_reason) == ("queued", 1, reason)
@@ -131,11 +79,11 @@ def test_server_errors_and_rate_limits_are_retried_later(
 def test_a_timeout_is_retried_with_the_same_key_and_never_sends_twice(
     api, customer, sari, executive, django_capture_on_commit_callbacks
 ):
-    _open_window(customer, sari)
+    open_window(customer, sari)
     # The API accepts the first request but answers after the client gave up.
     api.script = [("slow", 1.5)]
 
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+    message = queue(customer, sari, executive, django_capture_on_commit_callbacks)
 
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("queued", 1)
@@ -153,8 +101,8 @@ def test_a_timeout_is_retried_with_the_same_key_and_never_sends_twice(
 def test_a_task_run_twice_sends_once(
     api, customer, sari, executive, django_capture_on_commit_callbacks
 ):
-    _open_window(customer, sari)
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+    open_window(customer, sari)
+    message = queue(customer, sari, executive, django_capture_on_commit_callbacks)
 
     assert tasks.send_whatsapp_message(message.pk) == "skipped"
     assert len(api.requests) == 1

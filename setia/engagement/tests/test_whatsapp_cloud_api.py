@@ -1,41 +1,23 @@
 """The WhatsApp Business Cloud API adapter against a fake API on 127.0.0.1."""
 
-import hashlib
-import hmac
 import json
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from setia.engagement import actions
 from setia.engagement.models import Interaction, Message
-from setia.engagement.tests import fake_whatsapp
 from setia.engagement.tests.factories import make_template
-from setia.engagement.tests.fake_whatsapp import FakeCloudAPI
+from setia.engagement.tests.whatsapp_fixtures import (
+    WEBHOOK,
+    event_of,
+    open_window,
+    post,
+    queue,
+    signed,
+)
 from setia.history.models import TimelineEvent
 from setia.lib.dates import now
-from setia.test import make_contact
-
-SECRET = "app-secret-for-tests"
-WEBHOOK = reverse("engagement:whatsapp-webhook")
-
-
-@pytest.fixture
-def api(settings):
-    with FakeCloudAPI() as fake:
-        settings.WHATSAPP_API_URL = fake.url
-        settings.WHATSAPP_API_VERSION = "v21.0"
-        settings.WHATSAPP_PHONE_NUMBER_ID = fake_whatsapp.PHONE_NUMBER_ID
-        settings.WHATSAPP_ACCESS_TOKEN = fake_whatsapp.TOKEN
-        settings.WHATSAPP_APP_SECRET = SECRET
-        settings.WHATSAPP_TIMEOUT = 0.5
-        yield fake
-
-
-@pytest.fixture
-def sari(customer):
-    return make_contact(customer, name="Sari Wijaya", whatsapp="+6285712345678")
 
 
 @pytest.fixture
@@ -47,41 +29,12 @@ def renewal(db):
     )
 
 
-def _event(message) -> TimelineEvent:
-    return TimelineEvent.objects.get(source_type="engagement.message", source_id=str(message.pk))
-
-
-def _open_window(customer, contact, *, hours_ago=2):
-    actions.log_interaction(
-        customer=customer,
-        actor=None,
-        data={
-            "kind": "whatsapp",
-            "contact": contact,
-            "direction": "inbound",
-            "occurred_at": now() - timedelta(hours=hours_ago),
-        },
-    )
-
-
-def _queue(customer, contact, actor, capture, *, template=None, text="Halo Sari", parameters=()):
-    with capture(execute=True):
-        return actions.queue_whatsapp(
-            customer=customer,
-            contact=contact,
-            actor=actor,
-            template=template,
-            text=text,
-            parameters=list(parameters),
-        )
-
-
 def test_it_sends_text_inside_the_24_hour_window(
     api, customer, sari, executive, django_capture_on_commit_callbacks
 ):
-    _open_window(customer, sari, hours_ago=23)
+    open_window(customer, sari, hours_ago=23)
 
-    message = _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+    message = queue(customer, sari, executive, django_capture_on_commit_callbacks)
 
     message.refresh_from_db()
     assert (message.status, message.provider_message_id) == ("sent", "wamid.TEST0001")
@@ -94,16 +47,16 @@ def test_it_sends_text_inside_the_24_hour_window(
         "biz_opaque_callback_data": str(message.code),
     }
     assert request["headers"]["Idempotency-Key"] == str(message.idempotency_key)
-    event = _event(message)
+    event = event_of(message)
     assert (event.kind, event.data["status"]) == ("whatsapp", "sent")
 
 
 def test_outside_the_window_it_sends_the_approved_template(
     api, customer, sari, executive, renewal, django_capture_on_commit_callbacks
 ):
-    _open_window(customer, sari, hours_ago=25)
+    open_window(customer, sari, hours_ago=25)
 
-    message = _queue(
+    message = queue(
         customer,
         sari,
         executive,
@@ -136,22 +89,13 @@ def test_outside_the_window_free_text_is_refused_before_any_request(
     api, customer, sari, executive, django_capture_on_commit_callbacks
 ):
     with pytest.raises(actions.CannotSend, match="has not written in the last 24 hours"):
-        _queue(customer, sari, executive, django_capture_on_commit_callbacks)
+        queue(customer, sari, executive, django_capture_on_commit_callbacks)
 
     assert not Message.objects.exists()
     assert api.requests == []
 
 
 # Status webhooks
-
-
-def _signed(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def _post(client, body: bytes, signature: str | None):
-    headers = {"X-Hub-Signature-256": signature} if signature is not None else {}
-    return client.post(WEBHOOK, body, content_type="application/json", headers=headers)
 
 
 def test_the_subscription_check_echoes_the_challenge(client, settings):
@@ -283,7 +227,7 @@ def test_a_customers_message_is_logged_once_and_opens_the_window(client, api, cu
     assert not actions.whatsapp_window_is_open(sari)
 
     for _attempt in range(2):  # Meta redelivers webhooks
-        assert _post(client, body, _signed(body)).status_code == 200
+        assert post(client, body, signed(body)).status_code == 200
 
     interaction = Interaction.objects.get()
     assert (interaction.contact, interaction.direction, interaction.summary) == (
@@ -299,5 +243,5 @@ def test_a_customers_message_is_logged_once_and_opens_the_window(client, api, cu
 def test_an_unsigned_customers_message_is_not_logged(client, api, customer, sari):
     body = _inbound_body("wamid.IN2", "6285712345678", "Halo")
 
-    assert _post(client, body, "sha256=bad").status_code == 403
+    assert post(client, body, "sha256=bad").status_code == 403
     assert not Interaction.objects.exists()

@@ -7,8 +7,11 @@ from django.utils import translation
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
 
-# Fixtures shared by test modules of several folders (the WhatsApp fake API among them).
-pytest_plugins = ["setia.engagement.tests.whatsapp_fixtures"]
+# Fixtures shared by test modules of several folders (bulk sends, the WhatsApp fake API).
+pytest_plugins = [
+    "setia.engagement.tests.bulk_fixtures",
+    "setia.engagement.tests.whatsapp_fixtures",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from setia.accounts.models import Role
 from setia.engagement.models import BulkSend
-from setia.engagement.tests.factories import make_template
+from setia.engagement.tests.bulk_fixtures import URL, confirm
 from setia.imports.models import Import
-from setia.test import make_contact, make_customer, make_user
+from setia.test import make_user
 
 CSV_URL = reverse("exports:customers-csv")
 XLSX_URL = reverse("exports:customers-xlsx")
@@ -184,58 +184,6 @@ def test_the_webhook_has_its_own_limit_per_address(client, settings):
     assert elsewhere.status_code == 200
 
 
-URL = reverse("engagement:bulk-send")
-
-
-@pytest.fixture
-def newsletter(db):
-    return make_template(
-        name="Kabar",
-        channel="email",
-        subject="Kabar untuk {customer}",
-        body="Halo {contact}, {promo}",
-    )
-
-
-@pytest.fixture
-def bandung(team_a, executive):
-    """Three Bandung customers with a primary e-mail contact, one without, one in Solo."""
-    customers = []
-    for name in ["Batik A", "Batik B", "Batik C"]:
-        customer = make_customer(team=team_a, owner=executive, name=name, city="Bandung")
-        make_contact(
-            customer, name=f"Ibu {name[-1]}", email=f"{name[-1].lower()}@toko.test", is_primary=True
-        )
-        customers.append(customer)
-    silent = make_customer(team=team_a, owner=executive, name="Batik D", city="Bandung")
-    make_contact(silent, name="Pak D", email="", phone="+6281200000001", is_primary=True)
-    solo = make_customer(team=team_a, owner=executive, name="Solo E", city="Solo")
-    make_contact(solo, email="e@toko.test", is_primary=True)
-    return customers
-
-
-def _confirm(
-    client,
-    template,
-    *,
-    query="city=Bandung",
-    expected=3,
-    promo="Gratis ongkir",
-    confirmation="6f1c2a3e-0d4b-4c1a-9e55-2b7f0c9d8a11",
-):
-    return client.post(
-        URL,
-        {
-            "template": template.code,
-            "promo": promo,
-            "query": query,
-            "expected": expected,
-            "confirmation": confirmation,
-            "confirm": "on",
-        },
-    )
-
-
 def test_previews_and_confirmations_are_limited_per_user(
     client, executive, bandung, newsletter, settings
 ):
@@ -243,9 +191,9 @@ def test_previews_and_confirmations_are_limited_per_user(
     client.force_login(executive)
     client.get(URL)  # choosing a template does not count
     client.get(URL, {"city": "Bandung", "template": newsletter.code})
-    _confirm(client, newsletter)
+    confirm(client, newsletter)
 
-    refused = _confirm(client, newsletter, confirmation="0b9e6a52-6a43-4f7e-8f0d-3c1b2a4d5e6f")
+    refused = confirm(client, newsletter, confirmation="0b9e6a52-6a43-4f7e-8f0d-3c1b2a4d5e6f")
 
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60

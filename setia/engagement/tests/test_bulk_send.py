@@ -13,61 +13,11 @@ from setia.customers.models import Customer
 from setia.engagement import tasks
 from setia.engagement.bulk import BulkError, plan_bulk_send, start_bulk_send
 from setia.engagement.models import BulkSend, Message
+from setia.engagement.tests.bulk_fixtures import URL, confirm
 from setia.engagement.tests.factories import make_template
 from setia.history.models import TimelineEvent
 from setia.lib.dates import now
 from setia.test import make_contact, make_customer
-
-URL = reverse("engagement:bulk-send")
-
-
-@pytest.fixture
-def newsletter(db):
-    return make_template(
-        name="Kabar",
-        channel="email",
-        subject="Kabar untuk {customer}",
-        body="Halo {contact}, {promo}",
-    )
-
-
-@pytest.fixture
-def bandung(team_a, executive):
-    """Three Bandung customers with a primary e-mail contact, one without, one in Solo."""
-    customers = []
-    for name in ["Batik A", "Batik B", "Batik C"]:
-        customer = make_customer(team=team_a, owner=executive, name=name, city="Bandung")
-        make_contact(
-            customer, name=f"Ibu {name[-1]}", email=f"{name[-1].lower()}@toko.test", is_primary=True
-        )
-        customers.append(customer)
-    silent = make_customer(team=team_a, owner=executive, name="Batik D", city="Bandung")
-    make_contact(silent, name="Pak D", email="", phone="+6281200000001", is_primary=True)
-    solo = make_customer(team=team_a, owner=executive, name="Solo E", city="Solo")
-    make_contact(solo, email="e@toko.test", is_primary=True)
-    return customers
-
-
-def _confirm(
-    client,
-    template,
-    *,
-    query="city=Bandung",
-    expected=3,
-    promo="Gratis ongkir",
-    confirmation="6f1c2a3e-0d4b-4c1a-9e55-2b7f0c9d8a11",
-):
-    return client.post(
-        URL,
-        {
-            "template": template.code,
-            "promo": promo,
-            "query": query,
-            "expected": expected,
-            "confirmation": confirmation,
-            "confirm": "on",
-        },
-    )
 
 
 def test_it_previews_and_counts_the_filtered_list(client, executive, bandung, newsletter):
@@ -110,7 +60,7 @@ def test_confirming_queues_spaced_messages_and_sends_the_first(
     started = now()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _confirm(client, newsletter)
+        response = confirm(client, newsletter)
 
     bulk = BulkSend.objects.get()
     assert response.status_code == 302
@@ -146,7 +96,7 @@ def test_confirming_queues_spaced_messages_and_sends_the_first(
 
 def test_the_progress_page_reports_sent_and_failed(client, executive, bandung, newsletter):
     client.force_login(executive)
-    _confirm(client, newsletter)
+    confirm(client, newsletter)
     bulk = BulkSend.objects.get()
     Message.objects.filter(recipient="b@toko.test").update(
         status="failed", failure_reason="550 5.1.1 No such user"
@@ -179,7 +129,7 @@ def test_it_needs_the_confirmation(client, executive, bandung, newsletter):
 def test_a_list_that_changed_since_the_preview_is_not_sent(client, executive, bandung, newsletter):
     client.force_login(executive)
 
-    response = _confirm(client, newsletter, expected=2)
+    response = confirm(client, newsletter, expected=2)
 
     assert response.status_code == 409
     assert "The list changed since the preview" in response.text
@@ -257,7 +207,7 @@ def test_interns_and_viewers_cannot_bulk_send(client, request, persona, bandung,
 
     responses = [
         client.get(URL, {"city": "Bandung", "template": newsletter.code, "promo": "x"}),
-        _confirm(client, newsletter),
+        confirm(client, newsletter),
     ]
 
     assert [response.status_code for response in responses] == [403, 403]
@@ -277,7 +227,7 @@ def test_the_list_offers_bulk_send_only_to_those_who_may(client, executive, inte
 
 def test_another_users_bulk_send_is_404(client, executive, other_executive, bandung, newsletter):
     client.force_login(executive)
-    _confirm(client, newsletter)
+    confirm(client, newsletter)
     bulk = BulkSend.objects.get()
     client.force_login(other_executive)
 
@@ -298,7 +248,7 @@ def test_it_refuses_a_search_the_list_refuses_instead_of_sending_to_everyone(
     query = f"city=Bandung&q={search}"
 
     preview = client.get(URL, {"city": "Bandung", "q": search, "template": newsletter.code})
-    confirmed = _confirm(client, newsletter, query=QueryDict(query).urlencode())
+    confirmed = confirm(client, newsletter, query=QueryDict(query).urlencode())
 
     assert (preview.status_code, confirmed.status_code) == (400, 400)
     assert "A search " in confirmed.text
@@ -324,8 +274,8 @@ def test_a_confirmation_posted_twice_queues_the_messages_once(
 ):
     client.force_login(executive)
 
-    first = _confirm(client, newsletter)
-    again = _confirm(client, newsletter)
+    first = confirm(client, newsletter)
+    again = confirm(client, newsletter)
 
     bulk = BulkSend.objects.get()
     detail = reverse("engagement:bulk-detail", args=[bulk.code])
@@ -343,8 +293,8 @@ def test_a_confirmation_posted_twice_queues_the_messages_once(
 def test_a_new_preview_confirmed_sends_again(client, executive, bandung, newsletter):
     client.force_login(executive)
 
-    _confirm(client, newsletter)
-    _confirm(client, newsletter, confirmation="0b9e6a52-6a43-4f7e-8f0d-3c1b2a4d5e6f")
+    confirm(client, newsletter)
+    confirm(client, newsletter, confirmation="0b9e6a52-6a43-4f7e-8f0d-3c1b2a4d5e6f")
 
     assert BulkSend.objects.count() == 2
     assert Message.objects.count() == 6
@@ -353,7 +303,7 @@ def test_a_new_preview_confirmed_sends_again(client, executive, bandung, newslet
 def test_it_needs_a_confirmation_key(client, executive, bandung, newsletter):
     client.force_login(executive)
 
-    response = _confirm(client, newsletter, confirmation="")
+    response = confirm(client, newsletter, confirmation="")
 
     assert response.status_code == 400
     assert not BulkSend.objects.exists()
@@ -444,7 +394,7 @@ def test_the_progress_page_says_when_no_job_runner_sends_the_waiting_messages(
     from setia.jobs.actions import seen
 
     client.force_login(executive)
-    _confirm(client, newsletter)  # its job is queued: no runner in this test
+    confirm(client, newsletter)  # its job is queued: no runner in this test
     bulk = BulkSend.objects.get()
     url = reverse("engagement:bulk-detail", args=[bulk.code])
 

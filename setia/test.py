@@ -102,7 +102,7 @@ def make_customers(
     Subscription.objects.bulk_create(
         Subscription(
             customer=customer,
-            plan="growth",
+            plan_id="growth",
             started_on=datetime.date(2026, 1, 15),
             renews_on=datetime.date(2027, 1, 15),
             monthly_price=349_000,
@@ -113,7 +113,10 @@ def make_customers(
 
 
 def make_subscription(customer: Customer, **fields) -> Subscription:
+    """A subscription of `customer`; `plan` is a plan's code (or a Plan)."""
     fields.setdefault("plan", "growth")
+    if isinstance(fields["plan"], str):
+        fields["plan_id"] = fields.pop("plan")
     fields.setdefault("started_on", datetime.date(2026, 1, 15))
     fields.setdefault("renews_on", datetime.date(2027, 1, 15))
     fields.setdefault("monthly_price", 349_000)

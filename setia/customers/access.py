@@ -20,7 +20,7 @@ def get_customer_for_user(
     customers = Customer.objects.visible_to(user)
     customers = customers.deleted() if deleted else customers.alive()
     customer = get_object_or_404(
-        customers.select_related("category", "owner", "team", "subscription"), code=code
+        customers.select_related("category", "owner", "team", "subscription__plan"), code=code
     )
     if permission and not user.has_perm(f"customers.{permission}"):
         raise PermissionDenied

@@ -186,7 +186,7 @@ def _insert(batch, categories, people: DemoPeople) -> None:
         [
             Subscription(
                 customer=by_code[demo.code],
-                plan=demo.plan,
+                plan_id=demo.plan,
                 started_on=demo.started_on,
                 renews_on=demo.renews_on,
                 monthly_price=demo.monthly_price,

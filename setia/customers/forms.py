@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Team, User
-from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.customers.models import Category, Contact, Customer, Plan, Store, Subscription
 from setia.lib.dates import parse_date
 from setia.lib.domains import normalise_domain
 from setia.lib.emails import normalise_email
@@ -220,6 +220,16 @@ class SubscriptionForm(VersionedForm):
         model = Subscription
         fields = ["plan", "started_on", "renews_on", "monthly_price", "discount_percent"]
         field_classes = {"started_on": FlexibleDateField, "renews_on": FlexibleDateField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Active plans, and the current one even when retired, so that changing the price
+        # does not force a change of plan.
+        plans = Plan.objects.filter(is_active=True)
+        if self.instance.pk:
+            plans = plans | Plan.objects.filter(code=self.instance.plan_id)
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].label_from_instance = lambda plan: plan.display_name
 
     def clean(self):
         cleaned = super().clean()

@@ -6,16 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Subquery, When
+from django.db.models import F, Q, Subquery
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from setia.lib.dates import add_months, today
 from setia.lib.merging import MergePolicy
 from setia.lib.money import net_price
+from setia.lib.names import BilingualName, aliases_field, indonesian_name_field
 from setia.lib.phones import search_prefix
 from setia.lib.regions import PROVINCE_CHOICES
 from setia.lib.text import LONG_TEXT, at_most
@@ -51,25 +51,13 @@ def validate_search(text: str) -> None:
         )
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     """A business category from the managed list (fashion, F&B, beauty, …), named in both
-    languages; `display_name` is the name shown to the reader."""
+    languages (`setia.lib.names`); `display_name` is the name shown to the reader."""
 
     name = models.CharField(_("name (English)"), max_length=80, unique=True)
-    name_id = models.CharField(
-        _("name (Indonesian)"),
-        max_length=80,
-        blank=True,
-        help_text=_("Shown on the Indonesian pages; the English name when empty."),
-    )
-    aliases = models.CharField(
-        _("aliases"),
-        max_length=500,
-        blank=True,
-        help_text=_(
-            "Other names an imported sheet may use for this category, separated by commas."
-        ),
-    )
+    name_id = indonesian_name_field(80)
+    aliases = aliases_field()
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(pgettext_lazy("list order", "position"), default=0)
@@ -85,29 +73,6 @@ class Category(models.Model):
         # The English name, the same in every language: history snapshots record it and undo
         # compares them. Pages show `display_name`.
         return self.name
-
-    @property
-    def display_name(self) -> str:
-        """The name in the reader's language (Indonesian, else English)."""
-        if self.name_id and translation.get_language() == "id":
-            return self.name_id
-        return self.name
-
-    @staticmethod
-    def display_name_sql(prefix: str = "") -> F | Case:
-        """`display_name` as SQL, for the lists built by a query (`prefix`: the path to the
-        category, such as "customer__category__")."""
-        if translation.get_language() != "id":
-            return F(f"{prefix}name")
-        return Case(
-            When(**{f"{prefix}name_id": ""}, then=F(f"{prefix}name")),
-            default=F(f"{prefix}name_id"),
-        )
-
-    @property
-    def alias_list(self) -> list[str]:
-        """The aliases, one per entry, without the blank ones."""
-        return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -443,11 +408,35 @@ class Store(models.Model):
         return self.domain
 
 
-class Plan(models.TextChoices):
-    STARTER = "starter", _("Starter")
-    GROWTH = "growth", _("Growth")
-    BUSINESS = "business", _("Business")
-    ENTERPRISE = "enterprise", _("Enterprise")
+class Plan(BilingualName, models.Model):
+    """A subscription plan from the managed list, named in both languages (`setia.lib.names`).
+    Subscriptions point at its `code`, which never changes: admins rename, reorder or retire a
+    plan without touching the subscriptions on it."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Stored on subscriptions and written in exports; cannot change later."),
+    )
+    name = models.CharField(_("name (English)"), max_length=50, unique=True)
+    name_id = indonesian_name_field(50)
+    aliases = aliases_field()
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Only active plans are offered on forms.")
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("list order", "position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        # The English name, as for categories: pages show `display_name`.
+        return self.name
 
 
 class Subscription(models.Model):
@@ -459,7 +448,16 @@ class Subscription(models.Model):
     MONEY_FIELDS = ("monthly_price",)
 
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="subscription")
-    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices)
+    # The plan's code is the stored value (column "plan"), as it was when plans were a fixed
+    # list: history entries and exports keep reading the same values.
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        to_field="code",
+        db_column="plan",
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+    )
     started_on = models.DateField(_("start date"))
     renews_on = models.DateField(_("renewal date"), db_index=True)
     monthly_price = models.BigIntegerField(
@@ -488,7 +486,7 @@ class Subscription(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_plan_display()} ({self.customer})"
+        return f"{self.plan} ({self.customer})"
 
     @classmethod
     def prepare_new(cls, *, customer: Customer, **values) -> "Subscription":

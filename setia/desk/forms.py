@@ -94,7 +94,8 @@ class CustomerFilterForm(forms.Form):
             key=F("slug"),
             saved=Value("", output_field=text),
             rank=F("position"),
-        ).values_list("kind", "key", "name", "saved", "rank")
+            shown=Tier.display_name_sql(),
+        ).values_list("kind", "key", "shown", "saved", "rank")
         segments = Segment.objects.filter(is_shared=True)
         if user is not None:
             segments = Segment.objects.usable_by(user)

@@ -86,7 +86,9 @@ def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:
             % {"count": count, "limit": settings.BULK_SEND_LIMIT}
         )
     plan = BulkPlan(customers=count)
-    customers = with_tier_name(customers.select_related("owner", "subscription")).prefetch_related(
+    customers = with_tier_name(
+        customers.select_related("owner", "subscription__plan")
+    ).prefetch_related(
         Prefetch("contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary"),
         "stores",
     )

@@ -7,7 +7,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, Prefetch, Subquery
+from django.db.models import BigIntegerField, Prefetch, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils.text import slugify
 from rich.progress import Progress
@@ -29,11 +29,13 @@ from setia.history.models import AuditEntry, EventKind, TimelineEvent
 BATCH = 500  # customers per round of inserts
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
+# (English name, Indonesian name, channel, language of the text, subject, body, approved
+# WhatsApp template): a template's text is in one language, its name in both.
 TEMPLATES = [
-    ("Sapaan bulanan", Channel.WHATSAPP, "id", "", "Halo {contact}, apa kabar {customer}? Ada yang bisa kami bantu bulan ini?", "monthly_checkin"),
-    ("Monthly check-in", Channel.WHATSAPP, "en", "", "Hi {contact}, how is {customer} doing? Anything we can help with this month?", ""),
-    ("Perpanjangan langganan", Channel.EMAIL, "id", "Perpanjangan {customer} pada {renews_on}", "Halo {contact},\n\nLangganan {plan} {customer} diperpanjang pada {renews_on}. {promo}\n\nSalam,\n{owner}", ""),
-    ("Situs bermasalah", Channel.WHATSAPP, "id", "", "Halo {contact}, kami melihat {store} sedang bermasalah. Tim kami sedang menanganinya.", "store_issue"),
+    ("Monthly check-in", "Sapaan bulanan", Channel.WHATSAPP, "id", "", "Halo {contact}, apa kabar {customer}? Ada yang bisa kami bantu bulan ini?", "monthly_checkin"),
+    ("Monthly check-in", "Sapaan bulanan", Channel.WHATSAPP, "en", "", "Hi {contact}, how is {customer} doing? Anything we can help with this month?", ""),
+    ("Subscription renewal", "Perpanjangan langganan", Channel.EMAIL, "id", "Perpanjangan {customer} pada {renews_on}", "Halo {contact},\n\nLangganan {plan} {customer} diperpanjang pada {renews_on}. {promo}\n\nSalam,\n{owner}", ""),
+    ("Store problem", "Situs bermasalah", Channel.WHATSAPP, "id", "", "Halo {contact}, kami melihat {store} sedang bermasalah. Tim kami sedang menanganinya.", "store_issue"),
 ]  # fmt: skip
 THEMES = ["Pembayaran", "Pengiriman", "Toko v2", "Checkout", "Promo", "Harga langganan", "Domain", "Tampilan toko", "Marketplace", "Laporan penjualan"]  # fmt: skip
 KINDS = [("whatsapp", 35), ("call", 25), ("note", 14), ("email", 10), ("meeting", 8), ("website_issue", 8)]  # fmt: skip
@@ -47,7 +49,7 @@ SUMMARIES = {
 }  # fmt: skip
 DECISIONS = [
     "Coba promo gratis ongkir bulan depan",
-    "Pindah ke paket Business",
+    "Pindah ke paket Bisnis",
     "Fokus ke TikTok Shop",
 ]
 ACTION_ITEMS = ["Kirim template promo", "Cek halaman pembayaran", "Jadwalkan pelatihan admin", "Siapkan laporan GMV"]  # fmt: skip
@@ -91,12 +93,25 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
 
 def _templates(people) -> list[MessageTemplate]:
     rows = []
-    for name, channel, language, subject, body, approved in TEMPLATES:
+    for name, name_id, channel, language, subject, body, approved in TEMPLATES:
+        # A database loaded before templates were named in both languages may still have the
+        # Indonesian name in `name` (when its text was edited since): that one is used as is.
+        template = (
+            MessageTemplate.objects.filter(
+                Q(name=name) | Q(name=name_id, name_id=""), channel=channel, language=language
+            )
+            .order_by("id")
+            .first()
+        )
+        if template is not None:
+            rows.append(template)
+            continue
         template, _created = MessageTemplate.objects.get_or_create(
             name=name,
             channel=channel,
             language=language,
             defaults={
+                "name_id": name_id,
                 "subject": subject,
                 "body": body,
                 "whatsapp_template_name": approved,

@@ -98,6 +98,7 @@ class MessageTemplateForm(forms.ModelForm):
         model = MessageTemplate
         fields = [
             "name",
+            "name_id",
             "channel",
             "language",
             "subject",

@@ -16,6 +16,7 @@ from setia.jobs.models import Job
 from setia.lib.dates import now
 from setia.lib.merging import MergePolicy
 from setia.lib.money import net_price, net_price_hundredths, rupiah_from_hundredths
+from setia.lib.names import BilingualName, indonesian_name_field
 from setia.lib.text import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, at_most
 
 
@@ -161,16 +162,21 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
-class MessageTemplate(models.Model):
+class MessageTemplate(BilingualName, models.Model):
     """A reusable message with `{variable}` placeholders (see templating.VARIABLES), in one
-    language and for one channel. Rendering with a missing value is an error."""
+    language and for one channel. Rendering with a missing value is an error.
+
+    Its text is in one language (`language`), but its name is in both (`setia.lib.names`), so
+    that every reader finds it in the lists and pickers: "Monthly check-in (Indonesian)" on
+    the English pages is "Sapaan bulanan (Indonesia)" on the Indonesian ones."""
 
     class Language(models.TextChoices):
         INDONESIAN = "id", _("Indonesian")
         ENGLISH = "en", _("English")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name (English)"), max_length=100)
+    name_id = indonesian_name_field(100)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.INDONESIAN
@@ -216,7 +222,7 @@ class MessageTemplate(models.Model):
         indexes = [models.Index(fields=["channel", "is_active"], name="template_channel_idx")]
 
     def __str__(self):
-        return f"{self.name} ({self.get_language_display()})"
+        return f"{self.display_name} ({self.get_language_display()})"
 
     def render(self, values: dict) -> tuple[str, str]:
         """(subject, body) filled from `values`; raises templating.MissingVariables."""
@@ -321,6 +327,7 @@ class Message(models.Model):
             "contact": self.contact.name if self.contact else "",
             "direction": "outbound",
             "template": self.template.name if self.template else "",
+            "template_name_id": self.template.name_id if self.template else "",
             "status": self.status,
             "via": self.via,
             "reason": self.failure_reason,

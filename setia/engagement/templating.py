@@ -28,9 +28,11 @@ VARIABLES = {
 }
 
 
-# The customer's current tier name, read through the relations the tiers app declares on the
-# customer (its tier assignment, that assignment's tier), so this app needs no import of it.
+# The customer's current tier's names (English, Indonesian), read through the relations the
+# tiers app declares on the customer (its tier assignment, that assignment's tier), so this
+# app needs no import of it.
 TIER_NAME = "tier_assignment__tier__name"
+TIER_NAME_ID = "tier_assignment__tier__name_id"
 
 
 class TemplateError(ValueError):
@@ -107,15 +109,20 @@ def render(text: str, values: dict[str, str]) -> str:
 
 
 def with_tier_name(customers):
-    """`customers` with each one's current tier name as `tier_name` (None without a tier), so
-    that `customer_values` reads it without a query per customer."""
-    return customers.annotate(tier_name=F(TIER_NAME))
+    """`customers` with each one's current tier names as `tier_name` and `tier_name_id` (None
+    without a tier), so that `customer_values` reads them without a query per customer."""
+    return customers.annotate(tier_name=F(TIER_NAME), tier_name_id=F(TIER_NAME_ID))
 
 
-def _tier_name(customer) -> str | None:
+def _tier_name(customer, language: str) -> str | None:
+    """The customer's tier named in `language` (the English name when it has no Indonesian)."""
     if hasattr(customer, "tier_name"):
-        return customer.tier_name
-    return Customer.objects.filter(pk=customer.pk).values_list(TIER_NAME, flat=True).first()
+        english, indonesian = customer.tier_name, getattr(customer, "tier_name_id", "")
+    else:
+        english, indonesian = (
+            Customer.objects.filter(pk=customer.pk).values_list(TIER_NAME, TIER_NAME_ID).first()
+        ) or (None, None)
+    return indonesian if language == "id" and indonesian else english
 
 
 def customer_values(customer, *, contact=None, language: str = "id", extra=None) -> dict:
@@ -131,7 +138,7 @@ def customer_values(customer, *, contact=None, language: str = "id", extra=None)
     store = next(iter(customer.stores.all()), None)
     # A missing one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
     subscription = getattr(customer, "subscription", None)
-    tier = _tier_name(customer)
+    tier = _tier_name(customer, language)
     with translation.override(language):
         values = {
             "customer": customer.name,
@@ -140,7 +147,7 @@ def customer_values(customer, *, contact=None, language: str = "id", extra=None)
             "city": customer.city,
             "owner": customer.owner.full_name if customer.owner else "",
             "tier": tier or "",
-            "plan": subscription.get_plan_display() if subscription else "",
+            "plan": subscription.plan.display_name if subscription else "",
             "renews_on": formats.date_format(subscription.renews_on, "DATE_FORMAT")
             if subscription
             else "",

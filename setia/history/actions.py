@@ -200,12 +200,20 @@ def _audited_fields(model: type[models.Model]) -> list[tuple[str, str, bool]]:
     an import takes a snapshot of every record it writes."""
     fields = _AUDITED_FIELDS.get(model)
     if fields is None:
+        # A relation through a stable code (a subscription's plan) keeps the code, which
+        # `AuditEntry.change_rows` names in the reader's language; other relations keep the
+        # related row's text.
         fields = _AUDITED_FIELDS[model] = [
-            (field.name, field.attname, bool(field.is_relation))
+            (field.name, field.attname, bool(field.is_relation) and not _by_code(field))
             for field in model._meta.concrete_fields
             if field.name not in SKIPPED_FIELDS
         ]
     return fields
+
+
+def _by_code(field) -> bool:
+    """Whether `field` points at its related row through a field other than the primary key."""
+    return bool(field.is_relation and field.to_fields and field.to_fields[0] not in (None, "id"))
 
 
 def new_change(

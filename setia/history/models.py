@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from setia.lib.merging import MergePolicy
 from setia.lib.money import format_rupiah
+from setia.lib.names import BilingualName
 from setia.lib.phones import format_phone
 
 
@@ -105,6 +106,10 @@ class AuditEntry(models.Model):
                 if field is not None:
                     label = prefix + str(field.verbose_name)
                     choices = dict(field.flatchoices) if field.choices else None
+                    if field.is_relation and isinstance(field.related_model, type):
+                        named = _names_by_code(field)
+                        if named is not None:
+                            choices = named
                     if choices:
                         display = lambda value, choices=choices: str(choices.get(value, value))  # noqa: E731
                     elif field.get_internal_type() == "BooleanField":
@@ -121,6 +126,20 @@ class AuditEntry(models.Model):
                 )
             )
         return rows
+
+
+def _names_by_code(field) -> dict[str, str] | None:
+    """{stored code: name in the reader's language} of the bilingual list a relation through a
+    code points at (a subscription's plan, stored as its code); None for other relations. The
+    lists are short: one query reads them whole."""
+    target = field.to_fields[0] if field.to_fields else None
+    if target in (None, "id") or not issubclass(field.related_model, BilingualName):
+        return None
+    return {
+        code: named.display_name
+        for named in field.related_model.objects.only(target, "name", "name_id")
+        for code in [getattr(named, target)]
+    }
 
 
 class EventKind(models.TextChoices):

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from setia.accounts.models import Team, User
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.customers.models import Plan as SubscriptionPlan
 from setia.imports import values
 from setia.imports.mapping import EXTRA, FIELDS
 from setia.imports.reading import Table
@@ -194,6 +195,8 @@ class Context:
         self.actor = actor
         self.value_map = value_map or values.ValueMap()
         self.categories = values.Categories(list(Category.objects.filter(is_active=True)))
+        # Every plan, retired ones too: a sheet may name the plan an old customer still has.
+        self.plans = values.Plans(SubscriptionPlan.objects.all())
         users = list(User.objects.filter(is_active=True).select_related("team"))
         self.users_by_email = {user.email.lower(): user for user in users}
         self.users_by_name = {" ".join(user.full_name.lower().split()): user for user in users}
@@ -251,7 +254,7 @@ _CELLS = {
     "phone": ("contact", "phone", lambda ctx, v: values.clean_phone(v), False),
     "whatsapp": ("contact", "whatsapp", lambda ctx, v: values.clean_phone(v), False),
     "email": ("contact", "email", lambda ctx, v: values.clean_email(v), False),
-    "plan": ("subscription", "plan", lambda ctx, v: values.clean_plan(v), True),
+    "plan": ("subscription", "plan", lambda ctx, v: ctx.plans.clean(v), True),
     "monthly_price": ("subscription", "monthly_price", lambda ctx, v: values.clean_amount(v), True),
     "renews_on": ("subscription", "renews_on", lambda ctx, v: values.clean_date(v), True),
     "started_on": ("subscription", "started_on", lambda ctx, v: values.clean_date(v), True),
@@ -787,7 +790,21 @@ def _changes(plan: Chunk, row: Row) -> bool:
     if row.subscription:
         if subscription is None:
             return bool(row.subscription.get("plan"))
-        if any(getattr(subscription, name) != value for name, value in row.subscription.items()):
+        if _differs(subscription, row.subscription):
+            return True
+    return False
+
+
+def _differs(record, data: dict) -> bool:
+    """Whether `data` ({field: value}) would change `record`; a relation is compared by the key
+    it stores, without loading the related row."""
+    for name, value in data.items():
+        field = record._meta.get_field(name)
+        if field.is_relation:
+            stored = getattr(value, field.target_field.attname) if value is not None else None
+            if getattr(record, field.attname) != stored:
+                return True
+        elif getattr(record, name) != value:
             return True
     return False
 

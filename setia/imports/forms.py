@@ -125,7 +125,7 @@ def value_choices(field: str, value: str, *, may_create: bool) -> list[tuple[str
         categories = Category.objects.filter(is_active=True)
         choices += [(category.slug, category.display_name) for category in categories]
     elif field == "plan":
-        choices += list(Plan.choices)
+        choices += [(plan.code, plan.display_name) for plan in Plan.objects.filter(is_active=True)]
     elif field == "status":
         choices += list(Customer.Status.choices)
     elif field == "province":

@@ -13,13 +13,14 @@ from datetime import date
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.models import Customer, Plan, Store
+from setia.customers.models import Customer, Store
 from setia.lib import spreadsheets
 from setia.lib.dates import parse_date
 from setia.lib.domains import SHARED_HOSTS, normalise_domain
 from setia.lib.emails import MAX_LENGTH as MAX_EMAIL_LENGTH
 from setia.lib.emails import normalise_email
 from setia.lib.money import parse_rupiah
+from setia.lib.names import NameLookup, name_key
 from setia.lib.phones import PhoneError, parse_phone
 from setia.lib.regions import PROVINCES, regency_is_known, split_regency
 
@@ -103,8 +104,7 @@ def unneutralise(cell: str) -> str:
     return spreadsheets.unneutralise(cell).strip()
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+_key = name_key
 
 
 def clean_text(value: str, *, max_length: int) -> str:
@@ -180,11 +180,10 @@ _STATUS_ALIASES = {"aktif": "active", "live": "active", "churn": "churned", "ber
 
 
 @functools.cache
-def _choices_lookup(name: str) -> dict[str, str]:
-    """{normalised value or label in either language: value} for "status" or "plan"."""
-    choices = Customer.Status.choices if name == "status" else Plan.choices
-    lookup = dict(_STATUS_ALIASES) if name == "status" else {}
-    for value, label in choices:
+def _status_lookup() -> dict[str, str]:
+    """{normalised status value or label in either language: value}."""
+    lookup = dict(_STATUS_ALIASES)
+    for value, label in Customer.Status.choices:
         lookup[_key(value)] = value
         for language in ("en", "id"):
             with translation.override(language):
@@ -193,7 +192,7 @@ def _choices_lookup(name: str) -> dict[str, str]:
 
 
 def clean_status(value: str) -> str:
-    lookup = _choices_lookup("status")
+    lookup = _status_lookup()
     if (key := _key(value)) in lookup:
         return lookup[key]
     raise OutsideList(
@@ -205,18 +204,27 @@ def clean_status(value: str) -> str:
     )
 
 
-def clean_plan(value: str) -> str:
-    lookup = _choices_lookup("plan")
-    key = _key(value)
-    for word in ("paket", "plan"):
-        if key.startswith(word) and key[len(word) :] in lookup:
-            key = key[len(word) :]
-    if key in lookup:
-        return lookup[key]
-    raise OutsideList(
-        _("Unknown plan %(value)s; use one of: %(choices)s.")
-        % {"value": value, "choices": ", ".join(str(label) for _v, label in Plan.choices)}
-    )
+class Plans:
+    """The managed plan list, matched by its English or Indonesian name, code or an alias,
+    ignoring case and punctuation, and a leading "Paket"/"Plan" ("Paket Bisnis"). A value
+    matching none is outside the list: the row is imported without the subscription's plan
+    (a warning)."""
+
+    def __init__(self, plans):
+        self.plans = list(plans)
+        self.lookup = NameLookup(self.plans, codes=lambda plan: [plan.code])
+
+    def clean(self, value: str):
+        key = _key(value)
+        for word in ("paket", "plan"):
+            if key.startswith(word) and key[len(word) :] in self.lookup.by_key:
+                key = key[len(word) :]
+        if (plan := self.lookup.by_key.get(key)) is not None:
+            return plan
+        raise OutsideList(
+            _("Unknown plan %(value)s; use one of: %(choices)s.")
+            % {"value": value, "choices": ", ".join(plan.display_name for plan in self.plans)}
+        )
 
 
 class Categories:
@@ -228,29 +236,21 @@ class Categories:
     FALLBACK_SLUG = "other"
 
     def __init__(self, categories):
-        self.by_key = {}
-        self.names = {}
-        self.fallback = None
-        for category in categories:
-            for name in (category.name, category.name_id):
-                if name:
-                    self.by_key[_key(name)] = category
-                    self.names[_key(name)] = category.display_name
-            self.by_key.setdefault(_key(category.slug), category)
-            for alias in category.alias_list:
-                self.by_key.setdefault(_key(alias), category)
-            if category.slug == self.FALLBACK_SLUG:
-                self.fallback = category
+        categories = list(categories)
+        self.lookup = NameLookup(categories, codes=lambda category: [category.slug])
+        self.fallback = next(
+            (category for category in categories if category.slug == self.FALLBACK_SLUG), None
+        )
 
     def clean(self, value: str):
-        key = _key(value)
-        if key in self.by_key:
-            return self.by_key[key]
-        close = difflib.get_close_matches(key, list(self.names), n=1, cutoff=0.6)
+        if (category := self.lookup.get(value)) is not None:
+            return category
+        names = self.lookup.names
+        close = difflib.get_close_matches(_key(value), list(names), n=1, cutoff=0.6)
         if close:
             raise OutsideList(
                 _("Unknown category %(value)s. Did you mean %(suggestion)s?")
-                % {"value": value, "suggestion": self.names[close[0]]}
+                % {"value": value, "suggestion": names[close[0]]}
             )
         raise OutsideList(_("Unknown category %(value)s.") % {"value": value})
 

@@ -172,8 +172,11 @@ JOIN {tier} new ON new.id = c.new_tier_id
 LEFT JOIN {tier} old ON old.id = c.old_tier_id
 WHERE c.changed_on = %(today)s AND c.created_at = %(now)s
 """
+# The tiers' names in both languages (`*_name_id`: the Indonesian, empty when it has none), so
+# that the event reads in the reader's language.
 _TIMELINE_DATA = (
-    "'old_tier', old.name, 'new_tier', new.name, 'direction', c.direction, "
+    "'old_tier', old.name, 'new_tier', new.name, "
+    "'old_tier_name_id', old.name_id, 'new_tier_name_id', new.name_id, 'direction', c.direction, "
     "'tier_reason', c.reason, 'gmv_90d', c.gmv_90d, 'threshold', c.threshold"
 )
 
@@ -219,10 +222,20 @@ def assign_tiers(*, today: date) -> int:
 
 
 @transaction.atomic
-def update_tier(*, tier: Tier, actor, name: str, colour: str, min_gmv_90d: int) -> Tier:
-    """Rename or recolour a tier and set its general threshold (applied at the next run)."""
-    tier.name, tier.colour = name, colour
-    tier.save(update_fields=["name", "colour", "updated_at"])
+def update_tier(
+    *,
+    tier: Tier,
+    actor,
+    name: str,
+    colour: str,
+    min_gmv_90d: int,
+    name_id: str = "",
+    aliases: str = "",
+) -> Tier:
+    """Rename (in either language) or recolour a tier and set its general threshold (applied at
+    the next run)."""
+    tier.name, tier.name_id, tier.aliases, tier.colour = name, name_id, aliases, colour
+    tier.save(update_fields=["name", "name_id", "aliases", "colour", "updated_at"])
     TierRule.objects.update_or_create(
         tier=tier, category=None, defaults={"min_gmv_90d": min_gmv_90d}
     )

@@ -6,7 +6,7 @@ from setia.tiers.models import Tier, TierChange, TierRule
 
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
-    list_display = ["position", "name", "slug", "colour"]
+    list_display = ["position", "name", "name_id", "slug", "colour"]
     ordering = ["position"]
 
 

@@ -116,7 +116,10 @@ def _charts(labels, gmv, orders, thresholds) -> tuple[str, str]:
         labels,
         gmv,
         orders,
-        [(tier.pk, tier.name, tier.colour, threshold) for tier, threshold, _rule in thresholds],
+        [
+            (tier.pk, tier.display_name, tier.colour, threshold)
+            for tier, threshold, _rule in thresholds
+        ],
     )
     key = "tiers:value-charts:" + hashlib.sha256(repr(drawn).encode()).hexdigest()
     charts_drawn = cache.get(key)
@@ -139,7 +142,7 @@ def _gmv_chart(labels, gmv, thresholds) -> str:
     chart.add(_("GMV"), gmv)
     for tier, threshold in shown:
         chart.add(
-            _("%(tier)s: 90-day threshold ÷ 3") % {"tier": tier.name},
+            _("%(tier)s: 90-day threshold ÷ 3") % {"tier": tier.display_name},
             [threshold // 3] * len(labels),
             show_dots=False,
             stroke_style={"dasharray": "8, 5", "width": 2},

@@ -12,7 +12,7 @@ from setia.tiers.models import Tier, TierRule
 
 
 class TierForm(forms.ModelForm):
-    """A tier's name, colour and general threshold (the rule for every category)."""
+    """A tier's names, colour and general threshold (the rule for every category)."""
 
     min_gmv_90d = RupiahField(
         label=_("minimum 90-day GMV (Rp), every category"),
@@ -21,7 +21,7 @@ class TierForm(forms.ModelForm):
 
     class Meta:
         model = Tier
-        fields = ["name", "colour"]
+        fields = ["name", "name_id", "aliases", "colour"]
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
 
     def clean_name(self):
@@ -29,6 +29,9 @@ class TierForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Give the tier a name."))
         return name
+
+    def clean_name_id(self):
+        return " ".join(self.cleaned_data["name_id"].split())
 
     def clean_colour(self):
         return self.cleaned_data["colour"].lower()
@@ -51,6 +54,8 @@ class TierRuleForm(forms.ModelForm):
         self.fields["category"].required = True
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["category"].help_text = ""
+        for name in ("tier", "category"):
+            self.fields[name].label_from_instance = lambda row: row.display_name
 
     def clean(self):
         cleaned = super().clean()
@@ -58,7 +63,7 @@ class TierRuleForm(forms.ModelForm):
         if tier and category and TierRule.objects.filter(tier=tier, category=category).exists():
             raise forms.ValidationError(
                 _("%(category)s already has its own %(tier)s rule; delete it first.")
-                % {"category": category, "tier": tier}
+                % {"category": category.display_name, "tier": tier.display_name}
             )
         return cleaned
 

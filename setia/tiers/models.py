@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from setia.lib.merging import MergePolicy
+from setia.lib.names import BilingualName, aliases_field, indonesian_name_field
 
 # A customer falls a tier only after its 90-day GMV has been more than this share below the
 # current tier's threshold in this many consecutive runs: one bad week does not demote anyone,
@@ -12,10 +13,13 @@ DOWNGRADE_MARGIN_PERCENT = 10
 DOWNGRADE_AFTER_RUNS = 2
 
 
-class Tier(models.Model):
-    """An ordered value class; position 1 is the highest (Platinum)."""
+class Tier(BilingualName, models.Model):
+    """An ordered value class; position 1 is the highest (Platinum). Named in both languages
+    (`setia.lib.names`): pages show `display_name`."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("name (English)"), max_length=50, unique=True)
+    name_id = indonesian_name_field(50)
+    aliases = aliases_field()
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     colour = models.CharField(
         _("colour"),

@@ -54,12 +54,12 @@ def edit_tier(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         instance=tier,
         initial={"min_gmv_90d": general.min_gmv_90d if general else 0},
     )
-    context = {"form": form, "title": _("Edit tier %(name)s") % {"name": tier.name}}
+    context = {"form": form, "title": _("Edit tier %(name)s") % {"name": tier.display_name}}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "tiers/form.html", context, status=400)
         actions.update_tier(tier=tier, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Tier %(name)s saved.") % {"name": tier.name})
+        messages.success(request, _("Tier %(name)s saved.") % {"name": tier.display_name})
         return redirect("tiers:tier-list")
     return render(request, "tiers/form.html", context)
 
@@ -161,6 +161,6 @@ def _tier_counts_chart() -> dict:
     )
     chart.x_labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in days]
     for tier in tiers:
-        chart.add(tier.name, [counts.get((day, tier.pk), 0) for day in days])
+        chart.add(tier.display_name, [counts.get((day, tier.pk), 0) for day in days])
     table = [(days[-1], [(tier, counts.get((days[-1], tier.pk), 0)) for tier in tiers])]
     return {"counts_chart": charts.data_uri(chart), "counts_table": table}

@@ -56,12 +56,14 @@ class OnboardingAdmin(ReadOnlyAdmin):
 
 class PlaybookStepInline(admin.TabularInline):
     model = PlaybookStep
+    fields = ["position", "title", "title_id", "due_in_days", "assign_to"]
     extra = 1
 
 
 @admin.register(Playbook)
 class PlaybookAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+    list_display = ["name", "name_id"]
+    search_fields = ["name", "name_id"]
     inlines = [PlaybookStepInline]
 
 

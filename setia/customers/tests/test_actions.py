@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from setia.customers import actions
-from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.customers.models import Category, Contact, Customer, Plan, Store, Subscription
 from setia.history.models import AuditEntry
 from setia.test import make_contact, make_customer, make_store, make_subscription
 
@@ -277,7 +277,7 @@ def test_it_records_a_store_change_against_its_customer(customer, executive):
 
 def test_it_creates_then_updates_a_subscription(customer, executive):
     data = {
-        "plan": "growth",
+        "plan": Plan.objects.get(code="growth"),
         "started_on": datetime.date(2026, 1, 1),
         "renews_on": datetime.date(2027, 1, 1),
         "monthly_price": 349_000,

@@ -89,7 +89,7 @@ def test_it_shows_the_subscription_in_rupiah(client, executive, customer):
 
     response = client.get(_url(customer))
 
-    assert response.context["subscription"].plan == "business"
+    assert response.context["subscription"].plan_id == "business"
     assert "<dd>Rp 1.234.567</dd>" in response.text
     assert "10% → Rp 1.111.110" in response.text  # net price, rounded half up
 

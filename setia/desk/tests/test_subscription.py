@@ -40,7 +40,7 @@ def subscription(customer):
 
 def _subscription_unchanged(subscription) -> None:
     fresh = Subscription.objects.get(pk=subscription.pk)
-    assert (fresh.plan, fresh.monthly_price, fresh.renews_on) == (
+    assert (fresh.plan_id, fresh.monthly_price, fresh.renews_on) == (
         "growth",
         349_000,
         datetime.date(2027, 1, 15),
@@ -76,7 +76,7 @@ def test_it_creates_a_subscription_from_rupiah_as_people_write_it(client, execut
     assert response.url == customer.get_absolute_url()
     subscription = Subscription.objects.get()
     assert subscription.customer == customer
-    assert subscription.plan == "business"
+    assert subscription.plan_id == "business"
     assert subscription.started_on == datetime.date(2026, 1, 15)
     assert subscription.renews_on == datetime.date(2027, 1, 15)
     assert subscription.monthly_price == 1_500_000

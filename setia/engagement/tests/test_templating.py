@@ -82,10 +82,12 @@ def test_it_reads_a_customers_values_in_the_templates_language(customer, executi
         "city": "Bandung",
         "owner": executive.full_name,
         "tier": "",
-        "plan": "Business",
+        "plan": "Bisnis",
         "renews_on": "17 Agustus 2027",
         "promo": "Gratis ongkir",
     }
+    # The plan is named in the template's language, whoever sends it.
+    assert customer_values(customer, language="en")["plan"] == "Business"
 
 
 def test_a_chosen_contact_replaces_the_primary_one(customer):
@@ -124,10 +126,11 @@ def test_it_renders_the_customers_tier_from_the_database(customer):
 
     values = customer_values(customer, language="id")
 
-    assert values["tier"] == "Gold"
+    assert values["tier"] == "Emas"
     assert render("Halo {customer}, pelanggan {tier} kami", values) == (
-        "Halo Batik Lestari, pelanggan Gold kami"
+        "Halo Batik Lestari, pelanggan Emas kami"
     )
+    assert customer_values(customer, language="en")["tier"] == "Gold"
 
 
 def test_the_tier_read_with_the_customers_of_a_bulk_send_needs_no_query_each(

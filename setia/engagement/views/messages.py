@@ -34,7 +34,7 @@ def create_template(request: AuthenticatedHttpRequest) -> HttpResponse:
         if not form.is_valid():
             return render(request, "engagement/template_form.html", context, status=400)
         template = MessageTemplate.objects.create(**form.model_data(), created_by=request.user)
-        messages.success(request, _("Template %(name)s saved.") % {"name": template.name})
+        messages.success(request, _("Template %(name)s saved.") % {"name": template.display_name})
         return redirect("engagement:template-list")
     return render(request, "engagement/template_form.html", context)
 
@@ -47,14 +47,14 @@ def edit_template(request: AuthenticatedHttpRequest, template_code) -> HttpRespo
     form = MessageTemplateForm(request.POST or None, instance=template)
     context = {
         "form": form,
-        "title": _("Edit template %(name)s") % {"name": template.name},
+        "title": _("Edit template %(name)s") % {"name": template.display_name},
         "variables": VARIABLES,
     }
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "engagement/template_form.html", context, status=400)
         form.save()
-        messages.success(request, _("Template %(name)s saved.") % {"name": template.name})
+        messages.success(request, _("Template %(name)s saved.") % {"name": template.display_name})
         return redirect("engagement:template-list")
     return render(request, "engagement/template_form.html", context)
 

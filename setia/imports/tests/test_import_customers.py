@@ -258,14 +258,14 @@ def test_it_imports_subscriptions_with_indonesian_dates_and_amounts(db, tmp_path
     run(path, owner=manager.email)
 
     batik = Subscription.objects.get(customer__name="Batik")
-    assert (batik.plan, batik.monthly_price, batik.started_on, batik.renews_on) == (
+    assert (batik.plan_id, batik.monthly_price, batik.started_on, batik.renews_on) == (
         "growth",
         1_234_567,
         datetime.date(2026, 4, 5),
         datetime.date(2027, 4, 5),
     )
     kopi = Subscription.objects.get(customer__name="Kopi")
-    assert (kopi.plan, kopi.monthly_price, kopi.started_on, kopi.renews_on) == (
+    assert (kopi.plan_id, kopi.monthly_price, kopi.started_on, kopi.renews_on) == (
         "starter",
         1_234_567,
         datetime.date(2026, 8, 17),

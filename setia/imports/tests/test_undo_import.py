@@ -64,7 +64,7 @@ def test_it_removes_the_creations_and_reverts_the_updates(tmp_path, manager, exi
     existing.refresh_from_db()
     assert (existing.name, existing.city) == ("Batik Lama", "Solo")
     subscription = Subscription.objects.get(customer=existing)
-    assert (subscription.plan, subscription.monthly_price) == ("starter", 149_000)
+    assert (subscription.plan_id, subscription.monthly_price) == ("starter", 149_000)
     assert list(Store.objects.values_list("domain", flat=True)) == ["batik.id"]
     assert not Customer.objects.alive().filter(name="Kopi Senja").exists()
     removed = Customer.objects.get(name="Kopi Senja")

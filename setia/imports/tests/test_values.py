@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from setia.customers.models import Category
+from setia.customers.models import Category, Plan
 from setia.imports import values
 from setia.imports.values import CellError
 
@@ -150,13 +150,41 @@ def test_it_cleans_cities(text, expected):
     assert values.clean_city(text) == expected
 
 
-def test_it_reads_statuses_and_plans_in_both_languages():
+def test_it_reads_statuses_in_both_languages():
     assert values.clean_status("Aktif") == "active"
     assert values.clean_status("At risk") == "at_risk"
-    assert values.clean_plan("Paket Growth") == "growth"
-    assert values.clean_plan("BUSINESS") == "business"
-    with pytest.raises(CellError, match="Unknown plan"):
-        values.clean_plan("Gold")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Paket Growth", "growth"),
+        ("BUSINESS", "business"),
+        ("Bisnis", "business"),  # the Indonesian name
+        ("paket pemula", "starter"),
+        ("KORPORAT.", "enterprise"),
+        ("Basic", "starter"),  # an alias
+        ("enterprise", "enterprise"),  # the code
+    ],
+)
+def test_it_reads_plans_by_either_name_code_or_alias(text, code):
+    plans = values.Plans(Plan.objects.all())
+    assert plans.clean(text).code == code
+
+
+@pytest.mark.django_db
+def test_a_value_naming_no_plan_is_outside_the_list():
+    plans = values.Plans(Plan.objects.all())
+    with pytest.raises(values.OutsideList, match="Unknown plan Pro; use one of: Starter, Growth"):
+        plans.clean("Pro")
+
+
+@pytest.mark.django_db
+def test_an_alias_added_by_an_admin_matches_a_plan():
+    Plan.objects.filter(code="growth").update(aliases="Pro, Profesional")
+    plans = values.Plans(Plan.objects.all())
+    assert plans.clean("pro").code == "growth"
 
 
 @pytest.mark.parametrize(

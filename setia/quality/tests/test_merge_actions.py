@@ -148,8 +148,8 @@ def test_the_survivor_keeps_its_own_subscription(pair, executive):
     merge = _merge(pair, executive)
 
     assert "customers.subscription" not in merge.moved
-    assert Subscription.objects.get(customer=first).plan == "starter"
-    assert Subscription.objects.get(customer=second).plan == "business"
+    assert Subscription.objects.get(customer=first).plan_id == "starter"
+    assert Subscription.objects.get(customer=second).plan_id == "business"
 
 
 def test_undo_restores_both_records_as_they_were(pair, executive, manager):

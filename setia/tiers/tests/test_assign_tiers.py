@@ -208,6 +208,8 @@ def test_each_move_is_on_the_customers_timeline(shop):
     assert latest.data == {
         "old_tier": "Silver",
         "new_tier": "Gold",
+        "old_tier_name_id": "Perak",
+        "new_tier_name_id": "Emas",
         "direction": "up",
         "tier_reason": "reached",
         "gmv_90d": GOLD,

@@ -34,8 +34,16 @@ def test_it_shows_and_filters_by_tier_on_the_list(client, executive, tiered):
     everyone = client.get(LIST)
     gold_only = client.get(LIST, {"tier": "gold"})
 
-    assert "Gold" in everyone.text and "Rp 320.000.000" in everyone.text
+    # The tier in the reader's language, on the badge and in the filter.
+    assert "</svg> Emas</span>" in everyone.text and "Rp 320.000.000" in everyone.text
+    assert '<option value="gold">Emas</option>' in everyone.text
+    assert "Gold" not in everyone.text
     assert _names(gold_only) == ["Emas Jaya"]
+    executive.language = "en"
+    executive.save(update_fields=["language"])
+    in_english = client.get(LIST)
+    assert "</svg> Gold</span>" in in_english.text
+    assert '<option value="gold">Gold</option>' in in_english.text
 
 
 def test_it_sorts_by_tier_then_by_gmv(client, executive, tiered):
@@ -79,7 +87,7 @@ def test_it_explains_the_tier_on_the_360_page(client, executive, tiered):
     why = response.text[response.text.index('id="why-tier"') :]
     assert "Rp 320.000.000" in why
     assert "Rp 300.000.000" in why
-    assert "Gold, semua kategori" in why
+    assert "Emas, semua kategori" in why
     assert response.context["gmv_chart"].startswith("data:image/svg+xml;base64,")
     assert len(response.context["value_months"]) == 12
     assert response.context["value_months"][-1][1] == 100_000_011

@@ -387,6 +387,12 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
         remind_params += [step.pk, ops.adapt_datetimefield_value(reminder_time(due_at))]
     stamp = ops.adapt_datetimefield_value(moment)
     batch_value = PlaybookRun._meta.get_field("batch").get_db_prep_value(batch, connection)
+    # Who gets the task: the lead for a "lead" step, the intern's slot for an "intern" step,
+    # else the customer's owner. The task's title is the step's in that person's language (the
+    # site's language for a task nobody owns).
+    assignee = """CASE WHEN task.assign_to = %s AND task.lead_id IS NOT NULL THEN task.lead_id
+                     WHEN slot.id IS NOT NULL THEN slot.id
+                     ELSE task.owner_id END"""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -399,7 +405,7 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
                 LEFT JOIN {_table(Team)} t ON t.id = c.team_id
                 WHERE r.batch = %s),
             task AS (
-                SELECT run.*, st.id AS step_id, st.title, st.assign_to,
+                SELECT run.*, st.id AS step_id, st.title, st.title_id, st.assign_to,
                     CASE WHEN st.assign_to = %s
                               AND run.team_id IN (SELECT team_id FROM person)
                          THEN row_number() OVER (
@@ -413,10 +419,11 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
             INSERT INTO {_table(Task)} (code, title, notes, owner_id, team_id, customer_id,
                 due_at, remind_at, priority, status, recurrence, playbook_run_id, created_at,
                 updated_at)
-            SELECT {_new_uuid()}, task.title, '',
-                CASE WHEN task.assign_to = %s AND task.lead_id IS NOT NULL THEN task.lead_id
-                     WHEN slot.id IS NOT NULL THEN slot.id
-                     ELSE task.owner_id END,
+            SELECT {_new_uuid()},
+                CASE WHEN task.title_id <> '' AND COALESCE(
+                    (SELECT u.language FROM {_table(User)} u WHERE u.id = {assignee}), %s) = 'id'
+                THEN task.title_id ELSE task.title END, '',
+                {assignee},
                 task.team_id, task.customer_id, CASE task.step_id {due} END,
                 CASE task.step_id {due} END, %s, %s, '', task.id, %s, %s
             FROM task LEFT JOIN slot ON slot.team_id = task.team_id AND slot.n = task.n
@@ -426,6 +433,8 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
                 batch_value,
                 AssignTo.INTERN,
                 PRIORITY_WEIGHTS[Priority.HIGH],
+                AssignTo.LEAD,
+                settings.LANGUAGE_CODE,
                 AssignTo.LEAD,
                 *due_params,
                 *remind_params,
@@ -440,18 +449,23 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
 def _record_starts(batch: uuid.UUID, moment: datetime.datetime) -> None:
     """One timeline event per started run, with the reason and the figures behind it, in one
     INSERT ... SELECT."""
+    shown = (
+        "COALESCE(NULLIF(p.name_id, ''), p.name)"
+        if translation.get_language() == "id"
+        else "p.name"
+    )
     summary, summary_params = _text(
-        _("Playbook “%(playbook)s” started: %(reason)s"), playbook="p.name", reason="r.reason"
+        _("Playbook “%(playbook)s” started: %(reason)s"), playbook=shown, reason="r.reason"
     )
     if connection.vendor == "postgresql":
         data = (
-            "jsonb_build_object('playbook', p.name, 'trigger', r.kind, 'reason', r.reason, "
-            "'figures', r.figures)"
+            "jsonb_build_object('playbook', p.name, 'playbook_name_id', p.name_id, "
+            "'trigger', r.kind, 'reason', r.reason, 'figures', r.figures)"
         )
     else:
         data = (
-            "json_object('playbook', p.name, 'trigger', r.kind, 'reason', r.reason, "
-            "'figures', json(r.figures))"
+            "json_object('playbook', p.name, 'playbook_name_id', p.name_id, "
+            "'trigger', r.kind, 'reason', r.reason, 'figures', json(r.figures))"
         )
     stamp = connection.ops.adapt_datetimefield_value(moment)
     batch_value = PlaybookRun._meta.get_field("batch").get_db_prep_value(batch, connection)

@@ -5,9 +5,11 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from setia.lib.merging import MergePolicy
+from setia.lib.names import BilingualName, indonesian_name_field
 from setia.work.schedule.models import Status
 
 
@@ -17,12 +19,15 @@ class AssignTo(models.TextChoices):
     INTERN = "intern", _("An intern of the team (fair assignment)")
 
 
-class Playbook(models.Model):
-    """A named list of task templates started for a customer by a trigger."""
+class Playbook(BilingualName, models.Model):
+    """A named list of task templates started for a customer by a trigger, named and described
+    in both languages (`setia.lib.names`): pages show `display_name`."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name (English)"), max_length=120, unique=True)
+    name_id = indonesian_name_field(120)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_id = models.TextField(_("description (Indonesian)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -34,10 +39,26 @@ class Playbook(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_description(self) -> str:
+        """The description in the reader's language (Indonesian, else English)."""
+        if self.description_id and translation.get_language() == "id":
+            return self.description_id
+        return self.description
+
 
 class PlaybookStep(models.Model):
+    """A task template of a playbook. Its title is written in both languages; a task started
+    from it takes the title in its assignee's language (then it is the task's own text)."""
+
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_id = models.CharField(
+        _("title (Indonesian)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For assignees who read Indonesian; the English title when empty."),
+    )
     due_in_days = models.PositiveIntegerField(_("due in (days)"), default=0)
     assign_to = models.CharField(
         _("assign to"), max_length=10, choices=AssignTo.choices, default=AssignTo.OWNER

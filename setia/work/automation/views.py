@@ -98,5 +98,7 @@ def close_run(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     PlaybookRun.objects.filter(pk=run.pk, status="open").update(
         status="done", closed_at=now(), updated_at=now()
     )
-    messages.success(request, _("Playbook “%(name)s” closed.") % {"name": run.playbook.name})
+    messages.success(
+        request, _("Playbook “%(name)s” closed.") % {"name": run.playbook.display_name}
+    )
     return redirect("work:call-today")

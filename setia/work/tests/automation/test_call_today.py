@@ -14,7 +14,7 @@ MOMENT = datetime.datetime(2026, 11, 10, 2, tzinfo=datetime.UTC)
 def _run(customer, playbook_name, *, kind="gmv_drop", at_risk=1_000_000, reason="GMV -40%"):
     run = PlaybookRun.objects.create(
         customer=customer,
-        playbook=Playbook.objects.get(name=playbook_name),
+        playbook=Playbook.objects.get(name_id=playbook_name),
         kind=kind,
         reason=reason,
         value=at_risk,
@@ -50,6 +50,12 @@ def test_it_orders_customers_by_revenue_at_risk_with_their_reasons(client, execu
     assert log_url in response.text
     assert reverse("work:run-detail", args=[rows[0]["runs"][0].code]) in response.text
     assert "Selesai" not in response.text
+    # The playbooks in the reader's language.
+    assert "GMV recovery" in response.text and "Pemulihan GMV" not in response.text
+    executive.language = "id"
+    executive.save(update_fields=["language"])
+    in_indonesian = client.get(URL).text
+    assert "Pemulihan GMV" in in_indonesian and "GMV recovery" not in in_indonesian
 
 
 def test_it_hides_other_teams_customers(client, other_executive, customer):

@@ -125,7 +125,8 @@ def test_a_70_percent_fall_over_the_last_30_days_starts_the_recovery_playbook(
     assert evaluation.evaluate(day=DAY).summary() == "customers=1 started=1 already_open=0"
 
     run = PlaybookRun.objects.get()
-    assert (run.customer, run.playbook.name, run.kind) == (falling, "Pemulihan GMV", "gmv_drop")
+    assert (run.customer, run.playbook.name, run.kind) == (falling, "GMV recovery", "gmv_drop")
+    assert run.playbook.name_id == "Pemulihan GMV"
     assert run.figures == {
         "baseline_days": 90,
         "gmv_daily": 300_000.0,
@@ -316,6 +317,10 @@ def test_intern_steps_go_fairly_to_the_least_loaded_intern_of_the_team(
 def test_lead_steps_go_to_the_team_lead_and_the_start_is_on_the_timeline(team_a, executive, only):
     only("website_down")
     lead = make_user(Role.MANAGER, team=team_a)
+    lead.language = "en"
+    lead.save(update_fields=["language"])
+    executive.language = "id"
+    executive.save(update_fields=["language"])
     team_a.lead = lead
     team_a.save(update_fields=["lead"])
     down = _customer(team_a, executive, "Down")
@@ -326,17 +331,25 @@ def test_lead_steps_go_to_the_team_lead_and_the_start_is_on_the_timeline(team_a,
     run = PlaybookRun.objects.get()
     tasks = Task.objects.filter(playbook_run=run).order_by("due_at", "id")
     assert {task.owner for task in tasks} == {executive, lead}
+    # Each task's title in its assignee's language.
+    assert {(task.owner, task.title) for task in tasks} == {
+        (executive, "Telepon pemilik toko soal website"),
+        (lead, "Check the store with the technical team"),
+    }
     assert all(task.priority == "high" and task.team == team_a for task in tasks)
     assert all(task.due_at == MOMENT and task.remind_at == at(10, 8) for task in tasks)
     event = TimelineEvent.objects.get(source_type="work.playbookrun", source_id=str(run.pk))
     with translation.override(settings.LANGUAGE_CODE):
         expected = gettext("Playbook “%(playbook)s” started: %(reason)s") % {
-            "playbook": "Website bermasalah",
+            "playbook": "Website bermasalah"
+            if settings.LANGUAGE_CODE == "id"
+            else "Website problems",
             "reason": run.reason,
         }
     assert (event.customer, event.kind, event.summary) == (down, "task", expected)
     assert event.data == {
-        "playbook": "Website bermasalah",
+        "playbook": "Website problems",
+        "playbook_name_id": "Website bermasalah",
         "trigger": "website_down",
         "reason": run.reason,
         "figures": {"lowest_uptime": 50.0, "days_down": 1},

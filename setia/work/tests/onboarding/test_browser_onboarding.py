@@ -101,11 +101,11 @@ def test_at_1366_px_the_board_fits_its_picker_reads_in_full_and_a_move_is_confir
     page.wait_for_url(re.compile(r"/work/$"))
     page.goto("/work/onboarding/")
 
-    # Every column, "Live" the last, within the page: nothing to scroll to.
+    # Every column, "Berjalan" (Live) the last, within the page: nothing to scroll to.
     board = page.locator(".pipeline")
     assert board.evaluate("b => b.scrollWidth <= b.clientWidth")
     live = page.locator(".pipeline-column").last
-    assert live.get_by_role("heading").inner_text().startswith("Live")
+    assert live.get_by_role("heading").inner_text().startswith("Berjalan")
     assert live.bounding_box()["x"] + live.bounding_box()["width"] <= 1366
     # "Pesanan pertama", not "Pes…": the picker is as wide as its longest stage name.
     picker = page.locator(".pipeline-card select").first

@@ -34,6 +34,15 @@ def test_the_stages_are_seeded_in_order(db):
         "Live",
     ]
     assert Stage.objects.get(name_en="Store setup").name_id == "Setup toko"
+    # No seeded stage shows its English name on the Indonesian pages.
+    assert [stage.name_id for stage in Stage.objects.all()] == [
+        "Tanda tangan",
+        "Rapat awal",
+        "Setup toko",
+        "Produk pertama",
+        "Pesanan pertama",
+        "Berjalan",
+    ]
 
 
 def test_enrolment_puts_new_customers_on_the_first_stage_with_its_tasks(team_a, executive):

@@ -223,7 +223,10 @@ class Plans:
             return plan
         raise OutsideList(
             _("Unknown plan %(value)s; use one of: %(choices)s.")
-            % {"value": value, "choices": ", ".join(plan.display_name for plan in self.plans)}
+            % {
+                "value": value,
+                "choices": ", ".join(plan.display_name for plan in self.plans if plan.is_active),
+            }
         )
 
 

@@ -1,5 +1,9 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import reverse
+from django.utils import translation
 
 from setia.engagement.models import MessageTemplate
 from setia.engagement.tests.factories import make_template
@@ -133,3 +137,50 @@ def test_it_is_404_for_an_unknown_template(client, executive):
     )
 
     assert response.status_code == 404
+
+
+def test_a_template_is_named_in_the_readers_language_beside_the_language_of_its_text(
+    client, executive
+):
+    make_template(name="Monthly check-in", name_id="Sapaan bulanan", language="en", body="Hi")
+    client.force_login(executive)
+    executive.language = "id"
+    executive.save(update_fields=["language"])
+
+    in_indonesian = client.get(LIST).text
+    executive.language = "en"
+    executive.save(update_fields=["language"])
+    in_english = client.get(LIST).text
+
+    assert "Sapaan bulanan" in in_indonesian and "Monthly check-in" not in in_indonesian
+    assert "Monthly check-in" in in_english and "Sapaan bulanan" not in in_english
+    template = MessageTemplate.objects.get()
+    with translation.override("id"):
+        assert str(template) == "Sapaan bulanan (Bahasa Inggris)"
+
+
+def test_an_executive_names_a_template_in_both_languages(client, executive):
+    client.force_login(executive)
+
+    client.post(CREATE, {**VALID, "name": "December promo", "name_id": "Promo Desember"})
+
+    template = MessageTemplate.objects.get()
+    assert (template.name, template.name_id) == ("December promo", "Promo Desember")
+
+
+def test_the_demos_templates_are_renamed_in_both_languages_only_when_unedited(db):
+    rename = importlib.import_module(
+        "setia.engagement.migrations.0017_template_names_in_both_languages"
+    )
+    body = "Halo {contact}, apa kabar {customer}? Ada yang bisa kami bantu bulan ini?"
+    seeded = make_template(name="Sapaan bulanan", channel="whatsapp", language="id", body=body)
+    edited = make_template(
+        name="Situs bermasalah", channel="whatsapp", language="id", body="Halo {contact}!"
+    )
+
+    rename.name_in_both_languages(apps, None)
+
+    seeded.refresh_from_db()
+    edited.refresh_from_db()
+    assert (seeded.name, seeded.name_id) == ("Monthly check-in", "Sapaan bulanan")
+    assert (edited.name, edited.name_id) == ("Situs bermasalah", "")

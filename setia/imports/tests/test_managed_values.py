@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from setia.accounts.models import Role
-from setia.customers.models import Category, Customer, Subscription
+from setia.customers.models import Category, Customer, Plan, Subscription
 from setia.imports.tests.helpers import run, write_csv
 from setia.test import make_contact, make_customer, make_store, make_user
 
@@ -183,3 +183,33 @@ def test_the_customer_page_shows_the_category_in_the_readers_language(client, ma
     assert "Hobby &amp; Craft" in english.text
     assert "Hobi &amp; Kerajinan" in indonesian.text
     assert "Hobby &amp; Craft" not in indonesian.text
+
+
+def test_plans_are_matched_by_their_indonesian_name_code_or_alias(manager, tmp_path):
+    Plan.objects.filter(code="enterprise").update(is_active=False)
+    rows = [
+        ["Toko Satu", "0812-3456-7811", "Fesyen", "Bandung", "Berkembang", "Rp 499.000"],
+        ["Toko Dua", "0812-3456-7812", "Fesyen", "Bandung", "PAKET BISNIS", "Rp 799.000"],
+        ["Toko Tiga", "0812-3456-7813", "Fesyen", "Bandung", "pemula.", "Rp 99.000"],
+        ["Toko Empat", "0812-3456-7814", "Fesyen", "Bandung", "Basic", "Rp 99.000"],
+        # A retired plan is still the plan an old customer has.
+        ["Toko Lima", "0812-3456-7815", "Fesyen", "Bandung", "Korporat", "Rp 2.499.000"],
+        ["Toko Enam", "0812-3456-7816", "Fesyen", "Bandung", "Pro", "Rp 999.000"],
+    ]
+    path = write_csv(tmp_path / "paket.csv", rows, ONBOARDING_HEADER)
+
+    output, summary = run(path, owner=manager.email)
+
+    assert summary == "rows=6 created=6 updated=0 unchanged=0 duplicates=0 rejected=0 warnings=1"
+    assert dict(Subscription.objects.values_list("customer__name", "plan")) == {
+        "Toko Satu": "growth",
+        "Toko Dua": "business",
+        "Toko Tiga": "starter",
+        "Toko Empat": "starter",
+        "Toko Lima": "enterprise",
+    }
+    # The warning offers the plans still sold, named in the reader's language.
+    warning = _errors(tmp_path / "paket.errors.csv")[0][-1]
+    assert warning == "WARNING: Paket: Unknown plan Pro; use one of: Starter, Growth, Business"
+    with translation.override("id"):
+        assert Plan.objects.get(code="business").display_name == "Bisnis"

@@ -1,7 +1,9 @@
+import importlib
 from datetime import date
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.urls import reverse
 
 from setia.customers.models import Category
@@ -58,12 +60,24 @@ def test_it_lets_a_manager_rename_recolour_and_change_the_threshold(client, mana
     client.force_login(manager)
 
     response = client.post(
-        GOLD_EDIT, {"name": "Emas", "colour": "#FFD700", "min_gmv_90d": "Rp 250.000.000"}
+        GOLD_EDIT,
+        {
+            "name": "Gold Club",
+            "name_id": " Klub  Emas ",
+            "aliases": "VIP",
+            "colour": "#FFD700",
+            "min_gmv_90d": "Rp 250.000.000",
+        },
     )
 
     assert response.status_code == 302
     gold = Tier.objects.get(slug="gold")
-    assert (gold.name, gold.colour) == ("Emas", "#ffd700")
+    assert (gold.name, gold.name_id, gold.aliases, gold.colour) == (
+        "Gold Club",
+        "Klub Emas",
+        "VIP",
+        "#ffd700",
+    )
     assert TierRule.objects.get(tier=gold, category=None).min_gmv_90d == 250_000_000
 
 
@@ -231,3 +245,37 @@ def test_the_report_puts_its_summary_and_chart_before_the_list_of_movers(
     summary = text[text.index('id="summary"') : text.index('id="counts"')]
     assert "2 moves up" in summary
     assert "1 move down" in summary
+
+
+def test_the_seeded_tiers_are_named_in_both_languages(client, manager):
+    assert [(tier.name, tier.name_id) for tier in Tier.objects.all()] == [
+        ("Platinum", "Platinum"),
+        ("Gold", "Emas"),
+        ("Silver", "Perak"),
+        ("Bronze", "Perunggu"),
+    ]
+    client.force_login(manager)
+    manager.language = "id"
+    manager.save(update_fields=["language"])
+    in_indonesian = client.get(LIST).text
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    in_english = client.get(LIST).text
+
+    assert "</svg> Perunggu</span>" in in_indonesian and "Bronze" not in in_indonesian
+    assert "</svg> Bronze</span>" in in_english and "Perunggu" not in in_english
+
+
+def test_the_tier_names_seed_keeps_an_admins_name(db):
+    seed = importlib.import_module("setia.tiers.migrations.0003_tier_names_in_both_languages")
+    Tier.objects.filter(slug="gold").update(name_id="Kencana")
+    Tier.objects.filter(slug="silver").update(name_id="")
+
+    seed.fill_names(apps, None)
+
+    assert dict(Tier.objects.values_list("slug", "name_id")) == {
+        "platinum": "Platinum",
+        "gold": "Kencana",
+        "silver": "Perak",
+        "bronze": "Perunggu",
+    }

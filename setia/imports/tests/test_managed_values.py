@@ -198,7 +198,7 @@ def test_plans_are_matched_by_their_indonesian_name_code_or_alias(manager, tmp_p
     ]
     path = write_csv(tmp_path / "paket.csv", rows, ONBOARDING_HEADER)
 
-    output, summary = run(path, owner=manager.email)
+    _output, summary = run(path, owner=manager.email)
 
     assert summary == "rows=6 created=6 updated=0 unchanged=0 duplicates=0 rejected=0 warnings=1"
     assert dict(Subscription.objects.values_list("customer__name", "plan")) == {

@@ -219,7 +219,7 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
                 RetentionOffer(
                     customer=customer,
                     status=state,
-                    asked=rng.choice(["Diskon 50% setahun", "Turun ke paket Starter", "Gratis 3 bulan"]),
+                    asked=rng.choice(["Diskon 50% setahun", "Turun ke paket Pemula", "Gratis 3 bulan"]),
                     offered=f"Diskon {discount}%",
                     discount_percent=discount,
                     months=rng.choice([3, 6, 12]),

@@ -26,7 +26,7 @@ _COMMON_OBJECTIONS = [
     ),
     (
         "Biayanya mahal untuk usaha kecil.",
-        "Bandingkan dengan komisi marketplace 5–15% per transaksi. Paket Starter setara "
+        "Bandingkan dengan komisi marketplace 5–15% per transaksi. Paket Pemula setara "
         "beberapa pesanan per bulan, dan bisa naik paket saat omzet tumbuh.",
     ),
     (

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from setia.customers.models import Category, Customer
 from setia.history.actions import record_events_select
@@ -162,10 +162,11 @@ GROUP BY a.tier_id
 """
 
 
-# The day's moves on their customers' timelines: "Silver → Gold", with the move's figures.
+# The day's moves on their customers' timelines: "Silver → Gold" (named in the site's language
+# as the run writes it, `{old}` and `{new}`), with the move's figures.
 _TIMELINE_EVENTS = """
 SELECT c.customer_id, %(kind)s, NULL,
-       SUBSTR(COALESCE(old.name || ' → ', '') || new.name, 1, 300),
+       SUBSTR(COALESCE({old} || ' → ', '') || {new}, 1, 300),
        {data}, %(now)s, %(source_type)s, CAST(c.id AS TEXT), %(now)s, %(now)s
 FROM {change} c
 JOIN {tier} new ON new.id = c.new_tier_id
@@ -183,7 +184,10 @@ _TIMELINE_DATA = (
 
 def _timeline_events_sql() -> str:
     build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
-    return _TIMELINE_EVENTS.format(**_T, data=f"{build}({_TIMELINE_DATA})")
+    names = {"old": "old.name", "new": "new.name"}
+    if translation.get_language() == "id":
+        names = {key: f"COALESCE(NULLIF({key}.name_id, ''), {key}.name)" for key in names}
+    return _TIMELINE_EVENTS.format(**_T, **names, data=f"{build}({_TIMELINE_DATA})")
 
 
 def assign_tiers(*, today: date) -> int:

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from setia.customers.models import Category
 from setia.history.models import TimelineEvent
@@ -215,6 +216,17 @@ def test_each_move_is_on_the_customers_timeline(shop):
         "gmv_90d": GOLD,
         "threshold": GOLD,
     }
+
+
+def test_a_move_written_by_an_indonesian_run_names_the_tiers_in_indonesian(shop):
+    set_gmv(shop, SILVER)
+    with translation.override("id"):
+        _run()
+        set_gmv(shop, GOLD)
+        _run(1)
+
+    events = TimelineEvent.objects.filter(customer=shop, kind="tier").order_by("id")
+    assert [event.summary for event in events] == ["Perak", "Perak → Emas"]
 
 
 def test_a_second_run_on_the_same_day_puts_no_second_event(shop):

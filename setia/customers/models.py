@@ -486,7 +486,7 @@ class Subscription(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.plan} ({self.customer})"
+        return f"{self.plan.display_name} ({self.customer})"
 
     @classmethod
     def prepare_new(cls, *, customer: Customer, **values) -> "Subscription":

@@ -707,7 +707,9 @@ def _load_matched(plan: Chunk, ids: list[int], ctx: Context) -> None:
         contacts = _locked(Contact.objects.filter(customer_id__in=chunk))
         for contact in contacts.order_by("-is_primary", "id"):
             plan.contacts.setdefault(contact.customer_id, []).append(contact)
-        for subscription in _locked(Subscription.objects.filter(customer_id__in=chunk)):
+        # With its plan: the history names the plan of a subscription it changes.
+        subscriptions = Subscription.objects.filter(customer_id__in=chunk).select_related("plan")
+        for subscription in _locked(subscriptions):
             plan.subscriptions[subscription.customer_id] = subscription
         if editable is not None:
             editable.update(

@@ -142,7 +142,9 @@ def merge_duplicate(request: AuthenticatedHttpRequest, code) -> HttpResponse:
             "customer": customer,
             "contacts": Contact.objects.filter(customer=customer),
             "stores": Store.objects.filter(customer=customer),
-            "subscription": Subscription.objects.filter(customer=customer).first(),
+            "subscription": Subscription.objects.filter(customer=customer)
+            .select_related("plan")
+            .first(),
         }
     context = {"candidate": candidate, "form": form, "sides": sides}
     if request.method == "POST":

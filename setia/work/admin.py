@@ -24,6 +24,7 @@ class TaskAdmin(ReadOnlyAdmin):
 
 class StageTaskTemplateInline(admin.TabularInline):
     model = StageTaskTemplate
+    fields = ["position", "title", "title_id", "due_in_days"]
     extra = 1
 
 

@@ -3,9 +3,11 @@ stage history and the stage's checklist tasks), and the weekly intake report."""
 
 import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 
+from setia.accounts.models import User
 from setia.customers.models import Category, Customer
 from setia.history.actions import new_event, record_events
 from setia.lib.dates import month_start, now
@@ -18,10 +20,14 @@ TASK_BATCH = 1_000
 
 
 def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task]:
+    """The stage's checklist tasks for each onboarding's customer owner, titled in the owner's
+    language (the site's language for a customer nobody owns)."""
     templates = list(StageTaskTemplate.objects.filter(stage=stage))
+    owners = {onboarding.customer.owner_id for onboarding in onboardings} - {None}
+    languages = dict(User.objects.filter(pk__in=owners).values_list("pk", "language"))
     return [
         Task(
-            title=template.title,
+            title=_title(template, languages.get(onboarding.customer.owner_id)),
             owner_id=onboarding.customer.owner_id,
             team_id=onboarding.customer.team_id,
             # The customer itself, not its id: the tasks' timeline events read it, and a bare id
@@ -33,6 +39,12 @@ def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task
         for onboarding in onboardings
         for template in templates
     ]
+
+
+def _title(template: StageTaskTemplate, language: str | None) -> str:
+    if (language or settings.LANGUAGE_CODE) == "id" and template.title_id:
+        return template.title_id
+    return template.title
 
 
 def _record_created(tasks: list[Task], actor) -> None:

@@ -51,10 +51,18 @@ class Stage(models.Model):
 
 
 class StageTaskTemplate(models.Model):
-    """A checklist task created for the customer's owner when the customer enters the stage."""
+    """A checklist task created for the customer's owner when the customer enters the stage,
+    titled in both languages: the task takes the title in its owner's language (then it is
+    the task's own text)."""
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="task_templates")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_id = models.CharField(
+        _("title (Indonesian)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For assignees who read Indonesian; the English title when empty."),
+    )
     due_in_days = models.PositiveIntegerField(_("due in (days)"), default=1)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -59,7 +59,7 @@ def test_an_executive_moves_a_customer_twice_then_completes_a_task_from_my_day(p
     page.locator(".mainnav summary", has_text="Work").click()
     page.get_by_role("link", name="My day").click()
     page.wait_for_url(re.compile(r"/work/$"))
-    title = "Kirim panduan onboarding"
+    title = "Send the onboarding guide"  # in Rina's language
     page.get_by_role("button", name=f"Mark “{title}” done").click()
     page.get_by_text(f"Task “{title}” done.").wait_for()
     assert Task.objects.get(title=title).status == "done"

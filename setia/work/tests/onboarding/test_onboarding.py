@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from setia.accounts.models import Role
 from setia.customers.models import Category, Customer
 from setia.history.models import TimelineEvent
-from setia.test import make_customer
+from setia.test import make_customer, make_user
 from setia.work.onboarding import actions
 from setia.work.onboarding.models import Onboarding, Stage, StageChange
 from setia.work.schedule.models import Task
@@ -65,7 +66,7 @@ def test_enrolment_puts_new_customers_on_the_first_stage_with_its_tasks(team_a, 
     assert (task.customer, task.owner, task.title) == (
         new,
         executive,
-        "Telepon sambutan dan tentukan tanggal kickoff",
+        "Welcome call; set the kickoff date",
     )
     assert task.due_at == at(11, 9)
 
@@ -91,9 +92,9 @@ def test_moving_records_the_history_and_creates_the_stages_tasks(executive, team
     assert (row.stage, row.entered_stage_at) == (_stage("Kickoff"), at(5, 10))
     titles = sorted(Task.objects.filter(customer=customer).values_list("title", flat=True))
     assert titles == [
-        "Kirim panduan onboarding",
-        "Rapat kickoff: tujuan dan rencana toko",
-        "Telepon sambutan dan tentukan tanggal kickoff",
+        "Kickoff meeting: the store's goals and plan",
+        "Send the onboarding guide",
+        "Welcome call; set the kickoff date",
     ]
     assert TimelineEvent.objects.filter(customer=customer, kind="task").count() == 3
 
@@ -338,7 +339,7 @@ def test_a_customer_created_on_the_new_customer_page_is_enrolled(client, executi
     assert (task.customer, task.owner, task.title, task.due_at) == (
         customer,
         executive,
-        "Telepon sambutan dan tentukan tanggal kickoff",
+        "Welcome call; set the kickoff date",
         at(11, 9),
     )
     event = TimelineEvent.objects.get(kind="task")
@@ -347,3 +348,17 @@ def test_a_customer_created_on_the_new_customer_page_is_enrolled(client, executi
         executive,
         "created",
     )
+
+
+def test_a_stages_tasks_are_titled_in_their_owners_language(team_a):
+    indonesian = make_user(Role.EXECUTIVE, team=team_a, language="id")
+    english = make_user(Role.EXECUTIVE, team=team_a, language="en")
+    with time_machine.travel(at(1, 9), tick=False):
+        first = make_customer(team=team_a, owner=indonesian, name="Batik Lestari")
+        second = make_customer(team=team_a, owner=english, name="Kopi Senja")
+        actions.enroll_new_customers()
+
+    assert dict(Task.objects.values_list("customer", "title")) == {
+        first.pk: "Telepon sambutan dan tentukan tanggal rapat awal",
+        second.pk: "Welcome call; set the kickoff date",
+    }

@@ -23,8 +23,12 @@ def _tasks_for(onboardings: list[Onboarding], stage: Stage, moment) -> list[Task
     """The stage's checklist tasks for each onboarding's customer owner, titled in the owner's
     language (the site's language for a customer nobody owns)."""
     templates = list(StageTaskTemplate.objects.filter(stage=stage))
-    owners = {onboarding.customer.owner_id for onboarding in onboardings} - {None}
-    languages = dict(User.objects.filter(pk__in=owners).values_list("pk", "language"))
+    owners = {onboarding.customer.owner_id for onboarding in onboardings}
+    languages: dict[int | None, str] = dict(
+        User.objects.filter(pk__in=[pk for pk in owners if pk is not None]).values_list(
+            "pk", "language"
+        )
+    )
     return [
         Task(
             title=_title(template, languages.get(onboarding.customer.owner_id)),

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.core.http import AuthenticatedHttpRequest
-from setia.core.ratelimits import rate_limited
 from setia.imports import actions, engine
 from setia.imports.forms import MappingForm, UploadForm, ValuesForm
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, normalise_header, propose_mapping
@@ -24,6 +23,7 @@ from setia.imports.models import Import, ImportSource
 from setia.imports.progress import percent
 from setia.imports.reading import Table
 from setia.jobs.actions import runner_is_alive
+from setia.lib.ratelimits import rate_limited
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = {

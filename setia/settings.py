@@ -335,14 +335,18 @@ BULK_EMAIL_PER_MINUTE = env_int("BULK_EMAIL_PER_MINUTE", 0, minimum=0)
 BULK_WHATSAPP_PER_MINUTE = env_int("BULK_WHATSAPP_PER_MINUTE", 0, minimum=0)
 BULK_SEND_LIMIT = env_int("BULK_SEND_LIMIT", 5000, minimum=1)
 
-# Request limits (setia.core.ratelimits): per user, except the webhook's, per address. The counts
-# live in the "ratelimit" cache: Redis when REDIS_URL is set (shared by every worker), otherwise
-# each process's memory (each gunicorn worker then counts on its own).
+# Request limits (setia.lib.ratelimits): per user, except the webhook's (per client address) and
+# the password reset's (below). The counts live in the "ratelimit" cache: Redis when REDIS_URL
+# is set (shared by every worker), otherwise each process's memory (each gunicorn worker then
+# counts on its own).
 RATE_LIMIT_EXPORT = env_rate("RATE_LIMIT_EXPORT", "10/m")
 RATE_LIMIT_UPLOAD = env_rate("RATE_LIMIT_UPLOAD", "10/m")
 RATE_LIMIT_SEARCH = env_rate("RATE_LIMIT_SEARCH", "60/m")
 RATE_LIMIT_BULK_SEND = env_rate("RATE_LIMIT_BULK_SEND", "20/m")
 RATE_LIMIT_WEBHOOK = env_rate("RATE_LIMIT_WEBHOOK", "600/m")
+# Password-reset requests: per address typed (with or without an account) and per client address.
+RATE_LIMIT_PASSWORD_RESET_ADDRESS = env_rate("RATE_LIMIT_PASSWORD_RESET_ADDRESS", "5/h")
+RATE_LIMIT_PASSWORD_RESET_IP = env_rate("RATE_LIMIT_PASSWORD_RESET_IP", "20/h")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": (

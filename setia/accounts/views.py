@@ -5,12 +5,43 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from setia.accounts import actions
 from setia.accounts.forms import LanguageForm, LoginForm, PasswordResetForm
+from setia.lib.ratelimits import rate_limited
+
+
+def _typed_address(group: str, request: HttpRequest) -> str:
+    """The address a reset was asked for, as the form reads it (case and spaces aside)."""
+    return request.POST.get("email", "").strip().lower()
+
+
+def _asks_for_a_reset(request: HttpRequest) -> bool:
+    return request.method == "POST"
+
+
+def _asks_for_an_address(request: HttpRequest) -> bool:
+    return request.method == "POST" and bool(_typed_address("", request))
+
+
+def _too_many_resets(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The reset form again, saying when to try again; the same answer for an address with or
+    without an account, and whichever limit was reached, so it tells nobody which exist."""
+    minutes = max(1, -(-retry_after // 60))
+    message = ngettext(
+        "Too many reset links were asked for in a short time. Try again in %(minutes)s minute.",
+        "Too many reset links were asked for in a short time. Try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    context = {"form": PasswordResetForm(), "limited": message}
+    response = render(request, "accounts/password_reset.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -29,9 +60,31 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@method_decorator(
+    rate_limited(
+        "password-reset-address",
+        rate_setting="RATE_LIMIT_PASSWORD_RESET_ADDRESS",
+        key=_typed_address,
+        applies=_asks_for_an_address,
+        respond=_too_many_resets,
+    ),
+    name="dispatch",
+)
+@method_decorator(
+    rate_limited(
+        "password-reset-ip",
+        rate_setting="RATE_LIMIT_PASSWORD_RESET_IP",
+        key="ip",
+        applies=_asks_for_a_reset,
+        respond=_too_many_resets,
+    ),
+    name="dispatch",
+)
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a reset link by e-mail. The next page says the same whether or not the address
-    has an account, so the form tells nobody which addresses do."""
+    has an account, so the form tells nobody which addresses do. Requests are limited per
+    client address and per address typed (whether it has an account or not), so nobody floods
+    a mailbox or walks through addresses."""
 
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
-from setia.core.ratelimits import rate_limited
 from setia.exports.rows import customers_for, headers, rows
 from setia.lib.dates import now
+from setia.lib.ratelimits import rate_limited
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,5 +1,5 @@
-"""Imports: run one (the command, the wizard and the Celery task call `run_import`), undo one,
-and delete old imported files."""
+"""Imports: run one (the command, the wizard and the Celery task call `run_import`), undo one
+(`start_undo` queues the job that calls `undo_import`), and delete old imported files."""
 
 import gc
 from collections.abc import Iterator
@@ -291,7 +291,41 @@ def _page_cache():
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def undo_import(*, batch: Import, actor) -> dict[str, int]:
+def start_undo(*, batch: Import, actor) -> Job | None:
+    """Queue the undo of `batch` as a background job (tens of thousands of customers take
+    longer than a request may); None when it cannot be undone, or an undo is queued or
+    running already (a second click, a second tab, a retried job)."""
+    if not actor.has_perm("imports.undo_import"):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Import.objects.select_for_update().get(pk=batch.pk)
+        if not locked.can_be_undone:
+            return None
+        # The conditional UPDATE decides between two requests at once (SQLite locks no row).
+        if not Import.objects.filter(pk=batch.pk, status=Import.Status.DONE).update(
+            status=Import.Status.UNDOING, updated_at=timezone.now()
+        ):
+            return None
+        job = enqueue(
+            "setia.imports.tasks.undo_import_task",
+            batch.pk,
+            actor.pk,
+            label=gettext("Undo of the import of %(file)s") % {"file": batch.file_name},
+            created_by=actor,
+            on_failure="setia.imports.tasks.undo_job_failed",
+            link=reverse("imports:import-detail", args=[batch.code]),
+        )
+        Import.objects.filter(pk=batch.pk).update(undo_job=job)
+        batch.status, batch.undo_job = Import.Status.UNDOING, job
+    return job
+
+
+UNDOABLE = (Import.Status.DONE, Import.Status.UNDOING)
+
+
+def undo_import(
+    *, batch: Import, actor, progress: engine.Progress = engine.no_progress
+) -> dict[str, int]:
     """Remove the customers and records `batch` created and put back the values it changed.
 
     History is never deleted: the customers the import created are soft-deleted (as the
@@ -304,7 +338,12 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
 
     A value somebody changed again after the import is left as it is now (their change wins);
     the counts returned say how many records were deleted (a customer with its records counts
-    once) and reverted.
+    once) and reverted, and are kept on the import.
+
+    One transaction: a process killed mid-way leaves nothing of the undo, and an import undone
+    already is left alone (the counts are then 0). `progress(phase, done, total)` is told how
+    far it got, in customers removed, records removed, then records put back (phases
+    "customers", "records", "values"), `total` being all three together.
     """
     if not actor.has_perm("imports.undo_import"):
         raise PermissionDenied
@@ -312,12 +351,18 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
     deleted = reverted = 0
     with transaction.atomic():
         batch = Import.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != Import.Status.DONE:
+        if batch.status not in UNDOABLE:
             return {"deleted": 0, "reverted": 0}
         changes = batch.changes.all()
         moment = timezone.now()
         entries: list[AuditEntry] = []
         created_customers = list(_created_customer_ids(batch))
+        gone = set(created_customers)
+        others = changes.filter(action="create").exclude(object_type="customers.customer")
+        updates = changes.filter(action="update").exclude(customer_id__in=gone)
+        total = len(created_customers) + others.count() + updates.count()
+        done = 0
+        progress("customers", done, total)
         for start in range(0, len(created_customers), UNDO_BATCH):
             ids = created_customers[start : start + UNDO_BATCH]
             folded: dict[int, dict] = {}
@@ -325,22 +370,24 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
                 rows = model.objects.filter(customer_id__in=ids)
                 _delete_records(rows, actor, source, entries, folded=folded)
             deleted += _remove_customers(ids, actor, source, moment, entries, folded)
-        gone = set(created_customers)
+            done += len(ids)
+            progress("customers", done, total)
         # Records created on existing customers.
-        others = changes.filter(action="create").exclude(object_type="customers.customer")
-        for object_type in set(others.values_list("object_type", flat=True)):
+        for object_type in sorted(set(others.values_list("object_type", flat=True))):
             model = apps.get_model(object_type)
             ids = list(others.filter(object_type=object_type).values_list("object_id", flat=True))
             for start in range(0, len(ids), UNDO_BATCH):
                 rows = model.objects.filter(pk__in=ids[start : start + UNDO_BATCH])
                 deleted += _delete_records(rows, actor, source, entries)
+                done += len(ids[start : start + UNDO_BATCH])
+                progress("records", done, total)
         # Values the import changed: put back those still as the import left them.
-        updates = changes.filter(action="update").exclude(customer_id__in=gone)
-        for object_type in set(updates.values_list("object_type", flat=True)):
+        for object_type in sorted(set(updates.values_list("object_type", flat=True))):
             model = apps.get_model(object_type)
             records = list(updates.filter(object_type=object_type))
             for start in range(0, len(records), UNDO_BATCH):
                 chunk = records[start : start + UNDO_BATCH]
+                done += len(chunk)
                 related = [
                     f.name
                     for f in model._meta.concrete_fields
@@ -388,6 +435,7 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
                             instance.version = F("version") + 1
                         fields.add("version")
                     model.objects.bulk_update(changed, [*fields, "updated_at"])
+                progress("values", done, total)
         # The entries, and one event on the timeline of each customer they touched (the
         # customers the import created included).
         record_changes(entries, on_timeline=False)
@@ -404,7 +452,18 @@ def undo_import(*, batch: Import, actor) -> dict[str, int]:
         batch.status = Import.Status.UNDONE
         batch.undone_at = timezone.now()
         batch.undone_by = actor
-        batch.save(update_fields=["status", "undone_at", "undone_by", "updated_at"])
+        batch.undo_deleted, batch.undo_reverted = deleted, reverted
+        batch.save(
+            update_fields=[
+                "status",
+                "undone_at",
+                "undone_by",
+                "undo_deleted",
+                "undo_reverted",
+                "updated_at",
+            ]
+        )
+        progress("done", total, total)
     return {"deleted": deleted, "reverted": reverted}
 
 
@@ -501,6 +560,7 @@ __all__ = [
     "remember_mapping",
     "run_import",
     "start_dry_run",
+    "start_undo",
     "undo_import",
 ]
 

@@ -61,6 +61,7 @@ class Import(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        UNDOING = "undoing", _("Being undone")
         UNDONE = "undone", _("Undone")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -138,6 +139,14 @@ class Import(models.Model):
         blank=True,
         related_name="+",
     )
+    # The undo, a background job (tens of thousands of customers take longer than a request
+    # may), and what it did: records removed (a customer with its records counts once) and
+    # records whose values were put back.
+    undo_job = models.ForeignKey(
+        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undo_deleted = models.PositiveIntegerField(_("records removed by the undo"), default=0)
+    undo_reverted = models.PositiveIntegerField(_("records put back by the undo"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,7 +182,18 @@ class Import(models.Model):
 
     @property
     def can_be_undone(self) -> bool:
-        return self.status == self.Status.DONE and bool(self.created or self.updated)
+        """Done, with something to undo, and no undo queued or running (a retried one)."""
+        return (
+            self.status == self.Status.DONE
+            and bool(self.created or self.updated)
+            and not (self.undo_job is not None and self.undo_job.is_active)
+        )
+
+    @property
+    def is_being_undone(self) -> bool:
+        return self.status == self.Status.UNDOING or (
+            self.undo_job is not None and self.undo_job.is_active
+        )
 
 
 class ImportChange(models.Model):

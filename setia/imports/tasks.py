@@ -1,6 +1,6 @@
 """The import jobs (setia.jobs: a Celery worker with REDIS_URL, `run_jobs` otherwise): the dry
-run, the import itself, what a failed import job leaves on its batch, and deleting imported
-files past their retention period."""
+run, the import itself, its undo, what a failed import or undo job leaves on its batch, and
+deleting imported files past their retention period."""
 
 import logging
 
@@ -8,7 +8,9 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from setia.accounts.models import User
 from setia.imports import actions, engine, values
 from setia.imports.models import Import
 from setia.imports.reading import FileError
@@ -122,6 +124,30 @@ def import_job_failed(job: Job) -> None:
     Import.objects.filter(
         pk__in=job.args[:1], status__in=[Import.Status.QUEUED, Import.Status.RUNNING]
     ).update(status=Import.Status.FAILED, message=job.failure_reason, updated_at=timezone.now())
+
+
+@shared_task(acks_late=True)
+def undo_import_task(import_id: int, actor_id: int) -> str:
+    """Undo the import `import_id` for the manager `actor_id`, in one transaction, telling the
+    job how far it got. Idempotent: a run killed mid-way left nothing, and an import undone
+    already is left alone (`undo_import` locks the import, so a second run waits, then skips)."""
+    batch = Import.objects.get(pk=import_id)
+    if batch.status not in actions.UNDOABLE:
+        return batch.status
+    actor = User.objects.filter(pk=actor_id, is_active=True).first()
+    if actor is None or not actor.has_perm("imports.undo_import"):
+        raise Failed(gettext("The person who asked for this undo may no longer undo imports."))
+    with translation.override(actor.language or translation.get_language()):
+        actions.undo_import(batch=batch, actor=actor, progress=_progress)
+    return Import.objects.filter(pk=import_id).values_list("status", flat=True).get()
+
+
+def undo_job_failed(job: Job) -> None:
+    """A job's failure hook: an undo whose job failed (its worker died, it was cancelled) left
+    nothing (one transaction); the import is done again, to be undone by a retry or anew."""
+    Import.objects.filter(pk__in=job.args[:1], status=Import.Status.UNDOING).update(
+        status=Import.Status.DONE, updated_at=timezone.now()
+    )
 
 
 @shared_task(ignore_result=True)

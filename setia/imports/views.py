@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.core.http import AuthenticatedHttpRequest
-from setia.core.ratelimits import rate_limited
 from setia.imports import actions, engine
 from setia.imports.forms import MappingForm, UploadForm, ValuesForm
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, normalise_header, propose_mapping
@@ -24,6 +23,7 @@ from setia.imports.models import Import, ImportSource
 from setia.imports.progress import percent
 from setia.imports.reading import Table
 from setia.jobs.actions import runner_is_alive
+from setia.lib.ratelimits import rate_limited
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = {
@@ -40,7 +40,7 @@ def get_import_for_user(
     """The import with `code` if the user may see it (404 otherwise, so it does not leak)."""
     batch = get_object_or_404(
         Import.objects.visible_to(request.user).select_related(
-            "actor", "source", "default_owner", "job", "dry_run_job"
+            "actor", "source", "default_owner", "job", "dry_run_job", "undo_job", "undone_by"
         ),
         code=code,
     )
@@ -242,13 +242,20 @@ def _detail_context(request, batch: Import) -> dict:
     progress = job.current_progress() if job and running else None
     if job:
         job.changeable = job.can_be_changed_by(request.user)
+    undo_job = batch.undo_job
+    undoing = batch.is_being_undone
+    if undo_job:
+        undo_job.changeable = undo_job.can_be_changed_by(request.user)
     return {
         "batch": batch,
         "job": job,
         "running": running,
         "progress": progress,
         "percent": percent(progress),
-        "runner_is_alive": runner_is_alive() if running else None,
+        "undo_job": undo_job,
+        "undoing": undoing,
+        "undo_percent": (undo_job.percent() or 0) if undo_job and undoing else 0,
+        "runner_is_alive": runner_is_alive() if running or undoing else None,
         "batch_url": batch_url(batch),
         "can_undo": request.user.has_perm("imports.undo_import") and batch.can_be_undone,
         "retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
@@ -313,15 +320,14 @@ def dry_run_errors(request: AuthenticatedHttpRequest, code) -> FileResponse:
 @permission_required("imports.undo_import", raise_exception=True)
 @require_POST
 def undo(request: AuthenticatedHttpRequest, code) -> HttpResponse:
+    """Queue the undo (a background job); the import's page follows its progress."""
     batch = get_import_for_user(request, code)
-    if not batch.can_be_undone:
-        messages.error(request, _("This import cannot be undone."))
-        return redirect(batch_url(batch))
-    result = actions.undo_import(batch=batch, actor=request.user)
-    messages.success(
-        request,
-        _("Import undone: %(deleted)s records removed, %(reverted)s records put back.") % result,
-    )
+    if actions.start_undo(batch=batch, actor=request.user) is None:
+        batch.refresh_from_db()
+        if batch.is_being_undone:
+            messages.error(request, _("This import is being undone already."))
+        else:
+            messages.error(request, _("This import cannot be undone."))
     return redirect(batch_url(batch))
 
 

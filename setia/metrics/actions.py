@@ -84,6 +84,13 @@ def recompute_rollups(*, today: date, months: int = 13) -> int:
             GROUP BY s.customer_id, r.month
             """
         )
+        if connection.vendor == "sqlite":
+            # SQLite runs the NOT EXISTS below as a loop over this table for every monthly row:
+            # without an index that was quadratic (16 s at 2,000 customers, an hour at 10,000).
+            cursor.execute(
+                "CREATE INDEX metrics_customer_month_key ON metrics_customer_month "
+                "(customer_id, month)"
+            )
         # FILTER sums are NULL where a store had no day in the window, hence the coalesce
         # below. A temporary table has no statistics until analysed; without them PostgreSQL
         # guesses a few thousand rows and picks nested loops for the joins below.

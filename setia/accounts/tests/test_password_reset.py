@@ -96,3 +96,81 @@ def test_a_malformed_address_is_refused_in_place(client, db):
     assert response.status_code == 400
     assert response.context["form"].errors["email"]
     assert not mail.outbox
+
+
+# --- request limits ----------------------------------------------------------------------------
+
+
+def _assert_limited_in_english(response):
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    minutes = -(-int(response["Retry-After"]) // 60)
+    assert (
+        "Too many reset links were asked for in a short time. "
+        f"Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+    ) in response.text
+
+
+def test_requests_for_one_address_are_limited_whatever_its_spelling(client, db, settings):
+    settings.RATE_LIMIT_PASSWORD_RESET_ADDRESS = "2/h"
+    make_user(Role.EXECUTIVE, email="rina@example.test", language="en")
+    english = {"accept-language": "en"}
+
+    first = client.post(RESET, {"email": "rina@example.test"}, headers=english)
+    second = client.post(RESET, {"email": " Rina@Example.TEST "}, headers=english)
+    third = client.post(RESET, {"email": "RINA@example.test"}, headers=english)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    _assert_limited_in_english(third)
+    assert len(mail.outbox) == 2  # no third e-mail
+    assert third.context["form"]  # the form is there to try again later
+    other = client.post(RESET, {"email": "budi@example.test"}, headers=english)
+    assert other.status_code == 302  # another address is not held back
+
+
+def test_an_address_without_an_account_is_limited_alike(client, db, settings):
+    settings.RATE_LIMIT_PASSWORD_RESET_ADDRESS = "1/h"
+    make_user(Role.EXECUTIVE, email="rina@example.test")
+    english = {"accept-language": "en"}
+    pages = []
+    for email in ("rina@example.test", "nobody@example.test"):
+        assert client.post(RESET, {"email": email}, headers=english).status_code == 302
+        limited = client.post(RESET, {"email": email}, headers=english)
+        _assert_limited_in_english(limited)
+        page = re.search(r"<main.*</main>", limited.text, re.S).group(0)
+        # Each address's window starts at its own moment: the minutes may differ.
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+        pages.append(re.sub(r"\d+ minute", "N minute", page))
+
+    assert pages[0] == pages[1]  # the same answer: it tells nobody which address has an account
+
+
+def test_requests_from_one_client_address_are_limited(client, db, settings):
+    settings.RATE_LIMIT_PASSWORD_RESET_IP = "3/h"
+    english = {"accept-language": "en"}
+
+    answers = [
+        client.post(
+            RESET, {"email": f"user{n}@example.test"}, headers=english, REMOTE_ADDR="203.0.113.7"
+        )
+        for n in range(4)
+    ]
+
+    assert [answer.status_code for answer in answers[:3]] == [302, 302, 302]
+    _assert_limited_in_english(answers[3])
+    elsewhere = client.post(
+        RESET, {"email": "user9@example.test"}, headers=english, REMOTE_ADDR="203.0.113.8"
+    )
+    assert elsewhere.status_code == 302
+    assert client.get(RESET, REMOTE_ADDR="203.0.113.7").status_code == 200  # the form still shows
+
+
+def test_the_limit_speaks_indonesian(client, db, settings):
+    settings.RATE_LIMIT_PASSWORD_RESET_ADDRESS = "1/h"
+    indonesian = {"accept-language": "id"}
+    client.post(RESET, {"email": "rina@example.test"}, headers=indonesian)
+
+    limited = client.post(RESET, {"email": "rina@example.test"}, headers=indonesian)
+
+    assert limited.status_code == 429
+    assert "Terlalu banyak permintaan tautan" in limited.text

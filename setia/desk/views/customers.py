@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.core.http import AuthenticatedHttpRequest, code_url_parts, invalid_form_status
-from setia.core.ratelimits import rate_limited
 from setia.customers import actions
 from setia.customers.access import can_change, get_customer_for_user
 from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
 from setia.customers.models import Contact, Customer
 from setia.desk.cards import cards_for
 from setia.desk.forms import CustomerFilterForm
+from setia.lib.ratelimits import rate_limited
 from setia.work.onboarding.actions import enroll_new_customers
 
 

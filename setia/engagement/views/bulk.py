@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
-from setia.core.ratelimits import rate_limited
 from setia.customers.models import Customer
 from setia.engagement import whatsapp
 from setia.engagement.bulk import BulkError, bulk_templates, plan_bulk_send, start_bulk_send
 from setia.engagement.forms import BulkConfirmForm, BulkSendForm
 from setia.engagement.models import BulkSend
 from setia.jobs.actions import runner_is_alive
+from setia.lib.ratelimits import rate_limited
 from setia.segments.models import Segment
 
 # Keys of a query string that are not filters of the customers list: its page and sort, and

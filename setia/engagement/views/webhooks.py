@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from setia.core.ratelimits import rate_limited
 from setia.engagement import actions, delivery, whatsapp
 from setia.lib.dates import now
+from setia.lib.ratelimits import rate_limited
 
 
 @csrf_exempt  # Meta cannot send a CSRF token; the HMAC signature authenticates the request.

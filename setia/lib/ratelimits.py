@@ -1,4 +1,5 @@
-"""Per-user (or per-address) request limits on the views that are costly or can be abused.
+"""Request limits, per user, client address or typed value, on the views that are costly or
+can be abused.
 
 A thin layer over django-ratelimit: the rate of each limit is a setting (``"10/m"``), read on
 every request so a deployment, or a test, can change it; the count lives in the cache named by
@@ -20,19 +21,26 @@ from django_ratelimit.core import get_usage
 logger = logging.getLogger(__name__)
 
 
+Key = str | Callable[[str, HttpRequest], str]
+
+
 def rate_limited(
     group: str,
     *,
     rate_setting: str,
-    key: str = "user",
+    key: Key = "user",
     applies: Callable[[HttpRequest], bool] | None = None,
+    respond: Callable[[HttpRequest, int], HttpResponse] | None = None,
 ) -> Callable:
     """Limit a view to the rate in ``settings.<rate_setting>`` per ``key`` (django-ratelimit's
-    ``"user"`` or ``"ip"``), counting only the requests for which ``applies`` is true (all of
-    them without it); the requests over the limit get `too_many_requests`.
+    ``"user"`` or ``"ip"``, or a function of the group and the request giving the value to
+    count by, such as an address typed in a form), counting only the requests for which
+    ``applies`` is true (all of them without it); the requests over the limit get
+    ``respond(request, retry_after)``, `too_many_requests` without it.
 
     Put it below ``@login_required`` when keyed by user, so only signed-in requests count.
     """
+    answer = respond or too_many_requests
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -40,7 +48,7 @@ def rate_limited(
             if applies is None or applies(request):
                 retry_after = _retry_after(request, group, getattr(settings, rate_setting), key)
                 if retry_after is not None:
-                    return too_many_requests(request, retry_after)
+                    return answer(request, retry_after)
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -48,7 +56,7 @@ def rate_limited(
     return decorator
 
 
-def _retry_after(request: HttpRequest, group: str, rate: str, key: str) -> int | None:
+def _retry_after(request: HttpRequest, group: str, rate: str, key: Key) -> int | None:
     """Count this request; the seconds until its window frees when it is over the limit."""
     try:
         usage = get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=True)

@@ -97,6 +97,7 @@ def detail_rows(event: TimelineEvent) -> list[tuple[str, str]]:
             rows.append((_("Discount until"), formats.date_format(day, "DATE_FORMAT")))
     if data.get("status") in Message.Status.values:
         rows.append((_("Status"), Message.Status(data["status"]).label))
-    if data.get("reason"):
+    # A playbook's start says its reason in its text (rendered from its figures).
+    if data.get("reason") and "trigger" not in data:
         rows.append((_("Reason"), data["reason"]))
     return [(str(label), str(value)) for label, value in rows]

@@ -224,6 +224,7 @@ def new_change(
     before: dict | None = None,
     source: str = "web",
     changes: dict | None = None,
+    before_record: models.Model | None = None,
 ) -> AuditEntry | None:
     """The unsaved audit entry for `action` (an `AuditEntry.Action`) on `instance`, a record of
     `customer`; None when an update changed nothing. Pass entries to `record_changes`.
@@ -232,7 +233,9 @@ def new_change(
     fields that differ as `{field: [before, after]}`. `source` says where the change came from
     ("web", "import:<code>", "merge", ...); an anonymous or missing `actor` is the system.
     `changes` given as `{field: [before, after]}` replaces the comparison of snapshots, for a
-    change a snapshot does not show (a record moved to another customer).
+    change a snapshot does not show (a record moved to another customer). `before_record`, the
+    record as it was (the one `before` was taken of), lets the timeline name what it pointed at
+    in Indonesian too.
     """
     if changes is None:
         writes = (AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE)
@@ -256,6 +259,8 @@ def new_change(
         source=source,
     )
     entry.names = _indonesian_names(instance, changes)
+    if before_record is not None:
+        entry.names.update(_indonesian_names(before_record, changes))
     return entry
 
 
@@ -288,6 +293,7 @@ def record_change(
     source: str = "web",
     changes: dict | None = None,
     on_timeline: bool = True,
+    before_record: models.Model | None = None,
 ) -> AuditEntry | None:
     """Write the audit entry `new_change` builds, and its `change` event on the customer's
     timeline; return the entry, or None (and write nothing) when an update changed nothing.
@@ -301,6 +307,7 @@ def record_change(
         before=before,
         source=source,
         changes=changes,
+        before_record=before_record,
     )
     if entry is not None:
         entry.save()

@@ -15,7 +15,7 @@ _OLD_SUMMARY = re.compile(r"^(?:\w+=\d+ ?)+$")
 
 @messages.register("imports.import")
 def render_import(data: dict, summary: str) -> str | None:
-    """“Import: 15 rows, 8 new customers, …”, or the undo's counts."""
+    """“Rows: 15 · new customers: 8 · …”, or the undo's counts."""
     if data.get("message") == "undone":
         return _("Import undone: %(deleted)s records removed, %(reverted)s records put back.") % {
             "deleted": format_number(data["deleted"]),
@@ -32,6 +32,6 @@ def render_import(data: dict, summary: str) -> str | None:
 def import_result(counts: dict[str, int]) -> str:
     """An import's counts as a sentence in the reader's language."""
     return _(
-        "%(rows)s rows: %(created)s new customers, %(updated)s updated, %(unchanged)s "
-        "unchanged, %(duplicates)s duplicates, %(rejected)s rejected"
+        "Rows: %(rows)s · new customers: %(created)s · updated: %(updated)s · unchanged: "
+        "%(unchanged)s · duplicates: %(duplicates)s · rejected: %(rejected)s"
     ) % {name: format_number(counts.get(name, 0)) for name in _COUNTS}

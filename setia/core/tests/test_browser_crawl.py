@@ -7,6 +7,7 @@ in Indonesian, switches to English with the language buttons, and reads them aga
 is read at 1366 px, then narrowed to 390 px (a resize, not a second load).
 """
 
+import datetime
 import re
 from io import StringIO
 
@@ -17,8 +18,9 @@ from django.db.models import CharField, Count
 from django.urls import reverse
 
 from setia.accounts.models import User
+from setia.customers.actions import save_edit, save_subscription
 from setia.customers.demo_load import DEMO_PASSWORD
-from setia.customers.models import Customer
+from setia.customers.models import Category, Customer
 from setia.engagement.models import MessageTemplate, RetentionOffer
 from setia.history.models import EventKind, TimelineEvent
 from setia.imports.models import Import
@@ -112,6 +114,23 @@ def generated_content(tmp_path) -> dict[str, str]:
     )
     for sheet in (first, second):
         call_command("import_customers", str(sheet), owner=manager.email, stdout=StringIO())
+    # edits on a page: a date, a number, a category and a custom field change
+    imported = Customer.objects.get(name="Toko Crawl Satu")
+    save_subscription(
+        customer=imported,
+        actor=manager,
+        data={"started_on": datetime.date(2026, 4, 5), "monthly_price": 1_250_000},
+    )
+    save_edit(
+        record=imported,
+        customer=imported,
+        actor=manager,
+        data={
+            "extra": {**imported.extra, "Sumber Info": "Pameran"},
+            "category": Category.objects.get(slug="electronics"),
+        },
+        expected_version=imported.version,
+    )
     candidate = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).first()
     if candidate is not None:
         merge_customers(
@@ -119,7 +138,6 @@ def generated_content(tmp_path) -> dict[str, str]:
         )
 
     pages = {}
-    imported = Customer.objects.get(name="Toko Crawl Satu")
     pages["imported customer"] = reverse("customers:customer-detail", args=[imported.code])
     busiest = (
         Customer.objects.filter(deleted_at__isnull=True)
@@ -159,13 +177,10 @@ def generated_content(tmp_path) -> dict[str, str]:
     return pages
 
 
-def visible_text(page) -> str:
-    # innerText: what is rendered, without input values, scripts or hidden parts.
-    return page.evaluate("document.body.innerText")
-
-
-# Each visible text node, trimmed, and whether it is a value in an audit change's table.
-TEXT_NODES = """() => {
+# What a reader sees: the rendered text (innerText: without input values, scripts or hidden
+# parts), and each visible text node, trimmed, with whether it is a value in an audit change's
+# table.
+READ_PAGE = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const nodes = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -175,16 +190,16 @@ TEXT_NODES = """() => {
     if (!parent.checkVisibility()) continue;
     nodes.push([text, !!parent.closest("table.changes")]);
   }
-  return nodes;
+  return [document.body.innerText, nodes];
 }"""
 
 
-def name_leaks(page, other_names: dict[str, str]) -> list[tuple[str, str, bool]]:
+def name_leaks(nodes, other_names: dict[str, str]) -> list[tuple[str, str, bool]]:
     """(check, snippet, in an audit change) for each text that is, or quotes, a seeded name of
     the other language. Whole texts only: a store called "Big Beauty 15" is not the category
     "Beauty"."""
     found = []
-    for text, in_changes in page.evaluate(TEXT_NODES):
+    for text, in_changes in nodes:
         for name, label in other_names.items():
             if text == name or f"“{name}”" in text or f'"{name}"' in text:
                 found.append((f"other language's name ({label})", text[:80], in_changes))
@@ -228,6 +243,21 @@ def _switch_language(page, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
 
 
+def _check_menu_on_a_phone(page) -> None:
+    """At 390 px the menu is folded behind its button, and the button opens it."""
+    page.set_viewport_size(PHONE)
+    nav = page.locator(".mainnav")
+    button = page.locator(".menu-button")
+    assert button.is_visible()
+    assert not nav.is_visible()
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert nav.is_visible()
+    nav.locator("summary").first.click()
+    assert nav.locator("details[open] a").first.is_visible()
+    page.set_viewport_size(DESKTOP)
+
+
 def test_every_page_reads_in_the_readers_language_and_fits_a_phone(browser, live_server, tmp_path):
     # given the demo data and what the app generates, read by every role in both languages
     records = generated_content(tmp_path)
@@ -240,6 +270,8 @@ def test_every_page_reads_in_the_readers_language_and_fits_a_phone(browser, live
         context = browser.new_context(base_url=live_server.url, locale="id-ID", viewport=DESKTOP)
         context.set_default_timeout(10_000)
         page = _log_in(context, email, "id")
+        _check_menu_on_a_phone(page)
+        page.reload()
         menu = page.locator(".mainnav a").evaluate_all(
             "els => els.map(e => e.getAttribute('href'))"
         )
@@ -257,9 +289,10 @@ def test_every_page_reads_in_the_readers_language_and_fits_a_phone(browser, live
                 assert response.status in (200, 403, 404), f"{email} {url}: {response.status}"
                 visited += 1
                 where = f"{email} [{language}] {url}"
-                for check, snippet in problems(visible_text(page)):
+                text, nodes = page.evaluate(READ_PAGE)
+                for check, snippet in problems(text):
                     leaks.setdefault(where, set()).add(f"{check}: …{snippet}…")
-                for check, snippet, in_changes in name_leaks(page, other):
+                for check, snippet, in_changes in name_leaks(nodes, other):
                     pending_model = any(label in check for label in PENDING_NAMES)
                     bucket = pending if pending_model or in_changes else leaks
                     bucket.setdefault(where, set()).add(f"{check}: {snippet}")

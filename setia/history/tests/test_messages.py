@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
+from setia.customers.actions import save_edit
 from setia.customers.models import Category
 from setia.history import messages
 from setia.history.actions import change_event, new_change, record_change, snapshot
@@ -59,6 +60,18 @@ def test_a_category_reads_in_indonesian_for_an_indonesian_reader(manager):
     assert ("category", "—", "Home Living") in _rows(event, "en")
     # the audit entry itself keeps the English text, which undo and merges compare
     assert AuditEntry.objects.get().changes["category"] == [None, "Home Living"]
+
+    # an edit names both the category before and the one after
+    save_edit(
+        record=customer,
+        customer=customer,
+        actor=manager,
+        data={"category": Category.objects.get(slug="beauty")},
+        expected_version=customer.version,
+    )
+    edit = TimelineEvent.objects.get(kind="change")
+    assert ("kategori", "Perlengkapan Rumah", "Kecantikan") in _rows(edit, "id")
+    assert ("category", "Home Living", "Beauty") in _rows(edit, "en")
 
 
 def test_an_event_without_a_renderer_or_with_old_data_shows_its_summary():

@@ -17,15 +17,17 @@ def test_the_import_event_says_its_counts_in_the_readers_language(db, tmp_path, 
         english = event.text
     with translation.override("id"):
         indonesian = event.text
-    assert english.startswith("1 rows: 1 new customers, 0 updated")
-    assert indonesian.startswith("1 baris: 1 pelanggan baru, 0 diperbarui")
+    assert english.startswith("Rows: 1 · new customers: 1 · updated: 0")
+    assert indonesian.startswith("Baris: 1 · pelanggan baru: 1 · diperbarui: 0")
     assert "=" not in english + indonesian
 
 
 def test_an_event_written_before_keeps_its_counts_and_other_text_stays():
     old = "rows=20000 created=8 updated=2 unchanged=0 duplicates=0 rejected=0"
     with translation.override("id"):
-        assert render_import({"source": "import:x"}, old).startswith("20.000 baris: 8 pelanggan")
+        assert render_import({"source": "import:x"}, old).startswith(
+            "Baris: 20.000 · pelanggan baru: 8"
+        )
         assert render_import({"source": "import:x"}, "Impor dibatalkan") is None
         assert render_import(
             {"message": "undone", "deleted": 1200, "reverted": 3}, "whatever"

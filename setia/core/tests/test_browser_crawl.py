@@ -21,7 +21,7 @@ from setia.accounts.models import User
 from setia.customers.actions import save_edit, save_subscription
 from setia.customers.demo_load import DEMO_PASSWORD
 from setia.customers.models import Category, Customer
-from setia.engagement.models import MessageTemplate, RetentionOffer
+from setia.engagement.models import BulkSend, MessageTemplate, RetentionOffer
 from setia.history.models import EventKind, TimelineEvent
 from setia.imports.models import Import
 from setia.library.models import Guide
@@ -171,6 +171,9 @@ def generated_content(tmp_path) -> dict[str, str]:
     pages["guide"] = reverse(
         "library:guide-detail", args=[Guide.objects.order_by("id")[0].category.slug]
     )
+    bulk = BulkSend.objects.order_by("id").first()
+    if bulk is not None:
+        pages["bulk send"] = reverse("engagement:bulk-detail", args=[bulk.code])
     duplicate = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).first()
     if duplicate is not None:
         pages["duplicate to merge"] = reverse("quality:duplicate-merge", args=[duplicate.code])
@@ -241,6 +244,21 @@ def _switch_language(page, language: str) -> None:
         button.click()
         page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == language
+
+
+def test_the_checks_catch_what_a_reader_should_not_see():
+    leaks = problems(
+        "gmv_90d 0 · rows=15 created=8 · {'Sumber Info': 'Instagram'} · sejak 2026-11-18 · None"
+    )
+    assert {check for check, _snippet in leaks} == {"ISO date", "raw key"}
+    assert len(leaks) == 6
+    assert problems("ayu_store@contoh.id · {customer} · `manage.py run_jobs` · 18 November") == []
+    nodes = [["Home Living", False], ["Big Home Living Shop", False], ["di “Signed”", True]]
+    names = {"Home Living": "customers.category", "Signed": "work.stage"}
+    assert [(snippet, in_changes) for _check, snippet, in_changes in name_leaks(nodes, names)] == [
+        ("Home Living", False),
+        ("di “Signed”", True),
+    ]
 
 
 def _check_menu_on_a_phone(page) -> None:

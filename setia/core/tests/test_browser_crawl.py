@@ -30,8 +30,6 @@ from setia.quality.models import DuplicateCandidate, Merge
 from setia.work.automation.models import PlaybookRun
 from setia.work.schedule.models import Task
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
 ROLES = [
     "admin@setia.test",
     "manager@setia.test",
@@ -276,6 +274,8 @@ def _check_menu_on_a_phone(page) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_every_page_reads_in_the_readers_language_and_fits_a_phone(browser, live_server, tmp_path):
     # given the demo data and what the app generates, read by every role in both languages
     records = generated_content(tmp_path)

@@ -124,7 +124,7 @@ def generated_content(tmp_path) -> dict[str, str]:
         customer=imported,
         actor=manager,
         data={
-            "extra": {**imported.extra, "Sumber Info": "Pameran"},
+            "extra": {**(imported.extra or {}), "Sumber Info": "Pameran"},
             "category": Category.objects.get(slug="electronics"),
         },
         expected_version=imported.version,

@@ -95,6 +95,7 @@ def save_edit(
                     before=before,
                     source=source,
                     on_timeline=on_timeline,
+                    before_record=stored,
                 )
             return
         attempted = snapshot(record)

@@ -26,6 +26,7 @@ from setia.history.actions import new_event, record_events
 from setia.history.models import EventKind
 from setia.jobs.actions import enqueue
 from setia.lib.dates import now
+from setia.lib.display import format_number
 
 # The advisory lock of each channel's bulk slots (PostgreSQL): the app's key, the channel's.
 SLOT_LOCK = 0x5E71A
@@ -83,7 +84,7 @@ def plan_bulk_send(customers, *, template, promo: str = "") -> BulkPlan:
     if count > settings.BULK_SEND_LIMIT:
         raise BulkError(
             _("%(count)s customers is more than %(limit)s; narrow the filters.")
-            % {"count": count, "limit": settings.BULK_SEND_LIMIT}
+            % {"count": format_number(count), "limit": format_number(settings.BULK_SEND_LIMIT)}
         )
     plan = BulkPlan(customers=count)
     customers = with_tier_name(

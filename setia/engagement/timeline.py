@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from setia.engagement.models import Direction, Message, OfferStatus, Outcome
@@ -82,7 +82,8 @@ def detail_rows(event: TimelineEvent) -> list[tuple[str, str]]:
     if data.get("themes"):
         rows.append((_("Themes"), ", ".join(data["themes"])))
     if data.get("template"):
-        rows.append((_("Template"), data["template"]))
+        indonesian = translation.get_language() == "id" and data.get("template_name_id")
+        rows.append((_("Template"), indonesian or data["template"]))
     if data.get("offer_status") in OfferStatus.values:
         rows.append((_("Offer"), OfferStatus(data["offer_status"]).label))
         rows.append(
@@ -97,6 +98,7 @@ def detail_rows(event: TimelineEvent) -> list[tuple[str, str]]:
             rows.append((_("Discount until"), formats.date_format(day, "DATE_FORMAT")))
     if data.get("status") in Message.Status.values:
         rows.append((_("Status"), Message.Status(data["status"]).label))
-    if data.get("reason"):
+    # A playbook's start says its reason in its text (rendered from its figures).
+    if data.get("reason") and "trigger" not in data:
         rows.append((_("Reason"), data["reason"]))
     return [(str(label), str(value)) for label, value in rows]

@@ -140,13 +140,20 @@ def event_data_sql() -> str:
 
 
 def record_source_events(
-    *, source: str, kind: str, summary: str, actor=None, source_object: models.Model
+    *,
+    source: str,
+    kind: str,
+    summary: str,
+    actor=None,
+    source_object: models.Model,
+    data: dict | None = None,
 ) -> int:
     """Put one `kind` event on the timeline of every customer with history from `source` (an
     import's `import:<code>`), pointing at `source_object`; return how many were written.
 
     One INSERT … SELECT over the audit entries (indexed by source), no loop over customers:
-    an import touches thousands. The event's data is `{"source": source}`.
+    an import touches thousands. The event's data is `data` (its parameters, see
+    `setia.history.messages`) and `{"source": source}`.
     """
     _check_kind(kind)
     moment = now()
@@ -159,7 +166,7 @@ def record_source_events(
             kind,
             actor.pk if actor is not None else None,
             summary[:300],
-            json.dumps({"source": source}),
+            json.dumps({**(data or {}), "source": source}),
             moment,
             source_object._meta.label_lower,
             str(source_object.pk),
@@ -225,6 +232,7 @@ def new_change(
     before: dict | None = None,
     source: str = "web",
     changes: dict | None = None,
+    before_record: models.Model | None = None,
 ) -> AuditEntry | None:
     """The unsaved audit entry for `action` (an `AuditEntry.Action`) on `instance`, a record of
     `customer`; None when an update changed nothing. Pass entries to `record_changes`.
@@ -233,7 +241,9 @@ def new_change(
     fields that differ as `{field: [before, after]}`. `source` says where the change came from
     ("web", "import:<code>", "merge", ...); an anonymous or missing `actor` is the system.
     `changes` given as `{field: [before, after]}` replaces the comparison of snapshots, for a
-    change a snapshot does not show (a record moved to another customer).
+    change a snapshot does not show (a record moved to another customer). `before_record`, the
+    record as it was (the one `before` was taken of), lets the timeline name what it pointed at
+    in Indonesian too.
     """
     if changes is None:
         writes = (AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE)
@@ -246,7 +256,7 @@ def new_change(
         }
     if action == AuditEntry.Action.UPDATE and not changes:
         return None
-    return AuditEntry(
+    entry = AuditEntry(
         customer=customer,
         actor=_person(actor),
         action=action,
@@ -256,6 +266,29 @@ def new_change(
         changes=changes,
         source=source,
     )
+    entry.names = _indonesian_names(instance, changes)
+    if before_record is not None:
+        entry.names.update(_indonesian_names(before_record, changes))
+    return entry
+
+
+def _indonesian_names(instance: models.Model, changes: dict) -> dict[str, str]:
+    """{stored text: Indonesian name} of the records a change points at that are named in both
+    languages (`name` and `name_id`, as a category): the history keeps the English text
+    (`str()`), the timeline shows the Indonesian one to an Indonesian reader."""
+    names = {}
+    for name, _attname, is_relation in _audited_fields(type(instance)):
+        if not is_relation or name not in changes:
+            continue
+        # Only a record already loaded (by the snapshot): never a query per entry.
+        field = instance._meta.get_field(name)
+        if not isinstance(field, models.ForeignObject) or not field.is_cached(instance):
+            continue
+        related = getattr(instance, name)
+        translated = getattr(related, "name_id", "") if related is not None else ""
+        if isinstance(translated, str) and translated and translated != str(related):
+            names[str(related)] = translated
+    return names
 
 
 def record_change(
@@ -268,6 +301,7 @@ def record_change(
     source: str = "web",
     changes: dict | None = None,
     on_timeline: bool = True,
+    before_record: models.Model | None = None,
 ) -> AuditEntry | None:
     """Write the audit entry `new_change` builds, and its `change` event on the customer's
     timeline; return the entry, or None (and write nothing) when an update changed nothing.
@@ -281,6 +315,7 @@ def record_change(
         before=before,
         source=source,
         changes=changes,
+        before_record=before_record,
     )
     if entry is not None:
         entry.save()
@@ -325,10 +360,15 @@ def change_event(entry: AuditEntry) -> TimelineEvent:
 
 
 def change_event_data(entry: AuditEntry) -> dict:
-    """What the timeline keeps about an audit entry."""
-    return {
+    """What the timeline keeps about an audit entry: with the Indonesian names of the records
+    it points at, when `new_change` found some (an entry read back from the database has
+    none: its records show as stored)."""
+    data = {
         "action": entry.action,
         "object_type": entry.object_type,
         "changes": entry.changes,
         "source": entry.source,
     }
+    if names := getattr(entry, "names", None):
+        data["names"] = names
+    return data

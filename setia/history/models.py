@@ -4,14 +4,19 @@ timeline (everything that happened to the customer, the changes included).
 Only `setia.history.actions` writes these tables; see the app's README.
 """
 
+import ast
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from setia.history import messages
+from setia.lib.display import format_number, format_stored
 from setia.lib.merging import MergePolicy
 from setia.lib.money import format_rupiah
 from setia.lib.names import BilingualName
@@ -55,6 +60,8 @@ class AuditEntry(models.Model):
     object_id = models.BigIntegerField()
     object_repr = models.CharField(max_length=200)
     changes = models.JSONField(default=dict)  # {field: [before, after]} as display text
+    # Not stored: set by `new_change` for the change's timeline event (see `change_event_data`).
+    names: dict[str, str]
     source = models.CharField(max_length=60, default="web")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -72,12 +79,19 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.object_type} {self.object_repr} {self.action}"
 
-    def change_rows(self) -> list[tuple[str, str, str]]:
+    def change_rows(self, names: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
         """(field label, before, after) for display, in the reader's language.
 
         Labels and choice names are resolved now, not when the change was stored, so a
-        history written by an English user reads in Indonesian for an Indonesian one.
+        history written by an English user reads in Indonesian for an Indonesian one; dates,
+        moments and numbers are written as the reader writes them. `names` ({stored text:
+        Indonesian name}) names the records the change points at for an Indonesian reader.
         """
+        translated = names if names and translation.get_language() == "id" else {}
+
+        def translate(value) -> str:
+            return translated.get(value, value) if translated else format_stored(value)
+
         try:
             model = apps.get_model(self.object_type)
         except LookupError:
@@ -118,6 +132,18 @@ class AuditEntry(models.Model):
                         display = lambda value: format_rupiah(int(value))  # noqa: E731
                     elif name in phone_fields:
                         display = format_phone
+                    elif field.get_internal_type() in _NUMBER_FIELDS:
+                        display = _number
+                    elif field.get_internal_type() == "JSONField":
+                        display = _mapping
+                    elif field.is_relation:
+                        display = translate
+                    else:
+                        display = format_stored
+                else:
+                    display = format_stored
+            else:
+                display = format_stored
             rows.append(
                 (
                     label,
@@ -140,6 +166,40 @@ def _names_by_code(field) -> dict[str, str] | None:
         for named in field.related_model.objects.only(target, "name", "name_id")
         for code in [getattr(named, target)]
     }
+
+
+_NUMBER_FIELDS = frozenset(
+    {
+        "BigIntegerField",
+        "DecimalField",
+        "FloatField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+    }
+)
+
+
+def _number(text: str) -> str:
+    try:
+        return format_number(Decimal(text))
+    except InvalidOperation:
+        return text
+
+
+def _mapping(text: str) -> str:
+    """A JSON field kept as its Python text (`{'Sumber Info': 'Instagram'}`) as `key: value`
+    pairs; other text unchanged."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {format_stored(str(item))}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(format_stored(str(item)) for item in value)
+    return text
 
 
 class EventKind(models.TextChoices):
@@ -222,6 +282,11 @@ class TimelineEvent(models.Model):
         return f"{self.get_kind_display()}: {self.summary}"
 
     @property
+    def text(self) -> str:
+        """What happened, in the reader's language (see `setia.history.messages`)."""
+        return messages.render(self.source_type, self.data, self.summary)
+
+    @property
     def is_change(self) -> bool:
         return self.kind == EventKind.CHANGE
 
@@ -232,7 +297,7 @@ class TimelineEvent(models.Model):
         entry = AuditEntry(
             object_type=self.data.get("object_type", ""), changes=self.data.get("changes", {})
         )
-        return entry.change_rows()
+        return entry.change_rows(self.data.get("names"))
 
     def change_action_display(self) -> str:
         """For audit changes: the action (created, changed, ...) in the reader's language."""

@@ -197,6 +197,7 @@ def run_import(
                 summary=batch.summary(),
                 actor=actor,
                 source_object=batch,
+                data={"message": "imported", "counts": batch.counts()},
             )
             flag_duplicates(customer_ids=plan.touched_ids, source=batch.source_label)
             # The customers it created join the onboarding pipeline now, as a customer created
@@ -448,6 +449,7 @@ def undo_import(
             % {"deleted": deleted, "reverted": reverted},
             actor=actor,
             source_object=batch,
+            data={"message": "undone", "deleted": deleted, "reverted": reverted},
         )
         batch.status = Import.Status.UNDONE
         batch.undone_at = timezone.now()

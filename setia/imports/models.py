@@ -166,7 +166,14 @@ class Import(models.Model):
     def source_label(self) -> str:
         return f"import:{self.code}"
 
+    COUNTS = ("rows", "created", "updated", "unchanged", "duplicates", "rejected")
+
+    def counts(self) -> dict[str, int]:
+        """The result's counts, the parameters of the import's timeline event."""
+        return {name: getattr(self, name) for name in self.COUNTS}
+
     def summary(self) -> str:
+        """The counts as the command line prints them (and the timeline's stored fallback)."""
         return (
             f"rows={self.rows} created={self.created} updated={self.updated} "
             f"unchanged={self.unchanged} duplicates={self.duplicates} rejected={self.rejected}"

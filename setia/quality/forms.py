@@ -11,7 +11,10 @@ def _display(customer: Customer, name: str) -> str:
     if customer_field(name).choices:
         return str(getattr(customer, f"get_{name}_display")())
     value = getattr(customer, name)
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    # A managed list's entry (a category) in the reader's language.
+    return str(getattr(value, "display_name", value))
 
 
 class MergeForm(forms.Form):

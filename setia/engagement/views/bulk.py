@@ -16,6 +16,7 @@ from setia.engagement.bulk import BulkError, bulk_templates, plan_bulk_send, sta
 from setia.engagement.forms import BulkConfirmForm, BulkSendForm
 from setia.engagement.models import BulkSend
 from setia.jobs.actions import runner_is_alive
+from setia.lib.display import format_number
 from setia.lib.ratelimits import rate_limited
 from setia.segments.models import Segment
 
@@ -117,7 +118,9 @@ def bulk_send(request: AuthenticatedHttpRequest) -> HttpResponse:
             except BulkError as error:
                 context["error"] = error.message
                 return render(request, "engagement/bulk_send.html", context, status=400)
-            messages.success(request, _("%(count)s messages queued.") % {"count": bulk.total})
+            messages.success(
+                request, _("%(count)s messages queued.") % {"count": format_number(bulk.total)}
+            )
             return redirect("engagement:bulk-detail", bulk_code=bulk.code)
     status = 400 if request.method == "POST" else 200
     return render(request, "engagement/bulk_send.html", context, status=status)

@@ -10,7 +10,6 @@ INSERT ... SELECT (bench/triggers_bench.py times all this against hand-written S
 """
 
 import datetime
-import functools
 import json
 import re
 import uuid
@@ -32,7 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from setia.accounts.models import Role, Team, User
@@ -40,7 +39,6 @@ from setia.customers.models import Customer, Subscription
 from setia.history.actions import record_events_select
 from setia.history.models import EventKind, TimelineEvent
 from setia.lib.dates import now, today
-from setia.lib.money import format_rupiah
 from setia.metrics.models import StoreDailyMetric
 from setia.work.automation.models import (
     URGENCY,
@@ -51,6 +49,7 @@ from setia.work.automation.models import (
     TriggerKind,
     TriggerRule,
 )
+from setia.work.automation.reasons import reason_text
 from setia.work.onboarding.models import Onboarding, Stage
 from setia.work.schedule.fairness import SLOTS, person_rows
 from setia.work.schedule.models import PRIORITY_WEIGHTS, Priority, Status, Task, reminder_time
@@ -102,6 +101,7 @@ def candidates(rule: TriggerRule, day: datetime.date, moment: datetime.datetime)
                 "customer_id",
                 "entered_stage_at",
                 stage_name=F("stage__name_en"),
+                stage_name_id=F("stage__name_id"),
                 value=F("customer__subscription__monthly_price") * 12,
             )
         )
@@ -175,12 +175,13 @@ def gmv_drops(day: datetime.date, *, window: int, threshold: int):
     )
 
 
-def _reason(rule: TriggerRule, row: dict, _=_) -> tuple[str, dict]:
-    """The reason in the site's language, and the figures as JSON-safe values.
+# Kinds whose reason names the rule's days, kept with the figures.
+WINDOWED_KINDS = {TriggerKind.WEBSITE_DOWN, TriggerKind.ERROR_SPIKE}
 
-    `_` is gettext; `evaluate` passes a memoised one, so that each template is looked up once
-    per evaluation rather than once per matching customer.
-    """
+
+def _reason(rule: TriggerRule, row: dict) -> tuple[str, dict]:
+    """The reason in the active (the site's) language, and the figures as JSON-safe values:
+    the figures are what the pages read it from, in the reader's language."""
     figures = {}
     for key, value in row.items():
         if key in ("customer_id", "value"):
@@ -190,41 +191,9 @@ def _reason(rule: TriggerRule, row: dict, _=_) -> tuple[str, dict]:
         elif value is not None and not isinstance(value, int | str):
             value = round(float(value), 1)
         figures[key] = value
-    if rule.kind == TriggerKind.WEBSITE_DOWN:
-        text = _("Uptime %(uptime)s%% on %(days)s day(s) of the last %(window)s") % {
-            "uptime": figures["lowest_uptime"],
-            "days": figures["days_down"],
-            "window": rule.window_days,
-        }
-    elif rule.kind == TriggerKind.ERROR_SPIKE:
-        text = _("%(errors)s errors in the last %(window)s day(s)") % {
-            "errors": figures["errors"],
-            "window": rule.window_days,
-        }
-    elif rule.kind == TriggerKind.GMV_DROP:
-        text = _(
-            "GMV %(recent)s a day over the last %(window)s day(s), against %(before)s a day "
-            "over the 90 days before (%(change)s%%)"
-        ) % {
-            "recent": format_rupiah(figures["gmv_daily"]),
-            "window": figures["window_days"],
-            "before": format_rupiah(figures["gmv_daily_before"]),
-            "change": formats.number_format(figures["gmv_change_pct"], 1),
-        }
-    elif rule.kind == TriggerKind.ONBOARDING_STALLED:
-        text = _("Onboarding stalled in “%(stage)s” since %(since)s") % {
-            "stage": figures["stage_name"],
-            "since": figures["entered_stage_at"][:10],
-        }
-    elif rule.kind == TriggerKind.RENEWAL_DUE:
-        text = _("Subscription renews on %(day)s") % {"day": figures["renews_on"]}
-    else:
-        last = figures.get("last_interaction")
-        text = (
-            _("No call, chat, e-mail or meeting since %(day)s") % {"day": last[:10]}
-            if last
-            else _("No call, chat, e-mail or meeting yet")
-        )
+    if "window_days" not in figures and rule.kind in WINDOWED_KINDS:
+        figures["window_days"] = rule.window_days
+    text = reason_text(rule.kind, figures)
     return text[:300], figures
 
 
@@ -245,7 +214,6 @@ def evaluate(*, day: datetime.date | None = None, rules=None, customers=None) ->
     matched: set[int] = set()
     new_runs: list[tuple] = []
     with transaction.atomic(), translation.override(_site_language()):
-        translate = functools.cache(_)
         open_pairs = set(PlaybookRun.objects.open().values_list("customer_id", "playbook_id"))
         for rule in rules:
             rows = candidates(rule, day, moment)
@@ -258,7 +226,7 @@ def evaluate(*, day: datetime.date | None = None, rules=None, customers=None) ->
                     outcome.already_open += 1
                     continue
                 open_pairs.add((customer_id, rule.playbook_id))
-                reason, figures = _reason(rule, row, translate)
+                reason, figures = _reason(rule, row)
                 value = int(row.get("value") or 0)
                 at_risk = value * URGENCY[rule.kind] // 100
                 new_runs.append(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.lib.merging import MergePolicy
 from setia.lib.names import BilingualName, indonesian_name_field
+from setia.work.automation import reasons
 from setia.work.schedule.models import Status
 
 
@@ -207,3 +208,15 @@ class PlaybookRun(models.Model):
 
     def __str__(self):
         return f"{self.playbook} · {self.customer}"
+
+    @property
+    def reason_text(self) -> str:
+        """Why the run started, in the reader's language (the stored text for old runs)."""
+        try:
+            return reasons.reason_text(self.kind, self.figures)
+        except (KeyError, TypeError, ValueError):
+            return self.reason
+
+    def figure_rows(self) -> list[tuple[str, str]]:
+        """The figures behind the match: (label, value) in the reader's language."""
+        return reasons.figure_rows(self.figures)

@@ -16,13 +16,13 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from setia.accounts.models import Role, User
 from setia.customers.actions import save_edit
 from setia.history.actions import record_event
 from setia.lib.dates import now
 from setia.work.schedule.fairness import fair_owners
+from setia.work.schedule.messages import SUMMARIES
 from setia.work.schedule.models import (
     PRIORITY_WEIGHTS,
     CalendarFeed,
@@ -55,20 +55,10 @@ def _event(task: Task, action: str, *, actor, summary: str, extra: dict | None =
     )
 
 
-# Timeline summaries per task action. They are stored text, so they are written in the site's
-# language (the data keeps the action for readers of the other language).
-_SUMMARIES = {
-    "created": gettext_noop("Task created: %(title)s"),
-    "reassigned": gettext_noop("Task reassigned: %(title)s"),
-    "completed": gettext_noop("Task done: %(title)s"),
-    "assigned": gettext_noop("Task assigned: %(title)s"),
-    "escalated": gettext_noop("Task escalated: %(title)s"),
-}
-
-
 def _summary(action: str, task: Task) -> str:
+    # The stored fallback, in the site's language; pages render the step in the reader's.
     with translation.override(settings.LANGUAGE_CODE):
-        return _(_SUMMARIES[action]) % {"title": task.title}
+        return _(SUMMARIES[action]) % {"title": task.title}
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from setia.accounts.models import Team
 from setia.core.http import AuthenticatedHttpRequest, local_url, valid_parameters
 from setia.customers.actions import StaleEditError
 from setia.lib.dates import month_end, month_start, now, today
+from setia.lib.display import format_number
 from setia.work.schedule import actions
 from setia.work.schedule.access import get_task_for_user
 from setia.work.schedule.forms import BoardForm, CalendarForm, TaskForm
@@ -265,7 +266,9 @@ def assign_unassigned(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, _("Nobody in %(team)s can take tasks.") % {"team": team})
     else:
         actions.assign_fairly(tasks=tasks, people=people, actor=request.user)
-        messages.success(request, _("%(count)d tasks assigned fairly.") % {"count": len(tasks)})
+        messages.success(
+            request, _("%(count)s tasks assigned fairly.") % {"count": format_number(len(tasks))}
+        )
     return redirect(reverse("work:team-board") + f"?team={team.pk}")
 
 

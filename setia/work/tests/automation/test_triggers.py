@@ -95,7 +95,7 @@ def test_website_down_and_error_spike_come_from_store_metrics(team_a, executive,
     runs = {run.customer.name: run for run in PlaybookRun.objects.select_related("customer")}
     assert set(runs) == {"Down"}
     assert runs["Down"].kind == "website_down"
-    assert runs["Down"].figures == {"lowest_uptime": 80.5, "days_down": 1}
+    assert runs["Down"].figures == {"lowest_uptime": 80.5, "days_down": 1, "window_days": 2}
     assert (
         runs["Down"].reason == "Uptime 80,5% pada 1 hari dari 2 hari terakhir"
         or "80.5" in runs["Down"].reason
@@ -106,7 +106,7 @@ def test_website_down_and_error_spike_come_from_store_metrics(team_a, executive,
     _metric(store, DAY + datetime.timedelta(days=1), errors=150)
     _metric(make_store(down), DAY + datetime.timedelta(days=1), uptime="70")
     outcome = evaluation.evaluate(day=DAY + datetime.timedelta(days=1))
-    assert PlaybookRun.objects.get(customer=noisy).figures == {"errors": 150}
+    assert PlaybookRun.objects.get(customer=noisy).figures == {"errors": 150, "window_days": 1}
     assert (outcome.customers, outcome.started, outcome.already_open) == (2, 1, 1)
 
 
@@ -352,7 +352,7 @@ def test_lead_steps_go_to_the_team_lead_and_the_start_is_on_the_timeline(team_a,
         "playbook_name_id": "Website bermasalah",
         "trigger": "website_down",
         "reason": run.reason,
-        "figures": {"lowest_uptime": 50.0, "days_down": 1},
+        "figures": {"lowest_uptime": 50.0, "days_down": 1, "window_days": 2},
     }
 
 

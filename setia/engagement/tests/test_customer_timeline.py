@@ -4,9 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from setia.customers import actions as customer_actions
-from setia.engagement.timeline import PAGE_SIZE
+from setia.engagement.timeline import PAGE_SIZE, detail_rows
 from setia.history.actions import record_event
 from setia.history.models import TimelineEvent
 from setia.test import make_contact, make_store, make_subscription
@@ -209,3 +211,14 @@ def test_the_360_page_stays_within_15_queries_with_500_events(
         response = client.get(_detail_url(customer))
 
     assert _summaries(response)[0] == "event 499"
+
+
+def test_a_messages_template_is_named_in_the_readers_language():
+    event = TimelineEvent(
+        kind="email",
+        data={"template": "Monthly check-in", "template_name_id": "Sapaan bulanan"},
+    )
+    with translation.override("id"):
+        assert (str(_("Template")), "Sapaan bulanan") in detail_rows(event)
+    with translation.override("en"):
+        assert ("Template", "Monthly check-in") in detail_rows(event)

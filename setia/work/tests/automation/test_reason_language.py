@@ -70,7 +70,7 @@ def test_the_run_page_and_the_timeline_read_in_english_for_an_english_reader(
         reason = reason_text("gmv_drop", GMV_FIGURES)
     run = PlaybookRun.objects.create(
         customer=customer,
-        playbook=Playbook.objects.get(name="Pemulihan GMV"),
+        playbook=Playbook.objects.get(name_id="Pemulihan GMV"),
         kind="gmv_drop",
         reason=reason,
         figures=GMV_FIGURES,
@@ -86,6 +86,7 @@ def test_the_run_page_and_the_timeline_read_in_english_for_an_english_reader(
     for text in (page, timeline):
         assert "against Rp 2.045.811 a day over the 90 days before (-100.0%)" in text
         assert "dibanding" not in text
+        assert "GMV recovery" in text and "Pemulihan GMV" not in text
     assert "gmv_daily" not in page and "Days looked at" in page
     assert TimelineEvent.objects.get(kind="task").summary.endswith(reason)
 
@@ -101,3 +102,18 @@ def test_website_rules_keep_their_days_with_the_figures():
         rule, {"customer_id": 1, "lowest_uptime": 50, "days_down": 2}
     )
     assert figures["window_days"] == 3
+
+
+def test_a_playbook_start_names_the_playbook_in_the_readers_language():
+    event = TimelineEvent(
+        source_type="work.playbookrun",
+        summary="old text",
+        data={
+            "playbook": "GMV recovery",
+            "playbook_name_id": "Pemulihan GMV",
+            "trigger": "renewal_due",
+            "figures": {"renews_on": "2027-01-06"},
+        },
+    )
+    assert _in("en", lambda: event.text).startswith("Playbook “GMV recovery” started:")
+    assert _in("id", lambda: event.text).startswith("Playbook “Pemulihan GMV”")

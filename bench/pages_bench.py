@@ -168,10 +168,27 @@ CROSS JOIN LATERAL (SELECT ((50000 + (s.id * 7919) %% 4000000)
         ),
     ]
     with connection.cursor() as cursor:
+        # The metric rows are most of the build (36.5M at 100k customers): written without WAL
+        # (UNLOGGED while loading) and without their primary key, which is then built once,
+        # sorted, instead of maintained row by row. Measured on 2 shared cores: 26 min before.
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute("ALTER TABLE metrics_storedailymetric SET UNLOGGED")
+        cursor.execute(
+            "ALTER TABLE metrics_storedailymetric DROP CONSTRAINT metrics_storedailymetric_pkey"
+        )
         for name, sql in steps:
             started = time.perf_counter()
             cursor.execute(sql, params)
             print(f"  {name}: {cursor.rowcount:,} rows in {lap(started)} s")
+        started = time.perf_counter()
+        cursor.execute(
+            "ALTER TABLE metrics_storedailymetric ADD CONSTRAINT metrics_storedailymetric_pkey"
+            " PRIMARY KEY (store_id, day)"
+        )
+        print(f"  metrics primary key in {lap(started)} s")
+        started = time.perf_counter()
+        cursor.execute("ALTER TABLE metrics_storedailymetric SET LOGGED")
+        print(f"  metrics logged in {lap(started)} s")
         cursor.execute("ANALYZE")
     from django.core.management import call_command
 

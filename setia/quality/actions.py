@@ -6,8 +6,20 @@ Nothing here merges on its own: `flag_duplicates` only records candidates; a per
 from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
-from django.db.models import Count, F, Field, Q, Sum
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    Field,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact, Customer, Store, Subscription
@@ -16,7 +28,12 @@ from setia.history.models import AuditEntry
 from setia.lib import merging
 from setia.lib.dates import now, today
 from setia.quality import completeness, duplicates
-from setia.quality.models import DuplicateCandidate, Merge, QualitySnapshot
+from setia.quality.models import (
+    CustomerCompleteness,
+    DuplicateCandidate,
+    Merge,
+    QualitySnapshot,
+)
 
 Action = AuditEntry.Action
 
@@ -312,8 +329,10 @@ def undo_merge(*, merge: Merge, actor) -> Merge:
 
 @transaction.atomic
 def record_snapshot(*, day: date | None = None) -> list[QualitySnapshot]:
-    """Store the day's data-quality figures, overall and per team; running it again the same
-    day replaces them. Set-based: one grouped aggregate per figure, whatever the row count."""
+    """Store the day's data-quality figures, overall and per team, and each live customer's
+    completeness (the data-quality page reads both); running it again the same day replaces
+    them. Set-based: one grouped aggregate per figure and one INSERT ... SELECT for the
+    customers, whatever the row count."""
     day = day or today()
     count = len(completeness.active_checks())
     alive = Customer.objects.alive()
@@ -364,4 +383,35 @@ def record_snapshot(*, day: date | None = None) -> list[QualitySnapshot]:
         for row in per_team
     ]
     QualitySnapshot.objects.filter(day=day).delete()
-    return QualitySnapshot.objects.bulk_create(rows)
+    snapshots = QualitySnapshot.objects.bulk_create(rows)
+    _record_completeness()
+    return snapshots
+
+
+def _record_completeness() -> int:
+    """Rewrite every live customer's completeness row (`CustomerCompleteness`) in one
+    INSERT ... SELECT; return the number of rows."""
+    keys = completeness.active_checks()
+    missing = [
+        Case(When(**{f"has_{key}": 0}, then=Value(f"{key},")), default=Value("")) for key in keys
+    ]
+    rows = (
+        completeness.with_completeness(Customer.objects.alive())
+        .annotate(
+            missing_keys=Concat(*missing, output_field=CharField())
+            if len(missing) > 1
+            else missing[0],
+            computed=Value(now(), output_field=DateTimeField()),
+        )
+        .values_list("pk", "filled", "missing_keys", "updated_at", "computed")
+    )
+    sql, params = rows.query.sql_with_params()
+    table = CustomerCompleteness._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} (customer_id, filled, missing, record_updated_at, computed_at) "
+            f"{sql}",
+            params,
+        )
+        return cursor.rowcount

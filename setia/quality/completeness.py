@@ -132,16 +132,15 @@ def percent(filled: int) -> int:
     return round(100 * filled / len(active_checks()))
 
 
-def missing(customer) -> list[tuple[str, str]]:
-    """(what is missing, the page that fixes it) for a customer from `with_completeness`."""
+def missing(customer, *, keys: list[str] | None = None) -> list[tuple[str, str]]:
+    """(what is missing, the page that fixes it) for a customer from `with_completeness`, or
+    for the check `keys` given (a snapshot's, `CustomerCompleteness.missing_keys`)."""
     urls = {
         "edit": reverse("customers:customer-edit", args=[customer.code]),
         "contacts": customer.get_absolute_url() + "#contacts",
         "store": reverse("customers:store-add", args=[customer.code]),
         "subscription": reverse("customers:subscription-edit", args=[customer.code]),
     }
-    return [
-        (str(CHECKS[key].label), urls[CHECKS[key].fix])
-        for key in active_checks()
-        if not getattr(customer, f"has_{key}")
-    ]
+    if keys is None:
+        keys = [key for key in active_checks() if not getattr(customer, f"has_{key}")]
+    return [(str(CHECKS[key].label), urls[CHECKS[key].fix]) for key in keys if key in CHECKS]

@@ -11,6 +11,10 @@ from django.utils.functional import cached_property
 
 # 200 pages of 50: counted in a few milliseconds (an index walk of ten thousand entries).
 COUNT_LIMIT = 10_000
+# From this many rows in, a page first reads its rows' ids (an index walk past the earlier
+# rows, no row fetched), then those rows: an OFFSET over whole rows fetches every skipped one
+# (page 1000 of the customers list: ~1 s against ~6 ms).
+IDS_FIRST_FROM = 1_000
 
 
 class CountedUpToPaginator(Paginator):
@@ -32,9 +36,27 @@ class CountedUpToPaginator(Paginator):
         self.count_limit = max(self.count_limit, asked * self.per_page)
         return super().get_page(number)
 
+    def page(self, number):
+        """The page `number`; a deep one's rows are picked by their ids first (IDS_FIRST_FROM),
+        in the same query."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < IDS_FIRST_FROM or not hasattr(self.object_list, "values"):
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: self.count_limit + 1].count()
+        # Any N rows count the same as the first N: without the order (and the page's
+        # annotations) the database stops after the limit on whichever index is cheapest.
+        rows = self.object_list
+        if hasattr(rows, "values"):
+            rows = rows.order_by().values("pk")
+        counted = rows[: self.count_limit + 1].count()
         self.is_partial = counted > self.count_limit
         return counted
 

@@ -49,3 +49,12 @@ def test_the_customers_list_says_more_than_beyond_the_limit(client, manager, mon
     assert "More than 60 customers" in response.text
     assert 'rel="next"' in response.text and "Page 1 of" not in response.text
     assert len(client.get("/customers/", {"page": 2}).context["page"].object_list) == 20
+
+
+def test_a_page_far_in_holds_the_same_rows_in_the_same_order(twelve, monkeypatch):
+    expected = list(twelve)[10:]
+    monkeypatch.setattr(pagination, "IDS_FIRST_FROM", 5)
+
+    page = CountedUpToPaginator(twelve, 5).get_page(3)
+
+    assert list(page.object_list) == expected

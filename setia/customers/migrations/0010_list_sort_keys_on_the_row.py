@@ -45,5 +45,9 @@ class Migration(migrations.Migration):
             model_name='customer',
             index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['tier_rank', 'name', 'id'], name='customer_tier_rank_idx'),
         ),
+        migrations.AddIndex(
+            model_name='customer',
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['name', 'id'], name='customer_alive_name_idx'),
+        ),
         migrations.RunPython(create_gmv_index, drop_gmv_index),
     ]

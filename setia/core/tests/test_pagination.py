@@ -46,8 +46,8 @@ def test_the_customers_list_says_more_than_beyond_the_limit(client, manager, mon
 
     response = client.get("/customers/")
 
-    assert "More than 60 customers" in response.text
-    assert 'rel="next"' in response.text and "Page 1 of" not in response.text
+    assert "Lebih dari 60 pelanggan" in response.text
+    assert 'rel="next"' in response.text and "Halaman 1 dari" not in response.text
     assert len(client.get("/customers/", {"page": 2}).context["page"].object_list) == 20
 
 

@@ -7,6 +7,7 @@ says "more than …" beyond: the count it shows is what it counted, never an est
 """
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # 200 pages of 50: counted in a few milliseconds (an index walk of ten thousand entries).
@@ -23,8 +24,11 @@ class CountedUpToPaginator(Paginator):
     `num_pages` then cover the counted rows and one more, so the last counted page links on
     to the next, which counts further."""
 
-    def __init__(self, object_list, per_page, *, count_limit: int | None = None, **kwargs):
+    def __init__(
+        self, object_list: QuerySet, per_page: int, *, count_limit: int | None = None, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
+        self.rows = object_list
         self.count_limit = COUNT_LIMIT if count_limit is None else count_limit
         self.is_partial = False
 
@@ -41,22 +45,19 @@ class CountedUpToPaginator(Paginator):
         in the same query."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        if bottom < IDS_FIRST_FROM or not hasattr(self.object_list, "values"):
+        if bottom < IDS_FIRST_FROM:
             return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        ids = self.rows.values("pk")[bottom:top]
+        return self._get_page(self.rows.filter(pk__in=ids), number, self)
 
     @cached_property
     def count(self) -> int:
         # Any N rows count the same as the first N: without the order (and the page's
         # annotations) the database stops after the limit on whichever index is cheapest.
-        rows = self.object_list
-        if hasattr(rows, "values"):
-            rows = rows.order_by().values("pk")
-        counted = rows[: self.count_limit + 1].count()
+        counted = self.rows.order_by().values("pk")[: self.count_limit + 1].count()
         self.is_partial = counted > self.count_limit
         return counted
 

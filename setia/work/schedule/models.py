@@ -88,7 +88,7 @@ class TaskQuerySet(models.QuerySet):
             RowNumber(), partition_by=[F("owner_id")], order_by=[F("due_at").asc(), F("id").asc()]
         )
         chosen = self.order_by().annotate(owner_rank=rank).filter(owner_rank__lte=count)
-        return self.model.objects.filter(pk__in=list(chosen.values_list("pk", flat=True)))
+        return Task.objects.filter(pk__in=list(chosen.values_list("pk", flat=True)))
 
     def overdue(self, moment: datetime.datetime):
         return self.open().filter(due_at__lt=moment)

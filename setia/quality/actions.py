@@ -3,7 +3,9 @@
 Nothing here merges on its own: `flag_duplicates` only records candidates; a person merges.
 """
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, transaction
@@ -367,7 +369,7 @@ def record_snapshot(*, day: date | None = None, per_customer: bool = True) -> li
         "complete": figures["number_complete"] or 0,
         "stale": figures["number_stale"] or 0,
     }
-    per_team = (
+    per_team: list[Mapping[str, Any]] = list(
         scored.filter(group_team__isnull=False)
         .values("group_team")
         .annotate(**sums)

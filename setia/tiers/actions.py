@@ -218,7 +218,7 @@ def _timeline_events_sql() -> str:
     return _TIMELINE_EVENTS.format(**_T, data=f"{build}({_TIMELINE_DATA})")
 
 
-def assign_tiers(*, today: date) -> int:
+def assign_tiers(*, today: date, sort_keys: bool = True) -> int:
     """Give every live customer its tier from its 90-day GMV rollup; return how many moved.
 
     Set-based: a fixed number of SQL statements whatever the number of customers. Moves up at
@@ -226,7 +226,8 @@ def assign_tiers(*, today: date) -> int:
     DOWNGRADE_MARGIN_PERCENT below the current tier's threshold. Each move is a TierChange with
     its figures, and an event on the customer's timeline. Running it again on the same day gives
     the same result (the day's run is replaced, not counted twice). A customer without a rollup
-    counts as GMV 0. The customers list's sort keys follow (`refresh_sort_keys`).
+    counts as GMV 0. The customers list's sort keys follow (`refresh_sort_keys`), unless
+    `sort_keys` is False (a replay of past runs refreshes them at its last run only).
     """
     params: dict[str, date | datetime | int] = {
         "today": today,
@@ -251,7 +252,8 @@ def assign_tiers(*, today: date) -> int:
         cursor.execute(f"DELETE FROM {_T['snapshot']} WHERE day = %(today)s", params)
         cursor.execute(_SNAPSHOT.format(**_T), params)
         cursor.execute(f"DELETE FROM {_T['evaluation']}")
-        _refresh_sort_keys(cursor)
+        if sort_keys:
+            _refresh_sort_keys(cursor)
     return moved
 
 

@@ -6,11 +6,19 @@ intern and a viewer of team A, and an executive of team B who must not see team 
 
 import datetime
 import itertools
+import uuid
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from setia.accounts.models import Role, Team, User
 from setia.customers.models import Category, Contact, Customer, Store, Subscription
+from setia.metrics.models import CustomerRollup
+from setia.quality.actions import record_snapshot
+from setia.quality.models import DuplicateCandidate
+from setia.tiers.actions import assign_tiers
+from setia.work.automation.models import Playbook, PlaybookRun
+from setia.work.schedule.models import Task
 
 _sequence = itertools.count(1)
 
@@ -112,6 +120,60 @@ def make_customers(
     return customers
 
 
+def make_workload(customers: list[Customer], *, owner: User, today: datetime.date) -> None:
+    """Everything the busiest pages list, for `customers`, in a few bulk INSERTs: a 90-day GMV
+    rollup each (spread over the tiers, then the tier run), an open task for `owner` each (due
+    from a day ago to three days ahead), an open playbook run each (call today) and a
+    duplicate candidate for every other one; then the nightly data-quality snapshot. For the
+    tests that check a page stays the same size however many customers there are."""
+    moment = timezone.now()
+    CustomerRollup.objects.bulk_create(
+        CustomerRollup(
+            customer=customer,
+            gmv_90d=(index % 40) * 50_000_000,
+            as_of=today,
+            computed_at=moment,
+        )
+        for index, customer in enumerate(customers)
+    )
+    assign_tiers(today=today)
+    start = moment - datetime.timedelta(days=1)
+    Task.objects.bulk_create(
+        Task(
+            owner=owner,
+            team=owner.team,
+            customer=customer,
+            title="Telepon follow-up",
+            due_at=start + datetime.timedelta(hours=(index * 7) % (4 * 24)),
+        )
+        for index, customer in enumerate(customers)
+    )
+    playbook = Playbook.objects.order_by("id").first()
+    PlaybookRun.objects.bulk_create(
+        PlaybookRun(
+            customer=customer,
+            playbook=playbook,
+            kind="gmv_drop",
+            reason="GMV -40%",
+            value=1_000_000 + index,
+            revenue_at_risk=1_000_000 + index,
+            batch=uuid.uuid4(),
+            started_at=moment,
+        )
+        for index, customer in enumerate(customers)
+    )
+    DuplicateCandidate.objects.bulk_create(
+        DuplicateCandidate(
+            customer_a=first,
+            customer_b=second,
+            score=80,
+            reason=DuplicateCandidate.Reason.NAME,
+        )
+        for first, second in zip(customers[::2], customers[1::2], strict=False)
+    )
+    record_snapshot(day=today)
+
+
 def make_subscription(customer: Customer, **fields) -> Subscription:
     """A subscription of `customer`; `plan` is a plan's code (or a Plan)."""
     fields.setdefault("plan", "growth")
@@ -133,4 +195,5 @@ __all__ = [
     "make_subscription",
     "make_team",
     "make_user",
+    "make_workload",
 ]

@@ -86,9 +86,10 @@ class CustomerQuerySet(models.QuerySet):
         "-updated": ("-updated_at", "-id"),
         "-created": ("-created_at", "-id"),
         "status": ("status", "name", "id"),
-        # Customers without a tier come last; positions count from the highest tier (1).
-        "tier": (F("tier_assignment__tier__position").asc(nulls_last=True), "name", "id"),
-        "-gmv": (F("tier_assignment__gmv_90d").desc(nulls_last=True), "name", "id"),
+        # Customers without a tier come last; ranks count from the highest tier (1). Both keys
+        # are columns of the row (customer_tier_rank_idx, customer_gmv_idx), not joins.
+        "tier": (F("tier_rank").asc(nulls_last=True), "name", "id"),
+        "-gmv": (F("gmv_90d").desc(nulls_last=True), "name", "id"),
     }
     SEARCH_MAX_LENGTH = SEARCH_MAX_LENGTH
 
@@ -184,8 +185,17 @@ class CustomerQuerySet(models.QuerySet):
                 queryset = queryset.filter(**{f"{name}_id": int(values[name])})
         if values["status"] in Customer.Status.values:
             queryset = queryset.filter(status=values["status"])
+        # A tier is named by slug and filtered by its rank on the customer row. This app does not
+        # know the tiers' table: the slug's rank is read through the customers' own relation to
+        # their tier, as a one-row subquery PostgreSQL runs once (an InitPlan); a tier that no
+        # one holds has no rank and matches no one, as it should.
         if values["tier"]:
-            queryset = queryset.filter(tier_assignment__tier__slug=values["tier"])
+            rank = (
+                Customer.objects.filter(tier_assignment__tier__slug=values["tier"])
+                .order_by()
+                .values("tier_assignment__tier__position")[:1]
+            )
+            queryset = queryset.filter(tier_rank=Subquery(rank))
         return queryset
 
     def in_segment(self, query: str):
@@ -266,6 +276,13 @@ class Customer(models.Model):
     # Optimistic lock: an edit made from an older version is refused instead of silently
     # overwriting a colleague's change.
     version = models.PositiveIntegerField(default=1)
+    # The customers list's sort keys for tier and GMV, kept on the row so that those sorts walk
+    # an index instead of sorting every customer joined to its tier: the rank of the customer's
+    # tier (1 is the highest) and the 90-day GMV that run read, both empty without a tier.
+    # Written set-based by the tier run (`setia.tiers.actions.refresh_sort_keys`), never by an
+    # edit: neither `version` nor `updated_at` moves.
+    tier_rank = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    gmv_90d = models.BigIntegerField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -297,6 +314,22 @@ class Customer(models.Model):
             models.Index(fields=["category", "name"], name="customer_category_idx"),
             models.Index(fields=["-created_at"], name="customer_created_idx"),
             models.Index(fields=["-updated_at"], name="customer_updated_idx"),
+            # The list's default order over live customers, and what its count walks: both read
+            # this index alone (no row fetched), where customer_name_idx also reads each row to
+            # skip the deleted ones.
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="customer_alive_name_idx",
+            ),
+            # The list's sort by tier and its tier filter, over live customers: PostgreSQL puts
+            # NULLs last in an ascending index, as the sort asks. The GMV sort's index (GMV
+            # descending, NULLs last) is PostgreSQL's only (migration 0011_list_sort_keys_on_the_row).
+            models.Index(
+                fields=["tier_rank", "name", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="customer_tier_rank_idx",
+            ),
         ]
 
     def __str__(self):

@@ -24,9 +24,21 @@ from setia.history.models import AuditEntry, EventKind, TimelineEvent
 from setia.lib.copy import copy_rows
 from setia.lib.dates import now
 
-# Fields a snapshot leaves out: identity, bookkeeping, and the customer the entry is keyed by.
+# Fields a snapshot leaves out: identity, bookkeeping, the customer the entry is keyed by, and
+# the sort keys a nightly job keeps on the customer row (`tier_rank`, `gmv_90d`), which no one
+# edits.
 SKIPPED_FIELDS = frozenset(
-    {"id", "code", "created_at", "updated_at", "version", "customer", "deleted_by"}
+    {
+        "id",
+        "code",
+        "created_at",
+        "updated_at",
+        "version",
+        "customer",
+        "deleted_by",
+        "tier_rank",
+        "gmv_90d",
+    }
 )
 
 # The columns a SELECT given to `record_events_select` produces, in this order.

@@ -3,11 +3,25 @@
 Nothing here merges on its own: `flag_duplicates` only records candidates; a person merges.
 """
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
-from django.db.models import Count, F, Field, Q, Sum
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    Field,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact, Customer, Store, Subscription
@@ -16,7 +30,12 @@ from setia.history.models import AuditEntry
 from setia.lib import merging
 from setia.lib.dates import now, today
 from setia.quality import completeness, duplicates
-from setia.quality.models import DuplicateCandidate, Merge, QualitySnapshot
+from setia.quality.models import (
+    CustomerCompleteness,
+    DuplicateCandidate,
+    Merge,
+    QualitySnapshot,
+)
 
 Action = AuditEntry.Action
 
@@ -311,24 +330,50 @@ def undo_merge(*, merge: Merge, actor) -> Merge:
 
 
 @transaction.atomic
-def record_snapshot(*, day: date | None = None) -> list[QualitySnapshot]:
-    """Store the day's data-quality figures, overall and per team; running it again the same
-    day replaces them. Set-based: one grouped aggregate per figure, whatever the row count."""
+def record_snapshot(*, day: date | None = None, per_customer: bool = True) -> list[QualitySnapshot]:
+    """Store the day's data-quality figures, overall and per team, and with `per_customer` (the
+    nightly run) each live customer's completeness, which the data-quality page lists; running
+    it again the same day replaces them. Set-based: the customers' rows in one INSERT ... SELECT,
+    then the figures summed from those rows (one pass over the customers' contacts, stores and
+    subscriptions). Without `per_customer` (the demo, next to customers it did not create) the
+    figures are computed from the customers and no row is written for any of them."""
     day = day or today()
     count = len(completeness.active_checks())
-    alive = Customer.objects.alive()
-    overall = completeness.totals(alive)
-    per_team = (
-        completeness.with_completeness(alive)
-        .filter(team__isnull=False)
-        .values("team_id")
-        .annotate(
-            number=Count("pk"),
-            total_filled=Sum("filled"),
-            number_complete=Count("pk", filter=Q(filled=count)),
-            number_stale=Count("pk", filter=Q(is_stale=1)),
+    if per_customer:
+        _record_completeness()
+        scored = CustomerCompleteness.objects.annotate(
+            group_team=F("customer__team"),
+            is_stale=Case(
+                When(record_updated_at__lt=completeness.stale_before(), then=Value(1)),
+                default=Value(0),
+            ),
         )
-        .order_by("team_id")
+    else:
+        scored = completeness.with_completeness(Customer.objects.alive()).annotate(
+            group_team=F("team")
+        )
+    # Aggregate names must differ from the annotations they read ("filled", "is_stale").
+    sums = {
+        "number": Count("pk"),
+        "total_filled": Sum("filled"),
+        "number_complete": Count("pk", filter=Q(filled=count)),
+        "number_stale": Count("pk", filter=Q(is_stale=1)),
+    }
+    figures = scored.aggregate(**sums)
+    number = figures["number"] or 0
+    overall = {
+        "customers": number,
+        "average_completeness": (
+            100 * (figures["total_filled"] or 0) / (number * count) if number else 0.0
+        ),
+        "complete": figures["number_complete"] or 0,
+        "stale": figures["number_stale"] or 0,
+    }
+    per_team: list[Mapping[str, Any]] = list(
+        scored.filter(group_team__isnull=False)
+        .values("group_team")
+        .annotate(**sums)
+        .order_by("group_team")
     )
     open_candidates = DuplicateCandidate.objects.open().filter(
         customer_a__deleted_at__isnull=True, customer_b__deleted_at__isnull=True
@@ -354,14 +399,43 @@ def record_snapshot(*, day: date | None = None) -> list[QualitySnapshot]:
     rows += [
         QualitySnapshot(
             day=day,
-            team_id=row["team_id"],
+            team_id=row["group_team"],
             customers=row["number"],
             average_completeness=100 * (row["total_filled"] or 0) / (row["number"] * count),
             complete=row["number_complete"],
             stale=row["number_stale"],
-            open_duplicates=open_by_team.get(row["team_id"], 0),
+            open_duplicates=open_by_team.get(row["group_team"], 0),
         )
         for row in per_team
     ]
     QualitySnapshot.objects.filter(day=day).delete()
     return QualitySnapshot.objects.bulk_create(rows)
+
+
+def _record_completeness() -> int:
+    """Rewrite every live customer's completeness row (`CustomerCompleteness`) in one
+    INSERT ... SELECT; return the number of rows."""
+    keys = completeness.active_checks()
+    missing = [
+        Case(When(**{f"has_{key}": 0}, then=Value(f"{key},")), default=Value("")) for key in keys
+    ]
+    rows = (
+        completeness.with_completeness(Customer.objects.alive())
+        .annotate(
+            missing_keys=Concat(*missing, output_field=CharField())
+            if len(missing) > 1
+            else missing[0],
+            computed=Value(now(), output_field=DateTimeField()),
+        )
+        .values_list("pk", "filled", "missing_keys", "updated_at", "computed")
+    )
+    sql, params = rows.query.sql_with_params()
+    table = CustomerCompleteness._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} (customer_id, filled, missing, record_updated_at, computed_at) "
+            f"{sql}",
+            params,
+        )
+        return cursor.rowcount

@@ -12,10 +12,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from setia.core.http import code_url_parts
 from setia.customers.models import Contact, Store, Subscription
 from setia.lib.dates import now
 
@@ -132,16 +132,34 @@ def percent(filled: int) -> int:
     return round(100 * filled / len(active_checks()))
 
 
-def missing(customer) -> list[tuple[str, str]]:
-    """(what is missing, the page that fixes it) for a customer from `with_completeness`."""
-    urls = {
-        "edit": reverse("customers:customer-edit", args=[customer.code]),
-        "contacts": customer.get_absolute_url() + "#contacts",
-        "store": reverse("customers:store-add", args=[customer.code]),
-        "subscription": reverse("customers:subscription-edit", args=[customer.code]),
+def fix_url_parts() -> dict[str, tuple[str, str]]:
+    """For each page that fixes a check, its URL as the text before and after a customer's
+    code: a 50-row list joins them instead of reversing four URLs a row."""
+    return {
+        "edit": code_url_parts("customers:customer-edit"),
+        "contacts": code_url_parts("customers:customer-detail"),
+        "store": code_url_parts("customers:store-add"),
+        "subscription": code_url_parts("customers:subscription-edit"),
     }
-    return [
-        (str(CHECKS[key].label), urls[CHECKS[key].fix])
-        for key in active_checks()
-        if not getattr(customer, f"has_{key}")
-    ]
+
+
+def missing(
+    customer,
+    *,
+    keys: list[str] | None = None,
+    urls: dict[str, tuple[str, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """(what is missing, the page that fixes it) for a customer from `with_completeness`, or
+    for the check `keys` given (a snapshot's, `CustomerCompleteness.missing_keys`). `urls`:
+    `fix_url_parts()`, once for a whole list."""
+    urls = urls or fix_url_parts()
+    if keys is None:
+        keys = [key for key in active_checks() if not getattr(customer, f"has_{key}")]
+    result = []
+    for key in keys:
+        if key in CHECKS:
+            fix = CHECKS[key].fix
+            before, after = urls[fix]
+            anchor = "#contacts" if fix == "contacts" else ""
+            result.append((str(CHECKS[key].label), f"{before}{customer.code}{after}{anchor}"))
+    return result

@@ -28,7 +28,9 @@ def load(*, seed: int, people: DemoPeople, reference: date, progress) -> str:
         task = progress.add_task("Duplicate candidates", total=1)
         created = flag_duplicates(source="demo") if only_demo_customers() else 0
         progress.update(task, completed=1)
-        snapshots = record_snapshot(day=reference)
+        # The customers' completeness rows only for a database of demo customers: the demo
+        # writes nothing on customers it did not create (the nightly snapshot will).
+        snapshots = record_snapshot(day=reference, per_customer=only_demo_customers())
     open_count = DuplicateCandidate.objects.open().count()
     overall = next(s for s in snapshots if s.team_id is None)
     return (

@@ -202,3 +202,37 @@ class QualitySnapshot(models.Model):
     @property
     def percent_complete(self) -> float:
         return 100 * self.complete / self.customers if self.customers else 0.0
+
+
+class CustomerCompleteness(models.Model):
+    """A live customer's completeness at the last snapshot: the data-quality page lists the
+    worst records from these rows (indexed in its order) instead of checking every customer's
+    contacts, stores and subscription on each view. Rewritten by `record_snapshot`."""
+
+    # Figures of the records: the next snapshot, which covers every live customer, rebuilds them.
+    merge_policy = MergePolicy.RECOMPUTE
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="completeness",
+    )
+    filled = models.PositiveSmallIntegerField()  # how many of the active checks are met
+    missing = models.CharField(max_length=200, blank=True)  # their keys, comma-separated
+    record_updated_at = models.DateTimeField()  # the customer's `updated_at` then
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["filled", "record_updated_at", "customer"], name="completeness_worst_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.filled}"
+
+    @property
+    def missing_keys(self) -> list[str]:
+        return [key for key in self.missing.split(",") if key]

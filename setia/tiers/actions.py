@@ -182,6 +182,41 @@ _TIMELINE_DATA = (
 )
 
 
+# The customers list's sort keys on the customer row (`Customer.tier_rank`, `gmv_90d`): the
+# rank of the customer's tier and the 90-day GMV of its assignment; both empty without one. Only
+# the rows whose keys differ are written (each write touches the customer's indexes).
+_SET_SORT_KEYS = """
+UPDATE {customer}
+SET tier_rank = k.position, gmv_90d = k.gmv_90d
+FROM (SELECT a.customer_id, t.position, a.gmv_90d
+      FROM {assignment} a JOIN {tier} t ON t.id = a.tier_id) AS k
+WHERE k.customer_id = {customer}.id
+  AND ({customer}.tier_rank IS NULL OR {customer}.tier_rank <> k.position
+       OR {customer}.gmv_90d IS NULL OR {customer}.gmv_90d <> k.gmv_90d)
+"""
+_CLEAR_SORT_KEYS = """
+UPDATE {customer}
+SET tier_rank = NULL, gmv_90d = NULL
+WHERE (tier_rank IS NOT NULL OR gmv_90d IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM {assignment} a WHERE a.customer_id = {customer}.id)
+"""
+
+
+def refresh_sort_keys() -> int:
+    """Copy every customer's tier rank and 90-day GMV onto its row for the customers list's
+    sorts and tier filter (two set-based UPDATEs); return the number of rows changed. Run by
+    `assign_tiers`, and after a tier's rank is changed."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        return _refresh_sort_keys(cursor)
+
+
+def _refresh_sort_keys(cursor) -> int:
+    cursor.execute(_SET_SORT_KEYS.format(**_T))
+    changed = cursor.rowcount
+    cursor.execute(_CLEAR_SORT_KEYS.format(**_T))
+    return changed + cursor.rowcount
+
+
 def _timeline_events_sql() -> str:
     build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
     names = {"old": "old.name", "new": "new.name"}
@@ -190,14 +225,16 @@ def _timeline_events_sql() -> str:
     return _TIMELINE_EVENTS.format(**_T, **names, data=f"{build}({_TIMELINE_DATA})")
 
 
-def assign_tiers(*, today: date) -> int:
+def assign_tiers(*, today: date, sort_keys: bool = True) -> int:
     """Give every live customer its tier from its 90-day GMV rollup; return how many moved.
 
     Set-based: a fixed number of SQL statements whatever the number of customers. Moves up at
     once; moves down only after DOWNGRADE_AFTER_RUNS consecutive runs more than
     DOWNGRADE_MARGIN_PERCENT below the current tier's threshold. Each move is a TierChange with
-    its figures, and an event on the customer's timeline. Running it again on the same day gives the same result (the day's run is
-    replaced, not counted twice). A customer without a rollup counts as GMV 0.
+    its figures, and an event on the customer's timeline. Running it again on the same day gives
+    the same result (the day's run is replaced, not counted twice). A customer without a rollup
+    counts as GMV 0. The customers list's sort keys follow (`refresh_sort_keys`), unless
+    `sort_keys` is False (a replay of past runs refreshes them at its last run only).
     """
     params: dict[str, date | datetime | int] = {
         "today": today,
@@ -222,6 +259,8 @@ def assign_tiers(*, today: date) -> int:
         cursor.execute(f"DELETE FROM {_T['snapshot']} WHERE day = %(today)s", params)
         cursor.execute(_SNAPSHOT.format(**_T), params)
         cursor.execute(f"DELETE FROM {_T['evaluation']}")
+        if sort_keys:
+            _refresh_sort_keys(cursor)
     return moved
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from setia.lib.admin import ReadOnlyAdmin
+from setia.tiers.actions import refresh_sort_keys
 from setia.tiers.models import Tier, TierChange, TierRule
 
 
@@ -8,6 +9,13 @@ from setia.tiers.models import Tier, TierChange, TierRule
 class TierAdmin(admin.ModelAdmin):
     list_display = ["position", "name", "name_id", "slug", "colour"]
     ordering = ["position"]
+
+    def save_model(self, request, obj, form, change):
+        """Save, then give the tier's customers its new rank (the customers list sorts and
+        filters by the rank kept on their rows)."""
+        super().save_model(request, obj, form, change)
+        if change and "position" in form.changed_data:
+            refresh_sort_keys()
 
 
 @admin.register(TierRule)

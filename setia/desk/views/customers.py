@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.core.http import AuthenticatedHttpRequest, code_url_parts, invalid_form_status
+from setia.core.pagination import CountedUpToPaginator
 from setia.customers import actions
 from setia.customers.access import can_change, get_customer_for_user
 from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
@@ -35,7 +36,7 @@ def list_customers(request: AuthenticatedHttpRequest) -> HttpResponse:
             "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
         )
     )
-    page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedUpToPaginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     # Page links, exports and "save as a segment" carry the valid filters only: an export then
     # holds exactly the rows shown, where it would read an ignored value strictly.
     context = {

@@ -30,8 +30,8 @@ def english_executive(team_a):
     return make_user(Role.EXECUTIVE, team=team_a, language="en")
 
 
-@pytest.fixture
-def planted(team_a, team_b):
+@pytest.fixture(params=["computed now", "from the snapshot"])
+def planted(request, team_a, team_b):
     full = _complete(make_customer(team=team_a, name="Full"))
     # category, city, province: 3 of 7; not updated for 120 days.
     old = make_customer(team=team_a, name="Old")
@@ -41,6 +41,9 @@ def planted(team_a, team_b):
     candidate = make_candidate(full, worst)
     # Another team: never shown to team A's executive.
     make_customer(team=team_b, name="Elsewhere", province="", city="")
+    # The page reads the nightly snapshot once there is one, and computes before the first.
+    if request.param == "from the snapshot":
+        record_snapshot()
     return {"full": full, "old": old, "worst": worst, "candidate": candidate}
 
 
@@ -103,6 +106,33 @@ def test_a_manager_sees_every_team(client, manager, planted):
     assert _rows(response)[0] == ("Elsewhere", 14)
 
 
+def test_it_lists_the_snapshot_and_says_when_it_was_taken(client, english_executive, team_a):
+    worst = make_customer(team=team_a, name="Worst", province="")
+    with time_machine.travel(NOW, tick=False):
+        record_snapshot()
+    _complete(worst)  # fixed after the snapshot: on the list until the next one
+    client.force_login(english_executive)
+
+    response = client.get(URL)
+
+    assert _rows(response) == [("Worst", 29)]
+    assert "as of the nightly check of 1 June 2026 10:00" in response.text
+    record_snapshot()
+    assert _rows(client.get(URL)) == [("Worst", 86)]
+
+
+def test_before_the_first_snapshot_it_says_the_figures_are_computed_now(
+    client, english_executive, team_a
+):
+    make_customer(team=team_a, name="Worst", province="")
+    client.force_login(english_executive)
+
+    response = client.get(URL)
+
+    assert _rows(response) == [("Worst", 29)]
+    assert "No nightly check yet: these figures are computed now." in response.text
+
+
 def test_it_shows_the_last_30_snapshots_of_the_users_scope(client, executive, team_a, team_b):
     make_customer(team=team_a)
     make_customer(team=team_b)
@@ -140,6 +170,7 @@ def test_it_renders_in_a_constant_number_of_queries(client, manager, team_a):
         client.get(URL)
     for _number in range(30):
         make_candidate(make_customer(team=team_a), _complete(make_customer(team=team_a)))
+    record_snapshot()  # the list is the snapshot's
     with CaptureQueriesContext(connection) as many:
         response = client.get(URL)
 

@@ -49,6 +49,8 @@ NOT_MOVED = {
     # Figures computed from the stores, which move; the nightly recompute rebuilds them.
     "metrics.customerrollup": MergePolicy.RECOMPUTE,
     "metrics.customermonthlymetric": MergePolicy.RECOMPUTE,
+    # The last snapshot's completeness of each record; the next snapshot rebuilds both.
+    "quality.customercompleteness": MergePolicy.RECOMPUTE,
     # About the two records as records: the pairs the loser was found in, and the merges.
     "quality.duplicatecandidate": MergePolicy.STAY,
     "quality.merge": MergePolicy.STAY,

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import caches
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
@@ -27,36 +28,49 @@ def _reset_rate_limits():
     caches["ratelimit"].clear()
 
 
-@pytest.fixture(scope="session")
-def _migrated_rows(django_db_setup, django_db_blocker):
-    """Every row the migrations wrote (roles, categories, tiers, stages…), serialized once."""
-    from django.db import connection
+# The rows the migrations wrote (roles, categories, plans, tiers, stages…), serialized by the
+# first test that commits for real, before its flush.
+_MIGRATED: dict[str, str] = {}
 
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
+
+def _commits(item) -> bool:
+    """Whether `item` commits for real and so ends by flushing every table: browser tests and
+    tests of concurrent work."""
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    return transactional or bool({"live_server", "transactional_db"} & set(item.fixturenames))
 
 
 @pytest.fixture(autouse=True)
-def _migrated_rows_back(request):
-    """Browser tests and tests of concurrent work commit for real and end by flushing every
-    table, the rows the data migrations wrote with them; put those back before each one so it
-    starts from the same database as every other test.
-    """
-    if not {"live_server", "transactional_db"} & set(request.fixturenames):
-        return
-    rows = request.getfixturevalue("_migrated_rows")
-    request.getfixturevalue("transactional_db")
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
+def _migrated_rows_kept(request, django_db_blocker):
+    """Before the first test that commits for real, keep the migrated rows to put back."""
+    if _commits(request.node) and "rows" not in _MIGRATED:
+        request.getfixturevalue("django_db_setup")
+        from django.db import connection
 
-    if Group.objects.exists():
-        return
-    # The flush re-created content types and permissions under new ids; take back the originals.
-    Permission.objects.all().delete()
-    ContentType.objects.all().delete()
-    ContentType.objects.clear_cache()
-    connection.creation.deserialize_db_from_string(rows)
+        with django_db_blocker.unblock():
+            _MIGRATED["rows"] = connection.creation.serialize_db_to_string()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that commits for real, once its flush has emptied every table, put the
+    migrated rows back, so that every test starts from the database the migrations made."""
+    result = yield
+    if _commits(item) and "rows" in _MIGRATED:
+        from django.contrib.auth.models import Group, Permission
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Group.objects.exists():
+                # The flush re-created content types and permissions under new ids; take back
+                # the originals.
+                Permission.objects.all().delete()
+                ContentType.objects.all().delete()
+                ContentType.objects.clear_cache()
+                connection.creation.deserialize_db_from_string(_MIGRATED["rows"])
+    return result
 
 
 @pytest.fixture

@@ -14,9 +14,12 @@ def grant_permissions(
     the app. A group that does not exist is skipped.
     """
     config = apps.get_app_config(app_label)
-    config.models_module = True
+    # `create_permissions` skips an app without a models module, as a migration's app state
+    # has; what it had is put back, so a call with the project's registry leaves it whole.
+    had = getattr(config, "models_module", None)
+    config.models_module = had or True
     create_permissions(config, verbosity=0)
-    config.models_module = None
+    config.models_module = had
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     everything = Permission.objects.filter(content_type__app_label=app_label)

@@ -86,9 +86,9 @@ def insert_rows(model, objects: list, *, with_ids: bool = False) -> None:
 
 # Fields whose preparation leaves a value of the given types unchanged and whose `pre_save`
 # only reads the attribute (exact classes: a subclass may prepare differently).
-_TEXT = frozenset({str, type(None)})
-_NUMBER = frozenset({int, type(None)})
-_AS_IS = {
+_TEXT: frozenset[type] = frozenset({str, type(None)})
+_NUMBER: frozenset[type] = frozenset({int, type(None)})
+_AS_IS: dict[type, frozenset[type]] = {
     models.CharField: _TEXT,
     models.TextField: _TEXT,
     models.EmailField: _TEXT,
@@ -100,7 +100,7 @@ _AS_IS = {
     models.PositiveSmallIntegerField: _NUMBER,
     models.AutoField: _NUMBER,
     models.BigAutoField: _NUMBER,
-    models.BooleanField: frozenset({bool, type(None)}),
+    models.BooleanField: frozenset[type]({bool, type(None)}),
 }
 _NONE: frozenset[type] = frozenset()
 

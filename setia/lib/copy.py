@@ -11,6 +11,7 @@ of every batch value by value).
 """
 
 from datetime import date
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -121,6 +122,7 @@ class _Preparer:
         self.fields = [(field, field.attname, _as_is(field)) for field in fields]
         self.connection = connections[DEFAULT_DB_ALIAS]  # not the proxy, looked up per value
         self.adapted: dict[tuple, object] = {}
+        self.native_uuid = self.connection.features.has_native_uuid_field
 
     def __call__(self, obj) -> list:
         values = []
@@ -133,6 +135,10 @@ class _Preparer:
                     values.append(value)
                     continue
             value = field.pre_save(obj, True)
+            if type(value) is UUID and type(field) is models.UUIDField:
+                # What UUIDField prepares, without its checks: a code is unique to every row.
+                values.append(value if self.native_uuid else value.hex)
+                continue
             if isinstance(value, date):  # datetimes too
                 key = (field.attname, value)
                 if key not in self.adapted:

@@ -7,7 +7,7 @@ platform reports a day once it is over, so today's figures are never complete.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -155,6 +155,61 @@ def recompute_rollups(*, today: date, months: int = 13) -> int:
         cursor.execute("DROP TABLE metrics_customer_month")
         cursor.execute("DROP TABLE metrics_store_month")
         return written
+
+
+def replay_gmv_90d(*, days: list[date]) -> Iterator[date]:
+    """For replaying tier history: set every customer's 90-day GMV rollup as of each of `days`
+    in turn (in order), yielding the day once it is set; the other rollup figures are left as
+    they are, so a full `recompute_rollups` must follow the last day.
+
+    One scan of the daily table sums every day's window at once (a filtered sum per day): a
+    full recompute per day would scan it once per day. The windows are those of
+    `recompute_rollups`: the 90 days before the day. Each day then costs one UPDATE of the
+    rollups. Run inside a transaction: the sums wait in a temporary table between days.
+    """
+    if not days:
+        return
+    ops = connection.ops
+    sums = ", ".join(
+        f"sum(m.gmv) FILTER (WHERE m.day >= %(start_{i})s AND m.day < %(end_{i})s) AS gmv_{i}"
+        for i in range(len(days))
+    )
+    params = {"first": ops.adapt_datefield_value(min(days) - timedelta(days=90))}
+    params["last"] = ops.adapt_datefield_value(max(days))
+    for i, day in enumerate(days):
+        params[f"start_{i}"] = ops.adapt_datefield_value(day - timedelta(days=90))
+        params[f"end_{i}"] = ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        _give_memory(cursor)
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE metrics_gmv_replay AS
+            SELECT s.customer_id, {sums}
+            FROM metrics_storedailymetric AS m
+            JOIN customers_store AS s ON s.id = m.store_id
+            WHERE m.day >= %(first)s AND m.day < %(last)s
+            GROUP BY s.customer_id
+            """,
+            params,
+        )
+        cursor.execute(
+            "CREATE INDEX metrics_gmv_replay_customer ON metrics_gmv_replay (customer_id)"
+        )
+        cursor.execute("ANALYZE metrics_gmv_replay")
+        try:
+            for i, day in enumerate(days):
+                cursor.execute(
+                    f"""
+                    UPDATE metrics_customerrollup SET gmv_90d = coalesce((
+                        SELECT r.gmv_{i} FROM metrics_gmv_replay AS r
+                        WHERE r.customer_id = metrics_customerrollup.customer_id
+                    ), 0), as_of = %s
+                    """,
+                    [ops.adapt_datefield_value(day)],
+                )
+                yield day
+        finally:
+            cursor.execute("DROP TABLE metrics_gmv_replay")
 
 
 def _give_memory(cursor) -> None:

@@ -6,7 +6,7 @@ from rich.progress import Progress
 
 from setia.customers.demo_load import only_demo_customers
 from setia.lib.dates import month_start
-from setia.metrics.actions import recompute_rollups
+from setia.metrics.actions import recompute_rollups, replay_gmv_90d
 from setia.segments.models import Segment
 from setia.tiers.actions import assign_tiers
 from setia.tiers.models import CustomerTier, TierChange, TierSnapshot
@@ -54,11 +54,15 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
         CustomerTier.objects.all().delete()
     days = _run_days(reference) if replay else [reference]
     bar = progress.add_task("Demo tiers", total=len(days))
-    for day in days:
-        recompute_rollups(today=day)
-        # The list's sort keys once, at the last run: each run would rewrite every customer.
-        assign_tiers(today=day, sort_keys=day == days[-1])
+    # The past runs need only the 90-day GMV tiers are assigned by, all from one scan of the
+    # daily figures; today's run recomputes every rollup as the nightly job does.
+    for day in replay_gmv_90d(days=days[:-1]):
+        # The list's sort keys only at today's run: each run would rewrite every customer.
+        assign_tiers(today=day, sort_keys=False)
         progress.advance(bar)
+    recompute_rollups(today=reference)
+    assign_tiers(today=reference)
+    progress.advance(bar)
     created = _load_segments(people)
     moves = TierChange.objects.exclude(direction=TierChange.Direction.NEW).count()
     return (

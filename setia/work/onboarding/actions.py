@@ -9,7 +9,8 @@ from django.db.models import Count
 
 from setia.accounts.models import User
 from setia.customers.models import Category, Customer
-from setia.history.actions import new_event, record_events
+from setia.history.actions import new_event, record_events, record_events_unread
+from setia.lib.copy import insert_rows, reserve_ids
 from setia.lib.dates import month_start, now
 from setia.work.onboarding.models import Onboarding, Stage, StageChange, StageTaskTemplate
 from setia.work.schedule.models import Task, reminder_time
@@ -51,8 +52,10 @@ def _title(template: StageTaskTemplate, language: str | None) -> str:
     return template.title
 
 
-def _record_created(tasks: list[Task], actor) -> None:
-    record_events(
+def _record_created(tasks: list[Task], actor, *, unread: bool = False) -> None:
+    """The tasks' `created` events on their customers' timelines (`unread`: by COPY, for many
+    tasks whose events nobody reads back)."""
+    (record_events_unread if unread else record_events)(
         [
             new_event(
                 task.customer,
@@ -123,10 +126,14 @@ def enroll_new_customers(*, customers=None, actor=None, today: datetime.date | N
     ids = list(fresh.values_list("pk", flat=True))
     for start in range(0, len(ids), TASK_BATCH):
         batch = Onboarding.objects.filter(pk__in=ids[start : start + TASK_BATCH])
-        tasks = Task.objects.bulk_create(
-            _tasks_for(list(batch.select_related("customer")), first, moment)
-        )
-        _record_created(tasks, actor)
+        tasks = _tasks_for(list(batch.select_related("customer")), first, moment)
+        # By COPY (one compiled INSERT on SQLite) with ids reserved for the tasks' events:
+        # `bulk_create` builds the SQL of every value in Python. The enrolment above has
+        # written, so on SQLite this transaction holds the write lock `reserve_ids` needs.
+        for task, pk in zip(tasks, reserve_ids(Task, len(tasks)), strict=True):
+            task.pk = pk
+        insert_rows(Task, tasks, with_ids=True)
+        _record_created(tasks, actor, unread=True)
     return enrolled
 
 

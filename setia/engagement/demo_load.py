@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import BigIntegerField, Prefetch, Q, Subquery
 from django.db.models.functions import Cast
+from django.utils import formats, translation
 from django.utils.text import slugify
 from rich.progress import Progress
 
@@ -24,6 +25,7 @@ from setia.engagement.models import (
     RetentionOffer,
     Theme,
 )
+from setia.engagement.templating import render
 from setia.history.actions import change_event, new_event, record_events, record_events_unread
 from setia.history.models import AuditEntry, EventKind, TimelineEvent
 from setia.lib.copy import insert_rows, reserve_ids
@@ -56,6 +58,14 @@ DECISIONS = [
 ]
 ACTION_ITEMS = ["Kirim template promo", "Cek halaman pembayaran", "Jadwalkan pelatihan admin", "Siapkan laporan GMV"]  # fmt: skip
 OFFER_STATES = [OfferStatus.PROPOSED, OfferStatus.APPROVED, OfferStatus.REJECTED, OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED]  # fmt: skip
+
+
+def _subject(template: MessageTemplate, customer) -> str:
+    """A renewal e-mail's subject as the product writes it: its variables filled, the day in
+    the template's language."""
+    with translation.override(template.language):
+        renews_on = formats.date_format(customer.subscription.renews_on, "DATE_FORMAT")
+    return render(template.subject, {"customer": customer.name, "renews_on": renews_on})[:200]
 
 
 def load(*, seed: int, people, reference: date, progress: Progress) -> str:
@@ -175,6 +185,9 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
                 email = template.channel == Channel.EMAIL
                 if (email and not contact.email) or (not email and not contact.whatsapp):
                     continue
+                # A renewal e-mail names the renewal day: without a subscription it is not sent.
+                if email and getattr(customer, "subscription", None) is None:
+                    continue
                 moment = _moment(rng, reference, rng.randint(0, 364))
                 message_times.append(moment)
                 status = rng.choice(
@@ -196,9 +209,7 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
                             else Message.Via.CLICK_TO_CHAT
                         ),
                         recipient=contact.email if email else contact.whatsapp,
-                        subject=template.subject.replace("{customer}", customer.name)[:200]
-                        if email
-                        else "",
+                        subject=_subject(template, customer) if email else "",
                         body=template.body.split(",")[0].replace("{contact}", contact.name),
                         status="sent" if email and status in ("delivered", "read") else status,
                         failure_reason="550 5.1.1 Mailbox unavailable"

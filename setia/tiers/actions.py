@@ -1,6 +1,6 @@
 """Tier assignment in bulk, and the managers' edits of tiers and rules."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import connection, transaction
 from django.utils import timezone, translation
@@ -167,7 +167,7 @@ GROUP BY a.tier_id
 _TIMELINE_EVENTS = """
 SELECT c.customer_id, %(kind)s, NULL,
        SUBSTR(COALESCE({old} || ' → ', '') || {new}, 1, 300),
-       {data}, %(now)s, %(source_type)s, CAST(c.id AS TEXT), %(now)s, %(now)s
+       {data}, %(occurred)s, %(source_type)s, CAST(c.id AS TEXT), %(now)s, %(now)s
 FROM {change} c
 JOIN {tier} new ON new.id = c.new_tier_id
 LEFT JOIN {tier} old ON old.id = c.old_tier_id
@@ -225,6 +225,10 @@ def _timeline_events_sql() -> str:
     return _TIMELINE_EVENTS.format(**_T, **names, data=f"{build}({_TIMELINE_DATA})")
 
 
+# When the nightly job runs (Asia/Jakarta): the moment a past day's moves are dated at.
+NIGHTLY_RUN_AT = time(2, 0)
+
+
 def assign_tiers(*, today: date, sort_keys: bool = True) -> int:
     """Give every live customer its tier from its 90-day GMV rollup; return how many moved.
 
@@ -236,9 +240,15 @@ def assign_tiers(*, today: date, sort_keys: bool = True) -> int:
     counts as GMV 0. The customers list's sort keys follow (`refresh_sort_keys`), unless
     `sort_keys` is False (a replay of past runs refreshes them at its last run only).
     """
+    now = timezone.now()
     params: dict[str, date | datetime | int] = {
         "today": today,
-        "now": timezone.now(),
+        "now": now,
+        # A run for a past day (a replay) dates its moves on that day, at the nightly run's
+        # hour, so that the timeline keeps them in order among the customer's other events.
+        "occurred": now
+        if today >= timezone.localdate(now)
+        else datetime.combine(today, NIGHTLY_RUN_AT, tzinfo=timezone.get_current_timezone()),
         "margin": DOWNGRADE_MARGIN_PERCENT,
         "after": DOWNGRADE_AFTER_RUNS,
     }

@@ -47,6 +47,9 @@ def test_it_loads_a_year_of_engagement_on_the_timeline(db):
         Message.objects.values_list("status", flat=True)
     )
     assert MessageTemplate.objects.count() == 4
+    # the e-mails read as sent: every variable of the template's subject filled
+    subjects = list(Message.objects.filter(channel="email").values_list("subject", flat=True))
+    assert subjects and not [subject for subject in subjects if "{" in subject]
     # every event has its source: interactions, messages, offers and the customers' history
     assert (
         TimelineEvent.objects.filter(source_type="engagement.interaction").count() == interactions

@@ -1,4 +1,5 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -269,3 +270,23 @@ def test_a_rank_changed_in_the_admin_reaches_the_customer_rows(shop, admin_clien
     assert response.status_code == 302
     shop.refresh_from_db()
     assert shop.tier_rank == free
+
+
+def test_a_run_for_a_past_day_dates_its_moves_on_that_day(shop):
+    set_gmv(shop, SILVER)
+
+    _run()
+
+    event = TimelineEvent.objects.get(customer=shop, kind="tier")
+    jakarta = ZoneInfo("Asia/Jakarta")
+    assert event.occurred_at == datetime(2026, 11, 1, 2, 0, tzinfo=jakarta)
+
+
+def test_todays_run_dates_its_moves_now(shop, time_machine):
+    time_machine.move_to(datetime(2026, 11, 1, 3, 15, tzinfo=ZoneInfo("Asia/Jakarta")), tick=False)
+    set_gmv(shop, SILVER)
+
+    _run()
+
+    event = TimelineEvent.objects.get(customer=shop, kind="tier")
+    assert event.occurred_at == datetime(2026, 11, 1, 3, 15, tzinfo=ZoneInfo("Asia/Jakarta"))

@@ -4,11 +4,12 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from setia.engagement.models import Direction, Message, OfferStatus, Outcome
 from setia.history.models import EventKind, TimelineEvent
+from setia.lib.names import in_reader_language
 
 PAGE_SIZE = 20
 
@@ -82,8 +83,9 @@ def detail_rows(event: TimelineEvent) -> list[tuple[str, str]]:
     if data.get("themes"):
         rows.append((_("Themes"), ", ".join(data["themes"])))
     if data.get("template"):
-        indonesian = translation.get_language() == "id" and data.get("template_name_id")
-        rows.append((_("Template"), indonesian or data["template"]))
+        rows.append(
+            (_("Template"), in_reader_language(data["template"], data.get("template_name_id")))
+        )
     if data.get("offer_status") in OfferStatus.values:
         rows.append((_("Offer"), OfferStatus(data["offer_status"]).label))
         rows.append(

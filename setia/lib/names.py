@@ -44,6 +44,22 @@ def aliases_field() -> models.CharField:
     )
 
 
+def in_reader_language(english: str, indonesian: str | None) -> str:
+    """`indonesian` for an Indonesian reader when there is one, else `english`: how every
+    bilingual name is shown, kept on a row or copied into an event's data."""
+    if indonesian and translation.get_language() == "id":
+        return indonesian
+    return english
+
+
+def in_reader_language_sql(alias: str) -> str:
+    """`in_reader_language` as raw SQL over the row `alias` of a bilingual list, for the
+    INSERT … SELECT statements that write generated text."""
+    if translation.get_language() == "id":
+        return f"COALESCE(NULLIF({alias}.name_id, ''), {alias}.name)"
+    return f"{alias}.name"
+
+
 class BilingualName:
     """Mixin for a model with `name` (English), `name_id` (Indonesian) and optionally
     `aliases`."""
@@ -55,9 +71,7 @@ class BilingualName:
     @property
     def display_name(self) -> str:
         """The name in the reader's language (Indonesian, else English)."""
-        if self.name_id and translation.get_language() == "id":
-            return self.name_id
-        return self.name
+        return in_reader_language(self.name, self.name_id)
 
     @staticmethod
     def display_name_sql(prefix: str = "") -> F | Case:

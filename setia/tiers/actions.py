@@ -3,11 +3,12 @@
 from datetime import date, datetime, time
 
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from setia.customers.models import Category, Customer
 from setia.history.actions import record_events_select
 from setia.history.models import EventKind
+from setia.lib.names import in_reader_language_sql
 from setia.metrics.models import CustomerRollup
 from setia.tiers.models import (
     DOWNGRADE_AFTER_RUNS,
@@ -219,9 +220,7 @@ def _refresh_sort_keys(cursor) -> int:
 
 def _timeline_events_sql() -> str:
     build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
-    names = {"old": "old.name", "new": "new.name"}
-    if translation.get_language() == "id":
-        names = {key: f"COALESCE(NULLIF({key}.name_id, ''), {key}.name)" for key in names}
+    names = {key: in_reader_language_sql(key) for key in ("old", "new")}
     return _TIMELINE_EVENTS.format(**_T, **names, data=f"{build}({_TIMELINE_DATA})")
 
 

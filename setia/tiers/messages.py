@@ -2,15 +2,12 @@
 Indonesian reader, "Silver → Gold" for an English one (see `setia.history.messages`). The event
 keeps both names of both tiers; its summary, in the language of the run, is the fallback."""
 
-from django.utils import translation
-
 from setia.history import messages
+from setia.lib.names import in_reader_language
 
 
 def _name(data: dict, which: str) -> str:
-    if translation.get_language() == "id" and data.get(f"{which}_tier_name_id"):
-        return data[f"{which}_tier_name_id"]
-    return data[f"{which}_tier"]
+    return in_reader_language(data[f"{which}_tier"], data.get(f"{which}_tier_name_id"))
 
 
 @messages.register("tiers.tierchange")

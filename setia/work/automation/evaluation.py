@@ -39,6 +39,7 @@ from setia.customers.models import Customer, Subscription
 from setia.history.actions import record_events_select
 from setia.history.models import EventKind, TimelineEvent
 from setia.lib.dates import now, today
+from setia.lib.names import in_reader_language_sql
 from setia.metrics.models import StoreDailyMetric
 from setia.work.automation.models import (
     URGENCY,
@@ -417,11 +418,7 @@ def _create_tasks(batch: uuid.UUID, moment: datetime.datetime) -> None:
 def _record_starts(batch: uuid.UUID, moment: datetime.datetime) -> None:
     """One timeline event per started run, with the reason and the figures behind it, in one
     INSERT ... SELECT."""
-    shown = (
-        "COALESCE(NULLIF(p.name_id, ''), p.name)"
-        if translation.get_language() == "id"
-        else "p.name"
-    )
+    shown = in_reader_language_sql("p")
     summary, summary_params = _text(
         _("Playbook “%(playbook)s” started: %(reason)s"), playbook=shown, reason="r.reason"
     )

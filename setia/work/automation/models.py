@@ -5,11 +5,10 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from setia.lib.merging import MergePolicy
-from setia.lib.names import BilingualName, indonesian_name_field
+from setia.lib.names import BilingualName, in_reader_language, indonesian_name_field
 from setia.work.automation import reasons
 from setia.work.schedule.models import Status
 
@@ -43,9 +42,7 @@ class Playbook(BilingualName, models.Model):
     @property
     def display_description(self) -> str:
         """The description in the reader's language (Indonesian, else English)."""
-        if self.description_id and translation.get_language() == "id":
-            return self.description_id
-        return self.description
+        return in_reader_language(self.description, self.description_id)
 
 
 class PlaybookStep(models.Model):

@@ -10,19 +10,13 @@ older code), and what a search finds.
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from setia.history import messages
 from setia.lib.display import format_date, format_moment, format_number, format_rupiah
-
-
-def _stage(figures: dict) -> str:
-    if translation.get_language() == "id" and figures.get("stage_name_id"):
-        return figures["stage_name_id"]
-    return figures["stage_name"]
+from setia.lib.names import in_reader_language
 
 
 def reason_text(kind: str, figures: dict) -> str:
@@ -53,7 +47,7 @@ def reason_text(kind: str, figures: dict) -> str:
         }
     if kind == "onboarding_stalled":
         return _("Onboarding stalled in “%(stage)s” since %(since)s") % {
-            "stage": _stage(figures),
+            "stage": in_reader_language(figures["stage_name"], figures.get("stage_name_id")),
             "since": format_date(figures["entered_stage_at"]),
         }
     if kind == "renewal_due":
@@ -96,7 +90,7 @@ def figure_rows(figures: dict) -> list[tuple[str, str]]:
             continue
         value = figures[key]
         if key == "stage_name":
-            text = _stage(figures)
+            text = in_reader_language(figures["stage_name"], figures.get("stage_name_id"))
         elif value is None or value == "":
             text = "—"
         else:
@@ -108,10 +102,7 @@ def figure_rows(figures: dict) -> list[tuple[str, str]]:
 @messages.register("work.playbookrun")
 def render_start(data: dict, summary: str) -> str | None:
     """A run's start on the customer's timeline: “Playbook “…” started: <reason>”."""
-    playbook = data["playbook"]
-    if translation.get_language() == "id" and data.get("playbook_name_id"):
-        playbook = data["playbook_name_id"]
     return _("Playbook “%(playbook)s” started: %(reason)s") % {
-        "playbook": playbook,
+        "playbook": in_reader_language(data["playbook"], data.get("playbook_name_id")),
         "reason": reason_text(data["trigger"], data["figures"]),
     }

@@ -6,11 +6,11 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from setia.lib.dates import now
 from setia.lib.merging import MergePolicy
+from setia.lib.names import in_reader_language
 
 
 class StageQuerySet(models.QuerySet):
@@ -47,7 +47,7 @@ class Stage(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_id if translation.get_language() == "id" else self.name_en
+        return in_reader_language(self.name_en, self.name_id)
 
 
 class StageTaskTemplate(models.Model):

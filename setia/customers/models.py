@@ -145,6 +145,7 @@ class CustomerQuerySet(models.QuerySet):
         email = Contact.objects.filter(email=text.lower()).values("customer_id")
         if "@" in text and " " not in text:
             return self.filter(pk__in=email)
+        lookups: list[models.QuerySet]
         if prefix := search_prefix(text):
             lookups = [
                 Contact.objects.filter(phone__startswith=prefix).values("customer_id"),

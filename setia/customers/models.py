@@ -130,22 +130,33 @@ class CustomerQuerySet(models.QuerySet):
         B-trees for e-mails and phone prefixes), their customer ids combined by a UNION: an OR
         of EXISTS subqueries is planned as a scan of every customer. A customer with two
         matching contacts is returned once, so the page keeps its row count.
+
+        A term shaped like one kind of value is looked up as that kind alone: an e-mail
+        address (an @, no space) among the e-mails, a phone number (`search_prefix`: digits,
+        spaces and + - ( ) . only, starting as an Indonesian number does) among the phones. The
+        substring lookups it skips are the costly ones (a long term's trigrams are read from
+        every name: 20-40 ms each at 100k customers) and could not match a name or a domain.
         """
         text = " ".join(text.split())
         if not text:
             return self
         # E-mails and domains are stored lower-cased: exact and case-sensitive lookups use the
         # B-tree and trigram indexes where iexact/icontains would wrap them in UPPER().
-        lookups = [
-            Customer.objects.filter(name__icontains=text).values("pk"),
-            Contact.objects.filter(name__icontains=text).values("customer_id"),
-            Contact.objects.filter(email=text.lower()).values("customer_id"),
-            Store.objects.filter(domain__contains=text.lower()).values("customer_id"),
-        ]
+        email = Contact.objects.filter(email=text.lower()).values("customer_id")
+        if "@" in text and " " not in text:
+            return self.filter(pk__in=email)
+        lookups: list[models.QuerySet]
         if prefix := search_prefix(text):
-            lookups += [
+            lookups = [
                 Contact.objects.filter(phone__startswith=prefix).values("customer_id"),
                 Contact.objects.filter(whatsapp__startswith=prefix).values("customer_id"),
+            ]
+        else:
+            lookups = [
+                Customer.objects.filter(name__icontains=text).values("pk"),
+                Contact.objects.filter(name__icontains=text).values("customer_id"),
+                email,
+                Store.objects.filter(domain__contains=text.lower()).values("customer_id"),
             ]
         first, *others = (lookup.order_by() for lookup in lookups)
         return self.filter(pk__in=first.union(*others))

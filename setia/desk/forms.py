@@ -11,12 +11,36 @@ import uuid
 from django import forms
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Team, User
 from setia.customers.models import SEARCH_MAX_LENGTH, Category, Customer, validate_search
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
+
+
+class QuickSelect(forms.Select):
+    """A <select> written in Python: the same HTML as Django's Select, without a template
+    rendered for each option (the filter form's options were a sixth of the list's time)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
 
 
 class CustomerFilterForm(forms.Form):
@@ -41,18 +65,28 @@ class CustomerFilterForm(forms.Form):
         validators=[validate_search],
         widget=forms.TextInput(attrs={"maxlength": SEARCH_MAX_LENGTH}),
     )
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     owner = forms.ModelChoiceField(
-        label=_("Owner"), queryset=User.objects.filter(is_active=True), required=False
+        label=_("Owner"),
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        widget=QuickSelect,
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, widget=QuickSelect
+    )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", ""), *Customer.Status.choices], required=False
+        label=_("Status"),
+        choices=[("", ""), *Customer.Status.choices],
+        required=False,
+        widget=QuickSelect,
     )
-    tier = forms.ChoiceField(label=_("Tier"), required=False)
-    segment = forms.ChoiceField(label=_("Segment"), required=False)
-    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
+    tier = forms.ChoiceField(label=_("Tier"), required=False, widget=QuickSelect)
+    segment = forms.ChoiceField(label=_("Segment"), required=False, widget=QuickSelect)
+    sort = forms.ChoiceField(
+        label=_("Sort"), choices=SORT_CHOICES, required=False, widget=QuickSelect
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         """`user` decides which segments are offered: their own and the shared ones. Without a

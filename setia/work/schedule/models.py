@@ -7,9 +7,10 @@ access need no join through users. Its calendar feed is a signed, revocable URL 
 import datetime
 import secrets
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
@@ -51,6 +52,15 @@ class Recurrence(models.TextChoices):
     MONTHLY = "monthly", _("Every month")
 
 
+def _weight():
+    """A task's weight in a workload, by its priority (PRIORITY_WEIGHTS)."""
+    return models.Case(
+        *[models.When(priority=p, then=w) for p, w in PRIORITY_WEIGHTS.items()],
+        default=1,
+        output_field=models.IntegerField(),
+    )
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Tasks `user` may read: all with `view_all_tasks` (managers); the team's tasks for
@@ -70,25 +80,75 @@ class TaskQuerySet(models.QuerySet):
     def due_counts(self, moment, day_end, horizon) -> dict[str, int]:
         """How many of these tasks are overdue at `moment`, due from then until `day_end` (the
         rest of today) and from `day_end` until `horizon`, in one query."""
+        # due_at (never empty) rather than the id is counted: an owner's open tasks are then
+        # read from work_task_owner_due alone, no row fetched (26,000 tasks: ~70 → ~35 ms).
         return self.aggregate(
-            overdue=models.Count("pk", filter=Q(due_at__lt=moment)),
-            today=models.Count("pk", filter=Q(due_at__gte=moment, due_at__lt=day_end)),
-            upcoming=models.Count("pk", filter=Q(due_at__gte=day_end, due_at__lt=horizon)),
+            overdue=models.Count("due_at", filter=Q(due_at__lt=moment)),
+            today=models.Count("due_at", filter=Q(due_at__gte=moment, due_at__lt=day_end)),
+            upcoming=models.Count("due_at", filter=Q(due_at__gte=day_end, due_at__lt=horizon)),
         )
 
-    def first_per_owner(self, count: int):
-        """The first `count` of these tasks by due date for each owner (the unassigned ones
-        count as one owner): a board shows that many per person whatever the team's backlog.
-
-        Two queries: the first ranks the tasks by owner, due date and id alone and returns the
-        chosen ids (run here); the result reads only those tasks. Ranking whole rows joined to
-        their customers sorted a team's entire backlog (40,000 tasks: ~370 ms, spilling to
-        disk), and as one query PostgreSQL cannot tell how few rows the ranking keeps."""
-        rank = models.Window(
-            RowNumber(), partition_by=[F("owner_id")], order_by=[F("due_at").asc(), F("id").asc()]
+    def board_counts(
+        self, team_id: int, people: Sequence[int]
+    ) -> dict[int | None, tuple[int, int]]:
+        """{owner id (None: unassigned): (open tasks of the team they own, weighted open
+        workload)} for these tasks, in ONE query: the count covers the team's open tasks by
+        owner, the workload each of `people`'s open tasks whatever their team (see
+        PRIORITY_WEIGHTS). Owners with neither are left out."""
+        in_team = Q(team_id=team_id)
+        theirs = Q(owner_id__in=people)
+        rows = (
+            self.open()
+            .filter(in_team | theirs)
+            .order_by()
+            .values("owner")
+            .annotate(
+                count=models.Count("team", filter=in_team),  # team_id: read from the index
+                load=models.Sum(_weight(), filter=theirs, default=0),
+            )
+            .values_list("owner", "count", "load")
         )
-        chosen = self.order_by().annotate(owner_rank=rank).filter(owner_rank__lte=count)
-        return Task.objects.filter(pk__in=list(chosen.values_list("pk", flat=True)))
+        return {owner: (count, load) for owner, count, load in rows}
+
+    def first_per_owner(self, count: int, owners: Sequence[int | None]):
+        """The first `count` of these tasks by due date for each of `owners` (None stands for
+        the unassigned ones): a board shows that many per person whatever the team's backlog.
+
+        Two queries: the first picks the ids (run here), the result reads only those tasks.
+        On PostgreSQL the ids are one indexed lookup per owner (work_task_owner_due, stopped
+        after `count`), joined by UNION ALL; ranking a team's whole backlog with a window
+        sorted 40,000 tasks (~140 ms). SQLite cannot limit the parts of a UNION: there they
+        are ranked with a window, which is cheap at the sizes SQLite serves."""
+        if not owners:
+            return Task.objects.none()
+        ordered = self.order_by("due_at", "id").values_list("pk", flat=True)
+        if connection.features.supports_slicing_ordering_in_compound:
+            first, *others = (
+                (
+                    ordered.filter(owner__isnull=True)
+                    if owner is None
+                    else ordered.filter(owner_id=owner)
+                )[:count]
+                for owner in owners
+            )
+            chosen = list(first.union(*others, all=True)) if others else list(first)
+        else:
+            rank = models.Window(
+                RowNumber(),
+                partition_by=[F("owner_id")],
+                order_by=[F("due_at").asc(), F("id").asc()],
+            )
+            known = Q(owner_id__in=[owner for owner in owners if owner is not None])
+            if None in owners:
+                known |= Q(owner__isnull=True)
+            chosen = list(
+                self.filter(known)
+                .order_by()
+                .annotate(owner_rank=rank)
+                .filter(owner_rank__lte=count)
+                .values_list("pk", flat=True)
+            )
+        return Task.objects.filter(pk__in=chosen)
 
     def overdue(self, moment: datetime.datetime):
         return self.open().filter(due_at__lt=moment)
@@ -115,13 +175,7 @@ class TaskQuerySet(models.QuerySet):
 
     def load_weight(self):
         """An expression for the weighted size of these tasks (see PRIORITY_WEIGHTS)."""
-        return models.Sum(
-            models.Case(
-                *[models.When(priority=p, then=w) for p, w in PRIORITY_WEIGHTS.items()],
-                default=1,
-                output_field=models.IntegerField(),
-            )
-        )
+        return models.Sum(_weight())
 
 
 class Task(models.Model):
@@ -227,6 +281,13 @@ class Task(models.Model):
             models.Index(fields=["team", "status", "due_at"], name="work_task_team_due"),
             models.Index(fields=["status", "remind_at"], name="work_task_remind"),
             models.Index(fields=["customer", "status"], name="work_task_customer"),
+            # The team board's counts and workloads (`board_counts`) read this index alone, no
+            # task row: a team's backlog of 40,000 open tasks in ~15 ms instead of ~65 ms.
+            models.Index(
+                fields=["owner", "team", "priority"],
+                condition=Q(status="open"),
+                name="work_task_open_load",
+            ),
         ]
 
     def __str__(self):

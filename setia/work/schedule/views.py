@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.accounts.models import Team
-from setia.core.http import AuthenticatedHttpRequest, local_url, valid_parameters
+from setia.core.http import (
+    AuthenticatedHttpRequest,
+    code_url_parts,
+    local_url,
+    valid_parameters,
+)
 from setia.customers.actions import StaleEditError
 from setia.lib.dates import month_end, month_start, now, today
 from setia.lib.display import format_number
@@ -31,6 +35,15 @@ UPCOMING_DAYS = 7
 MY_DAY_SHOWN = 20
 BOARD_SHOWN = 10
 CALENDAR_CELL_TASKS = 3  # tasks a calendar day shows; the rest are a "+N more" link to the day
+
+
+def _task_urls() -> dict[str, tuple[str, str]]:
+    """The task lists' links as the text around a code (`templates/work/_task_list.html`)."""
+    return {
+        "detail": code_url_parts("work:task-detail"),
+        "complete": code_url_parts("work:task-complete"),
+        "customer": code_url_parts("customers:customer-detail"),
+    }
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -53,13 +66,14 @@ def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     horizon = end + datetime.timedelta(days=UPCOMING_DAYS)
     mine = Task.objects.open().filter(owner=request.user)
     shown = mine.select_related("customer").order_by("due_at", "id")
-    overdue = Paginator(shown.filter(due_at__lt=moment), MY_DAY_SHOWN).get_page(
-        request.GET.get("page")
-    )
+    counts = mine.due_counts(moment, end, horizon)
+    pages = Paginator(shown.filter(due_at__lt=moment), MY_DAY_SHOWN)
+    pages.count = counts["overdue"]  # counted with the others: no second COUNT
+    overdue = pages.get_page(request.GET.get("page"))
     escalated = Task.objects.open().filter(escalated_to=request.user)
     feed = CalendarFeed.objects.filter(user=request.user).first()
     context = {
-        "counts": mine.due_counts(moment, end, horizon),
+        "counts": counts,
         "overdue": overdue,
         "today": list(shown.filter(due_at__gte=moment, due_at__lt=end)[:MY_DAY_SHOWN]),
         "upcoming": list(shown.filter(due_at__gte=end, due_at__lt=horizon)[:MY_DAY_SHOWN]),
@@ -74,6 +88,7 @@ def my_day(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": "",
         "feed_url": _feed_url(request, feed) if feed else "",
         "now": moment,
+        "task_urls": _task_urls(),
     }
     return render(request, "work/my_day.html", context)
 
@@ -219,11 +234,17 @@ def team_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     and its first BOARD_SHOWN tasks by due date."""
     team = _board_team(request)
     people = list(actions.assignable_people(team.pk).order_by("full_name"))
-    loads = actions.open_loads(people)
-    team_tasks = Task.objects.open().filter(team=team)
-    counts = dict(team_tasks.order_by().values_list("owner").annotate(count=Count("pk")))
+    known = [person.pk for person in people]
+    # Each owner's count and workload in one query; then only the owners with tasks are read.
+    figures = Task.objects.board_counts(team.pk, known)
+    others_count = sum(
+        count for owner, (count, _load) in figures.items() if owner and owner not in known
+    )
+    owners = [owner for owner, (count, _load) in figures.items() if count]
     tasks = list(
-        team_tasks.first_per_owner(BOARD_SHOWN)
+        Task.objects.open()
+        .filter(team=team)
+        .first_per_owner(BOARD_SHOWN, owners)
         .select_related("customer", "owner")
         .order_by("due_at", "id")
     )
@@ -231,24 +252,24 @@ def team_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     columns = [
         {
             "person": person,
-            "load": loads[person.pk],
-            "count": counts.get(person.pk, 0),
+            "load": figures.get(person.pk, (0, 0))[1],
+            "count": figures.get(person.pk, (0, 0))[0],
             "tasks": [task for task in tasks if task.owner_id == person.pk],
         }
         for person in people
     ]
-    known = {person.pk for person in people}
     others = [task for task in tasks if task.owner_id and task.owner_id not in known]
     context = {
         "team": team,
         "teams": list(Team.objects.all()) if request.user.has_perm("work.view_all_tasks") else [],
         "columns": columns,
         "unassigned": [task for task in tasks if task.owner_id is None],
-        "unassigned_count": counts.get(None, 0),
+        "unassigned_count": figures.get(None, (0, 0))[0],
         "others": others[:BOARD_SHOWN],
-        "others_count": sum(n for owner, n in counts.items() if owner and owner not in known),
+        "others_count": others_count,
         "shown": BOARD_SHOWN,
         "now": moment,
+        "task_urls": _task_urls(),
         "can_assign_fairly": request.user.has_perm("work.assign_fairly"),
     }
     return render(request, "work/team_board.html", context)

@@ -117,6 +117,32 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "partners",
+        pgettext_lazy("navigation section", "Partners"),
+        (
+            Entry(
+                _("Partners"),
+                "partners:partner-list",
+                "partners.view_partner",
+                also=(
+                    "partners:partner-create",
+                    "partners:partner-detail",
+                    "partners:partner-edit",
+                    "partners:contact-add",
+                    "partners:agreement-add",
+                    "partners:programme-add",
+                    "partners:programme-detail",
+                ),
+            ),
+            Entry(
+                _("Meetings"),
+                "partners:meeting-list",
+                "partners.view_meeting",
+                also=("partners:meeting-create", "partners:meeting-detail"),
+            ),
+        ),
+    ),
+    Section(
         "reports",
         pgettext_lazy("navigation section", "Reports"),
         (
@@ -171,6 +197,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "tiers": "admin",
     "library": "library",
     "jobs": "admin",
+    "partners": "partners",
 }
 ROUTE_SECTIONS: dict[str, str] = {
     "engagement:timeline": "customers",

@@ -217,6 +217,7 @@ class EventKind(models.TextChoices):
     TIER = "tier", _("Tier change")
     OFFER = "offer", _("Retention offer")
     SURVEY = "survey", pgettext_lazy("timeline kind", "Survey")
+    PARTNER = "partner", _("Partner programme")
 
 
 class TimelineEventQuerySet(models.QuerySet):

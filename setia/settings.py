@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "setia.work",
     # After tiers and work: programmes are offered by tier, action items become tasks.
     "setia.partners",
+    # After partners and segments: a campaign has partners and an audience segment.
+    "setia.campaigns",
     "setia.quality",
     "setia.exports",
     "setia.imports",

@@ -135,10 +135,25 @@ SECTIONS: tuple[Section, ...] = (
                 ),
             ),
             Entry(
+                _("Campaigns"),
+                "campaigns:campaign-list",
+                "campaigns.view_campaign",
+                also=(
+                    "campaigns:campaign-create",
+                    "campaigns:campaign-detail",
+                    "campaigns:campaign-edit",
+                ),
+            ),
+            Entry(
                 _("Meetings"),
                 "partners:meeting-list",
                 "partners.view_meeting",
-                also=("partners:meeting-create", "partners:meeting-detail"),
+                also=(
+                    "partners:meeting-create",
+                    "partners:meeting-detail",
+                    "partners:meeting-edit",
+                    "partners:action-item-add",
+                ),
             ),
         ),
     ),
@@ -198,6 +213,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "library": "library",
     "jobs": "admin",
     "partners": "partners",
+    "campaigns": "partners",
 }
 ROUTE_SECTIONS: dict[str, str] = {
     "engagement:timeline": "customers",

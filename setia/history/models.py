@@ -218,6 +218,7 @@ class EventKind(models.TextChoices):
     OFFER = "offer", _("Retention offer")
     SURVEY = "survey", pgettext_lazy("timeline kind", "Survey")
     PARTNER = "partner", _("Partner programme")
+    CAMPAIGN = "campaign", pgettext_lazy("timeline kind", "Campaign")
 
 
 class TimelineEventQuerySet(models.QuerySet):

@@ -14,6 +14,7 @@ from setia.customers.models import Customer
 from setia.lib.dates import today
 from setia.partners import actions
 from setia.partners.forms import (
+    ActionItemForm,
     ActionItemFormSet,
     AgreementForm,
     MeetingForm,
@@ -275,6 +276,52 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         title=_("New meeting"),
         back=reverse("partners:meeting-list"),
         back_label=_("Meetings"),
+    )
+
+
+@login_required
+@permission_required("partners.change_meeting", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Meeting saved."))
+        return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Edit %(name)s") % {"name": meeting.title},
+        back=meeting.get_absolute_url(),
+        back_label=meeting.title,
+    )
+
+
+@login_required
+@permission_required("partners.change_meeting", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def action_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("partner"), pk=pk)
+    form = ActionItemForm(request.POST or None, user=request.user)
+    form.fields["text"].required = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.add_action_item(
+            meeting=meeting,
+            item=actions.NewActionItem(
+                text=data["text"], owner=data["owner"], due_on=data["due_on"]
+            ),
+            actor=request.user,
+        )
+        messages.success(request, _("Action item added; it is a task now."))
+        return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        title=_("New action item"),
+        back=meeting.get_absolute_url(),
+        back_label=meeting.title,
     )
 
 

@@ -159,3 +159,25 @@ def test_the_meetings_list_reads_a_fixed_number_of_queries(
     Meeting.objects.create(title="Another", held_at=timezone.now())
     with django_assert_num_queries(len(context.captured_queries)):
         client.get(reverse("partners:meeting-list"))
+
+
+def test_minutes_are_edited_and_action_items_added_later(client, executive, intern):
+    meeting = Meeting.objects.create(title="Weekly update", held_at=timezone.now())
+    client.force_login(executive)
+
+    client.post(
+        reverse("partners:meeting-edit", args=[meeting.pk]),
+        {"title": "Weekly update", "held_at": "2026-12-07T09:00", "minutes": "Target tercapai"},
+    )
+    response = client.post(
+        reverse("partners:action-item-add", args=[meeting.pk]),
+        {"text": "Rekap retensi", "owner": executive.pk, "due_on": "2026-12-12"},
+    )
+
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Target tercapai"
+    assert response.status_code == 302
+    item = meeting.action_items.get()
+    assert (item.task.title, item.task.owner) == ("Rekap retensi", executive)
+    empty = client.post(reverse("partners:action-item-add", args=[meeting.pk]), {"text": ""})
+    assert empty.status_code == 200 and "text" in empty.context["form"].errors

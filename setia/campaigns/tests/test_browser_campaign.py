@@ -54,7 +54,7 @@ def test_a_campaign_from_a_segment_with_participants_and_its_report(page):
     # and invites the segment's merchants, two of whom join
     page.get_by_role("button", name="Invite the segment's merchants").click()
     page.wait_for_load_state()
-    assert "3 merchants" in page.locator(".messages").inner_text()
+    assert "Invited 3 merchants." in page.locator(".flash").first.inner_text()
     for _ in range(2):
         page.locator("#participants").get_by_role("button", name="Mark as joined").first.click()
         page.wait_for_load_state()

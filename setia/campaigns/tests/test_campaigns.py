@@ -158,3 +158,21 @@ def test_the_list_reads_a_fixed_number_of_queries(client, executive, django_asse
     make_campaign(name="Another")
     with django_assert_num_queries(len(context.captured_queries)):
         client.get(LIST)
+
+
+def test_the_campaign_page_reads_a_fixed_number_of_queries(
+    client, audience, manager, team_a, django_assert_num_queries
+):
+    actions.invite_segment(campaign=audience, actor=manager)
+    client.force_login(manager)
+    client.get(audience.get_absolute_url())
+
+    with django_assert_num_queries(12) as context:
+        client.get(audience.get_absolute_url())
+
+    fashion = Category.objects.get(slug="fashion")
+    for _ in range(3):
+        make_customer(team=team_a, category=fashion)
+    actions.invite_segment(campaign=audience, actor=manager)
+    with django_assert_num_queries(len(context.captured_queries)):
+        client.get(audience.get_absolute_url())

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "setia.engagement",
     # After metrics, tiers and engagement: its demo data and triggers build on theirs.
     "setia.work",
+    # After tiers and work: programmes are offered by tier, action items become tasks.
+    "setia.partners",
+    # After partners and segments: a campaign has partners and an audience segment.
+    "setia.campaigns",
     "setia.quality",
     "setia.exports",
     "setia.imports",

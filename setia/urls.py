@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("engagement/", include("setia.engagement.urls")),
     path("work/", include("setia.work.urls")),
+    path("partners/", include("setia.partners.urls")),
+    path("campaigns/", include("setia.campaigns.urls")),
     path("exports/", include("setia.exports.urls")),
     path("quality/", include("setia.quality.urls")),
     path("imports/", include("setia.imports.urls")),

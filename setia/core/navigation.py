@@ -117,6 +117,47 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "partners",
+        pgettext_lazy("navigation section", "Partners"),
+        (
+            Entry(
+                _("Partners"),
+                "partners:partner-list",
+                "partners.view_partner",
+                also=(
+                    "partners:partner-create",
+                    "partners:partner-detail",
+                    "partners:partner-edit",
+                    "partners:contact-add",
+                    "partners:agreement-add",
+                    "partners:programme-add",
+                    "partners:programme-detail",
+                ),
+            ),
+            Entry(
+                _("Campaigns"),
+                "campaigns:campaign-list",
+                "campaigns.view_campaign",
+                also=(
+                    "campaigns:campaign-create",
+                    "campaigns:campaign-detail",
+                    "campaigns:campaign-edit",
+                ),
+            ),
+            Entry(
+                _("Meetings"),
+                "partners:meeting-list",
+                "partners.view_meeting",
+                also=(
+                    "partners:meeting-create",
+                    "partners:meeting-detail",
+                    "partners:meeting-edit",
+                    "partners:action-item-add",
+                ),
+            ),
+        ),
+    ),
+    Section(
         "reports",
         pgettext_lazy("navigation section", "Reports"),
         (
@@ -171,6 +212,8 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "tiers": "admin",
     "library": "library",
     "jobs": "admin",
+    "partners": "partners",
+    "campaigns": "partners",
 }
 ROUTE_SECTIONS: dict[str, str] = {
     "engagement:timeline": "customers",

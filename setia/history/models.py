@@ -217,6 +217,8 @@ class EventKind(models.TextChoices):
     TIER = "tier", _("Tier change")
     OFFER = "offer", _("Retention offer")
     SURVEY = "survey", pgettext_lazy("timeline kind", "Survey")
+    PARTNER = "partner", _("Partner programme")
+    CAMPAIGN = "campaign", pgettext_lazy("timeline kind", "Campaign")
 
 
 class TimelineEventQuerySet(models.QuerySet):

@@ -10,9 +10,13 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 from django.utils import timezone
 
+from setia.campaigns.models import Participant
+from setia.campaigns.tests.factories import make_campaign
 from setia.engagement.models import RetentionOffer
 from setia.history.models import AuditEntry, TimelineEvent
 from setia.imports.models import Import
+from setia.partners.models import Referral
+from setia.partners.tests.factories import make_programme
 from setia.quality.models import Merge
 from setia.quality.tests.factories import make_candidate
 from setia.test import make_contact, make_customer, make_store, make_subscription
@@ -50,6 +54,15 @@ def owned(customer, executive, team_a):
         "candidate": make_candidate(customer, twin),
         "merge": Merge.objects.create(survivor=customer, loser=twin, actor=executive),
         "import": Import.objects.create(actor=executive, file_name="sheet.csv"),
+        "participant": Participant.objects.create(
+            campaign=make_campaign(), customer=customer, status="invited", invited_at=timezone.now()
+        ),
+        "referral": Referral.objects.create(
+            programme=make_programme(),
+            customer=customer,
+            stage="offered",
+            offered_at=timezone.now(),
+        ),
     }
 
 
@@ -93,6 +106,8 @@ OWNED_URLS = {
     "imports:import-progress": ("get", lambda o: [o["import"].code]),
     "imports:import-file": ("get", lambda o: [o["import"].code]),
     "imports:import-errors": ("get", lambda o: [o["import"].code]),
+    "partners:referral-advance": ("post", lambda o: [o["referral"].pk]),
+    "campaigns:participant-join": ("post", lambda o: [o["participant"].pk]),
 }
 # URLs with an argument that are not a team's customer records, or that only a manager (who
 # sees every team) may use: a manager's refusal to others is a 403 that reveals nothing.
@@ -124,6 +139,23 @@ NOT_TEAM_OWNED = {
     "library:example-delete",
     "work:feed",  # the calendar feed, by its secret token
     "imports:import-sample",  # the sample files
+    # Partners, their programmes and meetings are shared by everyone; a programme's page lists
+    # and offers only the reader's merchants: setia/partners/tests/test_pages.py.
+    "partners:partner-detail",
+    "partners:partner-edit",
+    "partners:contact-add",
+    "partners:agreement-add",
+    "partners:programme-add",
+    "partners:programme-detail",
+    "partners:programme-offer",
+    "partners:meeting-detail",
+    "partners:meeting-edit",
+    "partners:action-item-add",
+    # Campaigns are shared; their page lists, counts and measures only the reader's merchants,
+    # and invites only them: setia/campaigns/tests.
+    "campaigns:campaign-detail",
+    "campaigns:campaign-edit",
+    "campaigns:campaign-invite",
 }
 
 

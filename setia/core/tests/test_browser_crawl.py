@@ -18,6 +18,7 @@ from django.db.models import CharField, Count
 from django.urls import reverse
 
 from setia.accounts.models import User
+from setia.campaigns.models import Campaign
 from setia.customers.actions import save_edit, save_subscription
 from setia.customers.demo_load import DEMO_PASSWORD
 from setia.customers.models import Category, Customer, Plan
@@ -25,6 +26,7 @@ from setia.engagement.models import BulkSend, MessageTemplate, RetentionOffer
 from setia.history.models import EventKind, TimelineEvent
 from setia.imports.models import Import
 from setia.library.models import Guide
+from setia.partners.models import Meeting, Programme
 from setia.quality.actions import merge_customers
 from setia.quality.models import DuplicateCandidate, Merge
 from setia.work.automation.models import PlaybookRun
@@ -52,6 +54,9 @@ MORE = [
     "/segments/new/",
     "/quality/duplicates/",
     "/tiers/report/",
+    "/partners/new/",
+    "/partners/meetings/new/",
+    "/campaigns/new/",
 ]
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -140,7 +145,13 @@ def generated_content(tmp_path) -> dict[str, str]:
         .order_by("-kinds", "id")[0]
     )
     pages["busiest customer"] = reverse("customers:customer-detail", args=[busiest.code])
-    for kind in (EventKind.TIER, EventKind.OFFER, EventKind.TASK):
+    for kind in (
+        EventKind.TIER,
+        EventKind.OFFER,
+        EventKind.TASK,
+        EventKind.PARTNER,
+        EventKind.CAMPAIGN,
+    ):
         event = TimelineEvent.objects.filter(kind=kind).order_by("-id").first()
         if event is not None:
             pages[f"customer with a {kind} event"] = reverse(
@@ -165,6 +176,14 @@ def generated_content(tmp_path) -> dict[str, str]:
     pages["template"] = reverse("engagement:template-edit", args=[template.code])
     pages["guide"] = reverse(
         "library:guide-detail", args=[Guide.objects.order_by("id")[0].category.slug]
+    )
+    programme = Programme.objects.select_related("partner").order_by("id")[0]
+    pages["partner"] = reverse("partners:partner-detail", args=[programme.partner.pk])
+    pages["programme"] = reverse("partners:programme-detail", args=[programme.pk])
+    meeting = Meeting.objects.filter(partner__isnull=False).order_by("id")[0]
+    pages["meeting"] = reverse("partners:meeting-detail", args=[meeting.pk])
+    pages["campaign"] = reverse(
+        "campaigns:campaign-detail", args=[Campaign.objects.order_by("id")[0].pk]
     )
     bulk = BulkSend.objects.order_by("id").first()
     if bulk is not None:

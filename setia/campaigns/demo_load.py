@@ -1,0 +1,102 @@
+"""The seed's Frame a Trip co-campaign (Instagram feed and story, admin banner) for a shared
+segment of fashion merchants, with its demo merchants invited and about half joined, each
+step on their timelines. Set-based: two statements to invite, two to join."""
+
+import datetime
+import json
+
+from django.db import connection, transaction
+from django.utils import timezone
+from rich.progress import Progress
+
+from setia.accounts.models import Role
+from setia.campaigns import actions
+from setia.campaigns.models import Campaign, Participant
+from setia.campaigns.statuses import Channel, ParticipantStatus
+from setia.customers.demo_load import demo_customers
+from setia.history.actions import event_data_sql, record_events_select
+from setia.history.models import EventKind, TimelineEvent
+from setia.partners.models import Partner
+from setia.segments.models import Segment
+
+NAME = "Frame a Trip: foto produk di Instagram dan banner admin"
+SEGMENT = "Merchant fashion"
+# Of the invited merchants, this share (percent) joined.
+JOINED_SHARE = 50
+
+
+def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> str:
+    """The campaign once: loading again adds nothing."""
+    if Campaign.objects.filter(name=NAME).exists():
+        return "campaigns created=0 invited=0 joined=0"
+    manager = next(user for user in people.users if user.groups.filter(name=Role.MANAGER))
+    bar = progress.add_task("Demo campaigns", total=1)
+    with transaction.atomic():
+        segment = Segment.objects.filter(name=SEGMENT, is_shared=True).first()
+        if segment is None:
+            segment = Segment.objects.create(
+                name=SEGMENT,
+                owner=manager,
+                is_shared=True,
+                query="category=fashion",
+            )
+        campaign = actions.save_campaign(
+            campaign=Campaign(
+                name=NAME,
+                objective="Naikkan penjualan merchant fashion lewat foto produk profesional dari "
+                "Frame a Trip, dipromosikan bersama.",
+                channels=[Channel.INSTAGRAM_POST, Channel.INSTAGRAM_STORY, Channel.ADMIN_BANNER],
+                segment=segment,
+                starts_on=reference - datetime.timedelta(days=30),
+                ends_on=reference - datetime.timedelta(days=2),
+                content="Feed & story: “Foto produkmu, cerita brand-mu” #SetiaxFrameATrip\n"
+                "Banner admin: diskon 30% sesi foto produk untuk merchant terpilih.",
+            ),
+            partners=Partner.objects.filter(name="Frame a Trip"),
+            actor=manager,
+        )
+        invited = actions.invite_segment(
+            campaign=campaign, actor=manager, customers=demo_customers()
+        )
+        invited_at = timezone.make_aware(
+            datetime.datetime.combine(campaign.starts_on, datetime.time(9))
+            - datetime.timedelta(days=7)
+        )
+        Participant.objects.filter(campaign=campaign).update(invited_at=invited_at)
+        TimelineEvent.objects.filter(kind=EventKind.CAMPAIGN, data__campaign_id=campaign.pk).update(
+            occurred_at=invited_at
+        )
+        joined = _join_share(campaign, invited_at + datetime.timedelta(days=3), manager)
+    progress.advance(bar)
+    return f"campaigns created=1 invited={invited} joined={joined}"
+
+
+def _join_share(campaign: Campaign, moment: datetime.datetime, manager) -> int:
+    """Mark JOINED_SHARE percent of the invited (the same ones every load: by id) as joined at
+    `moment`, with their timeline events."""
+    table = connection.ops.quote_name(Participant._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, joined_at = %s, updated_at = %s "
+            "WHERE campaign_id = %s AND (id * 37) %% 100 < %s",
+            [str(ParticipantStatus.JOINED), moment, moment, campaign.pk, JOINED_SHARE],
+        )
+        joined = cursor.rowcount
+    record_events_select(
+        "SELECT customer_id, %s, %s, %s, "
+        + event_data_sql()
+        + ", %s, 'campaigns.participant', CAST(id AS VARCHAR(64)), %s, %s "
+        + f"FROM {table} WHERE campaign_id = %s AND joined_at = %s",
+        [
+            EventKind.CAMPAIGN,
+            manager.pk,
+            actions.step_summary(campaign, ParticipantStatus.JOINED),
+            json.dumps(actions.step_data(campaign, ParticipantStatus.JOINED)),
+            moment,
+            moment,
+            moment,
+            campaign.pk,
+            moment,
+        ],
+    )
+    return joined

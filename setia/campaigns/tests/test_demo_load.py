@@ -1,0 +1,35 @@
+import datetime
+
+import pytest
+from rich.progress import Progress
+
+from setia.campaigns import demo_load
+from setia.campaigns.models import Campaign, Participant
+from setia.customers.demo_load import load_demo_customers, load_demo_people
+from setia.customers.models import Customer
+from setia.history.models import EventKind, TimelineEvent
+from setia.partners import demo_load as partners_demo
+
+
+@pytest.mark.django_db
+def test_it_loads_the_frame_a_trip_campaign_once():
+    people = load_demo_people()
+    reference = datetime.date(2026, 12, 1)
+    with Progress(disable=True) as progress:
+        load_demo_customers(
+            count=60, seed=5, people=people, reference=reference, on_progress=lambda n: None
+        )
+        partners_demo.load(seed=5, people=people, reference=reference, progress=progress)
+        summary = demo_load.load(seed=5, people=people, reference=reference, progress=progress)
+        again = demo_load.load(seed=5, people=people, reference=reference, progress=progress)
+
+    campaign = Campaign.objects.get()
+    fashion = Customer.objects.filter(category__slug="fashion").count()
+    joined = Participant.objects.filter(status="joined").count()
+    assert summary == f"campaigns created=1 invited={fashion} joined={joined}"
+    assert again == "campaigns created=0 invited=0 joined=0"
+    assert 0 < joined < fashion
+    assert [p.name for p in campaign.partners.all()] == ["Frame a Trip"]
+    events = TimelineEvent.objects.filter(kind=EventKind.CAMPAIGN)
+    assert events.filter(data__status="invited").count() == fashion
+    assert events.filter(data__status="joined").count() == joined

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from setia.campaigns import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("", views.campaign_list, name="campaign-list"),
+    path("new/", views.campaign_create, name="campaign-create"),
+    path("<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("<int:pk>/edit/", views.campaign_edit, name="campaign-edit"),
+    path("<int:pk>/invite/", views.campaign_invite, name="campaign-invite"),
+    path("participants/<int:pk>/join/", views.participant_join, name="participant-join"),
+]

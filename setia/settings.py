@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "setia.exports",
     "setia.imports",
     "setia.desk",
+    "setia.cadence",
 ]
 
 MIDDLEWARE = [

@@ -4,12 +4,10 @@ the stretch each event counts for), and save the day's checkpoint."""
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Team, User
-from setia.cadence.models import Checkpoint, Target, TeamMembership
+from setia.cadence.models import ALREADY_SET, Checkpoint, Target, TeamMembership
 from setia.lib.dates import now, today
-
 
 # Earlier than any event: the first stretch of a person who had not moved yet.
 HISTORY_BEGINS = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -31,9 +29,7 @@ def set_target(*, actor: User, data: dict) -> Target:
         with transaction.atomic():
             target.save()
     except IntegrityError as error:
-        raise CadenceError(
-            _("This team or person already has a target for that KPI this month.")
-        ) from error
+        raise CadenceError(ALREADY_SET) from error
     return target
 
 

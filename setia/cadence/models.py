@@ -60,6 +60,9 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(scope)
 
 
+ALREADY_SET = _("This team or person already has a target for that KPI this month.")
+
+
 class Target(models.Model):
     """A KPI's target for one month, set by a manager for a team or for one person (exactly
     one of the two). A hand-entered KPI (`kpi == "manual"`) carries its own name and the actual
@@ -99,7 +102,14 @@ class Target(models.Model):
     objects = TargetQuerySet.as_manager()
 
     class Meta:
-        ordering = ["month", "team__name", "user__full_name", "kpi", "id"]
+        # Teams' targets first, then people's.
+        ordering = [
+            "month",
+            models.F("team__name").asc(nulls_last=True),
+            "user__full_name",
+            "kpi",
+            "id",
+        ]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
@@ -113,11 +123,13 @@ class Target(models.Model):
                 fields=["month", "kpi", "name", "team"],
                 condition=Q(team__isnull=False),
                 name="target_unique_team",
+                violation_error_message=ALREADY_SET,
             ),
             models.UniqueConstraint(
                 fields=["month", "kpi", "name", "user"],
                 condition=Q(user__isnull=False),
                 name="target_unique_person",
+                violation_error_message=ALREADY_SET,
             ),
         ]
         indexes = [models.Index(fields=["month", "user"], name="target_month_user_idx")]

@@ -99,6 +99,21 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "team",
+        pgettext_lazy("navigation section", "Team"),
+        (
+            Entry(_("Manager's home"), "cadence:home", "cadence.add_target"),
+            Entry(
+                _("Targets"),
+                "cadence:target-list",
+                "cadence.view_target",
+                also=("cadence:target-create", "cadence:target-edit"),
+            ),
+            Entry(_("My checkpoint"), "cadence:checkpoint", "cadence.add_checkpoint"),
+            Entry(_("Team checkpoints"), "cadence:team-checkpoints", "cadence.view_checkpoint"),
+        ),
+    ),
+    Section(
         "messages",
         pgettext_lazy("navigation section", "Messages"),
         (
@@ -171,6 +186,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "tiers": "admin",
     "library": "library",
     "jobs": "admin",
+    "cadence": "team",
 }
 ROUTE_SECTIONS: dict[str, str] = {
     "engagement:timeline": "customers",

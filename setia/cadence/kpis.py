@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, Q, Subquery, When
@@ -123,7 +125,9 @@ def actuals(start: datetime.datetime, end: datetime.datetime, *, people=None) ->
         .annotate(**{kpi.code: Count("id", filter=kpi.condition) for kpi in COUNTED})
     )
     result = Actuals()
-    for row in rows:
+    # The KPI columns are named at run time: the rows are read as plain mappings.
+    rows_read: Iterable[dict[str, Any]] = rows  # type: ignore[assignment]
+    for row in rows_read:
         for kpi in COUNTED:
             if count := row[kpi.code]:
                 result.people[row["actor_id"], kpi.code] += count

@@ -39,9 +39,7 @@ def test_the_form_starts_from_the_tasks_due_and_done_today(client, executive):
         status=Status.DONE,
         completed_at=MORNING,
     )
-    Task.objects.create(
-        title="Besok", owner=executive, due_at=MORNING + datetime.timedelta(days=1)
-    )
+    Task.objects.create(title="Besok", owner=executive, due_at=MORNING + datetime.timedelta(days=1))
     client.force_login(executive)
 
     form = client.get(MINE).context["form"]

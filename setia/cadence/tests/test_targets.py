@@ -150,14 +150,14 @@ def test_only_managers_set_targets(client, executive, viewer, team_a):
     assert client.get(LIST).status_code == 403
 
 
-def test_the_list_is_a_fixed_number_of_queries(
-    client, manager, team_a, django_assert_num_queries
-):
+def test_the_list_is_a_fixed_number_of_queries(client, manager, team_a, django_assert_num_queries):
     client.force_login(manager)
     client.get(LIST)
     for n in range(12):
         person = make_user(Role.EXECUTIVE, team=team_a)
-        Target.objects.create(month=datetime.date(2026, 11, 1), kpi="calls", user=person, value=n + 1)
+        Target.objects.create(
+            month=datetime.date(2026, 11, 1), kpi="calls", user=person, value=n + 1
+        )
         _calls(make_customer(team=team_a, owner=person), person, 2)
 
     with django_assert_num_queries(6):

@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +8,7 @@ from setia.accounts.models import Team, User
 from setia.cadence.kpis import MANUAL
 from setia.cadence.models import Checkpoint, Target
 from setia.core.forms import MonthField
+from setia.lib.dates import MONTH_YEARS
 
 
 class MonthQueryForm(forms.Form):
@@ -76,3 +80,37 @@ class TeamDayForm(forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+
+
+class WeekField(forms.CharField):
+    """An ISO week written `2026-W47`, cleaned to its Monday (None when empty)."""
+
+    default_error_messages = {"invalid": _("Enter a week as YYYY-Www, e.g. 2026-W47.")}
+
+    def to_python(self, value) -> datetime.date | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").strip().upper()
+        if not text:
+            return None
+        match = re.fullmatch(r"(\d{4})-?W(\d{2})", text, re.ASCII)
+        try:
+            if match is None:
+                raise ValueError(text)
+            year, week = int(match.group(1)), int(match.group(2))
+            if not MONTH_YEARS[0] <= year <= MONTH_YEARS[1]:
+                raise ValueError(text)
+            return datetime.date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class WeeklyForm(forms.Form):
+    """The weekly update's week, and its team or person (one of the two)."""
+
+    week = WeekField(label=_("Week"), required=False)
+    team = forms.ModelChoiceField(label=_("team"), queryset=Team.objects.none(), required=False)
+    person = forms.ModelChoiceField(label=_("person"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, teams, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["person"].queryset = people

@@ -10,6 +10,7 @@ urlpatterns = [
     path("targets/new/", views.target_create, name="target-create"),
     path("targets/<int:target_id>/edit/", views.target_edit, name="target-edit"),
     path("targets/<int:target_id>/delete/", views.target_delete, name="target-delete"),
+    path("weekly/", views.weekly, name="weekly"),
     path("checkpoint/", views.my_checkpoint, name="checkpoint"),
     path("checkpoints/", views.team_checkpoints, name="team-checkpoints"),
 ]

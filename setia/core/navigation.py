@@ -109,6 +109,7 @@ SECTIONS: tuple[Section, ...] = (
                 "cadence.view_target",
                 also=("cadence:target-create", "cadence:target-edit"),
             ),
+            Entry(_("Weekly update"), "cadence:weekly", "cadence.view_target"),
             Entry(_("My checkpoint"), "cadence:checkpoint", "cadence.add_checkpoint"),
             Entry(_("Team checkpoints"), "cadence:team-checkpoints", "cadence.view_checkpoint"),
         ),

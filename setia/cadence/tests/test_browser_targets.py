@@ -1,5 +1,5 @@
 """A month's target in a real browser: a manager sets it, an executive logs calls, the
-manager's home shows the progress."""
+manager's home and the weekly update show the progress."""
 
 import re
 
@@ -24,7 +24,7 @@ def _log_out(page):
     page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
-def test_a_manager_sets_a_target_and_sees_the_calls_on_their_home(page):
+def test_a_manager_sets_a_target_and_sees_the_calls_on_their_home_and_weekly_update(page):
     team = make_team("Tim Barat")
     make_user(Role.MANAGER, email="maya@example.test", language="en")
     make_user(Role.EXECUTIVE, team=team, email="rina@example.test", language="en")
@@ -62,3 +62,11 @@ def test_a_manager_sets_a_target_and_sees_the_calls_on_their_home(page):
     assert "Tim Barat" in block.inner_text()
     assert "2 / 4 · 50%" in block.inner_text()
     assert block.locator("progress").get_attribute("value") == "50"
+
+    # and so does the team's weekly update, with its chart drawn
+    page.goto("/cadence/weekly/")
+    assert "Tim Barat" in page.locator("h1").inner_text()
+    assert "2 / 4 · 50%" in page.locator("#weekly-kpis").inner_text()
+    chart = page.locator("#weekly-kpis img.chart")
+    chart.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", chart.element_handle())

@@ -226,7 +226,7 @@ def _log_in(context, email: str, language: str):
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/(customers|work)/"))
+    page.wait_for_url(re.compile(r"/(customers|work|cadence)/"))
     _switch_language(page, language)
     return page
 

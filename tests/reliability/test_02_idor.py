@@ -124,6 +124,8 @@ NOT_TEAM_OWNED = {
     "library:example-delete",
     "work:feed",  # the calendar feed, by its secret token
     "imports:import-sample",  # the sample files
+    "cadence:target-edit",  # monthly targets: managers only
+    "cadence:target-delete",
 }
 
 

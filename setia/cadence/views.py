@@ -285,7 +285,8 @@ def weekly(request: AuthenticatedHttpRequest) -> HttpResponse:
     managers choose any, the others their team or themselves."""
     user = request.user
     manages = user.has_perm("cadence.add_target")
-    teams = Team.objects.all() if manages else Team.objects.filter(pk=user.team_id)
+    mine = [user.team_id] if user.team_id else []
+    teams = Team.objects.all() if manages else Team.objects.filter(pk__in=mine)
     people = User.objects.filter(is_active=True) if manages else User.objects.filter(pk=user.pk)
     params = valid_parameters(WeeklyForm(request.GET, teams=teams, people=people))
     day = today()

@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,18 +88,28 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
     )
 
 
-def team_at_event():
-    """An expression for the team the event's actor was in when it happened: the membership
-    stretch covering the moment; for a person without any stretch, their current team."""
-    membership = apps.get_model("cadence", "TeamMembership").objects
-    covering = (
-        membership.filter(user=OuterRef("actor_id"), started_at__lte=OuterRef("occurred_at"))
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("occurred_at")))
-        .order_by("-started_at")
-        .values("team_id")[:1]
+# The membership stretch covering each event, joined (a stretch per event at most, as one
+# person's stretches do not overlap): a correlated subquery per event cost ~0.8 s a month at
+# 2 million events a year on PostgreSQL. A new one for each query: a query resolves it in place.
+def covering() -> FilteredRelation:
+    """The join to the actor's membership stretch covering the event's moment."""
+    return FilteredRelation(
+        "actor__team_memberships",
+        condition=Q(actor__team_memberships__started_at__lte=F("occurred_at"))
+        & (
+            Q(actor__team_memberships__ended_at__isnull=True)
+            | Q(actor__team_memberships__ended_at__gt=F("occurred_at"))
+        ),
     )
+
+
+def team_at_event():
+    """An expression for the team the event's actor was in when it happened (on a queryset
+    aliased `covering=covering()`): the stretch covering the moment; for a person without
+    any stretch, their current team."""
+    membership = apps.get_model("cadence", "TeamMembership").objects
     return Case(
-        When(Exists(membership.filter(user=OuterRef("actor_id"))), then=Subquery(covering)),
+        When(Exists(membership.filter(user=OuterRef("actor_id"))), then=F("covering__team_id")),
         default=F("actor__team_id"),
         output_field=BigIntegerField(),
     )
@@ -121,6 +141,7 @@ def actuals(start: datetime.datetime, end: datetime.datetime, *, people=None) ->
         events = events.filter(actor_id__in=people)
     rows = (
         events.order_by()
+        .alias(covering=covering())
         .values("actor_id", team=team_at_event())
         .annotate(**{kpi.code: Count("id", filter=kpi.condition) for kpi in COUNTED})
     )

@@ -57,7 +57,8 @@ def pytest_runtest_teardown(item, nextitem):
     """After a test that commits for real, once its flush has emptied every table, put the
     migrated rows back, so that every test starts from the database the migrations made."""
     result = yield
-    if _commits(item) and "rows" in _MIGRATED:
+    # After the session's last test its database is already gone: nothing to put back.
+    if nextitem is not None and _commits(item) and "rows" in _MIGRATED:
         from django.contrib.auth.models import Group, Permission
         from django.contrib.contenttypes.models import ContentType
         from django.db import connection

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "setia.exports",
     "setia.imports",
     "setia.desk",
+    "setia.cadence",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("quality/", include("setia.quality.urls")),
     path("imports/", include("setia.imports.urls")),
     path("jobs/", include("setia.jobs.urls")),
+    path("cadence/", include("setia.cadence.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -99,6 +99,22 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "team",
+        pgettext_lazy("navigation section", "Team"),
+        (
+            Entry(_("Manager's home"), "cadence:home", "cadence.add_target"),
+            Entry(
+                _("Targets"),
+                "cadence:target-list",
+                "cadence.view_target",
+                also=("cadence:target-create", "cadence:target-edit"),
+            ),
+            Entry(_("Weekly update"), "cadence:weekly", "cadence.view_target"),
+            Entry(_("My checkpoint"), "cadence:checkpoint", "cadence.add_checkpoint"),
+            Entry(_("Team checkpoints"), "cadence:team-checkpoints", "cadence.view_checkpoint"),
+        ),
+    ),
+    Section(
         "messages",
         pgettext_lazy("navigation section", "Messages"),
         (
@@ -214,6 +230,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "jobs": "admin",
     "partners": "partners",
     "campaigns": "partners",
+    "cadence": "team",
 }
 ROUTE_SECTIONS: dict[str, str] = {
     "engagement:timeline": "customers",

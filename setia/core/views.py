@@ -17,7 +17,10 @@ security_log = logging.getLogger("setia.security")
 @login_required
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # Executives and interns start from their tasks ("my day"); the others from the customers.
+    # Managers start from their overview; executives and interns from their tasks ("my
+    # day"); the others from the customers.
+    if request.user.role == Role.MANAGER:
+        return redirect("cadence:home")
     if request.user.role in (Role.EXECUTIVE, Role.INTERN):
         return redirect("work:my-day")
     return redirect("customers:customer-list")

@@ -278,6 +278,8 @@ class TimelineEvent(models.Model):
                 fields=["customer", "kind", "-occurred_at", "-id"], name="timeline_kind_idx"
             ),
             models.Index(fields=["source_type", "source_id"], name="timeline_source_idx"),
+            # A month's events of a few kinds, for the targets' actuals, without a table scan.
+            models.Index(fields=["kind", "occurred_at"], name="timeline_kind_moment_idx"),
         ]
 
     def __str__(self):

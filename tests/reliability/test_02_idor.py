@@ -156,6 +156,8 @@ NOT_TEAM_OWNED = {
     "campaigns:campaign-detail",
     "campaigns:campaign-edit",
     "campaigns:campaign-invite",
+    "cadence:target-edit",  # monthly targets: managers only
+    "cadence:target-delete",
 }
 
 

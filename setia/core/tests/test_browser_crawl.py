@@ -57,6 +57,7 @@ MORE = [
     "/partners/new/",
     "/partners/meetings/new/",
     "/campaigns/new/",
+    "/cadence/targets/new/",
 ]
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -244,7 +245,7 @@ def _log_in(context, email: str, language: str):
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/(customers|work)/"))
+    page.wait_for_url(re.compile(r"/(customers|work|cadence)/"))
     _switch_language(page, language)
     return page
 

@@ -11,16 +11,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_opens_a_section_and_follows_an_entry_with_the_keyboard(page):
-    # given a manager on their customers list
+    # given a manager on their home
     make_user(Role.MANAGER, team=make_team("Tim Barat"), email="maya@example.test", language="en")
     page.goto("/")
     page.get_by_label("Email").fill("maya@example.test")
     page.get_by_label("Password").fill("password-for-tests")
     page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/customers/$"))
+    page.wait_for_url(re.compile(r"/cadence/$"))
     nav = page.locator(".mainnav")
     assert page.locator(".menu-button").is_hidden()
-    assert nav.locator('summary[aria-current="true"]').inner_text() == "Customers"
+    assert nav.locator('summary[aria-current="true"]').inner_text() == "Team"
 
     # when they tab to the Work section and open it with Enter
     work = nav.locator("summary", has_text="Work")

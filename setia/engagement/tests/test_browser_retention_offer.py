@@ -16,8 +16,8 @@ def _log_in(page, email):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("password-for-tests")
     page.locator("main").get_by_role("button", name="Log in").click()
-    # executives land on "my day", managers on the customers list
-    page.wait_for_url(re.compile(r"/(work|customers)/$"))
+    # executives land on "my day", managers on their home
+    page.wait_for_url(re.compile(r"/(work|cadence)/$"))
 
 
 def test_an_executive_proposes_an_offer_and_a_manager_approves_it(page):

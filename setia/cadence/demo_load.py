@@ -1,0 +1,78 @@
+"""Demo targets for this month and checkpoints of the last days (load_demo runs this last).
+
+Targets are set from last month's actuals, a little higher, so the bars show real progress on
+the demo's history; a hand-entered KPI shows a figure typed by the manager. Checkpoints: most
+executives and interns wrote yesterday's, a few today's, one with a blocker, so the lead's view
+has both who wrote and who has not.
+"""
+
+import datetime
+
+from rich.progress import Progress
+
+from setia.accounts.models import Role
+from setia.cadence import kpis
+from setia.cadence.models import Checkpoint, Target
+from setia.lib.dates import add_months, month_start
+
+TEAM_KPIS = ("calls", "whatsapp_sent", "meetings", "tasks_done")
+BLOCKERS = [
+    "Menunggu akses API dari tim produk untuk migrasi toko.",
+    "",
+    "Pelanggan belum membalas sejak Senin.",
+    "",
+]
+
+
+def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> str:
+    """Create the month's targets and the checkpoints if missing; return a one-line summary."""
+    month = month_start(reference)
+    last = kpis.actuals(*kpis.month_bounds(add_months(month, -1)))
+    manager = next((user for user in people.users if user.role == Role.MANAGER), None)
+    workers = [user for user in people.users if user.role in (Role.EXECUTIVE, Role.INTERN)]
+    targets = 0
+    for team in people.teams:
+        for code in TEAM_KPIS:
+            value = max(5, round(last.teams.get((team.pk, code), 0) * 1.1))
+            _target, created = Target.objects.get_or_create(
+                month=month,
+                kpi=code,
+                name="",
+                team=team,
+                defaults={"value": value, "set_by": manager},
+            )
+            targets += created
+        _target, created = Target.objects.get_or_create(
+            month=month,
+            kpi=kpis.MANUAL,
+            name="Success stories",
+            team=team,
+            defaults={"value": 4, "manual_actual": 1, "set_by": manager},
+        )
+        targets += created
+    for user in workers:
+        value = max(5, round(last.people.get((user.pk, "calls"), 0) * 1.1))
+        _target, created = Target.objects.get_or_create(
+            month=month,
+            kpi="calls",
+            name="",
+            user=user,
+            defaults={"value": value, "set_by": manager},
+        )
+        targets += created
+    checkpoints = 0
+    for index, user in enumerate(workers):
+        days = [reference - datetime.timedelta(days=1)] + ([reference] if index % 2 else [])
+        for day in days:
+            _checkpoint, created = Checkpoint.objects.get_or_create(
+                user=user,
+                day=day,
+                defaults={
+                    "planned": "- Telepon pelanggan berisiko\n- Tindak lanjut onboarding",
+                    "done": "- Telepon pelanggan berisiko",
+                    "blockers": BLOCKERS[index % len(BLOCKERS)],
+                    "note": "Hari yang padat.",
+                },
+            )
+            checkpoints += created
+    return f"{targets} targets, {checkpoints} checkpoints"

@@ -1,0 +1,181 @@
+"""The team's cadence: monthly targets per team or person, the team history that says whose
+team an event counts for, and each person's daily checkpoint."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from setia.cadence.kpis import KPIS, MANUAL
+
+
+class TeamMembership(models.Model):
+    """A stretch of time a person was in a team: `started_at` up to `ended_at` (open while they
+    still are). The stretches of one person do not overlap (`actions.change_team` closes one
+    before opening the next), so an event is counted for at most one team.
+
+    A person with no stretch at all (never moved since the history began) counts for their
+    current team."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "started_at"]
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        indexes = [
+            models.Index(fields=["user", "started_at"], name="membership_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.team or '—'}"
+
+
+class TargetQuerySet(models.QuerySet):
+    def of_month(self, month):
+        """Targets of the month starting on `month` (a first-of-month date)."""
+        return self.filter(month=month)
+
+    def for_person(self, user):
+        """Targets `user` works towards: their own and their current team's."""
+        scope = Q(user=user)
+        if user.team_id:
+            scope |= Q(team_id=user.team_id)
+        return self.filter(scope)
+
+
+ALREADY_SET = _("This team or person already has a target for that KPI this month.")
+
+
+class Target(models.Model):
+    """A KPI's target for one month, set by a manager for a team or for one person (exactly
+    one of the two). A hand-entered KPI (`kpi == "manual"`) carries its own name and the actual
+    the manager types in; the others' actuals are counted from the timeline (`kpis.actuals`)."""
+
+    month = models.DateField(_("month"))  # the first day of the month
+    kpi = models.CharField(_("KPI"), max_length=30, choices=[(kpi.code, kpi.label) for kpi in KPIS])
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+    )
+    value = models.PositiveBigIntegerField(_("target"))
+    manual_actual = models.PositiveBigIntegerField(_("actual"), null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        # Teams' targets first, then people's.
+        ordering = [
+            "month",
+            models.F("team__name").asc(nulls_last=True),
+            "user__full_name",
+            "kpi",
+            "id",
+        ]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=True, user__isnull=False)
+                | Q(team__isnull=False, user__isnull=True),
+                name="target_team_or_person",
+            ),
+            # One target per KPI, month and team or person; hand-entered KPIs differ by name.
+            models.UniqueConstraint(
+                fields=["month", "kpi", "name", "team"],
+                condition=Q(team__isnull=False),
+                name="target_unique_team",
+                violation_error_message=ALREADY_SET,
+            ),
+            models.UniqueConstraint(
+                fields=["month", "kpi", "name", "user"],
+                condition=Q(user__isnull=False),
+                name="target_unique_person",
+                violation_error_message=ALREADY_SET,
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "user"], name="target_month_user_idx")]
+
+    def __str__(self):
+        return f"{self.display_name} {self.month:%Y-%m}: {self.value}"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.kpi == MANUAL
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.is_manual else str(self.get_kpi_display())
+
+    @property
+    def holder(self):
+        return self.team if self.team_id else self.user
+
+
+class Checkpoint(models.Model):
+    """A person's note of the day: what was planned, what got done, what blocks them and a
+    short note. One per person per day; it can be edited during that day only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="checkpoints",
+    )
+    day = models.DateField(_("day"))
+    planned = models.TextField(_("planned"), blank=True, max_length=2000)
+    done = models.TextField(_("done"), blank=True, max_length=2000)
+    blockers = models.TextField(_("blockers"), blank=True, max_length=2000)
+    note = models.CharField(_("note"), blank=True, max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="checkpoint_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["day", "user"], name="checkpoint_day_idx")]
+
+    def __str__(self):
+        return f"{self.user} {self.day}"

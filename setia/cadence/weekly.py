@@ -1,0 +1,127 @@
+"""The weekly update of a team or a person: each target of the week's month with the week's
+actual, the week before's, the month to date and a forecast to the month's end; the week's
+tier moves and accepted retention offers; the blockers written in the week's checkpoints.
+
+A fixed number of queries whatever the size of the history: three GROUP BYs of actuals
+(`kpis.actuals`), the targets, the tier moves (counted, then the first few) and the blockers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from setia.cadence import kpis
+from setia.cadence.models import Checkpoint, Target
+from setia.lib.dates import add_months
+from setia.tiers.models import TierChange
+
+# Tier moves and blockers listed; the counts cover every one.
+SHOWN = 20
+
+
+@dataclass(frozen=True)
+class KpiWeek:
+    target: Target
+    week: int | None
+    previous: int | None
+    month_to_date: int | None
+    forecast: int | None
+
+    @property
+    def percent(self) -> int:
+        """How much of the target the month to date reached."""
+        return (
+            round(100 * (self.month_to_date or 0) / self.target.value) if self.target.value else 0
+        )
+
+    @property
+    def bar(self) -> int:
+        return min(self.percent, 100)
+
+    @property
+    def change(self) -> int | None:
+        """The week's actual less the week before's."""
+        if self.week is None or self.previous is None:
+            return None
+        return self.week - self.previous
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day` in the team's time zone."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+def week_month(monday: datetime.date) -> datetime.date:
+    """The month a week reports on: the one of its Thursday (as ISO weeks belong to years)."""
+    return (monday + datetime.timedelta(days=3)).replace(day=1)
+
+
+def weekly_update(*, monday: datetime.date, team=None, person=None) -> dict:
+    """The figures of the week starting `monday` for `team` or `person` (one of them)."""
+    month = week_month(monday)
+    month_end = add_months(month, 1)
+    week_end = monday + datetime.timedelta(days=7)
+    reported_end = min(week_end, month_end)
+    people = [person.pk] if person is not None else None
+    this_week = kpis.actuals(_moment(monday), _moment(week_end), people=people)
+    last_week = kpis.actuals(
+        _moment(monday - datetime.timedelta(days=7)), _moment(monday), people=people
+    )
+    to_date = kpis.actuals(_moment(month), _moment(reported_end), people=people)
+    elapsed = (reported_end - month).days
+    days_in_month = (month_end - month).days
+
+    holder = Q(team=team) if team is not None else Q(user=person)
+    targets = list(Target.objects.of_month(month).filter(holder).select_related("team", "user"))
+    rows = []
+    for target in targets:
+        mtd = to_date.of(target)
+        forecast = None
+        if mtd is not None and not target.is_manual and elapsed > 0:
+            forecast = round(mtd * days_in_month / elapsed)
+        rows.append(
+            KpiWeek(
+                target=target,
+                week=None if target.is_manual else this_week.of(target),
+                previous=None if target.is_manual else last_week.of(target),
+                month_to_date=mtd,
+                forecast=forecast if not target.is_manual else mtd,
+            )
+        )
+
+    owned = Q(customer__team=team) if team is not None else Q(customer__owner=person)
+    moves = TierChange.objects.filter(owned, changed_on__gte=monday, changed_on__lt=week_end)
+    counted = moves.order_by().aggregate(
+        up=Count("id", filter=Q(direction=TierChange.Direction.UP)),
+        down=Count("id", filter=Q(direction=TierChange.Direction.DOWN)),
+    )
+    written_by = Q(user__team=team) if team is not None else Q(user=person)
+    blockers = (
+        Checkpoint.objects.filter(written_by, day__gte=monday, day__lt=week_end)
+        .exclude(blockers="")
+        .select_related("user")
+        .order_by("day", "user__full_name", "id")
+    )
+    saves = (
+        this_week.teams.get((team.pk, "offers_accepted"), 0)
+        if team is not None
+        else this_week.people.get((person.pk, "offers_accepted"), 0)
+    )
+    return {
+        "month": month,
+        "week_end": week_end - datetime.timedelta(days=1),
+        "rows": rows,
+        "moves": counted,
+        "movers": list(
+            moves.select_related("customer", "old_tier", "new_tier").order_by("-changed_on", "-id")[
+                :SHOWN
+            ]
+        ),
+        "saves": saves,
+        "blockers": list(blockers[:SHOWN]),
+        "shown": SHOWN,
+    }

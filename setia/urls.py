@@ -25,6 +25,9 @@ urlpatterns = [
     path("quality/", include("setia.quality.urls")),
     path("imports/", include("setia.imports.urls")),
     path("jobs/", include("setia.jobs.urls")),
+    # The REST API, and its schema, readers and tokens page (setia/api/README.md).
+    path("api/v1/", include("setia.api.urls")),
+    path("api/", include("setia.api.page_urls")),
     path("admin/", admin.site.urls),
 ]
 

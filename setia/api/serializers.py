@@ -141,6 +141,10 @@ class ContactSerializer(FormValidated):
 class StoreSerializer(FormValidated):
     form_class = StoreForm
 
+    # The form reads what people type ("tokoanda.com", "WWW.Toko.co.id/shop") and stores the
+    # full address; a strict URL check first would refuse what the page accepts.
+    url = serializers.CharField(max_length=300)
+
     class Meta:
         model = Store
         fields = [
@@ -155,7 +159,6 @@ class StoreSerializer(FormValidated):
             "updated_at",
         ]
         read_only_fields = ["code", "domain", "version", "created_at", "updated_at"]
-        extra_kwargs = {"url": {"validators": []}}
 
 
 class SubscriptionSerializer(FormValidated):

@@ -107,6 +107,8 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         )
 
     def cursor_ordering(self, request):
+        if self.action == "timeline":
+            return ("-occurred_at", "-id")
         return CURSOR_SORTS[request.query_params.get("sort") or "name"]
 
     def get_customer(self, permission: str | None = None) -> Customer:

@@ -4,7 +4,6 @@ message, and the data handed to the actions is the form's `model_data()`. Fields
 read-only ones (code, version, dates), are ignored on input."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -105,7 +104,7 @@ class CustomerSerializer(FormValidated):
             attrs.setdefault("team", user.team)
         return super().validate(attrs)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_tier(self, customer: Customer) -> str | None:
         assignment = getattr(customer, "tier_assignment", None)
         return assignment.tier.slug if assignment is not None else None

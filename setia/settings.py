@@ -432,6 +432,7 @@ REST_FRAMEWORK = {
     # No OPTIONS descriptions: the schema describes every endpoint, and DRF's would look the
     # record up outside the access rules.
     "DEFAULT_METADATA_CLASS": None,
+    "EXCEPTION_HANDLER": "setia.api.errors.handle_exception",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

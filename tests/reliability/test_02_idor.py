@@ -93,6 +93,14 @@ OWNED_URLS = {
     "imports:import-progress": ("get", lambda o: [o["import"].code]),
     "imports:import-file": ("get", lambda o: [o["import"].code]),
     "imports:import-errors": ("get", lambda o: [o["import"].code]),
+    # The REST API (setia/api/tests has every method of each).
+    "api:customer-detail": ("get", lambda o: [o["customer"].code]),
+    "api:customer-timeline": ("get", lambda o: [o["customer"].code]),
+    "api:contact-list": ("post", lambda o: [o["customer"].code]),
+    "api:contact-detail": ("get", lambda o: [o["customer"].code, o["contact"].pk]),
+    "api:store-list": ("post", lambda o: [o["customer"].code]),
+    "api:store-detail": ("get", lambda o: [o["customer"].code, o["store"].code]),
+    "api:subscription": ("get", lambda o: [o["customer"].code]),
 }
 # URLs with an argument that are not a team's customer records, or that only a manager (who
 # sees every team) may use: a manager's refusal to others is a 403 that reveals nothing.
@@ -124,6 +132,10 @@ NOT_TEAM_OWNED = {
     "library:example-delete",
     "work:feed",  # the calendar feed, by its secret token
     "imports:import-sample",  # the sample files
+    "api:segment-detail",  # a user's saved filters, through the API
+    "api:segment-customers",  # their members: within what the user sees
+    "api:tier-detail",  # configuration
+    "api-pages:token-revoke",  # a person's own tokens: setia/api/tests
 }
 
 

@@ -52,6 +52,7 @@ MORE = [
     "/segments/new/",
     "/quality/duplicates/",
     "/tiers/report/",
+    "/api/tokens/",
 ]
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

@@ -115,12 +115,12 @@ class FieldsMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")  # type: ignore[attr-defined]
+        request = self.context.get("request")
         wanted = request.query_params.get("fields", "") if request is not None else ""
         if request is None or request.method != "GET" or not wanted:
             return
         names = {name.strip() for name in wanted.split(",")}
-        fields = self.fields  # type: ignore[attr-defined]
+        fields = self.fields
         if names & set(fields):
             for name in set(fields) - names:
                 fields.pop(name)

@@ -130,7 +130,7 @@ class ContactSerializer(FormValidated):
         read_only_fields = ["id", "version", "created_at", "updated_at"]
         # The form normalises numbers and addresses and says what is wrong in the reader's
         # language; the model's own validators would answer first, in other words.
-        extra_kwargs = {
+        extra_kwargs: dict[str, dict] = {
             "email": {"validators": []},
             "phone": {"validators": []},
             "whatsapp": {"validators": []},

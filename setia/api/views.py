@@ -2,6 +2,8 @@
 (`Customer.objects.visible_to`, `get_customer_for_user`: another team's customer is a 404) and
 writes through the apps' actions with history source "api"."""
 
+from typing import cast
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,6 +30,7 @@ from setia.api.serializers import (
     TierSerializer,
     TimelineEventSerializer,
 )
+from setia.core.http import AuthenticatedHttpRequest
 from setia.customers import actions
 from setia.customers.access import get_customer_for_user
 from setia.customers.models import Contact, Customer, Store, Subscription
@@ -80,6 +83,13 @@ FIELDS = OpenApiParameter(
 )
 
 
+def customer_for(request, code, *, permission: str | None = None) -> Customer:
+    """The pages' `get_customer_for_user` for an API request (it reads the person only)."""
+    return get_customer_for_user(
+        cast(AuthenticatedHttpRequest, request), code, permission=permission
+    )
+
+
 def with_etag(response: Response, record) -> Response:
     response["ETag"] = etag_of(record)
     return response
@@ -112,7 +122,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         return CURSOR_SORTS[request.query_params.get("sort") or "name"]
 
     def get_customer(self, permission: str | None = None) -> Customer:
-        customer = get_customer_for_user(self.request, self.kwargs["code"], permission=permission)
+        customer = customer_for(self.request, self.kwargs["code"], permission=permission)
         return customer
 
     @extend_schema(parameters=[*LIST_FILTERS, FIELDS])
@@ -152,7 +162,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
             enroll_new_customers(
                 customers=Customer.objects.filter(pk=customer.pk), actor=request.user
             )
-        customer = get_customer_for_user(request, customer.code)
+        customer = customer_for(request, customer.code)
         response = Response(self.get_serializer(customer).data, status=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:customer-detail", args=[customer.code])
         return with_etag(response, customer)
@@ -224,9 +234,7 @@ class CustomerRecordViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         return ("id",)
 
     def get_customer(self, permission: str | None = None) -> Customer:
-        return get_customer_for_user(
-            self.request, self.kwargs["customer_code"], permission=permission
-        )
+        return customer_for(self.request, self.kwargs["customer_code"], permission=permission)
 
     def get_record(self, customer, permission: str | None = None):
         raise NotImplementedError
@@ -377,9 +385,7 @@ class SubscriptionViewSet(viewsets.GenericViewSet):
     required_permissions = {"GET": "customers.view_customer", "PUT": "customers.change_customer"}
 
     def get_customer(self, permission: str | None = None) -> Customer:
-        return get_customer_for_user(
-            self.request, self.kwargs["customer_code"], permission=permission
-        )
+        return customer_for(self.request, self.kwargs["customer_code"], permission=permission)
 
     def retrieve(self, request, customer_code=None):
         subscription = get_object_or_404(Subscription, customer=self.get_customer())

@@ -7,6 +7,7 @@ import json
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
@@ -49,6 +50,10 @@ class TokenAuthentication(BaseAuthentication):
                 _("This token is not valid: it is unknown, revoked or expired.")
             )
         note_use(token=token)
+        if token.user.language and not request.headers.get("Accept-Language"):
+            # A program that asks for no language gets its person's, as their pages do.
+            translation.activate(token.user.language)
+            request._request.LANGUAGE_CODE = token.user.language
         return token.user, token
 
     def authenticate_header(self, request):

@@ -237,3 +237,12 @@ def test_the_signed_in_session_works_with_its_csrf_token(customer, executive):
         LIST, {"name": "Toko", "category": "fashion"}, format="json", HTTP_X_CSRFTOKEN=csrf
     )
     assert answer.status_code == 201
+
+
+def test_refusals_in_the_language_asked_for_or_the_persons(executive):
+    client = token_client(executive)
+    asked = client.get(LIST, {"q": "ab"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert asked.json()["q"] == ["Ketik minimal 3 karakter untuk mencari."]
+    executive.language = "en"
+    executive.save(update_fields=["language"])
+    assert client.get(LIST, {"q": "ab"}).json()["q"] == ["Type at least 3 characters to search."]

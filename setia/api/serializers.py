@@ -11,6 +11,8 @@ from setia.accounts.models import Team, User
 from setia.api.rest import FieldsMixin
 from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
 from setia.customers.models import Category, Contact, Customer, Plan, Store, Subscription
+from setia.engagement.forms import InteractionForm
+from setia.engagement.models import Interaction
 from setia.history.models import TimelineEvent
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
@@ -48,6 +50,7 @@ class FormValidated(FieldsMixin, serializers.ModelSerializer):
             data[name] = self.form_value(name, value)
         if instance is not None:
             data["version"] = instance.version
+        data.update(self.extra_form_data(attrs))
         form = self.form_class(data=data, instance=instance, **self.form_kwargs())
         if not form.is_valid():
             errors = {
@@ -57,6 +60,13 @@ class FormValidated(FieldsMixin, serializers.ModelSerializer):
                 for field, messages in form.errors.items()
             }
             raise serializers.ValidationError(errors)
+        return self.validated_from(form)
+
+    def extra_form_data(self, attrs) -> dict:
+        """Values for the form's own fields that are not model fields."""
+        return {}
+
+    def validated_from(self, form) -> dict:
         return form.model_data()
 
 
@@ -185,6 +195,58 @@ class SubscriptionSerializer(FormValidated):
         if name == "plan" and hasattr(value, "code"):
             return value.code
         return super().form_value(name, value)
+
+
+class InteractionSerializer(FormValidated):
+    """A call, chat, e-mail, meeting, note or website issue, validated by the log form (a
+    contact of this customer, something written unless nobody was reached)."""
+
+    form_class = InteractionForm
+
+    # The contact's id; the form accepts only the customer's own contacts (an id of another
+    # customer's contact is refused like an unknown one).
+    contact = serializers.IntegerField(source="contact_id", allow_null=True, required=False)
+    themes = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, write_only=True
+    )
+    theme_names = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "code",
+            "kind",
+            "contact",
+            "direction",
+            "outcome",
+            "summary",
+            "follow_up_on",
+            "notes",
+            "decisions",
+            "action_items",
+            "themes",
+            "theme_names",
+            "occurred_at",
+            "recorded_by",
+        ]
+        read_only_fields = ["code", "occurred_at", "recorded_by"]
+
+    def form_kwargs(self) -> dict:
+        return {"customer": self.context["customer"]}
+
+    def validate(self, attrs):
+        if "contact_id" in attrs:
+            attrs["contact"] = attrs.pop("contact_id")
+        return super().validate(attrs)
+
+    def extra_form_data(self, attrs) -> dict:
+        return {"themes": ", ".join(attrs.get("themes", []))}
+
+    def validated_from(self, form) -> dict:
+        return {**form.model_data(), "themes": form.cleaned_data["themes"]}
+
+    def get_theme_names(self, interaction: Interaction) -> list[str]:
+        return [theme.name for theme in interaction.themes.all()]
 
 
 class TimelineEventSerializer(FieldsMixin, serializers.ModelSerializer):

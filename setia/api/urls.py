@@ -38,4 +38,9 @@ urlpatterns = [
         name="store-detail",
     ),
     path(f"{customer}/subscription/", subscription, name="subscription"),
+    path(
+        f"{customer}/interactions/",
+        views.InteractionViewSet.as_view({"get": "list", "post": "create"}),
+        name="interaction-list",
+    ),
 ]

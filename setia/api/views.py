@@ -24,6 +24,7 @@ from setia.api.rest import (
 from setia.api.serializers import (
     ContactSerializer,
     CustomerSerializer,
+    InteractionSerializer,
     SegmentSerializer,
     StoreSerializer,
     SubscriptionSerializer,
@@ -35,6 +36,8 @@ from setia.customers import actions
 from setia.customers.access import get_customer_for_user
 from setia.customers.models import Contact, Customer, Store, Subscription
 from setia.desk.forms import CustomerFilterForm
+from setia.engagement import actions as engagement_actions
+from setia.engagement.models import Interaction
 from setia.history.models import EventKind, TimelineEvent
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
@@ -428,6 +431,46 @@ class SubscriptionViewSet(viewsets.GenericViewSet):
         return with_etag(
             Response(self.get_serializer(subscription).data, status=answer), subscription
         )
+
+
+class InteractionViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
+    """A customer's logged interactions, newest first; logging one needs the role's
+    `add_interaction`, as the log form."""
+
+    serializer_class = InteractionSerializer
+    pagination_class = CursorPage
+    required_permissions = {
+        "GET": "engagement.view_interaction",
+        "POST": "engagement.add_interaction",
+    }
+
+    def cursor_ordering(self, request):
+        return ("-occurred_at", "-id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "customer": getattr(self, "customer", None)}
+
+    @extend_schema(parameters=[FIELDS])
+    def list(self, request, customer_code=None):
+        customer = customer_for(request, customer_code)
+        interactions = Interaction.objects.filter(customer=customer).prefetch_related("themes")
+        page = self.paginate_queryset(interactions)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: InteractionSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def create_record(self, request, **kwargs):
+        self.customer = customer_for(request, self.kwargs["customer_code"])
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        themes = data.pop("themes")
+        interaction = engagement_actions.log_interaction(
+            customer=self.customer, actor=request.user, data=data, themes=themes
+        )
+        return Response(self.get_serializer(interaction).data, status=status.HTTP_201_CREATED)
 
 
 class TierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -101,6 +101,7 @@ OWNED_URLS = {
     "api:store-list": ("post", lambda o: [o["customer"].code]),
     "api:store-detail": ("get", lambda o: [o["customer"].code, o["store"].code]),
     "api:subscription": ("get", lambda o: [o["customer"].code]),
+    "api:interaction-list": ("post", lambda o: [o["customer"].code]),
 }
 # URLs with an argument that are not a team's customer records, or that only a manager (who
 # sees every team) may use: a manager's refusal to others is a 403 that reveals nothing.

@@ -181,3 +181,25 @@ def test_tiers(executive):
     tiers = token_client(executive).get("/api/v1/tiers/").json()["results"]
     assert [tier["position"] for tier in tiers] == sorted(tier["position"] for tier in tiers)
     assert tiers
+
+
+def test_interactions_are_logged_as_the_log_form_logs_them(
+    customer, records, executive, viewer, other_executive, team_b
+):
+    url = f"{base(customer)}/interactions/"
+    theirs = make_contact(make_customer(team=team_b, owner=other_executive))
+    client = token_client(executive)
+    call = {"kind": "call", "summary": "Tanya tagihan", "themes": ["pembayaran"]}
+    assert token_client(other_executive).get(url).status_code == 404
+    assert token_client(other_executive).post(url, call, format="json").status_code == 404
+    assert token_client(viewer).post(url, call, format="json").status_code == 403
+    nothing = client.post(url, {"kind": "call", "outcome": "reached"}, format="json")
+    assert nothing.status_code == 400 and "summary" in nothing.json()
+    elsewhere = client.post(url, {**call, "contact": theirs.pk}, format="json")
+    assert elsewhere.status_code == 400 and "contact" in elsewhere.json()
+    logged = client.post(url, {**call, "contact": records["contact"].pk}, format="json")
+    assert logged.status_code == 201, logged.json()
+    assert logged.json()["theme_names"] == ["pembayaran"]
+    assert [row["summary"] for row in client.get(url).json()["results"]] == ["Tanya tagihan"]
+    events = client.get(f"{base(customer)}/timeline/").json()["results"]
+    assert [event["kind"] for event in events] == ["call"]

@@ -9,6 +9,8 @@ import schemathesis
 import yaml
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
@@ -61,8 +63,20 @@ schema.app = WSGIHandler()
 schema.config.phases.coverage.enabled = False
 
 
+@pytest.fixture
+def connection_kept():
+    """Requests go through Django's WSGI handler, which closes the database connection after
+    each one; in a test that would close the test's transaction (on PostgreSQL). Django's
+    test client keeps it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=[Role.ADMIN, Role.INTERN])
-def api_headers(request, db, settings):
+def api_headers(request, db, settings, connection_kept):
     """A read-write token of an admin or an intern, with a customer of theirs to work on."""
     settings.RATE_LIMIT_API = "100000/m"
     settings.ALLOWED_HOSTS = ["*"]

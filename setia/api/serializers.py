@@ -16,6 +16,7 @@ from setia.engagement.models import Interaction
 from setia.history.models import TimelineEvent
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
+from setia.work.schedule.models import Task
 
 
 class FormValidated(FieldsMixin, serializers.ModelSerializer):
@@ -255,6 +256,29 @@ class TimelineEventSerializer(FieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = TimelineEvent
         fields = ["id", "kind", "occurred_at", "actor", "summary", "text", "data"]
+        read_only_fields = fields
+
+
+class TaskSerializer(FieldsMixin, serializers.ModelSerializer):
+    customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "code",
+            "title",
+            "notes",
+            "owner",
+            "team",
+            "customer",
+            "due_at",
+            "priority",
+            "status",
+            "recurrence",
+            "completed_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 

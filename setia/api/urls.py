@@ -8,6 +8,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("tiers", views.TierViewSet, basename="tier")
+router.register("tasks", views.TaskViewSet, basename="task")
 router.register("segments", views.SegmentViewSet, basename="segment")
 
 customer = "customers/<uuid:customer_code>"

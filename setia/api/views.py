@@ -28,6 +28,7 @@ from setia.api.serializers import (
     SegmentSerializer,
     StoreSerializer,
     SubscriptionSerializer,
+    TaskSerializer,
     TierSerializer,
     TimelineEventSerializer,
 )
@@ -42,6 +43,10 @@ from setia.history.models import EventKind, TimelineEvent
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
 from setia.work.onboarding.actions import enroll_new_customers
+from setia.work.schedule import actions as task_actions
+from setia.work.schedule.access import get_task_for_user
+from setia.work.schedule.models import Status as TaskStatus
+from setia.work.schedule.models import Task
 
 SOURCE = "api"
 UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -471,6 +476,58 @@ class InteractionViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
             customer=self.customer, actor=request.user, data=data, themes=themes
         )
         return Response(self.get_serializer(interaction).data, status=status.HTTP_201_CREATED)
+
+
+class TaskViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tasks as on My day and the task pages: managers see all, executives their team's,
+    interns their own; soonest due first. Completing one is the page's action (a repeating
+    task gets its next occurrence). Creating and editing tasks is on the pages only."""
+
+    serializer_class = TaskSerializer
+    pagination_class = CursorPage
+    lookup_field = "code"
+    lookup_value_regex = UUID_PATTERN
+    required_permissions = {"GET": "work.view_task", "POST": "work.change_task"}
+
+    def cursor_ordering(self, request):
+        return ("due_at", "id")
+
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user).select_related("customer")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=TaskStatus.values),
+            OpenApiParameter("customer", OpenApiTypes.UUID, description="A customer's code."),
+            FIELDS,
+        ]
+    )
+    def list(self, request):
+        tasks = self.get_queryset()
+        status_value = request.query_params.get("status") or ""
+        if status_value:
+            if status_value not in TaskStatus.values:
+                raise exceptions.ValidationError({"status": [_("Unknown task status.")]})
+            tasks = tasks.filter(status=status_value)
+        if code := request.query_params.get("customer"):
+            # Only a customer the person sees: another team's is a 404, as its page.
+            tasks = tasks.filter(customer=customer_for(request, code))
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[FIELDS])
+    def retrieve(self, request, *args, **kwargs):
+        task = get_task_for_user(cast(AuthenticatedHttpRequest, request), self.kwargs["code"])
+        return Response(self.get_serializer(task).data)
+
+    @extend_schema(request=None, responses={200: TaskSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, code=None):
+        """Mark the task done (nothing changes when it is done already)."""
+        task = get_task_for_user(cast(AuthenticatedHttpRequest, request), code, change=True)
+        task_actions.complete_task(task=task, actor=request.user)
+        task.refresh_from_db()
+        return Response(self.get_serializer(task).data)
 
 
 class TierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

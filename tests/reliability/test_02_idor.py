@@ -102,6 +102,8 @@ OWNED_URLS = {
     "api:store-detail": ("get", lambda o: [o["customer"].code, o["store"].code]),
     "api:subscription": ("get", lambda o: [o["customer"].code]),
     "api:interaction-list": ("post", lambda o: [o["customer"].code]),
+    "api:task-detail": ("get", lambda o: [o["task"].code]),
+    "api:task-complete": ("post", lambda o: [o["task"].code]),
 }
 # URLs with an argument that are not a team's customer records, or that only a manager (who
 # sees every team) may use: a manager's refusal to others is a 403 that reveals nothing.

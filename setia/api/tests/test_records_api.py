@@ -203,3 +203,27 @@ def test_interactions_are_logged_as_the_log_form_logs_them(
     assert [row["summary"] for row in client.get(url).json()["results"]] == ["Tanya tagihan"]
     events = client.get(f"{base(customer)}/timeline/").json()["results"]
     assert [event["kind"] for event in events] == ["call"]
+
+
+def test_tasks_as_on_the_task_pages(customer, executive, intern, other_executive):
+    from setia.work.tests.factories import make_task
+
+    mine = make_task(owner=executive, customer=customer, title="Telepon soal perpanjangan")
+    interns = make_task(owner=intern, title="Belajar katalog")
+    # An executive sees the team's tasks; an intern their own; another team none of them.
+    codes = [row["code"] for row in token_client(executive).get("/api/v1/tasks/").json()["results"]]
+    assert set(codes) == {str(mine.code), str(interns.code)}
+    codes = [row["code"] for row in token_client(intern).get("/api/v1/tasks/").json()["results"]]
+    assert codes == [str(interns.code)]
+    other = token_client(other_executive)
+    assert other.get(f"/api/v1/tasks/{mine.code}/").status_code == 404
+    assert other.post(f"/api/v1/tasks/{mine.code}/complete/").status_code == 404
+    assert other.get("/api/v1/tasks/", {"customer": str(customer.code)}).status_code == 404
+    client = token_client(executive)
+    rows = client.get("/api/v1/tasks/", {"customer": str(customer.code)}).json()["results"]
+    assert [row["title"] for row in rows] == ["Telepon soal perpanjangan"]
+    done = client.post(f"/api/v1/tasks/{mine.code}/complete/")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    assert client.get("/api/v1/tasks/", {"status": "open"}).json()["results"][0]["code"] == str(
+        interns.code
+    )

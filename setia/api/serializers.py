@@ -260,7 +260,9 @@ class TimelineEventSerializer(FieldsMixin, serializers.ModelSerializer):
 
 
 class TaskSerializer(FieldsMixin, serializers.ModelSerializer):
-    customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    customer: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Task

@@ -2,6 +2,7 @@
 (`Customer.objects.visible_to`, `get_customer_for_user`: another team's customer is a 404) and
 writes through the apps' actions with history source "api"."""
 
+import uuid
 from typing import cast
 
 from django.db import transaction
@@ -510,6 +511,12 @@ class TaskViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                 raise exceptions.ValidationError({"status": [_("Unknown task status.")]})
             tasks = tasks.filter(status=status_value)
         if code := request.query_params.get("customer"):
+            try:
+                code = uuid.UUID(code)
+            except ValueError:
+                raise exceptions.ValidationError(
+                    {"customer": [_("Give a customer's code.")]}
+                ) from None
             # Only a customer the person sees: another team's is a 404, as its page.
             tasks = tasks.filter(customer=customer_for(request, code))
         page = self.paginate_queryset(tasks)

@@ -227,3 +227,8 @@ def test_tasks_as_on_the_task_pages(customer, executive, intern, other_executive
     assert client.get("/api/v1/tasks/", {"status": "open"}).json()["results"][0]["code"] == str(
         interns.code
     )
+
+
+def test_a_task_filter_naming_no_customer_is_a_400(executive):
+    answer = token_client(executive).get("/api/v1/tasks/", {"customer": "not-a-code"})
+    assert answer.status_code == 400 and "customer" in answer.json()

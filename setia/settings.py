@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "setia.core",
     "setia.jobs",
     "setia.accounts",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "setia.imports",
     "setia.desk",
     "setia.cadence",
+    "setia.api",
 ]
 
 MIDDLEWARE = [
@@ -349,6 +353,8 @@ RATE_LIMIT_UPLOAD = env_rate("RATE_LIMIT_UPLOAD", "10/m")
 RATE_LIMIT_SEARCH = env_rate("RATE_LIMIT_SEARCH", "60/m")
 RATE_LIMIT_BULK_SEND = env_rate("RATE_LIMIT_BULK_SEND", "20/m")
 RATE_LIMIT_WEBHOOK = env_rate("RATE_LIMIT_WEBHOOK", "600/m")
+# Requests per API token (per person on the signed-in session), every endpoint together.
+RATE_LIMIT_API = env_rate("RATE_LIMIT_API", "600/m")
 # Password-reset requests: per address typed (with or without an account) and per client address.
 RATE_LIMIT_PASSWORD_RESET_ADDRESS = env_rate("RATE_LIMIT_PASSWORD_RESET_ADDRESS", "5/h")
 RATE_LIMIT_PASSWORD_RESET_IP = env_rate("RATE_LIMIT_PASSWORD_RESET_IP", "20/h")
@@ -415,6 +421,37 @@ LOGGING = {
 
 # Lists
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
+
+# The REST API (setia/api): a token or the signed-in session (with its CSRF token), the roles'
+# permissions, a rate per token; JSON only (the browsable API would need its own assets).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "setia.api.rest.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["setia.api.rest.RoleAndScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["setia.api.rest.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # No OPTIONS descriptions: the schema describes every endpoint, and DRF's would look the
+    # record up outside the access rules.
+    "DEFAULT_METADATA_CLASS": None,
+    "EXCEPTION_HANDLER": "setia.api.errors.handle_exception",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Setia API",
+    "DESCRIPTION": "Customers, their contacts, stores, subscription and timeline, segments and "
+    "tiers, with the same record rules as the pages. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Metrics (setia.metrics): a folder polled for metrics CSV files (empty: no inbox), and the
 # bulk steps that `manage.py recompute` and the nightly job run, in order; each is a dotted

@@ -28,6 +28,9 @@ urlpatterns = [
     path("imports/", include("setia.imports.urls")),
     path("jobs/", include("setia.jobs.urls")),
     path("cadence/", include("setia.cadence.urls")),
+    # The REST API, and its schema, readers and tokens page (setia/api/README.md).
+    path("api/v1/", include("setia.api.urls")),
+    path("api/", include("setia.api.page_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -26,7 +26,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("customers:customer-list")
 
 
-def _log_refusal(request: HttpRequest, status: int) -> None:
+def log_refusal(request: HttpRequest, status: int) -> None:
+    """Log a 403 or 404 answered to a signed-in user (the pages' handlers, the API's)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         security_log.warning(
@@ -41,12 +42,12 @@ def _error_context(request: HttpRequest) -> dict[str, str]:
 
 
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
-    _log_refusal(request, 403)
+    log_refusal(request, 403)
     return render(request, "403.html", _error_context(request), status=403)
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    _log_refusal(request, 404)
+    log_refusal(request, 404)
     return render(request, "404.html", _error_context(request), status=404)
 
 

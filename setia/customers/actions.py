@@ -166,14 +166,16 @@ def update_customer(
 
 
 @transaction.atomic
-def delete_customer(*, customer: Customer, actor) -> Customer:
+def delete_customer(*, customer: Customer, actor, source: str = "web") -> Customer:
     """Soft-delete: the customer disappears from every list until a manager restores it."""
     customer.deleted_at = timezone.now()
     customer.deleted_by = actor
     customer.version = F("version") + 1
     customer.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
     customer.refresh_from_db(fields=["version"])
-    record_change(customer=customer, actor=actor, action=Action.DELETE, instance=customer)
+    record_change(
+        customer=customer, actor=actor, action=Action.DELETE, instance=customer, source=source
+    )
     return customer
 
 
@@ -239,7 +241,7 @@ def update_contact(
 
 
 @transaction.atomic
-def delete_contact(*, contact: Contact, actor) -> None:
+def delete_contact(*, contact: Contact, actor, source: str = "web") -> None:
     """Remove a contact; its last values stay readable in the history."""
     before = snapshot(contact)
     customer = contact.customer
@@ -247,7 +249,12 @@ def delete_contact(*, contact: Contact, actor) -> None:
     contact.delete()
     contact.pk = pk
     record_change(
-        customer=customer, actor=actor, action=Action.DELETE, instance=contact, before=before
+        customer=customer,
+        actor=actor,
+        action=Action.DELETE,
+        instance=contact,
+        before=before,
+        source=source,
     )
 
 
@@ -278,7 +285,7 @@ def update_store(
 
 
 @transaction.atomic
-def delete_store(*, store: Store, actor) -> None:
+def delete_store(*, store: Store, actor, source: str = "web") -> None:
     """Remove a store from its customer."""
     before = snapshot(store)
     customer = store.customer
@@ -286,7 +293,12 @@ def delete_store(*, store: Store, actor) -> None:
     store.delete()
     store.pk = pk
     record_change(
-        customer=customer, actor=actor, action=Action.DELETE, instance=store, before=before
+        customer=customer,
+        actor=actor,
+        action=Action.DELETE,
+        instance=store,
+        before=before,
+        source=source,
     )
 
 

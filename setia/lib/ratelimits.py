@@ -46,7 +46,7 @@ def rate_limited(
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if applies is None or applies(request):
-                retry_after = _retry_after(request, group, getattr(settings, rate_setting), key)
+                retry_after = count_request(request, group, getattr(settings, rate_setting), key)
                 if retry_after is not None:
                     return answer(request, retry_after)
             return view(request, *args, **kwargs)
@@ -56,8 +56,10 @@ def rate_limited(
     return decorator
 
 
-def _retry_after(request: HttpRequest, group: str, rate: str, key: Key) -> int | None:
-    """Count this request; the seconds until its window frees when it is over the limit."""
+def count_request(request: HttpRequest, group: str, rate: str, key: Key) -> int | None:
+    """Count this request against `rate` per `key` in `group`; the seconds until its window
+    frees when it is over the limit, None when it may go on (or the cache is down). The API's
+    throttle calls it with the token as the key."""
     try:
         usage = get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=True)
     except Exception:

@@ -108,6 +108,17 @@ OWNED_URLS = {
     "imports:import-errors": ("get", lambda o: [o["import"].code]),
     "partners:referral-advance": ("post", lambda o: [o["referral"].pk]),
     "campaigns:participant-join": ("post", lambda o: [o["participant"].pk]),
+    # The REST API (setia/api/tests has every method of each).
+    "api:customer-detail": ("get", lambda o: [o["customer"].code]),
+    "api:customer-timeline": ("get", lambda o: [o["customer"].code]),
+    "api:contact-list": ("post", lambda o: [o["customer"].code]),
+    "api:contact-detail": ("get", lambda o: [o["customer"].code, o["contact"].pk]),
+    "api:store-list": ("post", lambda o: [o["customer"].code]),
+    "api:store-detail": ("get", lambda o: [o["customer"].code, o["store"].code]),
+    "api:subscription": ("get", lambda o: [o["customer"].code]),
+    "api:interaction-list": ("post", lambda o: [o["customer"].code]),
+    "api:task-detail": ("get", lambda o: [o["task"].code]),
+    "api:task-complete": ("post", lambda o: [o["task"].code]),
 }
 # URLs with an argument that are not a team's customer records, or that only a manager (who
 # sees every team) may use: a manager's refusal to others is a 403 that reveals nothing.
@@ -158,6 +169,10 @@ NOT_TEAM_OWNED = {
     "campaigns:campaign-invite",
     "cadence:target-edit",  # monthly targets: managers only
     "cadence:target-delete",
+    "api:segment-detail",  # a user's saved filters, through the API
+    "api:segment-customers",  # their members: within what the user sees
+    "api:tier-detail",  # configuration
+    "api-pages:token-revoke",  # a person's own tokens: setia/api/tests
 }
 
 

@@ -58,6 +58,7 @@ MORE = [
     "/partners/meetings/new/",
     "/campaigns/new/",
     "/cadence/targets/new/",
+    "/api/tokens/",
 ]
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

@@ -1,0 +1,298 @@
+"""The API's representations. Writes are validated by the pages' own forms
+(`setia.customers.forms`), so a value the edit page refuses is refused here with the same
+message, and the data handed to the actions is the form's `model_data()`. Fields not listed, and
+read-only ones (code, version, dates), are ignored on input."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from setia.accounts.models import Team, User
+from setia.api.rest import FieldsMixin
+from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
+from setia.customers.models import Category, Contact, Customer, Plan, Store, Subscription
+from setia.engagement.forms import InteractionForm
+from setia.engagement.models import Interaction
+from setia.history.models import TimelineEvent
+from setia.segments.models import Segment
+from setia.tiers.models import Tier
+from setia.work.schedule.models import Task
+
+
+class FormValidated(FieldsMixin, serializers.ModelSerializer):
+    """Validate with the page's form: the submitted fields over the stored ones (a PATCH), the
+    result in `validated_data` as the form's `model_data()`."""
+
+    form_class: type = CustomerForm
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def form_value(self, name: str, value):
+        """A validated value as the form reads it from a POST: a related record by its key."""
+        if hasattr(value, "pk"):
+            return value.pk
+        return "" if value is None else value
+
+    def validate(self, attrs):
+        instance = self.instance
+        form_fields = self.form_class.Meta.fields
+        data = {}
+        for name in form_fields:
+            if name in attrs:
+                value = attrs[name]
+            elif instance is not None:
+                value = getattr(instance, name)
+            elif (field := self.Meta.model._meta.get_field(name)).has_default():
+                # A new record gets the model's default where the form's field would show it.
+                value = field.get_default()
+            else:
+                continue
+            data[name] = self.form_value(name, value)
+        if instance is not None:
+            data["version"] = instance.version
+        data.update(self.extra_form_data(attrs))
+        form = self.form_class(data=data, instance=instance, **self.form_kwargs())
+        if not form.is_valid():
+            errors = {
+                ("non_field_errors" if field == "__all__" else field): [
+                    str(message) for message in messages
+                ]
+                for field, messages in form.errors.items()
+            }
+            raise serializers.ValidationError(errors)
+        return self.validated_from(form)
+
+    def extra_form_data(self, attrs) -> dict:
+        """Values for the form's own fields that are not model fields."""
+        return {}
+
+    def validated_from(self, form) -> dict:
+        return form.model_data()
+
+
+class CustomerSerializer(FormValidated):
+    form_class = CustomerForm
+
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), allow_null=True, required=False
+    )
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), allow_null=True, required=False
+    )
+    tier = serializers.SerializerMethodField(help_text=_("The slug of the customer's tier."))
+
+    class Meta:
+        model = Customer
+        fields = [
+            "code",
+            "name",
+            "category",
+            "status",
+            "city",
+            "province",
+            "owner",
+            "team",
+            "notes",
+            "tier",
+            "gmv_90d",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["code", "gmv_90d", "version", "created_at", "updated_at"]
+
+    def form_kwargs(self) -> dict:
+        return {"user": self.context["request"].user}
+
+    def validate(self, attrs):
+        if self.instance is None:
+            # A new customer belongs to whoever creates it and their team unless the request
+            # says otherwise, as the new-customer page suggests.
+            user = self.context["request"].user
+            attrs.setdefault("owner", user)
+            attrs.setdefault("team", user.team)
+        return super().validate(attrs)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_tier(self, customer: Customer) -> str | None:
+        assignment = getattr(customer, "tier_assignment", None)
+        return assignment.tier.slug if assignment is not None else None
+
+
+class ContactSerializer(FormValidated):
+    form_class = ContactForm
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "name",
+            "position",
+            "phone",
+            "whatsapp",
+            "email",
+            "is_primary",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "version", "created_at", "updated_at"]
+        # The form normalises numbers and addresses and says what is wrong in the reader's
+        # language; the model's own validators would answer first, in other words.
+        extra_kwargs: dict[str, dict] = {
+            "email": {"validators": []},
+            "phone": {"validators": []},
+            "whatsapp": {"validators": []},
+        }
+
+
+class StoreSerializer(FormValidated):
+    form_class = StoreForm
+
+    # The form reads what people type ("tokoanda.com", "WWW.Toko.co.id/shop") and stores the
+    # full address; a strict URL check first would refuse what the page accepts.
+    url = serializers.CharField(max_length=300)
+
+    class Meta:
+        model = Store
+        fields = [
+            "code",
+            "kind",
+            "url",
+            "domain",
+            "platform_version",
+            "launched_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["code", "domain", "version", "created_at", "updated_at"]
+
+
+class SubscriptionSerializer(FormValidated):
+    form_class = SubscriptionForm
+
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    net_monthly_price = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "plan",
+            "started_on",
+            "renews_on",
+            "monthly_price",
+            "discount_percent",
+            "net_monthly_price",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+    def form_value(self, name, value):
+        if name == "plan" and hasattr(value, "code"):
+            return value.code
+        return super().form_value(name, value)
+
+
+class InteractionSerializer(FormValidated):
+    """A call, chat, e-mail, meeting, note or website issue, validated by the log form (a
+    contact of this customer, something written unless nobody was reached)."""
+
+    form_class = InteractionForm
+
+    # The contact's id; the form accepts only the customer's own contacts (an id of another
+    # customer's contact is refused like an unknown one).
+    contact = serializers.IntegerField(source="contact_id", allow_null=True, required=False)
+    themes = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, write_only=True
+    )
+    theme_names = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "code",
+            "kind",
+            "contact",
+            "direction",
+            "outcome",
+            "summary",
+            "follow_up_on",
+            "notes",
+            "decisions",
+            "action_items",
+            "themes",
+            "theme_names",
+            "occurred_at",
+            "recorded_by",
+        ]
+        read_only_fields = ["code", "occurred_at", "recorded_by"]
+
+    def form_kwargs(self) -> dict:
+        return {"customer": self.context["customer"]}
+
+    def validate(self, attrs):
+        if "contact_id" in attrs:
+            attrs["contact"] = attrs.pop("contact_id")
+        return super().validate(attrs)
+
+    def extra_form_data(self, attrs) -> dict:
+        return {"themes": ", ".join(attrs.get("themes", []))}
+
+    def validated_from(self, form) -> dict:
+        return {**form.model_data(), "themes": form.cleaned_data["themes"]}
+
+    def get_theme_names(self, interaction: Interaction) -> list[str]:
+        return [theme.name for theme in interaction.themes.all()]
+
+
+class TimelineEventSerializer(FieldsMixin, serializers.ModelSerializer):
+    text = serializers.CharField(read_only=True, help_text=_("In the reader's language."))
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["id", "kind", "occurred_at", "actor", "summary", "text", "data"]
+        read_only_fields = fields
+
+
+class TaskSerializer(FieldsMixin, serializers.ModelSerializer):
+    customer: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = Task
+        fields = [
+            "code",
+            "title",
+            "notes",
+            "owner",
+            "team",
+            "customer",
+            "due_at",
+            "priority",
+            "status",
+            "recurrence",
+            "completed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tier
+        fields = ["slug", "name", "name_id", "position", "colour"]
+        read_only_fields = fields
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Segment
+        fields = ["code", "name", "owner", "is_shared", "query", "created_at", "updated_at"]
+        read_only_fields = fields

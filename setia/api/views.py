@@ -1,0 +1,586 @@
+"""The REST API's endpoints. Each reads through the same access rules as the pages
+(`Customer.objects.visible_to`, `get_customer_for_user`: another team's customer is a 404) and
+writes through the apps' actions with history source "api"."""
+
+import uuid
+from typing import cast
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from setia.api.rest import (
+    CursorPage,
+    IdempotentCreateMixin,
+    PreconditionFailed,
+    etag_of,
+    expected_version,
+)
+from setia.api.serializers import (
+    ContactSerializer,
+    CustomerSerializer,
+    InteractionSerializer,
+    SegmentSerializer,
+    StoreSerializer,
+    SubscriptionSerializer,
+    TaskSerializer,
+    TierSerializer,
+    TimelineEventSerializer,
+)
+from setia.core.http import AuthenticatedHttpRequest
+from setia.customers import actions
+from setia.customers.access import get_customer_for_user
+from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.desk.forms import CustomerFilterForm
+from setia.engagement import actions as engagement_actions
+from setia.engagement.models import Interaction
+from setia.history.models import EventKind, TimelineEvent
+from setia.segments.models import Segment
+from setia.tiers.models import Tier
+from setia.work.onboarding.actions import enroll_new_customers
+from setia.work.schedule import actions as task_actions
+from setia.work.schedule.access import get_task_for_user
+from setia.work.schedule.models import Status as TaskStatus
+from setia.work.schedule.models import Task
+
+SOURCE = "api"
+UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+# The customers list's sorts a cursor can follow: each leads with a column of the row.
+# (The tier and GMV sorts put customers without a value last, which a cursor cannot express.)
+CURSOR_SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "-updated": ("-updated_at", "-id"),
+    "-created": ("-created_at", "-id"),
+}
+
+STALE = OpenApiResponse(description="The If-Match version is no longer the stored one.")
+NO_ETAG = OpenApiResponse(description="The If-Match header is missing.")
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the record as read (or *).",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="A key of your choice: the same POST sent again with it creates nothing more.",
+)
+LIST_FILTERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Name, contact, phone, e-mail or domain."),
+    OpenApiParameter("category", OpenApiTypes.STR, description="A category's slug."),
+    OpenApiParameter("city", OpenApiTypes.STR),
+    OpenApiParameter("owner", OpenApiTypes.INT),
+    OpenApiParameter("team", OpenApiTypes.INT),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Customer.Status.values),
+    OpenApiParameter("tier", OpenApiTypes.STR, description="A tier's slug."),
+    OpenApiParameter("segment", OpenApiTypes.UUID, description="A segment's code."),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(CURSOR_SORTS)),
+]
+FIELDS = OpenApiParameter(
+    "fields", OpenApiTypes.STR, description="Comma-separated fields to return (all by default)."
+)
+
+
+def customer_for(request, code, *, permission: str | None = None) -> Customer:
+    """The pages' `get_customer_for_user` for an API request (it reads the person only)."""
+    return get_customer_for_user(
+        cast(AuthenticatedHttpRequest, request), code, permission=permission
+    )
+
+
+def with_etag(response: Response, record) -> Response:
+    response["ETag"] = etag_of(record)
+    return response
+
+
+class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
+    """Customers, addressed by their code as in the pages' URLs."""
+
+    serializer_class = CustomerSerializer
+    pagination_class = CursorPage
+    lookup_field = "code"
+    lookup_value_regex = UUID_PATTERN
+    required_permissions = {
+        "GET": "customers.view_customer",
+        "POST": "customers.add_customer",
+        "PATCH": "customers.change_customer",
+        "DELETE": "customers.delete_customer",
+    }
+
+    def get_queryset(self):
+        return (
+            Customer.objects.visible_to(self.request.user)
+            .alive()
+            .select_related("category", "tier_assignment__tier")
+        )
+
+    def cursor_ordering(self, request):
+        if self.action == "timeline":
+            return ("-occurred_at", "-id")
+        return CURSOR_SORTS[request.query_params.get("sort") or "name"]
+
+    def get_customer(self, permission: str | None = None) -> Customer:
+        customer = customer_for(self.request, self.kwargs["code"], permission=permission)
+        return customer
+
+    @extend_schema(parameters=[*LIST_FILTERS, FIELDS])
+    def list(self, request):
+        """The customers list: the pages' filters and segment, as their query string."""
+        filters = CustomerFilterForm(request.query_params, user=request.user)
+        errors = dict(filters.errors)
+        sort = request.query_params.get("sort") or "name"
+        if sort not in CURSOR_SORTS:
+            errors["sort"] = [_("This sort is not available in the API.")]
+        if errors:
+            raise exceptions.ValidationError(
+                {name: [str(message) for message in messages] for name, messages in errors.items()}
+            )
+        customers = filters.filter(self.get_queryset())
+        page = self.paginate_queryset(customers)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[FIELDS])
+    def retrieve(self, request, code=None):
+        customer = self.get_customer()
+        return with_etag(Response(self.get_serializer(customer).data), customer)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: CustomerSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def create_record(self, request, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # As the new-customer page: the customer and its place on the onboarding pipeline, in
+        # one transaction.
+        with transaction.atomic():
+            customer = actions.create_customer(
+                actor=request.user, data=serializer.validated_data, source=SOURCE
+            )
+            enroll_new_customers(
+                customers=Customer.objects.filter(pk=customer.pk), actor=request.user
+            )
+        customer = customer_for(request, customer.code)
+        response = Response(self.get_serializer(customer).data, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:customer-detail", args=[customer.code])
+        return with_etag(response, customer)
+
+    @extend_schema(
+        parameters=[IF_MATCH], responses={200: CustomerSerializer, 412: STALE, 428: NO_ETAG}
+    )
+    def partial_update(self, request, code=None):
+        customer = self.get_customer("change_customer")
+        version = expected_version(request, customer)
+        serializer = self.get_serializer(customer, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            actions.update_customer(
+                customer=customer,
+                actor=request.user,
+                data=serializer.validated_data,
+                expected_version=version,
+                source=SOURCE,
+            )
+        except actions.StaleEditError:
+            raise PreconditionFailed from None
+        customer = self.get_customer()
+        return with_etag(Response(self.get_serializer(customer).data), customer)
+
+    @extend_schema(responses={204: None, 412: STALE})
+    def destroy(self, request, code=None):
+        """Soft-delete, as the page: a manager can restore the customer."""
+        customer = self.get_customer("delete_customer")
+        if (
+            request.headers.get("If-Match")
+            and expected_version(request, customer) != customer.version
+        ):
+            raise PreconditionFailed
+        actions.delete_customer(customer=customer, actor=request.user, source=SOURCE)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        responses=TimelineEventSerializer(many=True),
+        parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=EventKind.values), FIELDS],
+    )
+    @action(detail=True, methods=["get"], serializer_class=TimelineEventSerializer)
+    def timeline(self, request, code=None):
+        """The customer's timeline, newest first, as on the 360 page."""
+        customer = self.get_customer()
+        kind = request.query_params.get("kind") or None
+        if kind and kind not in EventKind.values:
+            raise exceptions.ValidationError({"kind": [_("Unknown kind of event.")]})
+        events = TimelineEvent.objects.filter(customer=customer).of_kind(kind)
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(
+            TimelineEventSerializer(page, many=True, context=self.get_serializer_context()).data
+        )
+
+
+class CustomerRecordViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
+    """A customer's contacts or stores: read with the customer visible, written with the
+    `change_customer` permission, as on the 360 page."""
+
+    pagination_class = CursorPage
+    required_permissions = {
+        "GET": "customers.view_customer",
+        "POST": "customers.change_customer",
+        "PATCH": "customers.change_customer",
+        "DELETE": "customers.change_customer",
+    }
+
+    def cursor_ordering(self, request):
+        return ("id",)
+
+    def get_customer(self, permission: str | None = None) -> Customer:
+        return customer_for(self.request, self.kwargs["customer_code"], permission=permission)
+
+    def get_record(self, customer, permission: str | None = None):
+        raise NotImplementedError
+
+    @extend_schema(parameters=[FIELDS])
+    def list(self, request, customer_code=None):
+        customer = self.get_customer()
+        page = self.paginate_queryset(self.records_of(customer))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[FIELDS])
+    def retrieve(self, request, customer_code=None, **kwargs):
+        record = self.get_record(self.get_customer())
+        return with_etag(Response(self.get_serializer(record).data), record)
+
+    def records_of(self, customer):
+        raise NotImplementedError
+
+
+class ContactViewSet(CustomerRecordViewSet):
+    serializer_class = ContactSerializer
+    lookup_field = "pk"
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def records_of(self, customer):
+        return Contact.objects.filter(customer=customer)
+
+    def get_record(self, customer, permission=None):
+        return get_object_or_404(Contact, customer=customer, pk=self.kwargs["pk"])
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: ContactSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def create_record(self, request, **kwargs):
+        customer = self.get_customer("change_customer")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact = actions.add_contact(
+            customer=customer, actor=request.user, data=serializer.validated_data, source=SOURCE
+        )
+        response = Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:contact-detail", args=[customer.code, contact.pk])
+        return with_etag(response, contact)
+
+    @extend_schema(
+        parameters=[IF_MATCH], responses={200: ContactSerializer, 412: STALE, 428: NO_ETAG}
+    )
+    def partial_update(self, request, customer_code=None, pk=None):
+        customer = self.get_customer("change_customer")
+        contact = self.get_record(customer)
+        version = expected_version(request, contact)
+        serializer = self.get_serializer(contact, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        contact.customer = customer
+        try:
+            actions.update_contact(
+                contact=contact,
+                actor=request.user,
+                data=serializer.validated_data,
+                expected_version=version,
+                source=SOURCE,
+            )
+        except actions.StaleEditError:
+            raise PreconditionFailed from None
+        contact.refresh_from_db()
+        return with_etag(Response(self.get_serializer(contact).data), contact)
+
+    @extend_schema(responses={204: None, 412: STALE})
+    def destroy(self, request, customer_code=None, pk=None):
+        customer = self.get_customer("change_customer")
+        contact = self.get_record(customer)
+        if (
+            request.headers.get("If-Match")
+            and expected_version(request, contact) != contact.version
+        ):
+            raise PreconditionFailed
+        contact.customer = customer
+        actions.delete_contact(contact=contact, actor=request.user, source=SOURCE)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StoreViewSet(CustomerRecordViewSet):
+    serializer_class = StoreSerializer
+    lookup_field = "store_code"
+    lookup_value_regex = UUID_PATTERN
+
+    def records_of(self, customer):
+        return Store.objects.filter(customer=customer)
+
+    def get_record(self, customer, permission=None):
+        return get_object_or_404(Store, customer=customer, code=self.kwargs["store_code"])
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: StoreSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def create_record(self, request, **kwargs):
+        customer = self.get_customer("change_customer")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        store = actions.add_store(
+            customer=customer, actor=request.user, data=serializer.validated_data, source=SOURCE
+        )
+        response = Response(self.get_serializer(store).data, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:store-detail", args=[customer.code, store.code])
+        return with_etag(response, store)
+
+    @extend_schema(
+        parameters=[IF_MATCH], responses={200: StoreSerializer, 412: STALE, 428: NO_ETAG}
+    )
+    def partial_update(self, request, customer_code=None, store_code=None):
+        customer = self.get_customer("change_customer")
+        store = self.get_record(customer)
+        version = expected_version(request, store)
+        serializer = self.get_serializer(store, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        store.customer = customer
+        try:
+            actions.update_store(
+                store=store,
+                actor=request.user,
+                data=serializer.validated_data,
+                expected_version=version,
+                source=SOURCE,
+            )
+        except actions.StaleEditError:
+            raise PreconditionFailed from None
+        store.refresh_from_db()
+        return with_etag(Response(self.get_serializer(store).data), store)
+
+    @extend_schema(responses={204: None, 412: STALE})
+    def destroy(self, request, customer_code=None, store_code=None):
+        customer = self.get_customer("change_customer")
+        store = self.get_record(customer)
+        if request.headers.get("If-Match") and expected_version(request, store) != store.version:
+            raise PreconditionFailed
+        store.customer = customer
+        actions.delete_store(store=store, actor=request.user, source=SOURCE)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SubscriptionViewSet(viewsets.GenericViewSet):
+    """The customer's one subscription: read it, or PUT it whole (created when there is none;
+    a change needs If-Match)."""
+
+    serializer_class = SubscriptionSerializer
+    required_permissions = {"GET": "customers.view_customer", "PUT": "customers.change_customer"}
+
+    def get_customer(self, permission: str | None = None) -> Customer:
+        return customer_for(self.request, self.kwargs["customer_code"], permission=permission)
+
+    def retrieve(self, request, customer_code=None):
+        subscription = get_object_or_404(Subscription, customer=self.get_customer())
+        return with_etag(Response(self.get_serializer(subscription).data), subscription)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Required to change an existing subscription: its ETag.",
+            )
+        ],
+        responses={
+            200: SubscriptionSerializer,
+            201: SubscriptionSerializer,
+            412: STALE,
+            428: NO_ETAG,
+        },
+    )
+    def update(self, request, customer_code=None):
+        customer = self.get_customer("change_customer")
+        existing = Subscription.objects.filter(customer=customer).first()
+        version = expected_version(request, existing) if existing is not None else None
+        serializer = self.get_serializer(existing, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            subscription = actions.save_subscription(
+                customer=customer,
+                actor=request.user,
+                data=serializer.validated_data,
+                expected_version=version,
+                source=SOURCE,
+            )
+        except actions.StaleEditError:
+            raise PreconditionFailed from None
+        subscription.refresh_from_db()
+        answer = status.HTTP_200_OK if existing is not None else status.HTTP_201_CREATED
+        return with_etag(
+            Response(self.get_serializer(subscription).data, status=answer), subscription
+        )
+
+
+class InteractionViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
+    """A customer's logged interactions, newest first; logging one needs the role's
+    `add_interaction`, as the log form."""
+
+    serializer_class = InteractionSerializer
+    pagination_class = CursorPage
+    required_permissions = {
+        "GET": "engagement.view_interaction",
+        "POST": "engagement.add_interaction",
+    }
+
+    def cursor_ordering(self, request):
+        return ("-occurred_at", "-id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "customer": getattr(self, "customer", None)}
+
+    @extend_schema(parameters=[FIELDS])
+    def list(self, request, customer_code=None):
+        customer = customer_for(request, customer_code)
+        interactions = Interaction.objects.filter(customer=customer).prefetch_related("themes")
+        page = self.paginate_queryset(interactions)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: InteractionSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def create_record(self, request, **kwargs):
+        self.customer = customer_for(request, self.kwargs["customer_code"])
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        themes = data.pop("themes")
+        interaction = engagement_actions.log_interaction(
+            customer=self.customer, actor=request.user, data=data, themes=themes
+        )
+        return Response(self.get_serializer(interaction).data, status=status.HTTP_201_CREATED)
+
+
+class TaskViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tasks as on My day and the task pages: managers see all, executives their team's,
+    interns their own; soonest due first. Completing one is the page's action (a repeating
+    task gets its next occurrence). Creating and editing tasks is on the pages only."""
+
+    serializer_class = TaskSerializer
+    pagination_class = CursorPage
+    lookup_field = "code"
+    lookup_value_regex = UUID_PATTERN
+    required_permissions = {"GET": "work.view_task", "POST": "work.change_task"}
+
+    def cursor_ordering(self, request):
+        return ("due_at", "id")
+
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user).select_related("customer")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=TaskStatus.values),
+            OpenApiParameter("customer", OpenApiTypes.UUID, description="A customer's code."),
+            FIELDS,
+        ]
+    )
+    def list(self, request):
+        tasks = self.get_queryset()
+        status_value = request.query_params.get("status") or ""
+        if status_value:
+            if status_value not in TaskStatus.values:
+                raise exceptions.ValidationError({"status": [_("Unknown task status.")]})
+            tasks = tasks.filter(status=status_value)
+        if code := request.query_params.get("customer"):
+            try:
+                code = uuid.UUID(code)
+            except ValueError:
+                raise exceptions.ValidationError(
+                    {"customer": [_("Give a customer's code.")]}
+                ) from None
+            # Only a customer the person sees: another team's is a 404, as its page.
+            tasks = tasks.filter(customer=customer_for(request, code))
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[FIELDS])
+    def retrieve(self, request, *args, **kwargs):
+        task = get_task_for_user(cast(AuthenticatedHttpRequest, request), self.kwargs["code"])
+        return Response(self.get_serializer(task).data)
+
+    @extend_schema(request=None, responses={200: TaskSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, code=None):
+        """Mark the task done (nothing changes when it is done already)."""
+        task = get_task_for_user(cast(AuthenticatedHttpRequest, request), code, change=True)
+        task_actions.complete_task(task=task, actor=request.user)
+        task.refresh_from_db()
+        return Response(self.get_serializer(task).data)
+
+
+class TierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The tiers, highest first."""
+
+    serializer_class = TierSerializer
+    pagination_class = CursorPage
+    lookup_field = "slug"
+    required_permissions = {"GET": "tiers.view_tier"}
+    queryset = Tier.objects.all()
+
+    def cursor_ordering(self, request):
+        return ("position",)
+
+
+class SegmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The segments the person may use (their own and the shared ones), and their members: the
+    customers list filtered by the segment, within what the person may see."""
+
+    serializer_class = SegmentSerializer
+    pagination_class = CursorPage
+    lookup_field = "code"
+    lookup_value_regex = UUID_PATTERN
+    required_permissions = {"GET": "segments.view_segment"}
+
+    def get_queryset(self):
+        return Segment.objects.usable_by(self.request.user)
+
+    def cursor_ordering(self, request):
+        if self.action == "customers":
+            return CURSOR_SORTS["name"]
+        return ("name", "id")
+
+    @extend_schema(responses=CustomerSerializer(many=True), parameters=[FIELDS])
+    @action(detail=True, methods=["get"], serializer_class=CustomerSerializer)
+    def customers(self, request, code=None):
+        segment = self.get_object()
+        if not request.user.has_perm("customers.view_customer"):
+            raise exceptions.PermissionDenied
+        customers = (
+            Customer.objects.visible_to(request.user)
+            .alive()
+            .select_related("category", "tier_assignment__tier")
+            .listed({"segment": str(segment.code)}, segment_query=segment.query)
+        )
+        page = self.paginate_queryset(customers)
+        return self.get_paginated_response(
+            CustomerSerializer(page, many=True, context=self.get_serializer_context()).data
+        )

@@ -45,7 +45,7 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
         _target, created = Target.objects.get_or_create(
             month=month,
             kpi=kpis.MANUAL,
-            name="Success stories",
+            name="Wawancara kisah sukses",  # typed by an Indonesian team
             team=team,
             defaults={"value": 4, "manual_actual": 1, "set_by": manager},
         )

@@ -41,10 +41,11 @@ def test_it_shows_in_app_reminders_whose_time_has_come(client, executive):
 
 
 def test_it_is_the_landing_page_of_executives_and_interns(client, executive, intern, manager):
+    # Managers land on their own home page.
     for user, expected in (
         (executive, URL),
         (intern, URL),
-        (manager, reverse("customers:customer-list")),
+        (manager, reverse("cadence:home")),
     ):
         client.force_login(user)
         assert client.get("/").url == expected

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "setia.exports",
     "setia.imports",
     "setia.desk",
+    # After engagement and work: answers are offered in the compose box, reviews are tasks.
+    "setia.knowledge",
 ]
 
 MIDDLEWARE = [

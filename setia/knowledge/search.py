@@ -1,0 +1,309 @@
+"""Finding the agreed answers that fit a customer's message.
+
+Indexing: an answer's questions (both languages, every variant, its tags) and its answers go
+through `text.analyse` into `index_questions` / `index_answers`. The database's full-text index
+reads those columns: a stored `tsvector` with a GIN index on PostgreSQL, an FTS5 table kept by
+triggers on SQLite (both created by `migrations/0002_search_indexes.py`). `Term` holds the
+vocabulary with document frequencies over the approved answers.
+
+Searching: the message is analysed the same way; a word the vocabulary lacks is corrected to
+the nearest term (trigram candidates on PostgreSQL, same first letter on SQLite, the same edit
+distance decides on both); the database returns the best 100 approved answers containing any of
+the rarest terms; those are ranked here by BM25 over both fields (questions weigh more), so the
+order is the same on both databases. Below `MIN_SCORE` or `MIN_COVERAGE` nothing is suggested.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, Max
+
+from setia.knowledge import text
+from setia.knowledge.models import Article, State, Synonym, Term
+
+# Special rows of Term: how many approved answers there are, and their weighted length in terms.
+DOCUMENTS = ""
+LENGTH = "#length"
+QUESTION_WEIGHT = 3  # a term in the questions counts as much as three in the answer
+K1, B = 1.2, 0.6
+CANDIDATES = 100
+MATCH_TERMS = 8  # the rarest terms of a message that find the candidates
+MAX_TERMS = 40  # a long message: its first 40 distinct terms
+# A suggestion must cover this share of the message's terms (by weight), score this much and
+# share a term with the answer's questions (not only its answer text): a message about
+# something no answer covers then gets none instead of a guess.
+MIN_COVERAGE = 0.3
+MIN_SCORE = 4.0
+UNKNOWN_WEIGHT = 0.5  # of the weight of a term no answer has
+UNKNOWN_COUNTED = 3  # at most: a long message's context must not drown its question
+
+_synonym_cache: dict = {"key": None, "phrases": {}}
+
+
+def synonyms() -> dict[tuple[str, ...], str]:
+    """The synonym phrases, rebuilt when the list changed (one small query to know)."""
+    stamp = Synonym.objects.aggregate(count=Count("id"), last=Max("updated_at"))
+    key = (stamp["count"], stamp["last"])
+    if _synonym_cache["key"] != key:
+        rows = [(s.term, s.variant_list) for s in Synonym.objects.all()]
+        _synonym_cache.update(key=key, phrases=text.synonym_phrases(rows))
+    return _synonym_cache["phrases"]
+
+
+def index_fields(article: Article, phrases=None) -> tuple[str, str]:
+    """(questions, answers) index terms of an answer, space-separated."""
+    phrases = synonyms() if phrases is None else phrases
+    questions = " ".join(
+        [article.question_id, article.question_en, article.variants, article.tags.replace(",", " ")]
+    )
+    answers = " ".join([article.answer_id, article.answer_en])
+    return (
+        " ".join(text.terms(questions, phrases)),
+        " ".join(text.terms(answers, phrases)),
+    )
+
+
+def _weighted_length(questions: str, answers: str) -> int:
+    return QUESTION_WEIGHT * len(questions.split()) + len(answers.split())
+
+
+def _contribution(article: Article) -> tuple[set[str], int]:
+    """What an answer adds to the vocabulary: its distinct terms and weighted length; nothing
+    unless approved."""
+    if article.state != State.APPROVED:
+        return set(), 0
+    words = set(article.index_questions.split()) | set(article.index_answers.split())
+    return words, _weighted_length(article.index_questions, article.index_answers)
+
+
+def adjust_terms(*, before: tuple[set[str], int], after: tuple[set[str], int]) -> None:
+    """Move the vocabulary from one contribution of an answer to another (set-based)."""
+    removed, added = before[0] - after[0], after[0] - before[0]
+    count_change = (1 if after[0] or after[1] else 0) - (1 if before[0] or before[1] else 0)
+    if added:
+        Term.objects.bulk_create([Term(term=term) for term in added], ignore_conflicts=True)
+        Term.objects.filter(term__in=added).update(documents=F("documents") + 1)
+    if removed:
+        Term.objects.filter(term__in=removed).update(documents=F("documents") - 1)
+    for special, change in ((DOCUMENTS, count_change), (LENGTH, after[1] - before[1])):
+        if change:
+            Term.objects.get_or_create(term=special)
+            Term.objects.filter(term=special).update(documents=F("documents") + change)
+
+
+def reindex(article: Article, *, was: tuple[set[str], int] | None = None) -> None:
+    """Recompute an answer's index terms and move the vocabulary with them; `was` is what the
+    answer contributed before the change (its `_contribution` then)."""
+    before = was if was is not None else _contribution(article)
+    article.index_questions, article.index_answers = index_fields(article)
+    Article.objects.filter(pk=article.pk).update(
+        index_questions=article.index_questions, index_answers=article.index_answers
+    )
+    adjust_terms(before=before, after=_contribution(article))
+
+
+def contribution(article: Article) -> tuple[set[str], int]:
+    """What the stored answer contributes to the vocabulary now (read before changing it)."""
+    return _contribution(article)
+
+
+def rebuild_index() -> int:
+    """Re-index every answer and rebuild the vocabulary (after the synonyms changed, or after
+    an import). Returns the number of answers."""
+    phrases = synonyms()
+    documents: Counter[str] = Counter()
+    count = length = 0
+    changed = []
+    for article in Article.objects.only(
+        "id", "state", "question_id", "question_en", "variants", "tags", "answer_id", "answer_en"
+    ).iterator(chunk_size=2000):
+        article.index_questions, article.index_answers = index_fields(article, phrases)
+        changed.append(article)
+        if article.state == State.APPROVED:
+            count += 1
+            length += _weighted_length(article.index_questions, article.index_answers)
+            documents.update(set(article.index_questions.split()) | set(article.index_answers.split()))
+    Article.objects.bulk_update(changed, ["index_questions", "index_answers"], batch_size=1000)
+    Term.objects.all().delete()
+    documents[DOCUMENTS], documents[LENGTH] = count, length
+    Term.objects.bulk_create(
+        [Term(term=term, documents=n) for term, n in documents.items()], batch_size=2000
+    )
+    return len(changed)
+
+
+@dataclass
+class Reason:
+    """Why an answer matched: a term, the customer's words it came from, and how."""
+
+    term: str
+    words: str
+    kind: str  # "word", "synonym" or "spelling"
+
+
+@dataclass
+class Suggestion:
+    article: Article
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass
+class Query:
+    """A message analysed: its terms with weights (idf) and where each came from."""
+
+    weights: dict[str, float]
+    origins: dict[str, Reason]
+    unknown: list[str]
+
+
+def _corrections(unknown: list[str]) -> dict[str, tuple[str, int]]:
+    """{word: (term, documents)} for words the vocabulary lacks, when a term is near enough."""
+    words = [word for word in unknown if text.typo_limit(word) and not text.is_word(word)]
+    if not words:
+        return {}
+    candidates: set[tuple[str, int]] = set()
+    with connection.cursor() as cursor:
+        for word in words:
+            limit = text.typo_limit(word)
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
+                    "(term %% %s OR (term LIKE %s AND length(term) BETWEEN %s AND %s))",
+                    [word, word[0] + "%", len(word) - limit, len(word) + limit],
+                )
+            else:
+                cursor.execute(
+                    "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
+                    "term LIKE %s AND length(term) BETWEEN %s AND %s",
+                    [word[0] + "%", len(word) - limit, len(word) + limit],
+                )
+            candidates.update((term, documents) for term, documents in cursor.fetchall())
+    result = {}
+    for word in words:
+        limit = text.typo_limit(word)
+        best = None
+        for term, documents in candidates:
+            if not term or term.startswith("#"):
+                continue
+            distance = text.edit_distance(word, term, limit)
+            if distance <= limit:
+                rank = (distance, -documents, term)
+                if best is None or rank < best[0]:
+                    best = (rank, term, documents)
+        if best is not None:
+            result[word] = (best[1], best[2])
+    return result
+
+
+def analyse_query(message: str) -> tuple[Query, int, float]:
+    """The message's weighted terms, the number of approved answers and their mean length."""
+    phrases = synonyms()
+    analysed = text.analyse(message, phrases)
+    folded = set(phrases.values())
+    origins: dict[str, Reason] = {}
+    order: list[str] = []
+    for term, origin in analysed:
+        if term not in origins:
+            kind = "synonym" if term in folded and origin != term else "word"
+            origins[term] = Reason(term=term, words=origin, kind=kind)
+            order.append(term)
+    order = order[:MAX_TERMS]
+    rows = dict(
+        Term.objects.filter(term__in=[*order, DOCUMENTS, LENGTH]).values_list("term", "documents")
+    )
+    total = rows.pop(DOCUMENTS, 0)
+    length = rows.pop(LENGTH, 0)
+    unknown = [term for term in order if not rows.get(term)]
+    corrections = _corrections(unknown)
+    for word, (term, documents) in corrections.items():
+        if term not in rows or not rows[term]:
+            rows[term] = documents
+            origins[term] = Reason(term=term, words=origins[word].words, kind="spelling")
+    weights = {
+        term: math.log(1 + (total - documents + 0.5) / (documents + 0.5))
+        for term, documents in rows.items()
+        if documents > 0
+    }
+    query = Query(
+        weights=weights,
+        origins=origins,
+        unknown=[word for word in unknown if word not in corrections],
+    )
+    return query, total, (length / total if total else 1.0)
+
+
+def _candidate_ids(terms: list[str]) -> list[int]:
+    """The best CANDIDATES approved answers containing any of `terms`, by the database's own
+    full-text rank."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = " | ".join(f"'{term}'" for term in terms)  # terms are [0-9a-z#]+ only
+            cursor.execute(
+                "SELECT id FROM knowledge_article, to_tsquery('simple', %s) query "
+                "WHERE state = 'approved' AND search_vector @@ query "
+                "ORDER BY ts_rank(search_vector, query) DESC, id LIMIT %s",
+                [query, CANDIDATES],
+            )
+        else:
+            query = " OR ".join(f'"{term}"' for term in terms)
+            cursor.execute(
+                "SELECT a.id FROM knowledge_article_fts f "
+                "JOIN knowledge_article a ON a.id = f.rowid "
+                "WHERE knowledge_article_fts MATCH %s AND a.state = 'approved' "
+                "ORDER BY bm25(knowledge_article_fts, 3.0, 1.0), a.id LIMIT %s",
+                [query, CANDIDATES],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _score(query: Query, questions: str, answers: str, mean_length: float):
+    tf_questions, tf_answers = Counter(questions.split()), Counter(answers.split())
+    length = _weighted_length(questions, answers)
+    norm = K1 * (1 - B + B * length / (mean_length or 1.0))
+    score = 0.0
+    matched = []
+    asked = False
+    for term, weight in query.weights.items():
+        tf = QUESTION_WEIGHT * tf_questions[term] + tf_answers[term]
+        if tf:
+            score += weight * tf * (K1 + 1) / (tf + norm)
+            matched.append(term)
+            asked = asked or tf_questions[term] > 0
+    return score, matched, asked
+
+
+def suggest(message: str, *, limit: int = 3) -> list[Suggestion]:
+    """The `limit` best approved answers for a customer's message, best first, each with the
+    reasons it matched; empty when nothing fits well enough."""
+    query, total, mean_length = analyse_query(message)
+    if not query.weights:
+        return []
+    rarest = sorted(query.weights, key=lambda term: (-query.weights[term], term))[:MATCH_TERMS]
+    ids = _candidate_ids(rarest)
+    if not ids:
+        return []
+    rows = Article.objects.filter(pk__in=ids).values_list("id", "index_questions", "index_answers")
+    # Words no answer contains count against coverage: a message about something else entirely
+    # shares a word or two with some answer by chance.
+    unknown_weight = UNKNOWN_WEIGHT * math.log(1 + (total + 0.5) / 0.5)
+    known = sum(query.weights.values()) + unknown_weight * min(len(query.unknown), UNKNOWN_COUNTED)
+    scored = []
+    for pk, questions, answers in rows:
+        score, matched, asked = _score(query, questions, answers, mean_length)
+        coverage = sum(query.weights[term] for term in matched) / known
+        if asked and score >= MIN_SCORE and coverage >= MIN_COVERAGE:
+            scored.append((score, pk, matched))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    best = scored[:limit]
+    articles = Article.objects.in_bulk([pk for _score, pk, _matched in best])
+    return [
+        Suggestion(
+            article=articles[pk],
+            score=round(score, 2),
+            reasons=[query.origins[term] for term in sorted(matched, key=lambda t: -query.weights[t])],
+        )
+        for score, pk, matched in best
+    ]

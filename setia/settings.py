@@ -473,6 +473,13 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    # Agreed answers (setia/knowledge): a task for each owner whose answer's review is due.
+    "knowledge-create-review-tasks": {
+        "task": "setia.knowledge.tasks.create_review_tasks",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 # Data quality (setia/quality): which checks make a customer complete (keys of
 # setia.quality.completeness.CHECKS), when a record is stale, how alike two names must be (0-100)
 # to be flagged as a possible duplicate.

@@ -39,7 +39,12 @@ def snapshot(article: Article) -> dict:
 def save_article(*, article: Article, actor, data: dict) -> Article:
     """Create or edit an answer from validated field values. Every save is a new version and
     makes the answer a draft again: what is suggested is only ever what a manager approved."""
-    was = search.contribution(article) if article.pk else (set(), 0)
+    # What the stored answer contributes to the vocabulary, read from the database: the object
+    # passed in may be older than the row (approved since it was read).
+    stored = (
+        Article.objects.select_for_update().filter(pk=article.pk).first() if article.pk else None
+    )
+    was = search.contribution(stored) if stored else (set(), 0)
     changed = article.pk is None or any(
         getattr(article, name) != value for name, value in data.items() if name in VERSIONED
     )
@@ -251,4 +256,3 @@ def import_faq(*, content: str, actor, approve: bool = False) -> ImportResult:
         if approve:
             approve_article(article=article, actor=actor)
     return result
-

@@ -76,9 +76,7 @@ class Article(models.Model):
         help_text=_("Reviews this answer when its review date comes."),
     )
     review_on = models.DateField(_("review date"), null=True, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT
-    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience.choices, default=Audience.SHAREABLE
     )

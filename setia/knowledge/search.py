@@ -10,7 +10,7 @@ Searching: the message is analysed the same way; a word the vocabulary lacks is 
 the nearest term (trigram candidates on PostgreSQL, same first letter on SQLite, the same edit
 distance decides on both); the database returns the best 100 approved answers containing any of
 the rarest terms; those are ranked here by BM25 over both fields (questions weigh more), so the
-order is the same on both databases. Below `MIN_SCORE` or `MIN_COVERAGE` nothing is suggested.
+order is the same on both databases. Below `MIN_STRENGTH` or `MIN_COVERAGE` nothing is suggested.
 """
 
 import math
@@ -34,8 +34,8 @@ MAX_TERMS = 40  # a long message: its first 40 distinct terms
 # A suggestion must cover this share of the message's terms (by weight), score this much and
 # share a term with the answer's questions (not only its answer text): a message about
 # something no answer covers then gets none instead of a guess.
-MIN_COVERAGE = 0.3
-MIN_SCORE = 4.0
+MIN_COVERAGE = 0.35
+MIN_STRENGTH = 0.2
 UNKNOWN_WEIGHT = 0.5  # of the weight of a term no answer has
 UNKNOWN_COUNTED = 3  # at most: a long message's context must not drown its question
 
@@ -124,7 +124,9 @@ def rebuild_index() -> int:
         if article.state == State.APPROVED:
             count += 1
             length += _weighted_length(article.index_questions, article.index_answers)
-            documents.update(set(article.index_questions.split()) | set(article.index_answers.split()))
+            documents.update(
+                set(article.index_questions.split()) | set(article.index_answers.split())
+            )
     Article.objects.bulk_update(changed, ["index_questions", "index_answers"], batch_size=1000)
     Term.objects.all().delete()
     documents[DOCUMENTS], documents[LENGTH] = count, length
@@ -290,11 +292,14 @@ def suggest(message: str, *, limit: int = 3) -> list[Suggestion]:
     # shares a word or two with some answer by chance.
     unknown_weight = UNKNOWN_WEIGHT * math.log(1 + (total + 0.5) / 0.5)
     known = sum(query.weights.values()) + unknown_weight * min(len(query.unknown), UNKNOWN_COUNTED)
+    # What an answer containing every term of the message many times would score: strength is
+    # measured against it, so the bar is the same for ten answers as for ten thousand.
+    best_possible = sum(query.weights.values()) * (K1 + 1)
     scored = []
     for pk, questions, answers in rows:
         score, matched, asked = _score(query, questions, answers, mean_length)
         coverage = sum(query.weights[term] for term in matched) / known
-        if asked and score >= MIN_SCORE and coverage >= MIN_COVERAGE:
+        if asked and score >= MIN_STRENGTH * best_possible and coverage >= MIN_COVERAGE:
             scored.append((score, pk, matched))
     scored.sort(key=lambda item: (-item[0], item[1]))
     best = scored[:limit]
@@ -303,7 +308,9 @@ def suggest(message: str, *, limit: int = 3) -> list[Suggestion]:
         Suggestion(
             article=articles[pk],
             score=round(score, 2),
-            reasons=[query.origins[term] for term in sorted(matched, key=lambda t: -query.weights[t])],
+            reasons=[
+                query.origins[term] for term in sorted(matched, key=lambda t: -query.weights[t])
+            ],
         )
         for score, pk, matched in best
     ]

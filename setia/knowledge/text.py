@@ -9,6 +9,8 @@ dropped, domain synonyms folded onto one term, then Sastrawi's stemmer.
 import re
 from functools import lru_cache
 
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
 # Informal spellings and chat abbreviations → the word they stand for.
 INFORMAL = {
     "gmn": "bagaimana", "gmna": "bagaimana", "gimana": "bagaimana", "gmana": "bagaimana",
@@ -45,20 +47,26 @@ INFORMAL = {
 # Words that carry no meaning for finding an answer: greetings, politeness, particles, question
 # words, pronouns, and their English counterparts (answers are searched in both languages).
 STOPWORDS = frozenset(
-    """
-    halo hallo hai hi hello helo pagi siang sore malam selamat assalamualaikum salam kak ka kaka
-    kakak min mimin admin gan agan sis bang bro mas mba mbak pak bu ibu bapak om tante
-    terima kasih makasih makasi thanks thank trims tq mohon tolong please maaf permisi
-    ya yah iya ye dong donk deh sih nih tuh kok kan loh lho nah kah lah pun yuk ok oke okay
-    yang dan atau di ke dari dengan untuk pada dalam ini itu tersebut ada adalah akan juga
-    saja sama lagi terus banget sangat apa apakah bagaimana gimana cara caranya kenapa mengapa
-    kapan mana berapa siapa bisa bisakah boleh dapat saya kami kita anda kamu dia mereka nya
-    sudah belum masih sedang mau ingin harus perlu jadi kalau jika karena tapi tetapi sekarang
-    tanya nanya bertanya mengenai tentang soal hal gitu begitu seperti agar supaya biar sampai
-    the a an is are am to of in on for and or with my our your we i you it this that do does
-    can how what why when where which there be been have has please hey sini situ pakai tidak
-    """.split()
-)
+    [
+        "halo", "hallo", "hai", "hi", "hello", "helo", "pagi", "siang", "sore", "malam", "selamat",
+        "assalamualaikum", "salam", "kak", "ka", "kaka", "kakak", "min", "mimin", "admin", "gan",
+        "agan", "sis", "bang", "bro", "mas", "mba", "mbak", "pak", "bu", "ibu", "bapak", "om",
+        "tante", "terima", "kasih", "makasih", "makasi", "thanks", "thank", "trims", "tq", "mohon",
+        "tolong", "please", "maaf", "permisi", "ya", "yah", "iya", "ye", "dong", "donk", "deh", "sih",
+        "nih", "tuh", "kok", "kan", "loh", "lho", "nah", "kah", "lah", "pun", "yuk", "ok", "oke",
+        "okay", "yang", "dan", "atau", "di", "ke", "dari", "dengan", "untuk", "pada", "dalam", "ini",
+        "itu", "tersebut", "ada", "adalah", "akan", "juga", "saja", "sama", "lagi", "terus", "banget",
+        "sangat", "apa", "apakah", "bagaimana", "gimana", "cara", "caranya", "kenapa", "mengapa",
+        "kapan", "mana", "berapa", "siapa", "bisa", "bisakah", "boleh", "dapat", "saya", "kami",
+        "kita", "anda", "kamu", "dia", "mereka", "nya", "sudah", "belum", "masih", "sedang", "mau",
+        "ingin", "harus", "perlu", "jadi", "kalau", "jika", "karena", "tapi", "tetapi", "sekarang",
+        "tanya", "nanya", "bertanya", "mengenai", "tentang", "soal", "hal", "gitu", "begitu",
+        "seperti", "agar", "supaya", "biar", "sampai", "the", "a", "an", "is", "are", "am", "to",
+        "of", "in", "on", "for", "and", "or", "with", "my", "our", "your", "we", "i", "you", "it",
+        "this", "that", "do", "does", "can", "how", "what", "why", "when", "where", "which", "there",
+        "be", "been", "have", "has", "please", "hey", "sini", "situ", "pakai", "tidak",
+    ]
+)  # fmt: skip
 
 _TOKEN = re.compile(r"[0-9a-z]+")
 
@@ -67,8 +75,6 @@ _TOKEN = re.compile(r"[0-9a-z]+")
 def stemmer():
     """Sastrawi's stemmer, built once per process: building it loads a dictionary of ~30,000
     root words, far too slow to repeat per message."""
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
     return StemmerFactory().create_stemmer()
 
 

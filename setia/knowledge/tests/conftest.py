@@ -1,13 +1,6 @@
 import pytest
 
-from setia.accounts.models import Role
 from setia.knowledge.demo_load import load_answers
-from setia.test import make_user
-
-
-@pytest.fixture
-def manager(db):
-    return make_user(Role.MANAGER)
 
 
 @pytest.fixture

@@ -22,8 +22,13 @@ class PlainBM25:
                 re.findall(
                     r"[0-9a-z]+",
                     " ".join(
-                        [article.question_id, article.question_en, article.variants]
-                        + [article.answer_id, article.answer_en]
+                        [
+                            article.question_id,
+                            article.question_en,
+                            article.variants,
+                            article.answer_id,
+                            article.answer_en,
+                        ]
                     ).lower(),
                 )
             )

@@ -45,8 +45,9 @@ def save_article(*, article: Article, actor, data: dict) -> Article:
         Article.objects.select_for_update().filter(pk=article.pk).first() if article.pk else None
     )
     was = search.contribution(stored) if stored else (set(), 0)
-    changed = article.pk is None or any(
-        getattr(article, name) != value for name, value in data.items() if name in VERSIONED
+    # Compared with the stored row: a model form has already copied its values onto `article`.
+    changed = stored is None or any(
+        getattr(stored, name) != value for name, value in data.items() if name in VERSIONED
     )
     for name, value in data.items():
         setattr(article, name, value)
@@ -134,7 +135,7 @@ def create_review_tasks(*, day=None) -> int:
 
 
 def diff_versions(old: dict | None, new: dict) -> list[dict]:
-    """What changed from one version to the next: [{field, lines}] with unified-diff lines
+    """What changed from one version to the next: [{field (its label), lines}] with diff lines
     (`+`/`-`/` ` prefixed) for every field that differs."""
     old = old or {}
     result = []
@@ -147,7 +148,7 @@ def diff_versions(old: dict | None, new: dict) -> list[dict]:
             for line in difflib.ndiff(before.splitlines(), after.splitlines())
             if not line.startswith("?")
         ]
-        result.append({"field": name, "lines": lines})
+        result.append({"field": Article._meta.get_field(name).verbose_name, "lines": lines})
     return result
 
 

@@ -28,8 +28,10 @@ DOCUMENTS = ""
 LENGTH = "#length"
 QUESTION_WEIGHT = 3  # a term in the questions counts as much as three in the answer
 K1, B = 1.2, 0.6
-CANDIDATES = 100
-MATCH_TERMS = 8  # the rarest terms of a message that find the candidates
+CANDIDATES = 20
+DRAFT_ALLOWANCE = 20  # SQLite: ranked before drafts are left out, so fetch a few more
+MATCH_TERMS = 6  # the rarest terms of a message that find the candidates…
+POSTINGS = 1500  # …as long as they occur in at most this many answers together
 MAX_TERMS = 40  # a long message: its first 40 distinct terms
 # A suggestion must cover this share of the message's terms (by weight), score this much and
 # share a term with the answer's questions (not only its answer text): a message about
@@ -157,6 +159,7 @@ class Query:
     """A message analysed: its terms with weights (idf) and where each came from."""
 
     weights: dict[str, float]
+    documents: dict[str, int]
     origins: dict[str, Reason]
     unknown: list[str]
 
@@ -173,14 +176,15 @@ def _corrections(unknown: list[str]) -> dict[str, tuple[str, int]]:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
-                    "(term %% %s OR (term LIKE %s AND length(term) BETWEEN %s AND %s))",
-                    [word, word[0] + "%", len(word) - limit, len(word) + limit],
+                    "(term %% %s OR (term >= %s AND term < %s AND length(term) BETWEEN %s AND %s))",
+                    [word, word[0], chr(ord(word[0]) + 1), len(word) - limit, len(word) + limit],
                 )
             else:
+                # The same first letter, as a range the unique index on `term` answers.
                 cursor.execute(
                     "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
-                    "term LIKE %s AND length(term) BETWEEN %s AND %s",
-                    [word[0] + "%", len(word) - limit, len(word) + limit],
+                    "term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
+                    [word[0], chr(ord(word[0]) + 1), len(word) - limit, len(word) + limit],
                 )
             candidates.update((term, documents) for term, documents in cursor.fetchall())
     result = {}
@@ -231,18 +235,33 @@ def analyse_query(message: str) -> tuple[Query, int, float]:
     }
     query = Query(
         weights=weights,
+        documents={term: documents for term, documents in rows.items() if documents > 0},
         origins=origins,
         unknown=[word for word in unknown if word not in corrections],
     )
     return query, total, (length / total if total else 1.0)
 
 
+def _retrieval_terms(query: Query) -> list[str]:
+    """The rarest terms of the message, as many as fit in POSTINGS (the answers they occur in,
+    summed), at least one: the database then ranks a few thousand answers at most, whatever
+    common words the message also has."""
+    chosen: list[str] = []
+    postings = 0
+    for term in sorted(query.weights, key=lambda term: (query.documents[term], term)):
+        if chosen and (len(chosen) == MATCH_TERMS or postings + query.documents[term] > POSTINGS):
+            break
+        chosen.append(term)
+        postings += query.documents[term]
+    return chosen
+
+
 def _candidate_ids(terms: list[str]) -> list[int]:
     """The best CANDIDATES approved answers containing any of `terms`, by the database's own
-    full-text rank."""
+    full-text rank (questions weigh more there too)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query = " | ".join(f"'{term}'" for term in terms)  # terms are [0-9a-z#]+ only
+            query = " | ".join(f"'{term}'" for term in terms)  # terms are [0-9a-z]+ only
             cursor.execute(
                 "SELECT id FROM knowledge_article, to_tsquery('simple', %s) query "
                 "WHERE state = 'approved' AND search_vector @@ query "
@@ -251,29 +270,34 @@ def _candidate_ids(terms: list[str]) -> list[int]:
             )
         else:
             query = " OR ".join(f'"{term}"' for term in terms)
+            # FTS5 ranks inside its own query (`rank` is bm25 with the columns' weights, set by
+            # the migration); joined to the answers, it would rank after the join, slowly.
             cursor.execute(
-                "SELECT a.id FROM knowledge_article_fts f "
-                "JOIN knowledge_article a ON a.id = f.rowid "
-                "WHERE knowledge_article_fts MATCH %s AND a.state = 'approved' "
-                "ORDER BY bm25(knowledge_article_fts, 3.0, 1.0), a.id LIMIT %s",
-                [query, CANDIDATES],
+                "SELECT a.id FROM (SELECT rowid AS id, rank FROM knowledge_article_fts "
+                "WHERE knowledge_article_fts MATCH %s ORDER BY rank LIMIT %s) f "
+                "JOIN knowledge_article a ON a.id = f.id WHERE a.state = 'approved' "
+                "ORDER BY f.rank, a.id",
+                [query, CANDIDATES + DRAFT_ALLOWANCE],
             )
-        return [row[0] for row in cursor.fetchall()]
+        return [row[0] for row in cursor.fetchall()][:CANDIDATES]
 
 
-def _score(query: Query, questions: str, answers: str, mean_length: float):
-    tf_questions, tf_answers = Counter(questions.split()), Counter(answers.split())
-    length = _weighted_length(questions, answers)
+def _score(query: Query, index_questions: str, index_answers: str, mean_length: float):
+    """BM25 over both fields, a term in the questions counting QUESTION_WEIGHT times; returns
+    (score, matched terms, whether one of them is in the questions)."""
+    questions, answers = index_questions.split(), index_answers.split()
+    length = QUESTION_WEIGHT * len(questions) + len(answers)
     norm = K1 * (1 - B + B * length / (mean_length or 1.0))
     score = 0.0
     matched = []
     asked = False
     for term, weight in query.weights.items():
-        tf = QUESTION_WEIGHT * tf_questions[term] + tf_answers[term]
+        in_questions = questions.count(term)
+        tf = QUESTION_WEIGHT * in_questions + answers.count(term)
         if tf:
             score += weight * tf * (K1 + 1) / (tf + norm)
             matched.append(term)
-            asked = asked or tf_questions[term] > 0
+            asked = asked or in_questions > 0
     return score, matched, asked
 
 
@@ -283,11 +307,9 @@ def suggest(message: str, *, limit: int = 3) -> list[Suggestion]:
     query, total, mean_length = analyse_query(message)
     if not query.weights:
         return []
-    rarest = sorted(query.weights, key=lambda term: (-query.weights[term], term))[:MATCH_TERMS]
-    ids = _candidate_ids(rarest)
+    ids = _candidate_ids(_retrieval_terms(query))
     if not ids:
         return []
-    rows = Article.objects.filter(pk__in=ids).values_list("id", "index_questions", "index_answers")
     # Words no answer contains count against coverage: a message about something else entirely
     # shares a word or two with some answer by chance.
     unknown_weight = UNKNOWN_WEIGHT * math.log(1 + (total + 0.5) / 0.5)
@@ -296,14 +318,15 @@ def suggest(message: str, *, limit: int = 3) -> list[Suggestion]:
     # measured against it, so the bar is the same for ten answers as for ten thousand.
     best_possible = sum(query.weights.values()) * (K1 + 1)
     scored = []
-    for pk, questions, answers in rows:
-        score, matched, asked = _score(query, questions, answers, mean_length)
+    rows = Article.objects.filter(pk__in=ids).values_list("id", "index_questions", "index_answers")
+    for pk, index_questions, index_answers in rows:
+        score, matched, asked = _score(query, index_questions, index_answers, mean_length)
         coverage = sum(query.weights[term] for term in matched) / known
         if asked and score >= MIN_STRENGTH * best_possible and coverage >= MIN_COVERAGE:
             scored.append((score, pk, matched))
     scored.sort(key=lambda item: (-item[0], item[1]))
     best = scored[:limit]
-    articles = Article.objects.in_bulk([pk for _score, pk, _matched in best])
+    articles = Article.objects.in_bulk([pk for _score, pk, _matched in best]) if best else {}
     return [
         Suggestion(
             article=articles[pk],

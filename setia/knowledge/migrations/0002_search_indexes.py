@@ -23,6 +23,8 @@ POSTGRESQL_UNDO = [
 SQLITE = [
     "CREATE VIRTUAL TABLE knowledge_article_fts USING fts5("
     "index_questions, index_answers, content='knowledge_article', content_rowid='id')",
+    # `rank` is bm25 with a term in the questions weighing three in the answer.
+    "INSERT INTO knowledge_article_fts(knowledge_article_fts, rank) VALUES ('rank', 'bm25(3.0, 1.0)')",
     "CREATE TRIGGER knowledge_article_fts_insert AFTER INSERT ON knowledge_article BEGIN "
     "INSERT INTO knowledge_article_fts(rowid, index_questions, index_answers) "
     "VALUES (new.id, new.index_questions, new.index_answers); END",

@@ -30,6 +30,9 @@ VERSIONED = [
 ]  # fmt: skip
 
 
+_LABELS = {field.name: field.verbose_name for field in Article._meta.fields}
+
+
 def snapshot(article: Article) -> dict:
     """The answer's content as plain JSON (what a version freezes)."""
     return {name: getattr(article, name) for name in VERSIONED}
@@ -148,7 +151,7 @@ def diff_versions(old: dict | None, new: dict) -> list[dict]:
             for line in difflib.ndiff(before.splitlines(), after.splitlines())
             if not line.startswith("?")
         ]
-        result.append({"field": Article._meta.get_field(name).verbose_name, "lines": lines})
+        result.append({"field": _LABELS[name], "lines": lines})
     return result
 
 

@@ -174,9 +174,11 @@ def _corrections(unknown: list[str]) -> dict[str, tuple[str, int]]:
         for word in words:
             limit = text.typo_limit(word)
             if connection.vendor == "postgresql":
+                # Two index scans (trigrams; the first letter's range), not one scan with OR.
                 cursor.execute(
-                    "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
-                    "(term %% %s OR (term >= %s AND term < %s AND length(term) BETWEEN %s AND %s))",
+                    "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND term %% %s "
+                    "UNION SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
+                    "term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
                     [word, word[0], chr(ord(word[0]) + 1), len(word) - limit, len(word) + limit],
                 )
             else:

@@ -120,7 +120,11 @@ def mark_reviewed(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     messages.success(
         request,
         _("Marked as reviewed; the next review is on %(day)s.")
-        % {"day": formats.date_format(article.review_on, "DATE_FORMAT")},
+        % {
+            "day": formats.date_format(article.review_on, "DATE_FORMAT")
+            if article.review_on
+            else ""
+        },
     )
     return redirect(article)
 

@@ -24,6 +24,7 @@ from setia.customers.models import Category, Customer, Plan
 from setia.engagement.models import BulkSend, MessageTemplate, RetentionOffer
 from setia.history.models import EventKind, TimelineEvent
 from setia.imports.models import Import
+from setia.knowledge.models import Article
 from setia.library.models import Guide
 from setia.quality.actions import merge_customers
 from setia.quality.models import DuplicateCandidate, Merge
@@ -52,6 +53,10 @@ MORE = [
     "/segments/new/",
     "/quality/duplicates/",
     "/tiers/report/",
+    "/answers/new/",
+    "/answers/synonyms/",
+    "/answers/suggest/?q=gmn+cara+ganti+domain+toko+kak%3F",
+    "/answers/suggest/?q=resep+nasi+goreng",
 ]
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -166,6 +171,10 @@ def generated_content(tmp_path) -> dict[str, str]:
     pages["guide"] = reverse(
         "library:guide-detail", args=[Guide.objects.order_by("id")[0].category.slug]
     )
+    answer = Article.objects.order_by("id").first()
+    if answer is not None:
+        pages["answer"] = reverse("knowledge:article-detail", args=[answer.code])
+        pages["answer edit"] = reverse("knowledge:article-edit", args=[answer.code])
     bulk = BulkSend.objects.order_by("id").first()
     if bulk is not None:
         pages["bulk send"] = reverse("engagement:bulk-detail", args=[bulk.code])

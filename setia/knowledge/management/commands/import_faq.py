@@ -29,12 +29,10 @@ class Command(BaseCommand):
             content = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
             raise CommandError(f"{file} is not UTF-8 text: {error}") from error
-        actor = None
-        if by:
-            actor = User.objects.filter(email__iexact=by).first()
-            if actor is None:
-                raise CommandError(f"No user {by}")
+        actor = User.objects.filter(email__iexact=by).first() if by else None
+        if by and actor is None:
+            raise CommandError(f"No user {by}")
         result = actions.import_faq(content=content, actor=actor, approve=approve)
-        for error in result.errors:
-            self.stderr.write(error)
+        for problem in result.errors:
+            self.stderr.write(problem)
         self.stdout.write(result.summary())

@@ -161,6 +161,7 @@ def save_synonym(*, synonym: Synonym, actor, data: dict) -> Synonym:
     for name, value in data.items():
         setattr(synonym, name, value)
     synonym.save()
+    search.forget_synonyms()
     search.rebuild_index()
     return synonym
 
@@ -169,6 +170,7 @@ def save_synonym(*, synonym: Synonym, actor, data: dict) -> Synonym:
 def delete_synonym(*, synonym: Synonym, actor) -> None:
     """Remove a synonym and re-index every answer without it."""
     synonym.delete()
+    search.forget_synonyms()
     search.rebuild_index()
 
 

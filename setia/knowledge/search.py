@@ -14,6 +14,7 @@ order is the same on both databases. Below `MIN_STRENGTH` or `MIN_COVERAGE` noth
 """
 
 import math
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,7 +32,7 @@ K1, B = 1.2, 0.6
 CANDIDATES = 20
 DRAFT_ALLOWANCE = 20  # SQLite: ranked before drafts are left out, so fetch a few more
 MATCH_TERMS = 6  # the rarest terms of a message that find the candidates…
-POSTINGS = 1500  # …as long as they occur in at most this many answers together
+POSTINGS = 800  # …as long as they occur in at most this many answers together
 MAX_TERMS = 40  # a long message: its first 40 distinct terms
 # A suggestion must cover this share of the message's terms (by weight), score this much and
 # share a term with the answer's questions (not only its answer text): a message about
@@ -39,19 +40,32 @@ MAX_TERMS = 40  # a long message: its first 40 distinct terms
 MIN_COVERAGE = 0.35
 MIN_STRENGTH = 0.2
 UNKNOWN_WEIGHT = 0.5  # of the weight of a term no answer has
+MAX_CORRECTIONS = 3  # misspelt words of a message looked up, at most
 UNKNOWN_COUNTED = 3  # at most: a long message's context must not drown its question
 
-_synonym_cache: dict = {"key": None, "phrases": {}}
+SYNONYMS_FRESH_SECONDS = 10  # how long a process uses its copy of the list before checking
+_synonym_cache: dict = {"key": None, "phrases": {}, "checked": 0.0}
 
 
 def synonyms() -> dict[tuple[str, ...], str]:
-    """The synonym phrases, rebuilt when the list changed (one small query to know)."""
+    """The synonym phrases, rebuilt when the list changed. Checked (one small query) at most
+    every SYNONYMS_FRESH_SECONDS: a search then costs no query for them; an edit reaches other
+    processes within that time, and its own process at once (`forget_synonyms`)."""
+    moment = time.monotonic()
+    if moment - _synonym_cache["checked"] < SYNONYMS_FRESH_SECONDS:
+        return _synonym_cache["phrases"]
     stamp = Synonym.objects.aggregate(count=Count("id"), last=Max("updated_at"))
     key = (stamp["count"], stamp["last"])
     if _synonym_cache["key"] != key:
         rows = [(s.term, s.variant_list) for s in Synonym.objects.all()]
         _synonym_cache.update(key=key, phrases=text.synonym_phrases(rows))
+    _synonym_cache["checked"] = moment
     return _synonym_cache["phrases"]
+
+
+def forget_synonyms() -> None:
+    """Make the next search read the synonym list again (after this process changed it)."""
+    _synonym_cache.update(key=None, checked=0.0)
 
 
 def index_fields(article: Article, phrases=None) -> tuple[str, str]:
@@ -169,26 +183,38 @@ def _corrections(unknown: list[str]) -> dict[str, tuple[str, int]]:
     words = [word for word in unknown if text.typo_limit(word) and not text.is_word(word)]
     if not words:
         return {}
-    candidates: set[tuple[str, int]] = set()
+    words = words[:MAX_CORRECTIONS]
+    # First the terms with the same first two letters, as a range the unique index on `term`
+    # answers; then, on PostgreSQL and only for words that found nothing near, the 20 terms
+    # sharing most trigrams (a typo in the first two letters; a slower index scan).
+    parts, params = [], []
+    for word in words:
+        limit = text.typo_limit(word)
+        parts.append(
+            "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
+            "term >= %s AND term < %s AND length(term) BETWEEN %s AND %s"
+        )
+        params += [word[:2], word[0] + chr(ord(word[1]) + 1), len(word) - limit, len(word) + limit]
+    result = _nearest(words, _fetch_terms(parts, params))
+    missed = [word for word in words if word not in result]
+    if missed and connection.vendor == "postgresql":
+        parts = [
+            "(SELECT term, documents FROM knowledge_term WHERE documents > 0 AND term %% %s "
+            "ORDER BY similarity(term, %s) DESC, term LIMIT 20)"
+        ] * len(missed)
+        params = [value for word in missed for value in (word, word)]
+        result |= _nearest(missed, _fetch_terms(parts, params))
+    return result
+
+
+def _fetch_terms(parts: list[str], params: list) -> set[tuple[str, int]]:
     with connection.cursor() as cursor:
-        for word in words:
-            limit = text.typo_limit(word)
-            if connection.vendor == "postgresql":
-                # Two index scans (trigrams; the first letter's range), not one scan with OR.
-                cursor.execute(
-                    "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND term %% %s "
-                    "UNION SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
-                    "term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
-                    [word, word[0], chr(ord(word[0]) + 1), len(word) - limit, len(word) + limit],
-                )
-            else:
-                # The same first letter, as a range the unique index on `term` answers.
-                cursor.execute(
-                    "SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
-                    "term >= %s AND term < %s AND length(term) BETWEEN %s AND %s",
-                    [word[0], chr(ord(word[0]) + 1), len(word) - limit, len(word) + limit],
-                )
-            candidates.update((term, documents) for term, documents in cursor.fetchall())
+        cursor.execute(" UNION ".join(parts), params)
+        return set(cursor.fetchall())
+
+
+def _nearest(words: list[str], candidates: set[tuple[str, int]]) -> dict[str, tuple[str, int]]:
+    """{word: (term, documents)}: the candidate fewest edits away (then the most common)."""
     result = {}
     for word in words:
         limit = text.typo_limit(word)

@@ -1,5 +1,6 @@
 import pytest
 
+from setia.knowledge import search
 from setia.knowledge.demo_load import load_answers
 
 
@@ -9,3 +10,9 @@ def demo_answers(manager):
     result = load_answers(actor=manager)
     assert result.rejected == 0, result.errors
     return result
+
+
+@pytest.fixture(autouse=True)
+def _fresh_synonyms():
+    """Each test reads the synonym list of its own database (a process keeps it seconds)."""
+    search.forget_synonyms()

@@ -68,8 +68,8 @@ def test_the_list_filters_and_pages_in_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         response = client.get(LIST, {"area": "domain", "state": "approved", "sort": "used"})
     assert response.status_code == 200
-    assert response.text.count('data-label="Question"') == 4
-    assert client.get(LIST, {"page": "2"}).text.count('data-label="Question"') == 2
+    assert len(response.context["page"].object_list) == 4
+    assert len(client.get(LIST, {"page": "2"}).context["page"].object_list) == 2
 
 
 def test_an_executive_writes_a_draft_and_only_a_manager_approves_it(client, executive, manager):

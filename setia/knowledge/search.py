@@ -199,8 +199,8 @@ def _corrections(unknown: list[str]) -> dict[str, tuple[str, int]]:
     missed = [word for word in words if word not in result]
     if missed and connection.vendor == "postgresql":
         parts = [
-            "(SELECT term, documents FROM knowledge_term WHERE documents > 0 AND term %% %s "
-            "ORDER BY similarity(term, %s) DESC, term LIMIT 20)"
+            "(SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
+            "lower(term) %% %s ORDER BY similarity(lower(term), %s) DESC, term LIMIT 20)"
         ] * len(missed)
         params = [value for word in missed for value in (word, word)]
         result |= _nearest(missed, _fetch_terms(parts, params))

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "setia.desk",
     "setia.cadence",
     "setia.api",
+    # After engagement and work: answers are offered in the compose box, reviews are tasks.
+    "setia.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -511,6 +513,13 @@ CELERY_BEAT_SCHEDULE |= {
     "quality-snapshot": {
         "task": "setia.quality.tasks.snapshot_quality",
         "schedule": crontab(hour=3, minute=30),
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # Agreed answers (setia/knowledge): a task for each owner whose answer's review is due.
+    "knowledge-create-review-tasks": {
+        "task": "setia.knowledge.tasks.create_review_tasks",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 # Data quality (setia/quality): which checks make a customer complete (keys of

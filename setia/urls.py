@@ -14,6 +14,7 @@ urlpatterns = [
     path("segments/", include("setia.desk.segment_urls")),
     path("tiers/", include("setia.tiers.urls")),
     path("library/", include("setia.library.urls")),
+    path("answers/", include("setia.knowledge.urls")),
     # The sales library lived at /playbook/ before it had its own name; bookmarks keep working.
     re_path(
         r"^playbook/(?P<rest>.*)$",

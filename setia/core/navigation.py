@@ -190,7 +190,21 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "library",
         pgettext_lazy("navigation section", "Library"),
-        (Entry(_("Sales library"), "library:guide-list", "library.view_guide"),),
+        (
+            Entry(_("Sales library"), "library:guide-list", "library.view_guide"),
+            Entry(
+                _("Agreed answers"),
+                "knowledge:article-list",
+                "knowledge.view_article",
+                also=(
+                    "knowledge:article-create",
+                    "knowledge:article-detail",
+                    "knowledge:article-edit",
+                    "knowledge:synonym-list",
+                ),
+            ),
+            Entry(_("Suggest an answer"), "knowledge:suggest", "knowledge.view_article"),
+        ),
     ),
     Section(
         "admin",
@@ -227,6 +241,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "engagement": "messages",
     "tiers": "admin",
     "library": "library",
+    "knowledge": "library",
     "jobs": "admin",
     "partners": "partners",
     "campaigns": "partners",

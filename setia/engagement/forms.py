@@ -150,6 +150,14 @@ class ComposeForm(forms.Form):
         max_length=300,
         help_text=_("Fills {promo}, e.g. Free shipping until 31 December."),
     )
+    text = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=4000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Your own words for WhatsApp, sent when no template is chosen."),
+    )
 
     def __init__(self, *args, customer, channel=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,6 +25,7 @@ from setia.customers.models import Category, Customer, Plan
 from setia.engagement.models import BulkSend, MessageTemplate, RetentionOffer
 from setia.history.models import EventKind, TimelineEvent
 from setia.imports.models import Import
+from setia.knowledge.models import Article
 from setia.library.models import Guide
 from setia.partners.models import Meeting, Programme
 from setia.quality.actions import merge_customers
@@ -59,6 +60,10 @@ MORE = [
     "/campaigns/new/",
     "/cadence/targets/new/",
     "/api/tokens/",
+    "/answers/new/",
+    "/answers/synonyms/",
+    "/answers/suggest/?q=gmn+cara+ganti+domain+toko+kak%3F",
+    "/answers/suggest/?q=resep+nasi+goreng",
 ]
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -187,6 +192,10 @@ def generated_content(tmp_path) -> dict[str, str]:
     pages["campaign"] = reverse(
         "campaigns:campaign-detail", args=[Campaign.objects.order_by("id")[0].pk]
     )
+    answer = Article.objects.order_by("id").first()
+    if answer is not None:
+        pages["answer"] = reverse("knowledge:article-detail", args=[answer.code])
+        pages["answer edit"] = reverse("knowledge:article-edit", args=[answer.code])
     bulk = BulkSend.objects.order_by("id").first()
     if bulk is not None:
         pages["bulk send"] = reverse("engagement:bulk-detail", args=[bulk.code])

@@ -80,8 +80,10 @@ def preview(form: ComposeForm, customer) -> dict:
         "promo": form.cleaned_data["promo"],
     }
     if template is None:
-        # An empty WhatsApp chat needs no template.
-        return {**result, "text": "", "subject": "", "ready": True}
+        # Without a template WhatsApp opens with what was typed (an agreed answer inserted from
+        # the suggestions, say), or an empty chat.
+        typed = form.cleaned_data["text"].strip()
+        return {**result, "text": typed, "typed": typed, "subject": "", "ready": True}
     values = customer_values(
         customer,
         contact=form.cleaned_data["contact"],
@@ -109,6 +111,8 @@ def compose_message(request: AuthenticatedHttpRequest, code) -> HttpResponse:
         "preview": preview(form, customer),
         "has_contacts": customer.contacts.exists(),
         "cloud_api": whatsapp.is_configured(),
+        # A customer's message to answer (the timeline's "Suggest an answer" on an inbound one).
+        "question": request.GET.get("question", "")[:5000],
     }
     if request.htmx:
         return render(request, "engagement/_compose_preview.html", context)

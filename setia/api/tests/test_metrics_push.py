@@ -181,3 +181,16 @@ def test_a_service_token_reads_nothing_else(stores, service):
     assert service.get(f"/api/v1/customers/{customer.code}/").status_code == 403
     assert service.get("/api/v1/customers/").status_code == 403
     assert service.get(f"{URL}jobs/999/").status_code == 404
+
+
+def test_the_runner_keeps_the_result_of_a_push(stores, service, settings):
+    settings.JOBS_EAGER = False
+    answer = service.post(URL, BODY, content_type="text/csv")
+    assert service.get(answer["Location"]).json()["summary"] == ""
+
+    from setia.jobs import actions as jobs
+
+    assert jobs.run_pending() == 1
+    job = service.get(answer["Location"]).json()
+    assert (job["state"], job["summary"]) == ("done", "rows=7 inserted=2 updated=0 rejected=5")
+    assert len(job["rejects"]) == 5 and len(table()) == 2

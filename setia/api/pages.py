@@ -1,4 +1,5 @@
-"""The API tokens page: a person's tokens, a new one (its secret shown once), revoking."""
+"""The API tokens page: a person's tokens (an administrator's service tokens too), a new one
+(its secret shown once), revoking."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +19,7 @@ from setia.core.http import AuthenticatedHttpRequest
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, user=request.user)
     secret = None
     status = 200
     if request.method == "POST":
@@ -28,11 +29,12 @@ def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 expires_at=form.expires_at(),
+                kind=form.kind,
             )
-            form = TokenForm()
+            form = TokenForm(user=request.user)
         else:
             status = 400
-    mine = ApiToken.objects.filter(user=request.user, kind=ApiToken.Kind.PERSONAL)
+    mine = ApiToken.objects.filter(user=request.user)
     page = Paginator(mine, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "secret": secret}
     # The secret is in this response only: it must not be kept by a cache or the browser.

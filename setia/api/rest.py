@@ -17,6 +17,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
+from setia.accounts.models import Role
 from setia.api.actions import note_use
 from setia.api.models import ApiToken, IdempotentRequest, token_digest
 from setia.lib.ratelimits import count_request
@@ -79,6 +80,23 @@ class RoleAndScope(BasePermission):
         needed = getattr(view, "required_permissions", {}).get(method)
         self.message = _("Your role does not allow this.")
         return needed is None or request.user.has_perm(needed)
+
+
+class MetricsPushAccess(BasePermission):
+    """The metrics push: a service token (scope metrics), or an administrator (with a write
+    token or the signed-in session to push; any of their tokens to read a push's job)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None and token.scope == ApiToken.Scope.METRICS:
+            return True
+        if token is not None and request.method not in SAFE_METHODS and not token.can_write:
+            self.message = _("This token is read-only.")
+            return False
+        self.message = _("Only a service token or an administrator may push metrics.")
+        return request.user.role == Role.ADMIN
 
 
 class TokenRateThrottle(BaseThrottle):
@@ -178,6 +196,11 @@ class IdempotentCreateMixin:
     def create_record(self, request, **kwargs):
         raise NotImplementedError
 
+    def request_fingerprint(self, request) -> str:
+        """What identifies the request a key was first used with: its path and body."""
+        body = json.dumps(request.data, sort_keys=True, default=str)
+        return hashlib.sha256(f"{request.path}\n{body}".encode()).hexdigest()
+
     def create(self, request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
@@ -186,8 +209,7 @@ class IdempotentCreateMixin:
             raise exceptions.ValidationError(
                 {"Idempotency-Key": [_("An idempotency key is at most 200 characters.")]}
             )
-        body = json.dumps(request.data, sort_keys=True, default=str)
-        fingerprint = hashlib.sha256(f"{request.path}\n{body}".encode()).hexdigest()
+        fingerprint = self.request_fingerprint(request)
         try:
             with transaction.atomic():
                 # The key's row first: a second request with the same key waits on it (the

@@ -296,3 +296,29 @@ class SegmentSerializer(serializers.ModelSerializer):
         model = Segment
         fields = ["code", "name", "owner", "is_shared", "query", "created_at", "updated_at"]
         read_only_fields = fields
+
+
+class MetricsRejectSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("1 is the first row after the header."))
+    reason = serializers.CharField(help_text=_("The reason's code, as in ingest_metrics."))
+    message = serializers.CharField()
+    values = serializers.ListField(child=serializers.CharField())
+
+
+class MetricsJobSerializer(serializers.Serializer):
+    """A metrics push's job: where it stands and, once done, the accounting of
+    `ingest_metrics` (`summary` is its line) with the rejected rows."""
+
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["queued", "running", "done", "failed", "cancelled"])
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    failure_reason = serializers.CharField()
+    summary = serializers.CharField(help_text=_("rows=… inserted=… updated=… rejected=…"))
+    rows = serializers.IntegerField(allow_null=True)
+    inserted = serializers.IntegerField(allow_null=True)
+    updated = serializers.IntegerField(allow_null=True)
+    rejected = serializers.IntegerField(allow_null=True)
+    unknown_columns = serializers.ListField(child=serializers.CharField())
+    rejects = MetricsRejectSerializer(many=True, help_text=_("The first 1000 rejected rows."))
+    url = serializers.CharField()

@@ -39,6 +39,12 @@ urlpatterns = [
         name="store-detail",
     ),
     path(f"{customer}/subscription/", subscription, name="subscription"),
+    path("metrics/", views.MetricsPushViewSet.as_view({"post": "create"}), name="metrics"),
+    path(
+        "metrics/jobs/<int:pk>/",
+        views.MetricsPushViewSet.as_view({"get": "retrieve"}),
+        name="metrics-job",
+    ),
     path(
         f"{customer}/interactions/",
         views.InteractionViewSet.as_view({"get": "list", "post": "create"}),

@@ -2,6 +2,8 @@
 (`Customer.objects.visible_to`, `get_customer_for_user`: another team's customer is a 404) and
 writes through the apps' actions with history source "api"."""
 
+import hashlib
+import io
 import uuid
 from typing import cast
 
@@ -13,11 +15,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 
 from setia.api.rest import (
     CursorPage,
     IdempotentCreateMixin,
+    MetricsPushAccess,
     PreconditionFailed,
     etag_of,
     expected_version,
@@ -26,6 +30,7 @@ from setia.api.serializers import (
     ContactSerializer,
     CustomerSerializer,
     InteractionSerializer,
+    MetricsJobSerializer,
     SegmentSerializer,
     StoreSerializer,
     SubscriptionSerializer,
@@ -41,6 +46,9 @@ from setia.desk.forms import CustomerFilterForm
 from setia.engagement import actions as engagement_actions
 from setia.engagement.models import Interaction
 from setia.history.models import EventKind, TimelineEvent
+from setia.jobs.models import Job
+from setia.lib.dates import today as today_in_jakarta
+from setia.metrics.push import PUSH_TASK, PushError, push_metrics, save_csv, save_json
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
 from setia.work.onboarding.actions import enroll_new_customers
@@ -584,3 +592,111 @@ class SegmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self.get_paginated_response(
             CustomerSerializer(page, many=True, context=self.get_serializer_context()).data
         )
+
+
+class CSVBodyParser(BaseParser):
+    """Declares `text/csv` for the metrics push, which streams the body itself."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream
+
+
+METRICS_ROW = {
+    "type": "object",
+    "properties": {
+        "store": {"type": "string", "description": "The store's domain or code."},
+        "date": {"type": "string", "format": "date"},
+        "gmv": {"type": "integer", "minimum": 0},
+        "orders": {"type": "integer", "minimum": 0},
+        "visitors": {"type": "integer", "minimum": 0},
+        "uptime_pct": {"type": "number", "minimum": 0, "maximum": 100},
+        "errors": {"type": "integer", "minimum": 0},
+    },
+}
+CSV_BODY = {
+    "type": "string",
+    "description": "A header row store,date,gmv,orders,visitors,uptime_pct,errors, then one row "
+    "per store and day.",
+}
+
+
+def metrics_job_answer(request, job: Job) -> dict:
+    """A push's job as `MetricsJobSerializer` shows it: the result once it is done."""
+    progress = job.current_progress() if job.state == Job.State.DONE else {}
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "failure_reason": job.failure_reason,
+        "summary": progress.get("summary", ""),
+        "rows": progress.get("rows"),
+        "inserted": progress.get("inserted"),
+        "updated": progress.get("updated"),
+        "rejected": progress.get("rejected"),
+        "unknown_columns": progress.get("unknown_columns", []),
+        "rejects": progress.get("rejects", []),
+        "url": request.build_absolute_uri(reverse("api:metrics-job", args=[job.pk])),
+    }
+
+
+class MetricsPushViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
+    """Daily store metrics pushed by the commerce platform: the body is ingested by one
+    background job exactly as `manage.py ingest_metrics` ingests a file."""
+
+    permission_classes = [MetricsPushAccess]
+    parser_classes = [JSONParser, CSVBodyParser]
+    serializer_class = MetricsJobSerializer
+
+    def request_fingerprint(self, request) -> str:
+        # The body is saved here, hashed on the way: the key's fingerprint is the body's.
+        digest = hashlib.sha256(f"{request.path}\n".encode())
+        stream = request.stream or io.BytesIO()
+        media_type = request.content_type.split(";")[0].strip().lower()
+        try:
+            if media_type == "text/csv":
+                self.pushed = save_csv(stream, digest=digest)
+            elif media_type in ("application/json", ""):
+                self.pushed = save_json(stream, digest=digest)
+            else:
+                raise exceptions.UnsupportedMediaType(media_type)
+        except PushError as error:
+            raise exceptions.ValidationError({"detail": str(error)}) from None
+        return digest.hexdigest()
+
+    @extend_schema(
+        request={"application/json": {"type": "array", "items": METRICS_ROW}, "text/csv": CSV_BODY},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={202: MetricsJobSerializer},
+        description="Push daily store metrics (a JSON array or a CSV body): one background job "
+        "ingests them as `ingest_metrics` does; the answer is that job.",
+    )
+    def create(self, request, *args, **kwargs):
+        try:
+            return super().create(request, *args, **kwargs)
+        finally:
+            pushed = getattr(self, "pushed", None)
+            if pushed is not None and not getattr(self, "queued", False):
+                pushed.unlink(missing_ok=True)  # replayed or refused: nothing will read it
+
+    def create_record(self, request, **kwargs):
+        if getattr(self, "pushed", None) is None:  # no idempotency key: not saved yet
+            self.request_fingerprint(request)
+        job = push_metrics(path=self.pushed, actor=request.user, today=today_in_jakarta())
+        self.queued = True
+        # Serialized now: the answer is kept as JSON for an idempotency key's replay.
+        answer = MetricsJobSerializer(metrics_job_answer(request, job)).data
+        return Response(
+            answer, status=status.HTTP_202_ACCEPTED, headers={"Location": answer["url"]}
+        )
+
+    @extend_schema(
+        responses={200: MetricsJobSerializer},
+        description="A push's job: its state and, once done, the accounting line, the counts "
+        "and the rejected rows.",
+    )
+    def retrieve(self, request, pk=None):
+        job = get_object_or_404(Job.objects.visible_to(request.user).filter(name=PUSH_TASK), pk=pk)
+        return Response(MetricsJobSerializer(metrics_job_answer(request, job)).data)

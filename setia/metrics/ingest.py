@@ -119,6 +119,13 @@ def ingest_file(
     return result
 
 
+def check_header(path: Path) -> list[str]:
+    """The header of the CSV file `path`, checked as `ingest_file` checks it: raises
+    IngestError (or UnicodeDecodeError) when the file cannot be ingested at all."""
+    with Path(path).open("rb") as file:
+        return _parse_header(file.readline())
+
+
 def _parse_header(line: bytes) -> list[str]:
     text = line.decode("utf-8-sig").strip()
     if not text:

@@ -32,6 +32,17 @@ def test_a_token_needs_a_name_and_a_known_scope(client, executive):
     assert not ApiToken.objects.exists()
 
 
+def test_an_admin_creates_a_service_token_shown_once(client, admin_user):
+    client.force_login(admin_user)
+    answer = client.post(URL, {"name": "Platform", "scope": "metrics", "expires_in": ""})
+    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+    secret = answer.context["secret"]
+    token = ApiToken.objects.get(user=admin_user)
+    assert (token.kind, token.scope, token.digest) == ("service", "metrics", token_digest(secret))
+    again = client.get(URL)
+    assert secret.encode() not in again.content and b"Platform" in again.content
+
+
 def test_revoke_ones_own_token_only(client, executive, other_executive):
     client.force_login(executive)
     client.post(URL, {"name": "Mine", "scope": "write", "expires_in": ""})

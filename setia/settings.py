@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     # After metrics, tiers and engagement: its demo data and triggers build on theirs.
     "setia.work",
     "setia.quality",
+    # After work, tiers, metrics and engagement: health scores read all of them.
+    "setia.health",
     "setia.exports",
     "setia.imports",
     "setia.desk",
@@ -419,6 +421,8 @@ RECOMPUTE_STEPS = [
     "setia.metrics.actions.recompute_rollups",
     "setia.work.onboarding.actions.enroll_step",
     "setia.tiers.actions.assign_tiers",
+    # After the rollups, the onboarding enrolment and the tiers it reads.
+    "setia.health.actions.health_step",
 ]
 CELERY_BEAT_SCHEDULE |= {
     "metrics-recompute-nightly": {

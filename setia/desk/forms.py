@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from setia.accounts.models import Team, User
 from setia.customers.models import SEARCH_MAX_LENGTH, Category, Customer, validate_search
@@ -31,6 +32,14 @@ class CustomerFilterForm(forms.Form):
         ("-created", _("Newest")),
         ("tier", _("Tier, highest first")),
         ("-gmv", _("90-day GMV, highest first")),
+        ("health", _("Health, lowest first")),
+        ("-health", _("Health, highest first")),
+    ]
+    HEALTH_CHOICES = [
+        ("", _("Any health")),
+        ("g", pgettext_lazy("health grade", "Good")),
+        ("a", pgettext_lazy("health grade", "Average")),
+        ("p", pgettext_lazy("health grade", "Poor")),
     ]
 
     # The length is checked by validate_search (one message, the list's rule); the maxlength
@@ -51,6 +60,7 @@ class CustomerFilterForm(forms.Form):
         label=_("Status"), choices=[("", ""), *Customer.Status.choices], required=False
     )
     tier = forms.ChoiceField(label=_("Tier"), required=False)
+    health = forms.ChoiceField(label=_("Health"), choices=HEALTH_CHOICES, required=False)
     segment = forms.ChoiceField(label=_("Segment"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 

@@ -442,7 +442,7 @@ LIST_QUERIES = 9
         {"sort": "-gmv"},
         {"sort": "tier", "page": "2"},
         {"sort": "-health"},
-        {"health": "p", "sort": "health"},
+        {"status": "onboarding", "sort": "health"},
         {"q": "0812", "category": "fashion", "status": "onboarding"},
         {"q": "Kontak", "status": "onboarding", "sort": "-created"},
     ],

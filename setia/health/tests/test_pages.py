@@ -1,5 +1,7 @@
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from setia.customers.models import Customer
 from setia.health.actions import compute_health
@@ -82,6 +84,13 @@ def test_the_list_filters_and_sorts_by_health(client, manager):
         return [c.name for c in client.get(LIST, params).context["page"].object_list]
 
     assert names({"health": "p"}) == ["Sakit"]
+    # the filter and the sorts read as many queries as the plain list
+    with CaptureQueriesContext(connection) as plain:
+        client.get(LIST)
+    for params in ({"health": "p"}, {"sort": "health"}, {"sort": "-health", "health": "g"}):
+        with CaptureQueriesContext(connection) as listed:
+            client.get(LIST, params)
+        assert len(listed) == len(plain)
     assert names({"sort": "health"}) == ["Sakit", "Sedang", "Baru", "Sehat"]
     assert names({"sort": "-health"})[:2] == ["Baru", "Sehat"]
 

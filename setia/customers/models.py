@@ -295,7 +295,11 @@ class Customer(models.Model):
     # list's health sort and filter: written set-based by `setia.health.actions`, never by an
     # edit.
     health_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    health_grade = models.CharField(max_length=1, blank=True, default="", editable=False)
+    # db_default: the set-based writers that insert customers with SQL (imports, the demo) name
+    # only the columns they know.
+    health_grade = models.CharField(
+        max_length=1, blank=True, default="", db_default="", editable=False
+    )
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

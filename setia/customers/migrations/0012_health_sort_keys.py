@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='customer',
             name='health_grade',
-            field=models.CharField(blank=True, default='', editable=False, max_length=1),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=1),
         ),
         migrations.AddField(
             model_name='customer',

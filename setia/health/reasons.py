@@ -15,6 +15,8 @@ def figure_text(factor: str, value, window_days: int) -> str:
         number = format_number(round(float(value), 1))
     else:
         number = format_number(int(value))
+    if factor == Factor.ONBOARDING and not value:
+        return _("onboarding live or on time")
     texts = {
         Factor.GMV_TREND: _("GMV trend %(value)s%% (30 days against 90)"),
         Factor.UPTIME: _("uptime %(value)s%%"),

@@ -4,9 +4,10 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from setia.customers.models import Customer
+from setia.engagement.models import RetentionOffer
 from setia.health.actions import compute_health, factor_settings, save_settings, weights
 from setia.health.models import (
     CustomerHealth,
@@ -17,8 +18,10 @@ from setia.health.models import (
 )
 from setia.health.reasons import reasons
 from setia.health.tests.factories import DAY, MOMENT, contact, only_factors, uptime
-from setia.test import make_customer
+from setia.metrics.models import CustomerRollup
+from setia.test import make_customer, make_subscription
 from setia.tiers.models import CustomerTier, Tier
+from setia.work.onboarding.models import Onboarding, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +187,34 @@ def test_compute_health_prints_its_counts():
     call_command("compute_health", "--day", DAY.isoformat(), stdout=out)
 
     assert out.getvalue().strip() == "customers=3 scored=3 good=1 average=1 poor=1"
+
+
+@time_machine.travel(MOMENT, tick=False)
+def test_every_factors_figure_comes_from_its_table():
+    customer = make_customer()
+    CustomerRollup.objects.create(
+        customer=customer, gmv_30d=200, gmv_90d=900, as_of=DAY, computed_at=timezone.now()
+    )  # 200 / 30 a day against 900 / 90: -33.3%
+    uptime(customer, "97", days=3, errors=20)  # 60 errors over the last 30 days
+    contact(customer, 3, kind="website_issue")  # open
+    contact(customer, 4, kind="call", outcome="follow_up")  # open, and the last contact
+    contact(customer, 40, kind="website_issue")  # outside the 30 days
+    stage = Stage.objects.filter(is_final=False).order_by("position").first()
+    Onboarding.objects.create(
+        customer=customer,
+        stage=stage,
+        entered_stage_at=MOMENT - datetime.timedelta(days=stage.stalled_after_days + 5),
+    )
+    make_subscription(customer, renews_on=DAY + datetime.timedelta(days=20))
+    RetentionOffer.objects.create(customer=customer, discount_percent=10, months=3, monthly_price=1)
+
+    compute_health(today=DAY)
+
+    health = _health(customer)
+    assert round(health.gmv_trend, 1) == -33.3
+    assert (health.uptime, health.errors, health.contact, health.issues) == (97, 60, 4, 2)
+    assert (health.onboarding, health.renewal, health.offers) == (5, 20, 1)
+    #  trend poor, uptime average, errors average, contact good, issues average, onboarding
+    #  average, renewal average, offers average
+    assert health.grades == "paagaaaa"
+    assert health.score == 50

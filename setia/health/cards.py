@@ -26,7 +26,12 @@ CHART_CACHE_SECONDS = 24 * 60 * 60
 def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     """The "Health" card, in three queries whatever the data."""
     health = CustomerHealth.objects.filter(customer=customer).first()
-    context: dict = {"health": health, "health_reasons": [], "health_chart": None}
+    context: dict = {
+        "customer": customer,
+        "health": health,
+        "health_reasons": [],
+        "health_chart": None,
+    }
     if health is not None:
         windows = {key: row.window_days for key, row in factor_settings().items()}
         context["health_reasons"] = reasons(health.factor_grades(), windows)

@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone, translation
 
@@ -218,3 +219,17 @@ def test_every_factors_figure_comes_from_its_table():
     #  average, renewal average, offers average
     assert health.grades == "paagaaaa"
     assert health.score == 50
+
+
+def test_it_runs_as_the_recompute_step_after_the_tiers_it_weighs_by(db):
+    make_customer(name="Toko Kecil")
+    stdout = StringIO()
+
+    call_command("recompute", "--today", "2026-06-15", stdout=stdout)
+
+    steps = settings.RECOMPUTE_STEPS
+    assert steps.index("setia.health.actions.health_step") > steps.index(
+        "setia.tiers.actions.assign_tiers"
+    )
+    assert "setia.health.actions.health_step: rows=1 seconds=" in stdout.getvalue()
+    assert HealthSnapshot.objects.get().day == datetime.date(2026, 6, 15)

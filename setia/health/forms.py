@@ -5,7 +5,14 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from setia.health.models import FACTOR_ORDER, HIGHER_IS_BETTER, Factor, FactorSetting, Policy
+from setia.health.models import (
+    FACTOR_ORDER,
+    HIGHER_IS_BETTER,
+    WINDOWED,
+    Factor,
+    FactorSetting,
+    Policy,
+)
 
 
 class SettingsForm(forms.Form):
@@ -39,6 +46,7 @@ class SettingsForm(forms.Form):
             poor_below=policy.poor_below,
             any_poor_caps=policy.any_poor_caps,
         )
+        self.settings = settings
         for factor in FACTOR_ORDER:
             setting = settings[factor.value]
             name = factor.value
@@ -49,9 +57,10 @@ class SettingsForm(forms.Form):
             self.fields[f"{name}-poor"] = forms.IntegerField(
                 label=_("Poor"), min_value=-1000, max_value=100000
             )
-            self.fields[f"{name}-days"] = forms.IntegerField(
-                label=_("Days"), min_value=1, max_value=365
-            )
+            if factor in WINDOWED:
+                self.fields[f"{name}-days"] = forms.IntegerField(
+                    label=_("Days"), min_value=1, max_value=365
+                )
             self.initial.update(
                 {
                     f"{name}-active": setting.is_active,
@@ -80,7 +89,7 @@ class SettingsForm(forms.Form):
                 self[f"{name}-active"],
                 self[f"{name}-good"],
                 self[f"{name}-poor"],
-                self[f"{name}-days"],
+                self[f"{name}-days"] if factor in WINDOWED else None,
             ]
             weights = [self[f"w-{name}-all"], *(self[f"w-{name}-{tier.pk}"] for tier in self.tiers)]
             yield factor.label, factor in HIGHER_IS_BETTER, fields, weights
@@ -118,7 +127,8 @@ class SettingsForm(forms.Form):
                 "is_active": data[f"{factor.value}-active"],
                 "good": data[f"{factor.value}-good"],
                 "poor": data[f"{factor.value}-poor"],
-                "window_days": data[f"{factor.value}-days"],
+                "window_days": data.get(f"{factor.value}-days")
+                or self.settings[factor.value].window_days,
             }
             for factor in FACTOR_ORDER
         }

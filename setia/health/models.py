@@ -31,6 +31,10 @@ class Factor(models.TextChoices):
 # threshold, poor when above the poor one).
 HIGHER_IS_BETTER = {Factor.GMV_TREND, Factor.UPTIME, Factor.RENEWAL}
 
+# Factors whose figure is counted over the factor's last `window_days` days; the others are a
+# state (days since, days to, a trend with its own fixed windows).
+WINDOWED = {Factor.UPTIME, Factor.ERRORS, Factor.ISSUES, Factor.OFFERS}
+
 # The order factors are stored in `CustomerHealth.grades`, one letter each: never reorder, add
 # at the end.
 FACTOR_ORDER = [

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # After partners and segments: a campaign has partners and an audience segment.
     "setia.campaigns",
     "setia.quality",
+    # After work, tiers, metrics and engagement: health scores read all of them.
+    "setia.health",
     "setia.exports",
     "setia.imports",
     "setia.desk",
@@ -463,6 +465,8 @@ RECOMPUTE_STEPS = [
     "setia.metrics.actions.recompute_rollups",
     "setia.work.onboarding.actions.enroll_step",
     "setia.tiers.actions.assign_tiers",
+    # After the rollups, the onboarding enrolment and the tiers it reads.
+    "setia.health.actions.health_step",
 ]
 CELERY_BEAT_SCHEDULE |= {
     "metrics-recompute-nightly": {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("customers/", include("setia.desk.urls")),
     path("segments/", include("setia.desk.segment_urls")),
     path("tiers/", include("setia.tiers.urls")),
+    path("health/", include("setia.health.urls")),
     path("library/", include("setia.library.urls")),
     path("answers/", include("setia.knowledge.urls")),
     # The sales library lived at /playbook/ before it had its own name; bookmarks keep working.

@@ -178,6 +178,7 @@ SECTIONS: tuple[Section, ...] = (
         pgettext_lazy("navigation section", "Reports"),
         (
             Entry(_("Tier movements"), "tiers:tier-report", "tiers.view_tier"),
+            Entry(_("Customer health"), "health:distribution", "health.view_customerhealth"),
             Entry(
                 _("Retention offers"),
                 "engagement:offer-report",
@@ -222,6 +223,7 @@ SECTIONS: tuple[Section, ...] = (
                 "tiers.view_tier",
                 also=("tiers:tier-edit", "tiers:rule-add"),
             ),
+            Entry(_("Health settings"), "health:settings", "health.change_factorsetting"),
             Entry(_("Background jobs"), "jobs:job-list"),
             Entry(_("Administration"), "admin:index", staff_only=True),
         ),
@@ -240,6 +242,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "work": "work",
     "engagement": "messages",
     "tiers": "admin",
+    "health": "reports",
     "library": "library",
     "knowledge": "library",
     "jobs": "admin",
@@ -255,6 +258,7 @@ ROUTE_SECTIONS: dict[str, str] = {
     "engagement:email-send": "customers",
     "engagement:whatsapp-send": "customers",
     "engagement:offer-propose": "customers",
+    "health:settings": "admin",
 }
 
 

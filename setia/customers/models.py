@@ -78,7 +78,7 @@ class Category(BilingualName, models.Model):
 class CustomerQuerySet(models.QuerySet):
     # The customers list's filters, by name in its query string, and its sort orders. A saved
     # segment is that query string, so it is read with the same names.
-    LIST_FILTERS = ("q", "category", "city", "owner", "team", "status", "tier")
+    LIST_FILTERS = ("q", "category", "city", "owner", "team", "status", "tier", "health")
     LIST_SORTS = {
         "name": ("name", "id"),
         "-name": ("-name", "-id"),
@@ -90,7 +90,13 @@ class CustomerQuerySet(models.QuerySet):
         # are columns of the row (customer_tier_rank_idx, customer_gmv_idx), not joins.
         "tier": (F("tier_rank").asc(nulls_last=True), "name", "id"),
         "-gmv": (F("gmv_90d").desc(nulls_last=True), "name", "id"),
+        # The health score, kept on the row by the health computation (customer_health_idx);
+        # customers not scored yet come last either way.
+        "health": (F("health_score").asc(nulls_last=True), "name", "id"),
+        "-health": (F("health_score").desc(nulls_last=True), "name", "id"),
     }
+    # The health filter's values: the grade letters the health computation writes.
+    HEALTH_GRADES = ("g", "a", "p")
     SEARCH_MAX_LENGTH = SEARCH_MAX_LENGTH
 
     def alive(self):
@@ -194,6 +200,8 @@ class CustomerQuerySet(models.QuerySet):
                 if not (values[name].isascii() and values[name].isdigit()):
                     return queryset.none()
                 queryset = queryset.filter(**{f"{name}_id": int(values[name])})
+        if values["health"] in self.HEALTH_GRADES:
+            queryset = queryset.filter(health_grade=values["health"])
         if values["status"] in Customer.Status.values:
             queryset = queryset.filter(status=values["status"])
         # A tier is named by slug and filtered by its rank on the customer row. This app does not
@@ -294,6 +302,15 @@ class Customer(models.Model):
     # edit: neither `version` nor `updated_at` moves.
     tier_rank = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     gmv_90d = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The health score (0-100) and its grade letter (g, a, p; empty when not scored), for the
+    # list's health sort and filter: written set-based by `setia.health.actions`, never by an
+    # edit.
+    health_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # db_default: the set-based writers that insert customers with SQL (imports, the demo) name
+    # only the columns they know.
+    health_grade = models.CharField(
+        max_length=1, blank=True, default="", db_default="", editable=False
+    )
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -340,6 +357,17 @@ class Customer(models.Model):
                 fields=["tier_rank", "name", "id"],
                 condition=Q(deleted_at__isnull=True),
                 name="customer_tier_rank_idx",
+            ),
+            # The list's health sort (both directions walk it) and its health filter.
+            models.Index(
+                fields=["health_score", "name", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="customer_health_idx",
+            ),
+            models.Index(
+                fields=["health_grade", "name", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="customer_health_grade_idx",
             ),
         ]
 

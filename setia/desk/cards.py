@@ -13,6 +13,7 @@ from setia.core.cards import Card
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.engagement import cards as engagement
+from setia.health import cards as health
 from setia.tiers import cards as tiers
 from setia.work import cards as work
 
@@ -21,7 +22,7 @@ CardFunction = Callable[[Customer, AuthenticatedHttpRequest], Card | None]
 # Slots of templates/customers/detail.html: "summary" under the profile, "main" under the
 # contacts and stores, "side" under the subscription.
 CARDS: dict[str, list[CardFunction]] = {
-    "summary": [tiers.value_card],
+    "summary": [health.health_card, tiers.value_card],
     "main": [work.tasks_card, engagement.log_card, engagement.timeline_card],
     "side": [engagement.offers_card],
 }

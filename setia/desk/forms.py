@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from setia.accounts.models import Team, User
 from setia.customers.models import SEARCH_MAX_LENGTH, Category, Customer, validate_search
@@ -55,6 +56,14 @@ class CustomerFilterForm(forms.Form):
         ("-created", _("Newest")),
         ("tier", _("Tier, highest first")),
         ("-gmv", _("90-day GMV, highest first")),
+        ("health", _("Health, lowest first")),
+        ("-health", _("Health, highest first")),
+    ]
+    HEALTH_CHOICES = [
+        ("", _("Any health")),
+        ("g", pgettext_lazy("health grade", "Good")),
+        ("a", pgettext_lazy("health grade", "Average")),
+        ("p", pgettext_lazy("health grade", "Poor")),
     ]
 
     # The length is checked by validate_search (one message, the list's rule); the maxlength
@@ -83,6 +92,9 @@ class CustomerFilterForm(forms.Form):
         widget=QuickSelect,
     )
     tier = forms.ChoiceField(label=_("Tier"), required=False, widget=QuickSelect)
+    health = forms.ChoiceField(
+        label=_("Health"), choices=HEALTH_CHOICES, required=False, widget=QuickSelect
+    )
     segment = forms.ChoiceField(label=_("Segment"), required=False, widget=QuickSelect)
     sort = forms.ChoiceField(
         label=_("Sort"), choices=SORT_CHOICES, required=False, widget=QuickSelect

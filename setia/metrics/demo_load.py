@@ -140,10 +140,12 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     if not only_demo_customers():
         return f"metrics days created={written} recompute skipped: customers not from the demo"
     # Tiers are left to the tiers demo, which replays the past months' runs: a run today first
-    # would put a second "first tier" on every timeline.
+    # would put a second "first tier" on every timeline. Health scores are left to the health
+    # demo, which runs after the tiers they are weighted by.
+    later = (".assign_tiers", ".health_step")
     steps = run_recompute(
         today=reference,
-        steps=[step for step in settings.RECOMPUTE_STEPS if not step.endswith(".assign_tiers")],
+        steps=[step for step in settings.RECOMPUTE_STEPS if not step.endswith(later)],
     )
     recomputed = " ".join(f"{step.name.rsplit('.', 1)[-1]}={step.rows}" for step in steps)
     return f"metrics days created={written} {recomputed}"

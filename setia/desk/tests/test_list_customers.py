@@ -441,6 +441,8 @@ LIST_QUERIES = 9
         {"sort": "city"},
         {"sort": "-gmv"},
         {"sort": "tier", "page": "2"},
+        {"sort": "-health"},
+        {"status": "onboarding", "sort": "health"},
         {"q": "0812", "category": "fashion", "status": "onboarding"},
         {"q": "Kontak", "status": "onboarding", "sort": "-created"},
     ],

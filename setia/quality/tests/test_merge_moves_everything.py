@@ -51,6 +51,10 @@ NOT_MOVED = {
     "metrics.customermonthlymetric": MergePolicy.RECOMPUTE,
     # The last snapshot's completeness of each record; the next snapshot rebuilds both.
     "quality.customercompleteness": MergePolicy.RECOMPUTE,
+    # The health score is computed from rows that move; the next computation scores the
+    # survivor, and its daily snapshots go on from there (the loser's past days stay its own).
+    "health.customerhealth": MergePolicy.RECOMPUTE,
+    "health.healthsnapshot": MergePolicy.RECOMPUTE,
     # About the two records as records: the pairs the loser was found in, and the merges.
     "quality.duplicatecandidate": MergePolicy.STAY,
     "quality.merge": MergePolicy.STAY,

@@ -7,12 +7,15 @@ from setia.test import make_customer
 from setia.tiers.models import CustomerTier
 
 
-def test_it_runs_as_the_last_recompute_step(db):
+def test_it_runs_as_a_recompute_step_after_the_rollups(db):
     make_customer(name="Toko Kecil")
     stdout = StringIO()
 
     call_command("recompute", "--today", "2026-06-15", stdout=stdout)
 
-    assert settings.RECOMPUTE_STEPS[-1] == "setia.tiers.actions.assign_tiers"
+    steps = settings.RECOMPUTE_STEPS
+    assert steps.index("setia.tiers.actions.assign_tiers") > steps.index(
+        "setia.metrics.actions.recompute_rollups"
+    )
     assert "setia.tiers.actions.assign_tiers: rows=1 seconds=" in stdout.getvalue()
     assert CustomerTier.objects.get().tier.slug == "bronze"

@@ -81,6 +81,7 @@ class TriggerKind(models.TextChoices):
     ONBOARDING_STALLED = "onboarding_stalled", _("Onboarding stalled")
     RENEWAL_DUE = "renewal_due", _("Renewal due")
     NO_INTERACTION = "no_interaction", _("No interaction")
+    HEALTH_FELL = "health_fell", _("Health fell")
 
 
 # How urgent each kind is, for the "call today" queue (value * urgency% = revenue at risk).
@@ -91,6 +92,7 @@ URGENCY = {
     TriggerKind.ONBOARDING_STALLED: 50,
     TriggerKind.RENEWAL_DUE: 70,
     TriggerKind.NO_INTERACTION: 30,
+    TriggerKind.HEALTH_FELL: 70,
 }
 
 
@@ -100,6 +102,7 @@ THRESHOLD_UNITS = {
     TriggerKind.WEBSITE_DOWN: _("%% uptime"),
     TriggerKind.ERROR_SPIKE: _("errors"),
     TriggerKind.GMV_DROP: _("%% fall"),
+    TriggerKind.HEALTH_FELL: _("points"),
 }
 # Onboarding stalled uses each stage's own days instead of the rule's.
 KINDS_WITHOUT_DAYS = {TriggerKind.ONBOARDING_STALLED}
@@ -114,7 +117,10 @@ class TriggerRule(models.Model):
       daily average of the 90 days before them (at least 30 of them with figures);
     - onboarding stalled: stalled in a stage (the stage's own days; no threshold);
     - renewal due: the subscription renews within `window_days` days;
-    - no interaction: none for `window_days` days, for customers of `tier` (any tier if empty).
+    - no interaction: none for `window_days` days, for customers of `tier` (any tier if empty);
+    - health fell: the health score fell by at least `threshold` points against `window_days`
+      days before, or fell into poor since then (matches come from the health app, through
+      `evaluation.register_source`).
     """
 
     kind = models.CharField(_("trigger"), max_length=20, choices=TriggerKind.choices)

@@ -57,6 +57,12 @@ def reason_text(kind: str, figures: dict) -> str:
         if last:
             return _("No call, chat, e-mail or meeting since %(day)s") % {"day": format_date(last)}
         return _("No call, chat, e-mail or meeting yet")
+    if kind == "health_fell":
+        return _("Health score %(score)s, down from %(before)s on %(day)s") % {
+            "score": format_number(figures["health_score"]),
+            "before": format_number(figures["health_score_before"]),
+            "day": format_date(figures["health_day_before"]),
+        }
     raise KeyError(kind)
 
 
@@ -78,6 +84,9 @@ FIGURES: dict[str, tuple[Promise, Callable[[Any], str]]] = {
     "entered_stage_at": (gettext_lazy("In the stage since"), format_moment),
     "renews_on": (gettext_lazy("Renews on"), format_date),
     "last_interaction": (gettext_lazy("Last call, chat, e-mail or meeting"), format_moment),
+    "health_score": (gettext_lazy("Health score"), format_number),
+    "health_score_before": (gettext_lazy("Health score before"), format_number),
+    "health_day_before": (gettext_lazy("Score compared with, from"), format_date),
 }
 
 

@@ -74,8 +74,8 @@ def test_it_shows_units_and_no_box_for_rules_without_a_threshold(client, manager
     assert boxes["renewal_due"] == boxes["no_interaction"] == {"id", "window_days", "is_active"}
     assert boxes["onboarding_stalled"] == {"id", "is_active"}
     page = response.content.decode()
-    assert len(re.findall(r'name="form-\d+-threshold"', page)) == 3
-    for unit in ("% uptime", "errors", "% fall"):
+    assert len(re.findall(r'name="form-\d+-threshold"', page)) == 4
+    for unit in ("% uptime", "errors", "% fall", "points"):
         assert f'<span class="unit">{unit}</span>' in page
     assert TriggerRule.objects.get(kind="gmv_drop").window_days == 30
 

@@ -1,0 +1,69 @@
+"""Health's card on the customer 360 page (listed in setia/desk/cards.py): the score, its
+reasons and its 90-day trend."""
+
+import datetime
+
+from django.core.cache import cache
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from setia.core.cards import Card
+from setia.core.http import AuthenticatedHttpRequest
+from setia.customers.models import Customer
+from setia.health.actions import factor_settings
+from setia.health.models import CustomerHealth, HealthSnapshot
+from setia.health.reasons import reasons
+from setia.lib import charts
+from setia.lib.dates import today
+
+TREND_DAYS = 90
+# A customer's trend changes only at the next computation, whose day is in the key; a day is
+# the longest a chart can be wanted again before then.
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
+    """The "Health" card, in three queries whatever the data."""
+    health = CustomerHealth.objects.filter(customer=customer).first()
+    context: dict = {
+        "customer": customer,
+        "health": health,
+        "health_reasons": [],
+        "health_chart": None,
+    }
+    if health is not None:
+        windows = {key: row.window_days for key, row in factor_settings().items()}
+        context["health_reasons"] = reasons(health.factor_grades(), windows)
+        since = today() - datetime.timedelta(days=TREND_DAYS)
+        points = list(
+            HealthSnapshot.objects.filter(customer=customer, day__gt=since)
+            .order_by("day")
+            .values_list("day", "score")
+        )
+        context["health_points"] = points
+        if len(points) > 1:
+            context["health_chart"] = _trend_chart(customer.pk, health.computed_on, points)
+    return Card("health/_card.html", context)
+
+
+def _trend_chart(customer_id: int, computed_on: datetime.date, points) -> str:
+    """The trend chart, cached per customer until the next computation (its day is in the
+    key) and per language."""
+    key = f"health:trend:{customer_id}:{computed_on.isoformat()}:{get_language()}:{len(points)}"
+    drawn = cache.get(key)
+    if drawn is None:
+        chart = charts.line_chart(
+            colours=[charts.BRAND],
+            rupiah=False,
+            title=_("Health score, last 90 days"),
+            range=(0, 100),
+            show_legend=False,
+            show_minor_x_labels=False,
+            x_labels_major_count=6,
+        )
+        chart.x_labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day, _score in points]
+        chart.add(_("Health score"), [score for _day, score in points])
+        drawn = charts.data_uri(chart)
+        cache.set(key, drawn, CHART_CACHE_SECONDS)
+    return drawn

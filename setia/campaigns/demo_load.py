@@ -1,11 +1,13 @@
 """The seed's Frame a Trip co-campaign (Instagram feed and story, admin banner) for a shared
-segment of fashion merchants, with its demo merchants invited and about half joined, each
-step on their timelines. Set-based: two statements to invite, two to join."""
+segment of fashion merchants: half of them invited (the rest, never invited, are the
+comparison group the results need), about half of those joined, each step on their timelines.
+Set-based: two statements to invite, two to join."""
 
 import datetime
 import json
 
 from django.db import connection, transaction
+from django.db.models.functions import Mod
 from django.utils import timezone
 from rich.progress import Progress
 
@@ -56,7 +58,9 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
             actor=manager,
         )
         invited = actions.invite_segment(
-            campaign=campaign, actor=manager, customers=demo_customers()
+            campaign=campaign,
+            actor=manager,
+            customers=demo_customers().alias(parity=Mod("pk", 2)).filter(parity=0),
         )
         invited_at = timezone.make_aware(
             datetime.datetime.combine(campaign.starts_on, datetime.time(9))

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from setia.campaigns import results
@@ -135,3 +136,14 @@ def test_the_tally_counts_the_invited_and_the_joined_even_before_the_start(plant
     assert (before.invited, before.joined, before.uplift) == (4, 3, None)
     assert (during.invited, during.joined) == (4, 3)
     assert during.uplift == results.measure(campaign, Customer.objects.all(), TODAY)
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_metrics_key_carries_the_gmv_the_sums_read():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the plain key")
+    with connection.cursor() as cursor:
+        # The measure's range scans read the index alone only while it holds the GMV.
+        cursor.execute("SELECT pg_get_indexdef('metrics_storedailymetric_pkey'::regclass)")
+        (definition,) = cursor.fetchone()
+    assert definition.endswith("(store_id, day) INCLUDE (gmv)")

@@ -9,18 +9,24 @@ counts as no sales); the uplift is the participants' change minus the comparison
 change, as a share of the participants' average before. A group-wide change (a holiday, a
 platform outage) moves both groups and cancels out.
 
-Four queries whatever the number of merchants: the two groups' sizes and their GMV sums by
-period, summed by the database over the daily metrics.
+One query whatever the number of merchants (`tally`): the merchants of each group and each
+one's GMV in each period, read by two index range scans over its stores' daily metrics (one
+per period, on the primary key (store, day), which carries the GMV so that PostgreSQL reads
+the index alone), summed by the database. The same query counts the invited participants, so
+that the campaign page reads its counts there too.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import F
 from django.db.models.functions import Coalesce
 
 from setia.campaigns.models import Campaign, Participant
 from setia.campaigns.statuses import ParticipantStatus
+from setia.customers.models import Customer, Store
 from setia.metrics.models import StoreDailyMetric
 
 
@@ -76,64 +82,118 @@ class Uplift:
         return 100 * self.difference / before if before else None
 
 
-def _rank(expression):
+@dataclass(frozen=True)
+class Tally:
+    """A campaign's participants the reader may see, and its result over them."""
+
+    invited: int  # every participant, joined or not
+    joined: int
+    uplift: Uplift | None  # None before the campaign's first full day
+
+
+# The role of each merchant in the query's rows.
+_JOINED, _INVITED, _COMPARISON = 1, 2, 3
+
+
+def _tally_sql(campaign: Campaign, customers, *, sums: bool) -> tuple[str, list]:
+    """The query behind `tally`: one row per role (merchants, GMV before, GMV during), the
+    periods' dates left as its first four parameters (none without `sums`)."""
     # Merchants without a tier form a group of their own: rank 0 never matches a real rank.
-    return Coalesce(expression, 0)
-
-
-def comparison_group(campaign: Campaign, customers):
-    """Of `customers`, the live ones never in `campaign` that share a tier and a category with
-    one of its joined participants."""
-    same_pair = (
-        Participant.objects.filter(
-            campaign=campaign,
-            status=ParticipantStatus.JOINED,
-            customer__category_id=OuterRef("category_id"),
-        )
-        .annotate(rank=_rank("customer__tier_rank"))
-        .filter(rank=_rank(OuterRef("tier_rank")))
-    )
-    return (
+    seen = (
         customers.alive()
-        .filter(Exists(same_pair))
-        .exclude(campaign_participations__campaign=campaign)
+        .order_by()
+        .annotate(
+            seen_id=F("pk"), seen_category=F("category_id"), seen_rank=Coalesce("tier_rank", 0)
+        )
+        .values("seen_id", "seen_category", "seen_rank")
     )
+    seen_sql, seen_params = seen.query.sql_with_params()
+    quote = connection.ops.quote_name
+    participant = quote(Participant._meta.db_table)
+    customer = quote(Customer._meta.db_table)
+    store = quote(Store._meta.db_table)
+    metric = quote(StoreDailyMetric._meta.db_table)
+    # One merchant's GMV over one period: an index range scan per store (see the docstring).
+    gmv = (
+        f"(SELECT SUM(m.gmv) FROM {store} AS s INNER JOIN {metric} AS m ON m.store_id = s.id"
+        " WHERE s.customer_id = roles.customer_id AND m.day >= %s AND m.day <= %s)"
+        if sums
+        else "0"
+    )
+    # The pairs (category, tier) come from every joined participant, seen or not, as the
+    # comparison group is defined; the invited that never joined are only counted.
+    sql = f"""
+SELECT roles.role, COUNT(*),
+    SUM(CASE WHEN roles.role = {_INVITED} THEN NULL ELSE {gmv} END),
+    SUM(CASE WHEN roles.role = {_INVITED} THEN NULL ELSE {gmv} END)
+FROM (
+    SELECT seen.seen_id AS customer_id,
+        CASE WHEN p.id IS NULL THEN {_COMPARISON}
+            WHEN p.status = %s THEN {_JOINED} ELSE {_INVITED} END AS role
+    FROM ({seen_sql}) AS seen
+    LEFT JOIN {participant} AS p ON p.campaign_id = %s AND p.customer_id = seen.seen_id
+    WHERE p.id IS NOT NULL OR EXISTS (
+        SELECT 1 FROM {participant} AS jp INNER JOIN {customer} AS c ON c.id = jp.customer_id
+        WHERE jp.campaign_id = %s AND jp.status = %s
+            AND c.category_id = seen.seen_category AND COALESCE(c.tier_rank, 0) = seen.seen_rank
+    )
+) AS roles
+GROUP BY roles.role"""
+    joined = str(ParticipantStatus.JOINED)
+    return sql, [joined, *seen_params, campaign.pk, campaign.pk, joined]
 
 
-def _group(customer_ids, count: int, before_from, start, during_to, days: int) -> Group:
-    sums = StoreDailyMetric.objects.filter(
-        day__gte=before_from, day__lte=during_to, store__customer_id__in=customer_ids
-    ).aggregate(
-        before=Sum("gmv", filter=Q(day__lt=start), default=0),
-        during=Sum("gmv", filter=Q(day__gte=start), default=0),
-    )
-    per = count * days
-    return Group(
-        merchants=count,
-        before=sums["before"] / per if per else 0.0,
-        during=sums["during"] / per if per else 0.0,
+def tally(campaign: Campaign, customers, today: datetime.date) -> Tally:
+    """The campaign's participants among the merchants of `customers` (those the reader may
+    see) and its uplift over them (None before its first full day), in one query."""
+    during_to = min(campaign.ends_on, today - datetime.timedelta(days=1))
+    # Before the first full day there is nothing to sum: the query only counts.
+    days = max((during_to - campaign.starts_on).days + 1, 0)
+    start = campaign.starts_on
+    before_from = start - datetime.timedelta(days=days)
+    try:
+        sql, params = _tally_sql(campaign, customers, sums=bool(days))
+    except EmptyResultSet:  # a reader who may see no merchant
+        rows = []
+    else:
+        day = connection.ops.adapt_datefield_value
+        before_to = start - datetime.timedelta(days=1)
+        window = [day(before_from), day(before_to), day(start), day(during_to)] if days else []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*window, *params])
+            rows = cursor.fetchall()
+    found = {
+        role: (count, int(before or 0), int(during or 0)) for role, count, before, during in rows
+    }
+
+    def group(role: int) -> Group:
+        count, before, during = found.get(role, (0, 0, 0))
+        per = count * days
+        return Group(
+            merchants=count,
+            before=before / per if per else 0.0,
+            during=during / per if per else 0.0,
+        )
+
+    participants = group(_JOINED)
+    uplift = None
+    if days:
+        uplift = Uplift(
+            before_from=before_from,
+            before_to=start - datetime.timedelta(days=1),
+            during_from=start,
+            during_to=during_to,
+            participants=participants,
+            comparison=group(_COMPARISON),
+        )
+    return Tally(
+        invited=participants.merchants + group(_INVITED).merchants,
+        joined=participants.merchants,
+        uplift=uplift,
     )
 
 
 def measure(campaign: Campaign, customers, today: datetime.date) -> Uplift | None:
     """The campaign's uplift over the merchants of `customers` (those the reader may see);
     None before its first full day."""
-    during_to = min(campaign.ends_on, today - datetime.timedelta(days=1))
-    if during_to < campaign.starts_on:
-        return None
-    days = (during_to - campaign.starts_on).days + 1
-    before_from = campaign.starts_on - datetime.timedelta(days=days)
-    joined = customers.alive().filter(
-        campaign_participations__campaign=campaign,
-        campaign_participations__status=ParticipantStatus.JOINED,
-    )
-    comparison = comparison_group(campaign, customers)
-    window = (before_from, campaign.starts_on, during_to, days)
-    return Uplift(
-        before_from=before_from,
-        before_to=campaign.starts_on - datetime.timedelta(days=1),
-        during_from=campaign.starts_on,
-        during_to=during_to,
-        participants=_group(joined.values("pk"), joined.count(), *window),
-        comparison=_group(comparison.values("pk"), comparison.count(), *window),
-    )
+    return tally(campaign, customers, today).uplift

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from setia.campaigns import actions, results
 from setia.campaigns.forms import CampaignForm
 from setia.campaigns.models import Campaign, Participant
-from setia.campaigns.statuses import ParticipantStatus
 from setia.core.http import AuthenticatedHttpRequest
 from setia.core.pagination import CountedUpToPaginator
 from setia.customers.models import Customer
@@ -75,22 +73,22 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(
         Campaign.objects.select_related("segment").prefetch_related("partners"), pk=pk
     )
-    # Only the merchants the reader may see: in the rows, the counts and the results.
+    # Only the merchants the reader may see: in the rows, the counts and the results, which
+    # one query reads (the rows' count included).
     visible = Customer.objects.visible_to(request.user)
+    tally = results.tally(campaign, visible, today())
     participants = campaign.participants.filter(customer__in=visible.alive().values("pk"))
-    counts = participants.aggregate(
-        invited=Count("pk"), joined=Count("pk", filter=Q(status=ParticipantStatus.JOINED))
-    )
     page = CountedUpToPaginator(
         participants.select_related("customer").order_by("customer__name", "id"),
         settings.PAGE_SIZE,
+        known_count=tally.invited,
     ).get_page(request.GET.get("page"))
     context = {
         "campaign": campaign,
-        "counts": counts,
+        "counts": {"invited": tally.invited, "joined": tally.joined},
         "page": page,
         "query": "",
-        "uplift": results.measure(campaign, visible, today()),
+        "uplift": tally.uplift,
     }
     return render(request, "campaigns/detail.html", context)
 

@@ -22,15 +22,25 @@ class CountedUpToPaginator(Paginator):
     """Count at most `count_limit` rows (or up to the end of the page `get_page` is asked
     for, when further); `is_partial` says there are more than `count`. `count` and
     `num_pages` then cover the counted rows and one more, so the last counted page links on
-    to the next, which counts further."""
+    to the next, which counts further. A caller that has already counted the rows exactly
+    passes `known_count`: no count query then."""
 
     def __init__(
-        self, object_list: QuerySet, per_page: int, *, count_limit: int | None = None, **kwargs
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        count_limit: int | None = None,
+        known_count: int | None = None,
+        **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
         self.rows = object_list
         self.count_limit = COUNT_LIMIT if count_limit is None else count_limit
         self.is_partial = False
+        if known_count is not None:
+            self.count_limit = max(self.count_limit, known_count)
+            self.__dict__["count"] = known_count  # the cached_property's value
 
     def get_page(self, number):
         try:

@@ -58,3 +58,13 @@ def test_a_page_far_in_holds_the_same_rows_in_the_same_order(twelve, monkeypatch
     page = CountedUpToPaginator(twelve, 5).get_page(3)
 
     assert list(page.object_list) == expected
+
+
+def test_a_count_the_caller_already_has_takes_no_query(twelve, django_assert_num_queries):
+    paginator = CountedUpToPaginator(twelve, 5, count_limit=5, known_count=12)
+
+    with django_assert_num_queries(1):  # the page's rows only
+        page = paginator.get_page(3)
+        assert len(page.object_list) == 2
+
+    assert (paginator.count, paginator.counted, paginator.is_partial) == (12, 12, False)

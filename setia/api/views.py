@@ -5,14 +5,20 @@ writes through the apps' actions with history source "api"."""
 import hashlib
 import io
 import uuid
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser, JSONParser
@@ -235,6 +241,17 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         )
 
 
+def record_writes_schema(serializer):
+    """The schema of a customer record's writes, each answered with `serializer`."""
+    return extend_schema_view(
+        create=extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: serializer}),
+        partial_update=extend_schema(
+            parameters=[IF_MATCH], responses={200: serializer, 412: STALE, 428: NO_ETAG}
+        ),
+        destroy=extend_schema(responses={204: None, 412: STALE}),
+    )
+
+
 class CustomerRecordViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
     """A customer's contacts or stores: read with the customer visible, written with the
     `change_customer` permission, as on the 360 page."""
@@ -270,11 +287,69 @@ class CustomerRecordViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
     def records_of(self, customer):
         raise NotImplementedError
 
+    # The keyword the update and delete actions take the record by, and the record's attribute
+    # its URL names it by.
+    record_name: str
+    record_key: str
+    # The pages' actions for that kind of record.
+    add_action: Callable[..., Any]
+    update_action: Callable[..., Any]
+    delete_action: Callable[..., Any]
 
+    def create_record(self, request, **kwargs):
+        customer = self.get_customer("change_customer")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = self.add_action(
+            customer=customer, actor=request.user, data=serializer.validated_data, source=SOURCE
+        )
+        response = Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse(
+            f"api:{self.record_name}-detail",
+            args=[customer.code, getattr(record, self.record_key)],
+        )
+        return with_etag(response, record)
+
+    def partial_update(self, request, customer_code=None, **kwargs):
+        customer = self.get_customer("change_customer")
+        record = self.get_record(customer)
+        version = expected_version(request, record)
+        serializer = self.get_serializer(record, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        record.customer = customer
+        try:
+            self.update_action(
+                **{self.record_name: record},
+                actor=request.user,
+                data=serializer.validated_data,
+                expected_version=version,
+                source=SOURCE,
+            )
+        except actions.StaleEditError:
+            raise PreconditionFailed from None
+        record.refresh_from_db()
+        return with_etag(Response(self.get_serializer(record).data), record)
+
+    def destroy(self, request, customer_code=None, **kwargs):
+        customer = self.get_customer("change_customer")
+        record = self.get_record(customer)
+        if request.headers.get("If-Match") and expected_version(request, record) != record.version:
+            raise PreconditionFailed
+        record.customer = customer
+        self.delete_action(**{self.record_name: record}, actor=request.user, source=SOURCE)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@record_writes_schema(ContactSerializer)
 class ContactViewSet(CustomerRecordViewSet):
     serializer_class = ContactSerializer
     lookup_field = "pk"
     lookup_value_regex = "[0-9]{1,18}"
+    record_name = "contact"
+    record_key = "pk"
+    add_action = staticmethod(actions.add_contact)
+    update_action = staticmethod(actions.update_contact)
+    delete_action = staticmethod(actions.delete_contact)
 
     def records_of(self, customer):
         return Contact.objects.filter(customer=customer)
@@ -282,116 +357,23 @@ class ContactViewSet(CustomerRecordViewSet):
     def get_record(self, customer, permission=None):
         return get_object_or_404(Contact, customer=customer, pk=self.kwargs["pk"])
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: ContactSerializer})
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
 
-    def create_record(self, request, **kwargs):
-        customer = self.get_customer("change_customer")
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        contact = actions.add_contact(
-            customer=customer, actor=request.user, data=serializer.validated_data, source=SOURCE
-        )
-        response = Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
-        response["Location"] = reverse("api:contact-detail", args=[customer.code, contact.pk])
-        return with_etag(response, contact)
-
-    @extend_schema(
-        parameters=[IF_MATCH], responses={200: ContactSerializer, 412: STALE, 428: NO_ETAG}
-    )
-    def partial_update(self, request, customer_code=None, pk=None):
-        customer = self.get_customer("change_customer")
-        contact = self.get_record(customer)
-        version = expected_version(request, contact)
-        serializer = self.get_serializer(contact, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        contact.customer = customer
-        try:
-            actions.update_contact(
-                contact=contact,
-                actor=request.user,
-                data=serializer.validated_data,
-                expected_version=version,
-                source=SOURCE,
-            )
-        except actions.StaleEditError:
-            raise PreconditionFailed from None
-        contact.refresh_from_db()
-        return with_etag(Response(self.get_serializer(contact).data), contact)
-
-    @extend_schema(responses={204: None, 412: STALE})
-    def destroy(self, request, customer_code=None, pk=None):
-        customer = self.get_customer("change_customer")
-        contact = self.get_record(customer)
-        if (
-            request.headers.get("If-Match")
-            and expected_version(request, contact) != contact.version
-        ):
-            raise PreconditionFailed
-        contact.customer = customer
-        actions.delete_contact(contact=contact, actor=request.user, source=SOURCE)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
+@record_writes_schema(StoreSerializer)
 class StoreViewSet(CustomerRecordViewSet):
     serializer_class = StoreSerializer
     lookup_field = "store_code"
     lookup_value_regex = UUID_PATTERN
+    record_name = "store"
+    record_key = "code"
+    add_action = staticmethod(actions.add_store)
+    update_action = staticmethod(actions.update_store)
+    delete_action = staticmethod(actions.delete_store)
 
     def records_of(self, customer):
         return Store.objects.filter(customer=customer)
 
     def get_record(self, customer, permission=None):
         return get_object_or_404(Store, customer=customer, code=self.kwargs["store_code"])
-
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: StoreSerializer})
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
-    def create_record(self, request, **kwargs):
-        customer = self.get_customer("change_customer")
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        store = actions.add_store(
-            customer=customer, actor=request.user, data=serializer.validated_data, source=SOURCE
-        )
-        response = Response(self.get_serializer(store).data, status=status.HTTP_201_CREATED)
-        response["Location"] = reverse("api:store-detail", args=[customer.code, store.code])
-        return with_etag(response, store)
-
-    @extend_schema(
-        parameters=[IF_MATCH], responses={200: StoreSerializer, 412: STALE, 428: NO_ETAG}
-    )
-    def partial_update(self, request, customer_code=None, store_code=None):
-        customer = self.get_customer("change_customer")
-        store = self.get_record(customer)
-        version = expected_version(request, store)
-        serializer = self.get_serializer(store, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        store.customer = customer
-        try:
-            actions.update_store(
-                store=store,
-                actor=request.user,
-                data=serializer.validated_data,
-                expected_version=version,
-                source=SOURCE,
-            )
-        except actions.StaleEditError:
-            raise PreconditionFailed from None
-        store.refresh_from_db()
-        return with_etag(Response(self.get_serializer(store).data), store)
-
-    @extend_schema(responses={204: None, 412: STALE})
-    def destroy(self, request, customer_code=None, store_code=None):
-        customer = self.get_customer("change_customer")
-        store = self.get_record(customer)
-        if request.headers.get("If-Match") and expected_version(request, store) != store.version:
-            raise PreconditionFailed
-        store.customer = customer
-        actions.delete_store(store=store, actor=request.user, source=SOURCE)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SubscriptionViewSet(viewsets.GenericViewSet):

@@ -98,6 +98,9 @@ LIST_FILTERS = [
     OpenApiParameter("team", OpenApiTypes.INT),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Customer.Status.values),
     OpenApiParameter("tier", OpenApiTypes.STR, description="A tier's slug."),
+    OpenApiParameter(
+        "health", OpenApiTypes.STR, enum=["g", "a", "p"], description="Good, average or poor."
+    ),
     OpenApiParameter("segment", OpenApiTypes.UUID, description="A segment's code."),
     OpenApiParameter("sort", OpenApiTypes.STR, enum=list(CURSOR_SORTS)),
 ]

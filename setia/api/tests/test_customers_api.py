@@ -61,6 +61,9 @@ def test_the_lists_filters_and_fields(customer, executive, team_a):
     answer = client.get(LIST, {"q": "ab"})
     assert answer.status_code == 400 and "3" in answer.json()["q"][0]
     assert client.get(LIST, {"sort": "-gmv"}).status_code == 400
+    Customer.objects.filter(name="Kopi Senja").update(health_score=35, health_grade="p")
+    rows = client.get(LIST, {"health": "p"}).json()["results"]
+    assert [row["name"] for row in rows] == ["Kopi Senja"]
 
 
 def test_cursor_pages(executive, team_a):

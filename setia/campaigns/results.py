@@ -76,10 +76,17 @@ class Uplift:
         return round(self.difference)
 
     @property
+    def measurable(self) -> bool:
+        """Both groups have merchants: with no comparison group (the audience took every
+        merchant of its tiers and categories) there is nothing to subtract, and the
+        participants' own change is no uplift."""
+        return self.participants.merchants > 0 and self.comparison.merchants > 0
+
+    @property
     def percent(self) -> float | None:
         """The difference as a share of the participants' average before."""
         before = self.participants.before
-        return 100 * self.difference / before if before else None
+        return 100 * self.difference / before if before and self.measurable else None
 
 
 @dataclass(frozen=True)

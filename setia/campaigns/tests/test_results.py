@@ -108,6 +108,20 @@ def test_the_groups_hold_only_the_merchants_the_reader_may_see(planted, other_ex
     assert uplift.percent is None
 
 
+def test_without_a_comparison_group_there_is_no_uplift(planted):
+    campaign, _joined, flat = planted
+    # Every comparable merchant invited: the participants' own +20% is not the campaign's doing.
+    for customer in flat:
+        Participant.objects.create(
+            campaign=campaign, customer=customer, status="invited", invited_at=timezone.now()
+        )
+
+    uplift = results.measure(campaign, Customer.objects.all(), TODAY)
+
+    assert (uplift.participants.merchants, uplift.comparison.merchants) == (3, 0)
+    assert not uplift.measurable and uplift.percent is None
+
+
 def test_the_measure_takes_one_query_whatever_the_number_of_merchants(
     planted, team_a, executive, django_assert_num_queries
 ):

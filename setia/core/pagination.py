@@ -16,6 +16,8 @@ COUNT_LIMIT = 10_000
 # rows, no row fetched), then those rows: an OFFSET over whole rows fetches every skipped one
 # (page 1000 of the customers list: ~1 s against ~6 ms).
 IDS_FIRST_FROM = 1_000
+# No list is longer; a larger LIMIT would overflow SQLite's integers.
+MAX_ROWS = 2**31
 
 
 class CountedUpToPaginator(Paginator):
@@ -47,6 +49,9 @@ class CountedUpToPaginator(Paginator):
             asked = int(number)
         except (TypeError, ValueError):
             asked = 1
+        # Bounded, so that a page number past any list cannot overflow the database's LIMIT;
+        # the paginator then answers with the last page.
+        asked = min(asked, MAX_ROWS // self.per_page)
         self.count_limit = max(self.count_limit, asked * self.per_page)
         return super().get_page(number)
 

@@ -246,7 +246,12 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     partner_id = request.GET.get("partner", "")
-    if partner_id.isdigit() and Partner.objects.filter(pk=partner_id).exists():
+    # isdecimal, not isdigit: "²" is a digit int() refuses; 18 digits fit the database's integer.
+    if (
+        partner_id.isdecimal()
+        and len(partner_id) <= 18
+        and Partner.objects.filter(pk=partner_id).exists()
+    ):
         initial["partner"] = int(partner_id)
     form = MeetingForm(request.POST or None, initial=initial)
     formset = ActionItemFormSet(

@@ -173,6 +173,15 @@ NOT_TEAM_OWNED = {
     "api:segment-customers",  # their members: within what the user sees
     "api:tier-detail",  # configuration
     "api-pages:token-revoke",  # a person's own tokens: setia/api/tests
+    "api:metrics-job",  # a push's result, as the jobs page shows jobs: test_metrics_push.py
+    # Agreed answers and their synonyms are the whole company's, not a team's; editing,
+    # approving and reviewing take the role's permission: setia/knowledge/tests.
+    "knowledge:article-detail",
+    "knowledge:article-edit",
+    "knowledge:article-approve",
+    "knowledge:article-reviewed",
+    "knowledge:article-used",
+    "knowledge:synonym-delete",
 }
 
 

@@ -62,6 +62,10 @@ UNREACHED = {
     "accounts/password/reset/sent/": "for the signed out, a page without a form",
     "customers/<uuid:code>/restore/": "only on a deleted customer; the demo has none",
     "engagement/bulk/<uuid:bulk_code>/": "the demo data has no bulk send",
+    "answers/<uuid:code>/approve/": "only on a draft answer; the demo's are approved; "
+    "setia/knowledge/tests/test_views.py",
+    "answers/<uuid:code>/used/": "posted by the page's script on a copy or an insert; "
+    "setia/knowledge/tests",
     "campaigns/participants/<int:pk>/join/": "only for a participant not joined yet; of the "
     "few fashion merchants among 12, the demo may have joined every one; setia/campaigns/tests",
     "engagement/customers/<uuid:code>/email/": "posted by the composer's preview (htmx); "

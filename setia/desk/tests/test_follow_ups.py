@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from setia.api.tests.helpers import token_client
 from setia.engagement.models import Interaction
 from setia.test import make_customer
 from setia.work.schedule.actions import create_follow_up_tasks
@@ -146,3 +147,20 @@ def test_the_logging_requests_queries(client, executive, customer):
     # with one follow-up task, 7 more: the duplicate check, then `create_task`'s own (the
     # savepoints, the owner's team, the insert and its timeline event)
     assert len(with_follow_up.captured_queries) == 19
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_api_makes_the_same_follow_up_tasks(executive, customer):
+    client = token_client(executive)
+    url = f"/api/v1/customers/{customer.code}/interactions/"
+    call = {"kind": "call", "summary": "Tagihan", "follow_up_on": "2026-11-09"}
+
+    response = client.post(url, {**call, "action_items": "Call back"}, format="json")
+
+    assert response.status_code == 201
+    task = Task.objects.get()
+    assert (task.title, task.owner, task.interaction) == (
+        "Call back",
+        executive,
+        Interaction.objects.get(),
+    )

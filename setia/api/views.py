@@ -466,9 +466,12 @@ class InteractionViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         themes = data.pop("themes")
-        interaction = engagement_actions.log_interaction(
-            customer=self.customer, actor=request.user, data=data, themes=themes
-        )
+        # As on the page: the follow-up date (and action items) become tasks, in one transaction.
+        with transaction.atomic():
+            interaction = engagement_actions.log_interaction(
+                customer=self.customer, actor=request.user, data=data, themes=themes
+            )
+            task_actions.create_follow_up_tasks(interaction=interaction, actor=request.user)
         return Response(self.get_serializer(interaction).data, status=status.HTTP_201_CREATED)
 
 

@@ -252,7 +252,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
 }
 ROUTE_SECTIONS: dict[str, str] = {
     "engagement:timeline": "customers",
-    "engagement:interaction-log": "customers",
+    "customers:interaction-log": "customers",
     "engagement:message-compose": "customers",
     "engagement:whatsapp-open": "customers",
     "engagement:email-send": "customers",

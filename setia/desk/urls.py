@@ -1,6 +1,7 @@
 from django.urls import path
 
 from setia.desk.views import customers as views
+from setia.desk.views import interactions
 
 app_name = "customers"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("<uuid:code>/", views.customer_detail, name="customer-detail"),
     path("<uuid:code>/edit/", views.edit_customer, name="customer-edit"),
     path("<uuid:code>/delete/", views.delete_customer, name="customer-delete"),
+    path("<uuid:code>/log/", interactions.log_interaction, name="interaction-log"),
     path("<uuid:code>/restore/", views.restore_customer, name="customer-restore"),
     path("<uuid:code>/contacts/add/", views.add_contact, name="contact-add"),
     path("<uuid:code>/contacts/<int:contact_id>/edit/", views.edit_contact, name="contact-edit"),

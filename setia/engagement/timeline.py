@@ -7,7 +7,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from setia.engagement.models import Direction, Message, OfferStatus, Outcome
+from setia.engagement.models import Direction, Interaction, Message, OfferStatus, Outcome
 from setia.history.models import EventKind, TimelineEvent
 from setia.lib.names import in_reader_language
 
@@ -55,6 +55,7 @@ def timeline_page(customer, params) -> TimelinePage:
     )
     for event in rows:
         event.details = detail_rows(event)
+    _attach_follow_up_tasks(rows)
     if not form.is_bound:
         form = TimelineFilterForm(initial={"kind": kind})
     return TimelinePage(
@@ -64,6 +65,32 @@ def timeline_page(customer, params) -> TimelinePage:
         has_next=len(rows) > PAGE_SIZE,
         form=form,
     )
+
+
+def _attach_follow_up_tasks(events):
+    """Give each interaction event with a follow-up date its follow-up tasks (and their state),
+    in one query for the page, none when no event on it has a follow-up date.
+
+    The tasks belong to a higher app (work), which links them to the interaction; they are
+    read through the interaction's reverse relation, so this app does not import work."""
+    ids = {
+        int(event.source_id)
+        for event in events
+        if event.source_type == "engagement.interaction"
+        and event.source_id.isdigit()
+        and event.data.get("follow_up_on")
+    }
+    for event in events:
+        event.follow_up_tasks = []
+    if not ids:
+        return
+    tasks = Interaction._meta.get_field("follow_up_tasks").related_model._default_manager
+    by_interaction = {}
+    for task in tasks.filter(interaction__in=ids).select_related("owner").order_by("due_at", "id"):
+        by_interaction.setdefault(task.interaction_id, []).append(task)
+    for event in events:
+        if event.source_type == "engagement.interaction" and event.source_id.isdigit():
+            event.follow_up_tasks = by_interaction.get(int(event.source_id), [])
 
 
 def detail_rows(event: TimelineEvent) -> list[tuple[str, str]]:

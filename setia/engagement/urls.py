@@ -6,7 +6,6 @@ app_name = "engagement"
 
 urlpatterns = [
     path("customers/<uuid:code>/timeline/", interactions.customer_timeline, name="timeline"),
-    path("customers/<uuid:code>/log/", interactions.log_interaction, name="interaction-log"),
     path("customers/<uuid:code>/message/", messages.compose_message, name="message-compose"),
     path("customers/<uuid:code>/whatsapp/", messages.open_whatsapp, name="whatsapp-open"),
     path("customers/<uuid:code>/email/", messages.send_email, name="email-send"),

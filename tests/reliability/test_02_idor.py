@@ -79,7 +79,7 @@ OWNED_URLS = {
     "customers:store-delete": ("post", lambda o: [o["customer"].code, o["store"].code]),
     "customers:subscription-edit": ("post", lambda o: [o["customer"].code]),
     "engagement:timeline": ("get", lambda o: [o["customer"].code]),
-    "engagement:interaction-log": ("post", lambda o: [o["customer"].code]),
+    "customers:interaction-log": ("post", lambda o: [o["customer"].code]),
     "engagement:message-compose": ("get", lambda o: [o["customer"].code]),
     "engagement:whatsapp-open": ("post", lambda o: [o["customer"].code]),
     "engagement:email-send": ("post", lambda o: [o["customer"].code]),

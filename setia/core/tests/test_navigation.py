@@ -107,6 +107,6 @@ def test_it_shows_an_intern_only_the_sections_they_may_open(client, intern):
 
 
 def test_it_gives_every_route_of_the_site_a_section():
-    assert section_of("engagement:interaction-log") == "customers"
+    assert section_of("customers:interaction-log") == "customers"
     assert section_of("tiers:rule-add") == "admin"
     assert section_of("accounts:password-change") is None

@@ -59,7 +59,7 @@ def _rows(customers, *, can_log: bool) -> list[Customer]:
     reverse() per row; in the template three lookups a link, twelve for the log links); a
     customer without a tier would cost the template a failed lookup and a dir() per row."""
     detail = code_url_parts("customers:customer-detail")
-    log = code_url_parts("engagement:interaction-log") if can_log else None
+    log = code_url_parts("customers:interaction-log") if can_log else None
     rows = list(customers)
     for customer in rows:
         code = str(customer.code)

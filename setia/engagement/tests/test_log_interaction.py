@@ -14,7 +14,7 @@ JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 
 
 def _url(customer) -> str:
-    return reverse("engagement:interaction-log", args=[customer.code])
+    return reverse("customers:interaction-log", args=[customer.code])
 
 
 HTMX = {"HX-Request": "true"}
@@ -88,7 +88,7 @@ def test_it_logs_a_meeting_with_notes_decisions_action_items_and_themes(
     assert sorted(theme.name for theme in interaction.themes.all()) == ["Pembayaran", "Store v2"]
     assert Theme.objects.count() == 2
     assert interaction.action_item_list() == ["Send the promo template", "Check the payment page"]
-    event = TimelineEvent.objects.get()
+    event = TimelineEvent.objects.get(kind="meeting")
     assert event.summary == "Quarterly review"
     assert event.data == {
         "contact": "Sari Wijaya",

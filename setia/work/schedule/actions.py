@@ -325,3 +325,51 @@ def feed_for_token(token: str) -> CalendarFeed | None:
         .select_related("user")
         .first()
     )
+
+
+# -- follow-ups of logged interactions ---------------------------------------------------
+
+FOLLOW_UP_DUE_TIME = datetime.time(17, 0)
+
+
+def create_follow_up_tasks(*, interaction, actor, owner=None) -> list[Task]:
+    """Make the follow-up of a logged interaction tasks: one per action item (or one "follow
+    up" task without items), for `owner` (else the person who logged it), due at 17:00
+    Asia/Jakarta on the follow-up date, linked back to the interaction. Nothing without a
+    follow-up date, and nothing when the interaction already has follow-up tasks, so calling
+    it twice for one interaction makes them once."""
+    if interaction.follow_up_on is None:
+        return []  # no query, no transaction: most interactions have no follow-up
+    with transaction.atomic():
+        return _create_follow_up_tasks(interaction=interaction, actor=actor, owner=owner)
+
+
+def _create_follow_up_tasks(*, interaction, actor, owner) -> list[Task]:
+    if interaction.follow_up_tasks.exists():
+        return []
+    due_at = timezone.make_aware(
+        datetime.datetime.combine(interaction.follow_up_on, FOLLOW_UP_DUE_TIME),
+        timezone.get_default_timezone(),
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        titles = list(dict.fromkeys(item[:200] for item in interaction.action_item_list()))
+        if not titles:
+            titles = [
+                (_("Follow up: %(summary)s") % {"summary": interaction.summary})[:200]
+                if interaction.summary
+                else _("Follow up on the %(kind)s with %(name)s")
+                % {"kind": interaction.get_kind_display().lower(), "name": interaction.customer}
+            ]
+    return [
+        create_task(
+            data={
+                "title": title,
+                "owner": owner or actor,
+                "customer": interaction.customer,
+                "due_at": due_at,
+                "interaction": interaction,
+            },
+            actor=actor,
+        )
+        for title in titles
+    ]

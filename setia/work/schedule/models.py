@@ -234,6 +234,14 @@ class Task(models.Model):
         blank=True,
         related_name="tasks",
     )
+    # The logged interaction (call, meeting, note) whose follow-up this task is, if any.
+    interaction = models.ForeignKey(
+        "engagement.Interaction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_tasks",
+    )
     remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -46,7 +46,7 @@ def test_it_orders_customers_by_revenue_at_risk_with_their_reasons(client, execu
     ]
     assert [run.reason for run in rows[0]["runs"]] == ["Uptime 80%", "GMV -40%"]
     assert "Rp 7.000.000" in response.text
-    log_url = reverse("engagement:interaction-log", args=[big.code]) + "?kind=call"
+    log_url = reverse("customers:interaction-log", args=[big.code]) + "?kind=call"
     assert log_url in response.text
     assert reverse("work:run-detail", args=[rows[0]["runs"][0].code]) in response.text
     assert "Selesai" not in response.text

@@ -1,5 +1,6 @@
 """Writes of the campaigns app: a campaign, its invitations from the audience segment (set-based,
-each on the merchant's timeline) and a participant joining."""
+each on the merchant's timeline), a participant joining, merchants' promotions and the weekly
+caption."""
 
 import json
 
@@ -9,7 +10,8 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from setia.campaigns.models import Campaign, Participant
+from setia.campaigns import captions
+from setia.campaigns.models import Campaign, Caption, CaptionTemplate, Participant, Promotion
 from setia.campaigns.statuses import ParticipantStatus
 from setia.customers.models import Customer
 from setia.history.actions import event_data_sql, record_event, record_events_select
@@ -118,3 +120,49 @@ def join(*, participant: Participant, actor) -> Participant:
         source_object=participant,
     )
     return participant
+
+
+@transaction.atomic
+def save_promotion(*, promotion: Promotion, actor) -> Promotion:
+    """Save a new merchant promotion, on the merchant's timeline."""
+    promotion.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    promotion.save()
+    data = {"promotion": promotion.name, "discount": promotion.discount}
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = _("Promotion %(promotion)s: %(discount)s") % data
+    record_event(
+        promotion.customer,
+        EventKind.CAMPAIGN,
+        actor=actor,
+        summary=summary,
+        data=data,
+        occurred_at=now(),
+        source_object=promotion,
+    )
+    return promotion
+
+
+@transaction.atomic
+def save_caption_templates(*, texts: dict[str, str], actor) -> None:
+    """Save the weekly caption's template of each language in `texts` (validated by the form
+    with `captions.validate_template`)."""
+    for language, text in texts.items():
+        CaptionTemplate.objects.update_or_create(language=language, defaults={"text": text})
+
+
+@transaction.atomic
+def generate_captions(*, monday, actor, promotions) -> list[Caption]:
+    """Write the caption of the week from `monday` in every language from `promotions` (those
+    the actor may see) and keep each as a new version in the history; return them."""
+    moment = now()
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    return Caption.objects.bulk_create(
+        Caption(
+            week=monday,
+            language=language,
+            text=captions.render(promotions, monday, language),
+            created_by=person,
+            created_at=moment,
+        )
+        for language, _label in settings.LANGUAGES
+    )

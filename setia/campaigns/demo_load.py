@@ -1,6 +1,7 @@
 """The seed's Frame a Trip co-campaign (Instagram feed and story, admin banner) for a shared
 segment of fashion merchants: half of them invited (the rest, never invited, are the
-comparison group the results need), about half of those joined, each step on their timelines.
+comparison group the results need), about half of those joined, each step on their timelines,
+and a few of the joined merchants' promotions in the reference week for the weekly caption.
 Set-based: two statements to invite, two to join."""
 
 import datetime
@@ -9,11 +10,12 @@ import json
 from django.db import connection, transaction
 from django.db.models.functions import Mod
 from django.utils import timezone
+from django.utils.text import slugify
 from rich.progress import Progress
 
 from setia.accounts.models import Role
 from setia.campaigns import actions
-from setia.campaigns.models import Campaign, Participant
+from setia.campaigns.models import Campaign, Participant, Promotion
 from setia.campaigns.statuses import Channel, ParticipantStatus
 from setia.customers.demo_load import demo_customers
 from setia.history.actions import event_data_sql, record_events_select
@@ -30,7 +32,7 @@ JOINED_SHARE = 50
 def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> str:
     """The campaign once: loading again adds nothing."""
     if Campaign.objects.filter(name=NAME).exists():
-        return "campaigns created=0 invited=0 joined=0"
+        return "campaigns created=0 invited=0 joined=0 promotions=0"
     manager = next(user for user in people.users if user.groups.filter(name=Role.MANAGER))
     bar = progress.add_task("Demo campaigns", total=1)
     with transaction.atomic():
@@ -71,8 +73,45 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
             occurred_at=invited_at
         )
         joined = _join_share(campaign, invited_at + datetime.timedelta(days=3), manager)
+        promotions = _promotions(campaign, reference, manager)
     progress.advance(bar)
-    return f"campaigns created=1 invited={invited} joined={joined}"
+    return f"campaigns created=1 invited={invited} joined={joined} promotions={promotions}"
+
+
+# Merchants' own promotions in the reference week, for the weekly caption: (name, discount,
+# days from the week's Monday to the start, days it runs).
+PROMOTIONS = [
+    ("Harbolnas 12.12", "20%", -3, 10),
+    ("Gratis ongkir se-Jawa", "Gratis ongkir", 0, 7),
+    ("Flash sale akhir pekan", "Rp25.000", 5, 2),
+    ("Bundling kain + jahit", "15%", 2, 14),
+]
+
+
+def _promotions(campaign: Campaign, reference: datetime.date, manager) -> int:
+    """A promotion for each of the first joined merchants, running in the reference week (a
+    few rows, each through the action so that it is on the merchant's timeline)."""
+    monday = reference - datetime.timedelta(days=reference.weekday())
+    joined = (
+        Participant.objects.filter(campaign=campaign, status=ParticipantStatus.JOINED)
+        .select_related("customer")
+        .order_by("customer_id")[: len(PROMOTIONS)]
+    )
+    for participant, (name, discount, start, days) in zip(joined, PROMOTIONS, strict=False):
+        starts_on = monday + datetime.timedelta(days=start)
+        actions.save_promotion(
+            promotion=Promotion(
+                customer=participant.customer,
+                name=name,
+                starts_on=starts_on,
+                ends_on=starts_on + datetime.timedelta(days=days - 1),
+                discount=discount,
+                link=f"https://{slugify(participant.customer.name)}.example/promo",
+                campaign=campaign,
+            ),
+            actor=manager,
+        )
+    return min(len(joined), len(PROMOTIONS))
 
 
 def _join_share(campaign: Campaign, moment: datetime.datetime, manager) -> int:

@@ -1,9 +1,16 @@
+import uuid
+
 from django import forms
+from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from setia.campaigns.models import Campaign
+from setia.campaigns import captions
+from setia.campaigns.models import Campaign, Promotion
 from setia.campaigns.statuses import Channel
 from setia.customers.forms import FlexibleDateField
+from setia.customers.models import Customer
+from setia.lib.text import MEDIUM_TEXT, at_most
 from setia.segments.models import Segment
 
 
@@ -46,3 +53,73 @@ class CampaignForm(forms.ModelForm):
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end cannot be before the start."))
         return cleaned
+
+
+class PromotionForm(forms.ModelForm):
+    """A merchant's promotion. The merchant is named (or given by its code, as a link from its
+    page does) and must be one the user may see."""
+
+    merchant = forms.CharField(
+        label=_("Merchant"),
+        max_length=200,
+        help_text=_("The store's name as in the CRM, or its code."),
+    )
+    # The model's lowercase names, capitalised as Django does for the fields it makes itself.
+    starts_on = FlexibleDateField(label=capfirst(_("starts on")))
+    ends_on = FlexibleDateField(label=capfirst(_("ends on")))
+    link = forms.URLField(label=capfirst(_("link")), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Promotion
+        fields = ["name", "starts_on", "ends_on", "discount", "link", "campaign"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customers = Customer.objects.visible_to(user).alive()
+        self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on", "-id")
+        self.order_fields(["merchant", *self.Meta.fields])
+
+    def clean_merchant(self):
+        text = " ".join(self.cleaned_data["merchant"].split())
+        try:
+            matches = self.customers.filter(code=uuid.UUID(text))
+        except ValueError:
+            matches = self.customers.filter(name__iexact=text)
+        found = list(matches[:2])
+        if not found:
+            raise forms.ValidationError(
+                _("No merchant you may see is named “%(name)s”.") % {"name": text}
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _(
+                    "Several merchants are named “%(name)s”: type the code in the address of "
+                    "the merchant's page instead."
+                )
+                % {"name": text}
+            )
+        self.instance.customer = found[0]
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end cannot be before the start."))
+        return cleaned
+
+
+class CaptionTemplateForm(forms.Form):
+    """The weekly caption's template in each language."""
+
+    def __init__(self, *args, initial_texts: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for language, label in settings.LANGUAGES:
+            self.fields[language] = forms.CharField(
+                label=label,
+                initial=initial_texts[language],
+                widget=forms.Textarea(attrs={"rows": 6}),
+                validators=[captions.validate_template, *at_most(MEDIUM_TEXT)],
+                strip=False,
+                help_text=_("Placeholders: {week} and {promotions}."),
+            )

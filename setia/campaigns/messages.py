@@ -14,3 +14,9 @@ def render_step(data: dict, summary: str) -> str | None:
         "campaign": data["campaign"],
         "status": ParticipantStatus(data["status"]).label,
     }
+
+
+@messages.register("campaigns.promotion")
+def render_promotion(data: dict, summary: str) -> str | None:
+    """“Promotion <name>: <discount>”."""
+    return _("Promotion %(promotion)s: %(discount)s") % data

@@ -11,4 +11,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.campaign_edit, name="campaign-edit"),
     path("<int:pk>/invite/", views.campaign_invite, name="campaign-invite"),
     path("participants/<int:pk>/join/", views.participant_join, name="participant-join"),
+    path("promotions/", views.promotion_list, name="promotion-list"),
+    path("promotions/new/", views.promotion_create, name="promotion-create"),
+    path("captions/", views.caption_week, name="caption-week"),
+    path("captions/templates/", views.caption_templates, name="caption-templates"),
 ]

@@ -1,15 +1,18 @@
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from setia.campaigns import actions, results
-from setia.campaigns.forms import CampaignForm
-from setia.campaigns.models import Campaign, Participant
+from setia.campaigns import actions, captions, results
+from setia.campaigns.forms import CampaignForm, CaptionTemplateForm, PromotionForm
+from setia.campaigns.models import Campaign, Caption, Participant, Promotion
 from setia.core.http import AuthenticatedHttpRequest
 from setia.core.pagination import CountedUpToPaginator
 from setia.customers.models import Customer
@@ -129,3 +132,119 @@ def participant_join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             request, _("%(customer)s joined.") % {"customer": participant.customer.name}
         )
     return redirect(participant.campaign)
+
+
+def _week(request: AuthenticatedHttpRequest) -> datetime.date:
+    """The ISO week of `?week=2026-W50` (its Monday); the current week in Jakarta when absent
+    or unreadable, the latter said to the user."""
+    text = request.GET.get("week", "")
+    if text:
+        try:
+            return captions.parse_week(text)
+        except ValueError:
+            messages.error(request, _("Enter a week as YYYY-Www, e.g. 2026-W47."))
+    return captions.week_start(today())
+
+
+def _visible_promotions(user):
+    """The promotions of the live merchants `user` may see."""
+    visible = Customer.objects.visible_to(user).alive()
+    return Promotion.objects.filter(customer__in=visible.values("pk"))
+
+
+def _week_context(monday: datetime.date) -> dict:
+    return {
+        "week": captions.week_code(monday),
+        "week_label": captions.week_label(monday),
+        "previous_week": captions.week_code(monday - datetime.timedelta(days=7)),
+        "next_week": captions.week_code(monday + datetime.timedelta(days=7)),
+    }
+
+
+@login_required
+@permission_required("campaigns.view_promotion", raise_exception=True)
+@require_GET
+def promotion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    monday = _week(request)
+    promotions = captions.running_in_week(_visible_promotions(request.user), monday)
+    promotions = promotions.select_related("customer", "campaign").order_by(
+        "starts_on", "customer__name", "id"
+    )
+    page = CountedUpToPaginator(promotions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "query": f"week={captions.week_code(monday)}", **_week_context(monday)}
+    return render(request, "campaigns/promotion_list.html", context)
+
+
+@login_required
+@permission_required("campaigns.add_promotion", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def promotion_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    initial = {"merchant": request.GET.get("merchant", "")}
+    form = PromotionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        promotion = actions.save_promotion(promotion=form.save(commit=False), actor=request.user)
+        messages.success(request, _("Promotion saved."))
+        week = captions.week_code(captions.week_start(promotion.starts_on))
+        return redirect(f"{reverse('campaigns:promotion-list')}?week={week}")
+    return render(
+        request,
+        "campaigns/form.html",
+        {
+            "form": form,
+            "title": _("New promotion"),
+            "back": reverse("campaigns:promotion-list"),
+        },
+    )
+
+
+@login_required
+@permission_required("campaigns.view_caption", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def caption_week(request: AuthenticatedHttpRequest) -> HttpResponse:
+    monday = _week(request)
+    week = captions.week_code(monday)
+    if request.method == "POST":
+        if not request.user.has_perm("campaigns.add_caption"):
+            raise PermissionDenied
+        actions.generate_captions(
+            monday=monday, actor=request.user, promotions=_visible_promotions(request.user)
+        )
+        messages.success(request, _("Caption generated."))
+        return redirect(f"{reverse('campaigns:caption-week')}?week={week}")
+    history = Caption.objects.filter(week=monday).select_related("created_by")
+    page = CountedUpToPaginator(history, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    # The newest version in each language: one indexed read per language.
+    newest = {
+        code: Caption.objects.filter(week=monday, language=code)
+        .order_by("-created_at", "-id")
+        .first()
+        for code, _label in settings.LANGUAGES
+    }
+    context = {
+        "page": page,
+        "query": f"week={week}",
+        "latest": [(code, label, newest[code]) for code, label in settings.LANGUAGES],
+        **_week_context(monday),
+    }
+    return render(request, "campaigns/caption.html", context)
+
+
+@login_required
+@permission_required("campaigns.change_captiontemplate", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def caption_templates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    texts = {code: captions.template_text(code) for code, _label in settings.LANGUAGES}
+    form = CaptionTemplateForm(request.POST or None, initial_texts=texts)
+    if request.method == "POST" and form.is_valid():
+        actions.save_caption_templates(texts=form.cleaned_data, actor=request.user)
+        messages.success(request, _("Caption templates saved."))
+        return redirect("campaigns:caption-week")
+    return render(
+        request,
+        "campaigns/form.html",
+        {
+            "form": form,
+            "title": _("Weekly caption templates"),
+            "back": reverse("campaigns:caption-week"),
+        },
+    )

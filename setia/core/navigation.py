@@ -161,6 +161,16 @@ SECTIONS: tuple[Section, ...] = (
                 ),
             ),
             Entry(
+                _("Promotions"),
+                "campaigns:promotion-list",
+                "campaigns.view_promotion",
+                also=(
+                    "campaigns:promotion-create",
+                    "campaigns:caption-week",
+                    "campaigns:caption-templates",
+                ),
+            ),
+            Entry(
                 _("Meetings"),
                 "partners:meeting-list",
                 "partners.view_meeting",

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from rich.progress import Progress
 
-from setia.campaigns import demo_load
-from setia.campaigns.models import Campaign, Participant
+from setia.campaigns import captions, demo_load
+from setia.campaigns.models import Campaign, Participant, Promotion
 from setia.customers.demo_load import load_demo_customers, load_demo_people
 from setia.customers.models import Customer
 from setia.history.models import EventKind, TimelineEvent
@@ -27,8 +27,11 @@ def test_it_loads_the_frame_a_trip_campaign_once():
     fashion = Customer.objects.filter(category__slug="fashion").count()
     invited = Participant.objects.count()
     joined = Participant.objects.filter(status="joined").count()
-    assert summary == f"campaigns created=1 invited={invited} joined={joined}"
-    assert again == "campaigns created=0 invited=0 joined=0"
+    assert summary == f"campaigns created=1 invited={invited} joined={joined} promotions=4"
+    assert again == "campaigns created=0 invited=0 joined=0 promotions=0"
+    # The promotions run in the reference week, so the weekly caption has something to list.
+    monday = captions.week_start(reference)
+    assert captions.running_in_week(Promotion.objects.all(), monday).count() == 4
     # Half the segment is invited; the others are the comparison group the results need.
     assert 0 < joined < invited < fashion
     assert [p.name for p in campaign.partners.all()] == ["Frame a Trip"]

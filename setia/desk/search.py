@@ -7,13 +7,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from setia.customers.models import Contact, Customer, Store
 from setia.engagement.models import MessageTemplate
 from setia.knowledge import search as knowledge_search
-from setia.library.models import Guide
 from setia.lib.phones import search_prefix
+from setia.library.models import Guide
 from setia.work.schedule.models import Task
 
 # Each group shows this many results; "see all" leads to the kind's own list where one exists.

@@ -1,7 +1,7 @@
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
 from setia.core.http import AuthenticatedHttpRequest

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from setia.core import views as core_views
+from setia.desk.views import search as desk_search
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("imports/", include("setia.imports.urls")),
     path("jobs/", include("setia.jobs.urls")),
     path("cadence/", include("setia.cadence.urls")),
+    path("search/", desk_search.search, name="search"),
     # The REST API, and its schema, readers and tokens page (setia/api/README.md).
     path("api/v1/", include("setia.api.urls")),
     path("api/", include("setia.api.page_urls")),

@@ -30,7 +30,7 @@ def test_it_finds_a_customer_by_phone_adds_a_contact_and_shows_the_history_in_bo
     page.goto("/customers/")
 
     # and search by the number as it is written on a phone
-    page.get_by_label("Search").fill("0812-9876")
+    page.locator("main").get_by_label("Search").fill("0812-9876")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"q=0812-9876"))
     assert page.locator("#result-count").inner_text().strip() == "1 customer"

@@ -8,7 +8,6 @@ import datetime
 import json
 
 from django.db import connection, transaction
-from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.text import slugify
 from rich.progress import Progress
@@ -18,6 +17,7 @@ from setia.campaigns import actions
 from setia.campaigns.models import Campaign, Participant, Promotion
 from setia.campaigns.statuses import Channel, ParticipantStatus
 from setia.customers.demo_load import demo_customers
+from setia.customers.models import Customer
 from setia.history.actions import event_data_sql, record_events_select
 from setia.history.models import EventKind, TimelineEvent
 from setia.partners.models import Partner
@@ -62,7 +62,7 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
         invited = actions.invite_segment(
             campaign=campaign,
             actor=manager,
-            customers=demo_customers().alias(parity=Mod("pk", 2)).filter(parity=0),
+            customers=Customer.objects.filter(pk__in=_first_half(segment)),
         )
         invited_at = timezone.make_aware(
             datetime.datetime.combine(campaign.starts_on, datetime.time(9))
@@ -72,7 +72,7 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
         TimelineEvent.objects.filter(kind=EventKind.CAMPAIGN, data__campaign_id=campaign.pk).update(
             occurred_at=invited_at
         )
-        joined = _join_share(campaign, invited_at + datetime.timedelta(days=3), manager)
+        joined = _join_share(campaign, invited, invited_at + datetime.timedelta(days=3), manager)
         promotions = _promotions(campaign, reference, manager)
     progress.advance(bar)
     return f"campaigns created=1 invited={invited} joined={joined} promotions={promotions}"
@@ -114,15 +114,28 @@ def _promotions(campaign: Campaign, reference: datetime.date, manager) -> int:
     return min(len(joined), len(PROMOTIONS))
 
 
-def _join_share(campaign: Campaign, moment: datetime.datetime, manager) -> int:
-    """Mark JOINED_SHARE percent of the invited (the same ones every load: by id) as joined at
+def _first_half(segment):
+    """The first half (by id) of the segment's demo merchants: the same ones every load,
+    whatever ids the database gave them."""
+    audience = demo_customers().in_segment(segment.query).order_by("pk")
+    return audience.values("pk")[: audience.count() // 2]
+
+
+def _join_share(campaign: Campaign, invited: int, moment: datetime.datetime, manager) -> int:
+    """Mark JOINED_SHARE percent of the `invited` (at least one; the first by id) as joined at
     `moment`, with their timeline events."""
     table = connection.ops.quote_name(Participant._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, joined_at = %s, updated_at = %s "
-            "WHERE campaign_id = %s AND (id * 37) %% 100 < %s",
-            [str(ParticipantStatus.JOINED), moment, moment, campaign.pk, JOINED_SHARE],
+            f"WHERE id IN (SELECT id FROM {table} WHERE campaign_id = %s ORDER BY id LIMIT %s)",
+            [
+                str(ParticipantStatus.JOINED),
+                moment,
+                moment,
+                campaign.pk,
+                max(1, invited * JOINED_SHARE // 100),
+            ],
         )
         joined = cursor.rowcount
     record_events_select(

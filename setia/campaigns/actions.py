@@ -5,6 +5,7 @@ caption."""
 import json
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import translation
@@ -67,7 +68,10 @@ def invite_segment(*, campaign: Campaign, actor, customers=None) -> int:
         .annotate(chosen_id=F("pk"))
         .values("chosen_id")
     )
-    select_sql, select_params = chosen.query.sql_with_params()
+    try:
+        select_sql, select_params = chosen.query.sql_with_params()
+    except EmptyResultSet:  # `customers` is known to be empty: nobody to invite
+        return 0
     moment = now()
     table = connection.ops.quote_name(Participant._meta.db_table)
     with connection.cursor() as cursor:

@@ -118,7 +118,7 @@ def _first_half(segment):
     """The first half (by id) of the segment's demo merchants: the same ones every load,
     whatever ids the database gave them."""
     audience = demo_customers().in_segment(segment.query).order_by("pk")
-    return audience.values("pk")[: audience.count() // 2]
+    return audience.values("pk")[: max(1, audience.count() // 2)]
 
 
 def _join_share(campaign: Campaign, invited: int, moment: datetime.datetime, manager) -> int:

@@ -35,6 +35,14 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("full_name")
 
+    def clean_term(self):
+        """An existing term is changed, not refused as taken: its row becomes the instance.
+        Looked up after the field's own checks (a NUL character is refused there, before it
+        could reach PostgreSQL)."""
+        term = self.cleaned_data["term"]
+        self.instance = Synonym.objects.filter(term=term).first() or self.instance
+        return term
+
     def model_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
@@ -78,6 +86,14 @@ class SynonymForm(forms.ModelForm):
         model = Synonym
         fields = ["term", "variants"]
         widgets = {"variants": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_term(self):
+        """An existing term is changed, not refused as taken: its row becomes the instance.
+        Looked up after the field's own checks (a NUL character is refused there, before it
+        could reach PostgreSQL)."""
+        term = self.cleaned_data["term"]
+        self.instance = Synonym.objects.filter(term=term).first() or self.instance
+        return term
 
     def model_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -165,12 +165,9 @@ def suggest_answers(request: AuthenticatedHttpRequest) -> HttpResponse:
 def list_synonyms(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The synonym list; managers add to it or change a term's words (by its term)."""
     can_edit = request.user.has_perm("knowledge.change_synonym")
-    existing = None
-    if request.method == "POST":
-        if not can_edit:
-            return HttpResponse(status=403)
-        existing = Synonym.objects.filter(term=request.POST.get("term", "")).first()
-    form = SynonymForm(request.POST or None, instance=existing)
+    if request.method == "POST" and not can_edit:
+        return HttpResponse(status=403)
+    form = SynonymForm(request.POST or None)
     context = {
         "form": form,
         "synonyms": Synonym.objects.all(),
@@ -180,7 +177,7 @@ def list_synonyms(request: AuthenticatedHttpRequest) -> HttpResponse:
         if not form.is_valid():
             return render(request, "knowledge/synonyms.html", context, status=400)
         synonym = actions.save_synonym(
-            synonym=existing or Synonym(), actor=request.user, data=form.model_data()
+            synonym=form.instance, actor=request.user, data=form.model_data()
         )
         messages.success(
             request, _("Synonym %(term)s saved; answers re-indexed.") % {"term": synonym.term}

@@ -164,6 +164,10 @@ def test_managers_edit_synonyms_and_others_only_read_them(client, manager, execu
     assert Synonym.objects.get(term="lapak").variants == "warung online, lapak online"
     bad = client.post(SYNONYMS, {"term": "Two Words", "variants": "x"})
     assert bad.status_code == 400
+    # The same term again changes its words rather than being refused as taken.
+    assert client.post(SYNONYMS, {"term": "lapak", "variants": "warung"}).status_code == 302
+    assert Synonym.objects.get(term="lapak").variants == "warung"
+    assert client.post(SYNONYMS, {"term": "la\x00pak", "variants": "x"}).status_code == 400
 
 
 def test_whatsapp_opens_with_the_typed_answer_and_records_it(client, executive, customer):

@@ -3,6 +3,8 @@
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,3 +30,24 @@ def setup_django(database_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+@contextmanager
+def scratch_database(server: str, name: str, *, keep: bool) -> Iterator[None]:
+    """A fresh PostgreSQL database `name` on `server`, migrated and set as Django's; dropped
+    afterwards unless `keep`."""
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        setup_django(f"{server}/{name}")
+        yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not keep:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name}")

@@ -24,7 +24,7 @@ import time
 from datetime import date, timedelta
 from typing import cast
 
-from common import lap, setup_django  # bench/ is on sys.path when a bench runs
+from common import lap, scratch_database  # bench/ is on sys.path when a bench runs
 
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_HEALTH_DATABASE", "setia_health_bench")
@@ -47,21 +47,8 @@ def main() -> None:
         f"health bench: {args.customers:,} customers, {stores:,} stores x {args.days} days = "
         f"{stores * args.days:,} metric rows"
     )
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    try:
-        setup_django(f"{SERVER}/{DATABASE}")
+    with scratch_database(SERVER, DATABASE, keep=args.keep):
         results = run(args.customers, stores, args.days)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
     report(results)
 
 

@@ -31,7 +31,7 @@ import time
 from datetime import date, timedelta
 from typing import cast
 
-from common import lap, setup_django  # bench/ is on sys.path when a bench runs
+from common import lap, scratch_database  # bench/ is on sys.path when a bench runs
 
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_TRIGGERS_DATABASE", "setia_trig_bench")
@@ -55,21 +55,8 @@ def main() -> None:
         f"triggers bench: {args.customers} customers, {stores} stores x {args.days} days = "
         f"{stores * args.days:,} metric rows"
     )
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    try:
-        setup_django(f"{SERVER}/{DATABASE}")
+    with scratch_database(SERVER, DATABASE, keep=args.keep):
         results = run(args.customers, stores, args.days)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
     report(results)
 
 
@@ -326,6 +313,17 @@ def sql_text(template: str, **expressions: str) -> str:
         elif part:
             pieces.append(literal(part.replace("%%", "%")))
     return "(" + " || ".join(pieces) + ")"
+
+
+# The kinds rule_select writes by hand.
+HAND_WRITTEN_KINDS = (
+    "website_down",
+    "error_spike",
+    "gmv_drop",
+    "onboarding_stalled",
+    "renewal_due",
+    "no_interaction",
+)
 
 
 def rule_select(rule, order: int, day: date, moment) -> str:
@@ -595,6 +593,12 @@ def run(customers: int, stores: int, days: int) -> dict:
     today = date.today()
     day = today - timedelta(days=1)
     prepare(customers, stores, days, today)
+    # Kinds without a hand-written counterpart here (health fell: its scores are another bench's)
+    # are left out of both sides, so that each side evaluates the same rules.
+    off = TriggerRule.objects.filter(is_active=True).exclude(kind__in=HAND_WRITTEN_KINDS)
+    for kind in off.values_list("kind", flat=True).distinct():
+        print(f"rule kind {kind} left out: no hand-written SQL for it in this bench")
+    off.update(is_active=False)
     rules = list(
         TriggerRule.objects.filter(is_active=True).select_related("playbook").order_by("kind", "id")
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from setia.accounts.models import User
 from setia.customers.forms import FlexibleDateField, VersionedForm
@@ -338,8 +339,8 @@ class InteractionFilterForm(forms.Form):
     )
     theme = forms.CharField(label=_("Theme"), required=False, max_length=60)
     complaints = forms.BooleanField(label=_("Only complaints"), required=False)
-    start = FlexibleDateField(label=_("From"), required=False)
-    end = FlexibleDateField(label=_("To"), required=False)
+    start = FlexibleDateField(label=pgettext_lazy("date range", "From"), required=False)
+    end = FlexibleDateField(label=pgettext_lazy("date range", "To"), required=False)
     owner = forms.ModelChoiceField(
         label=_("Owner"),
         queryset=User.objects.filter(is_active=True),
@@ -371,8 +372,8 @@ class ComplaintReportForm(forms.Form):
         required=False,
         choices=[("", _("All areas")), *ProductArea.choices],
     )
-    start = FlexibleDateField(label=_("From"), required=False)
-    end = FlexibleDateField(label=_("To"), required=False)
+    start = FlexibleDateField(label=pgettext_lazy("date range", "From"), required=False)
+    end = FlexibleDateField(label=pgettext_lazy("date range", "To"), required=False)
 
     def clean_start(self):
         return check_day(self.cleaned_data["start"])

@@ -48,9 +48,10 @@ def fill(total: int, seed: int = 7) -> None:
     from django.db import connection
 
     from setia.accounts.models import User
+    from setia.engagement.models import ProductArea
     from setia.knowledge import search
     from setia.knowledge.demo_load import load_answers
-    from setia.knowledge.models import Area, Article, State
+    from setia.knowledge.models import Article, State
 
     actor = User.objects.filter(is_superuser=True).first()
     load_answers(actor=actor)
@@ -70,7 +71,7 @@ def fill(total: int, seed: int = 7) -> None:
         own = round(count * own_share)
         return rng.choices(invented, weights, k=own) + rng.sample(pool, count - own)
 
-    areas = Area.values
+    areas = ProductArea.values
     batch = []
     for number in range(total - len(demo)):
         batch.append(

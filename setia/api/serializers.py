@@ -12,7 +12,7 @@ from setia.api.rest import FieldsMixin
 from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
 from setia.customers.models import Category, Contact, Customer, Plan, Store, Subscription
 from setia.engagement.forms import InteractionForm
-from setia.engagement.models import Interaction
+from setia.engagement.models import Interaction, Release
 from setia.history.models import TimelineEvent
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
@@ -211,6 +211,15 @@ class InteractionSerializer(FormValidated):
         child=serializers.CharField(max_length=50), required=False, write_only=True
     )
     theme_names = serializers.SerializerMethodField()
+    # The release by its name ("Toko v2"), as on the log form; none means the release in effect
+    # on the interaction's day.
+    release: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Release.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("A release's name, e.g. Toko v2; none: the release in effect that day."),
+    )
 
     class Meta:
         model = Interaction
@@ -222,6 +231,8 @@ class InteractionSerializer(FormValidated):
             "outcome",
             "summary",
             "follow_up_on",
+            "area",
+            "release",
             "notes",
             "decisions",
             "action_items",
@@ -234,6 +245,11 @@ class InteractionSerializer(FormValidated):
 
     def form_kwargs(self) -> dict:
         return {"customer": self.context["customer"]}
+
+    def form_value(self, name, value):
+        if name == "release" and isinstance(value, Release):
+            return value.name
+        return super().form_value(name, value)
 
     def validate(self, attrs):
         if "contact_id" in attrs:

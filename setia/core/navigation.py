@@ -53,6 +53,7 @@ SECTIONS: tuple[Section, ...] = (
                 "customers:customer-list",
                 also=("customers:customer-create",),
             ),
+            Entry(_("Interactions"), "engagement:interaction-list", "engagement.view_interaction"),
             Entry(_("Segments"), "segments:segment-list", "segments.view_segment"),
             Entry(
                 _("Data quality"),
@@ -196,6 +197,11 @@ SECTIONS: tuple[Section, ...] = (
                 also=("engagement:offer-detail",),
             ),
             Entry(_("Intake report"), "work:intake-report", "work.view_intake_report"),
+            Entry(
+                _("Complaints per release"),
+                "engagement:complaints-report",
+                "engagement.view_interaction",
+            ),
         ),
     ),
     Section(
@@ -234,6 +240,12 @@ SECTIONS: tuple[Section, ...] = (
                 also=("tiers:tier-edit", "tiers:rule-add"),
             ),
             Entry(_("Health settings"), "health:settings", "health.change_factorsetting"),
+            Entry(
+                _("Releases"),
+                "engagement:release-list",
+                "engagement.view_release",
+                also=("engagement:release-create", "engagement:release-edit"),
+            ),
             Entry(_("Background jobs"), "jobs:job-list"),
             Entry(_("Administration"), "admin:index", staff_only=True),
         ),

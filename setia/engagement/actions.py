@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from setia.customers.models import Contact
-from setia.engagement.models import Channel, Interaction, Message, Theme
+from setia.engagement.models import Channel, Interaction, Message, Release, Theme
 from setia.history.actions import record_event
 from setia.history.models import EventKind
 from setia.jobs.actions import enqueue
@@ -69,6 +69,17 @@ def log_interaction(*, customer, actor, data: dict, themes: Sequence[str] = ()) 
         source_object=interaction,
     )
     return interaction
+
+
+@transaction.atomic
+def save_release(*, data: dict, release: Release | None = None) -> Release:
+    """Add a release, or change `release`, from the release form's validated `data`. Nothing
+    else changes: interactions name their release and read its new date or name."""
+    release = release or Release()
+    for name, value in data.items():
+        setattr(release, name, value)
+    release.save()
+    return release
 
 
 def _record_message(*, customer, contact, actor, template, summary: str, **fields) -> Message:

@@ -19,9 +19,11 @@ from setia.customers.models import Contact
 from setia.engagement.models import (
     Channel,
     Interaction,
+    InteractionKind,
     Message,
     MessageTemplate,
     OfferStatus,
+    Release,
     RetentionOffer,
     Theme,
 )
@@ -42,6 +44,20 @@ TEMPLATES = [
     ("Store problem", "Situs bermasalah", Channel.WHATSAPP, "id", "", "Halo {contact}, kami melihat {store} sedang bermasalah. Tim kami sedang menanganinya.", "store_issue"),
 ]  # fmt: skip
 THEMES = ["Pembayaran", "Pengiriman", "Toko v2", "Checkout", "Promo", "Harga langganan", "Domain", "Tampilan toko", "Marketplace", "Laporan penjualan"]  # fmt: skip
+# The store platform's releases: v1 long before the year of interactions, v2 four months ago.
+# Complaints rise after v2, about speed more than looks.
+RELEASES = [
+    ("Toko v1", 900, "Versi pertama toko online."),
+    ("Toko v2", 120, "Tampilan baru dan checkout satu halaman."),
+]
+# The areas of ordinary website issues and of the complaints v2 brought (area, weight).
+ISSUE_AREAS = [("domain", 3), ("payment", 3), ("design", 2), ("orders", 2), ("products", 2), ("performance", 1), ("shipping", 1)]  # fmt: skip
+V2_AREAS = [("performance", 8), ("design", 2), ("payment", 1)]
+V2_COMPLAINTS = {
+    "performance": ["Toko terasa lambat sejak update v2", "Halaman produk lama dibuka setelah v2", "Checkout v2 loading lama", "Dasbor admin v2 lambat"],
+    "design": ["Tata letak v2 membingungkan pembeli", "Banner toko terpotong di v2"],
+    "payment": ["Tombol bayar v2 kadang tidak merespons"],
+}  # fmt: skip
 KINDS = [("whatsapp", 35), ("call", 25), ("note", 14), ("email", 10), ("meeting", 8), ("website_issue", 8)]  # fmt: skip
 SUMMARIES = {
     "whatsapp": ["Tanya cara pasang promo ongkir", "Minta bantuan ganti foto produk", "Konfirmasi pembayaran langganan", "Tanya laporan penjualan bulanan"],
@@ -71,6 +87,7 @@ def _subject(template: MessageTemplate, customer) -> str:
 def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     templates = _templates(people)
     themes = _themes()
+    releases = _releases(reference)
     customers = (
         demo_customers()
         .alive()
@@ -90,11 +107,11 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     for customer in customers.iterator(chunk_size=BATCH):
         batch.append(customer)
         if len(batch) == BATCH:
-            _insert(batch, seed, reference, people, templates, themes, counts)
+            _insert(batch, seed, reference, people, templates, themes, releases, counts)
             progress.advance(bar, len(batch))
             batch = []
     if batch:
-        _insert(batch, seed, reference, people, templates, themes, counts)
+        _insert(batch, seed, reference, people, templates, themes, releases, counts)
         progress.advance(bar, len(batch))
     changes = _timeline_for_history()
     return (
@@ -141,12 +158,63 @@ def _themes() -> list[Theme]:
     return list(Theme.objects.filter(slug__in=[slugify(name) for name in THEMES]))
 
 
+def _releases(reference: date) -> list[Release]:
+    """The demo releases, oldest first, created when missing (looked up by name)."""
+    return [
+        Release.objects.get_or_create(
+            name=name,
+            defaults={"released_on": reference - timedelta(days=days_ago), "notes": notes},
+        )[0]
+        for name, days_ago, notes in RELEASES
+    ]
+
+
+def _release_on(releases: list[Release], day: date) -> Release | None:
+    """The release in effect on `day`, as the log form proposes it."""
+    current = None
+    for release in releases:
+        if release.released_on <= day:
+            current = release
+    return current
+
+
+def _v2_complaints(rng, customer, contact, actor, reference, release) -> list[Interaction]:
+    """Website issues after v2 for most customers, more in the first weeks after it. Those
+    of the last month are resolved: they leave today's health scores (open issues of the
+    last 30 days) as they were without them."""
+    complaints: list[Interaction] = []
+    days_since = (reference - release.released_on).days
+    if days_since <= 0 or rng.random() > 0.7:
+        return complaints
+    areas, weights = zip(*V2_AREAS, strict=True)
+    for _number in range(rng.randint(1, 3)):
+        # A triangular draw leans towards the release date: the first weeks are the worst.
+        days_ago = days_since - int(rng.triangular(0, days_since, 0))
+        area = rng.choices(areas, weights)[0]
+        outcome = rng.choice(["reached", "resolved", "follow_up"]) if days_ago > 31 else "resolved"
+        complaints.append(
+            Interaction(
+                customer=customer,
+                kind=InteractionKind.WEBSITE_ISSUE,
+                contact=contact,
+                direction="inbound",
+                outcome=outcome,
+                summary=rng.choice(V2_COMPLAINTS[area]),
+                area=area,
+                release=release,
+                occurred_at=_moment(rng, reference, days_ago),
+                recorded_by=actor,
+            )
+        )
+    return complaints
+
+
 def _moment(rng: random.Random, reference: date, days_ago: int) -> datetime:
     day = reference - timedelta(days=days_ago)
     return datetime.combine(day, time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])), JAKARTA)
 
 
-def _insert(customers, seed, reference, people, templates, themes, counts) -> None:
+def _insert(customers, seed, reference, people, templates, themes, releases, counts) -> None:
     interactions: list[Interaction] = []
     interaction_themes: list[list[Theme]] = []
     messages: list[Message] = []
@@ -155,8 +223,12 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
     message_times: list[datetime] = []
     offer_times: list[datetime] = []
     kinds, weights = zip(*KINDS, strict=True)
+    issue_areas, issue_weights = zip(*ISSUE_AREAS, strict=True)
     for customer in customers:
         rng = random.Random(f"{seed}:engagement:{customer.code}")
+        # Areas, releases and v2's complaints draw from their own sequence, so the rest is
+        # what it was before releases were added.
+        extra = random.Random(f"{seed}:releases:{customer.code}")
         contact = customer.primary[0] if customer.primary else None
         actor = customer.owner or people.users[2]
         for _number in range(rng.randint(4, 16)):
@@ -177,8 +249,16 @@ def _insert(customers, seed, reference, people, templates, themes, counts) -> No
             )  # fmt: skip
             if interaction.outcome == "follow_up":
                 interaction.follow_up_on = interaction.occurred_at.date() + timedelta(days=7)
+            if kind == "website_issue":
+                interaction.area = extra.choices(issue_areas, issue_weights)[0]
+            # Most are logged from the form, which proposes the release of the day.
+            if extra.random() < 0.8:
+                interaction.release = _release_on(releases, interaction.occurred_at.date())
             interactions.append(interaction)
             interaction_themes.append(rng.sample(themes, rng.choice([0, 0, 1, 2])))
+        for complaint in _v2_complaints(extra, customer, contact, actor, reference, releases[-1]):
+            interactions.append(complaint)
+            interaction_themes.append([])
         if contact is not None:
             for _number in range(rng.randint(0, 3)):
                 template = rng.choice(templates)

@@ -1,8 +1,12 @@
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from setia.accounts.models import User
 from setia.customers.forms import FlexibleDateField, VersionedForm
 from setia.customers.models import Contact
 from setia.engagement.models import (
@@ -13,10 +17,29 @@ from setia.engagement.models import (
     MessageTemplate,
     OfferStatus,
     Outcome,
+    ProductArea,
+    Release,
     RetentionOffer,
 )
 from setia.engagement.templating import TemplateError, variables_in
+from setia.lib.dates import today
 from setia.lib.text import SHORT_TEXT, at_most
+
+# Dates a filter or a release may carry: far enough either way for any real use, and inside
+# what every database and time zone conversion handles.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def check_day(day: date | None) -> date | None:
+    """`day` when it lies between EARLIEST_DAY and LATEST_DAY; else a form error."""
+    if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise forms.ValidationError(
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year},
+            code="out_of_range",
+        )
+    return day
 
 
 class InteractionForm(forms.ModelForm):
@@ -39,6 +62,8 @@ class InteractionForm(forms.ModelForm):
             "outcome",
             "summary",
             "follow_up_on",
+            "area",
+            "release",
             "notes",
             "decisions",
             "action_items",
@@ -72,6 +97,12 @@ class InteractionForm(forms.ModelForm):
             self.initial.setdefault("direction", Direction.OUTBOUND)
             self.initial.setdefault("outcome", Outcome.REACHED)
         self.fields["summary"].widget.attrs["placeholder"] = _("What was it about?")
+        self.fields["release"].to_field_name = "name"
+        self.fields["release"].empty_label = _("The release in effect that day")
+        if not self.is_bound and self.instance.pk is None:
+            # Most interactions are about what the customers run now: the latest release.
+            current = Release.objects.in_effect_on(today()).values_list("name", flat=True)
+            self.initial.setdefault("release", current.first())
 
     def clean_themes(self) -> list[str]:
         return [name for name in self.cleaned_data["themes"].split(",") if name.strip()]
@@ -260,3 +291,101 @@ class BulkConfirmForm(BulkSendForm):
     # Made on the preview: posting the same confirmation again finds the send it started.
     confirmation = forms.UUIDField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(label=_("I checked the preview and the number of customers."))
+
+
+class ReleaseForm(forms.ModelForm):
+    class Meta:
+        model = Release
+        fields = ["name", "area", "released_on", "notes"]
+        field_classes = {"released_on": FlexibleDateField}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("The whole store platform")), *ProductArea.choices]
+        self.fields["name"].widget.attrs["placeholder"] = _("e.g. Toko v2")
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        others = Release.objects.exclude(pk=self.instance.pk)
+        if others.filter(name__iexact=name).exists():
+            raise forms.ValidationError(_("A release with this name exists already."))
+        return name
+
+    def clean_released_on(self):
+        return check_day(self.cleaned_data["released_on"])
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class InteractionFilterForm(forms.Form):
+    """The filters of the interactions list, read from its query string."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *InteractionKind.choices]
+    )
+    area = forms.ChoiceField(
+        label=_("Product area"),
+        required=False,
+        choices=[("", _("All areas")), *ProductArea.choices],
+    )
+    release = forms.ModelChoiceField(
+        label=_("Release"),
+        queryset=Release.objects.all(),
+        to_field_name="name",
+        required=False,
+        empty_label=_("All releases"),
+    )
+    theme = forms.CharField(label=_("Theme"), required=False, max_length=60)
+    complaints = forms.BooleanField(label=_("Only complaints"), required=False)
+    start = FlexibleDateField(label=pgettext_lazy("date range", "From"), required=False)
+    end = FlexibleDateField(label=pgettext_lazy("date range", "To"), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("All owners"),
+    )
+
+    def clean_start(self):
+        return check_day(self.cleaned_data["start"])
+
+    def clean_end(self):
+        return check_day(self.cleaned_data["end"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end comes before the start."))
+        return cleaned
+
+
+class ComplaintReportForm(forms.Form):
+    """The weeks and the area of the complaints report."""
+
+    WEEKS = 26
+
+    area = forms.ChoiceField(
+        label=_("Product area"),
+        required=False,
+        choices=[("", _("All areas")), *ProductArea.choices],
+    )
+    start = FlexibleDateField(label=pgettext_lazy("date range", "From"), required=False)
+    end = FlexibleDateField(label=pgettext_lazy("date range", "To"), required=False)
+
+    def clean_start(self):
+        return check_day(self.cleaned_data["start"])
+
+    def clean_end(self):
+        return check_day(self.cleaned_data["end"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end comes before the start."))
+        elif start and end and (end - start).days > 7 * 156:
+            self.add_error("end", _("Choose at most three years."))
+        return cleaned

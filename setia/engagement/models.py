@@ -3,10 +3,13 @@ retention offers made to them. Each goes on the customer's timeline (`setia.hist
 """
 
 import uuid
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -42,6 +45,61 @@ class Outcome(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up needed")
 
 
+class ProductArea(models.TextChoices):
+    """The part of the product something is about: an interaction, a complaint, a release, an
+    agreed answer (`setia.knowledge`). One list for all of them, so complaints and answers
+    meet on the same areas."""
+
+    DOMAIN = "domain", _("Domain and SSL")
+    SHIPPING = "shipping", _("Shipping")
+    PAYMENT = "payment", _("Payments")
+    PRODUCTS = "products", _("Products and stock")
+    DESIGN = "design", _("Templates and design")
+    PERFORMANCE = "performance", _("Speed and performance")
+    PROMOTION = "promotion", _("Promotions")
+    BILLING = "billing", _("Subscription and billing")
+    ACCOUNT = "account", _("Account and access")
+    ORDERS = "orders", _("Orders")
+    OTHER = "other", _("Other")
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def in_effect_on(self, day):
+        """The product-wide release (no area) the customers were on at `day`: the latest one
+        released on or before it; an empty queryset before the first release."""
+        return self.filter(area="", released_on__lte=day).order_by("-released_on", "-id")[:1]
+
+
+class Release(models.Model):
+    """A release of the store platform ("Toko v2") or of one product area, with its date:
+    complaints are counted per release (see `setia.engagement.complaints`)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    area = models.CharField(
+        _("product area"),
+        max_length=20,
+        choices=ProductArea.choices,
+        blank=True,
+        help_text=_("Empty for a release of the whole store platform."),
+    )
+    released_on = models.DateField(_("release date"))
+    notes = models.TextField(_("notes"), blank=True, validators=at_most(SHORT_TEXT))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-released_on", "-id"]
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        indexes = [models.Index(fields=["area", "-released_on"], name="release_area_date_idx")]
+
+    def __str__(self):
+        return self.name
+
+
 class Theme(models.Model):
     """A theme or tag on interactions (e.g. "pembayaran", "store v2"), counted over time."""
 
@@ -63,6 +121,38 @@ class InteractionQuerySet(models.QuerySet):
     def follow_ups_due(self, day):
         """Interactions whose follow-up date is `day` or earlier."""
         return self.filter(follow_up_on__lte=day)
+
+    def visible_to(self, user):
+        """Interactions with the (alive) customers `user` may see."""
+        return self.filter(customer__in=Customer.objects.visible_to(user).alive())
+
+    def complaints(self):
+        """Complaints: website issues, and interactions whose outcome was "follow-up needed"
+        (the customer raised something we still owed them), resolved since or not. The health
+        score's open complaints are these, while not resolved."""
+        return self.filter(Q(kind=InteractionKind.WEBSITE_ISSUE) | Q(outcome=Outcome.FOLLOW_UP))
+
+    def filtered(self, filters: dict):
+        """The interactions matching the cleaned filters of the interactions list: `kind`,
+        `area`, `release`, `theme` (a name, matched by slug), `complaints`, `start` and `end`
+        (days, in the team's time zone) and `owner` (the customer's)."""
+        rows = self
+        for name in ("kind", "area", "release"):
+            if filters.get(name):
+                rows = rows.filter(**{name: filters[name]})
+        if filters.get("theme"):
+            rows = rows.filter(themes__slug=slugify(filters["theme"])[:60])
+        if filters.get("complaints"):
+            rows = rows.complaints()
+        # Moments, not the column's date: the list's index on occurred_at serves the range.
+        zone = timezone.get_current_timezone()
+        if filters.get("start"):
+            rows = rows.filter(occurred_at__gte=datetime.combine(filters["start"], time.min, zone))
+        if filters.get("end"):
+            rows = rows.filter(occurred_at__lte=datetime.combine(filters["end"], time.max, zone))
+        if filters.get("owner"):
+            rows = rows.filter(customer__owner=filters["owner"])
+        return rows
 
 
 class Interaction(models.Model):
@@ -102,6 +192,19 @@ class Interaction(models.Model):
         Theme, verbose_name=_("themes"), blank=True, related_name="interactions"
     )
     occurred_at = models.DateTimeField(_("when"), default=now)
+    area = models.CharField(
+        _("product area"), max_length=20, choices=ProductArea.choices, blank=True
+    )
+    # Empty means "the release in effect on the day" (`Release.objects.in_effect_on`), which
+    # the complaints report reads for it.
+    release = models.ForeignKey(
+        Release,
+        verbose_name=_("release"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
     # The WhatsApp Cloud API's id of an inbound message logged as this interaction: unique per
     # contact, so a webhook delivered twice cannot log the message twice.
     provider_message_id = models.CharField(max_length=200, blank=True)
@@ -128,6 +231,9 @@ class Interaction(models.Model):
             ),
             models.Index(fields=["kind", "-occurred_at"], name="interaction_kind_idx"),
             models.Index(fields=["follow_up_on"], name="interaction_follow_up_idx"),
+            # The list across customers (newest first) and the complaints report by area.
+            models.Index(fields=["-occurred_at", "-id"], name="interaction_occurred_idx"),
+            models.Index(fields=["area", "-occurred_at"], name="interaction_area_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -151,6 +257,8 @@ class Interaction(models.Model):
             "outcome": self.outcome,
             "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else "",
             "themes": sorted(theme.name for theme in themes),
+            "area": self.area,
+            "release": self.release.name if self.release else "",
             "notes": self.notes,
             "decisions": self.decisions,
             "action_items": self.action_item_list(),

@@ -7,7 +7,14 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from setia.engagement.models import Direction, Interaction, Message, OfferStatus, Outcome
+from setia.engagement.models import (
+    Direction,
+    Interaction,
+    Message,
+    OfferStatus,
+    Outcome,
+    ProductArea,
+)
 from setia.history.models import EventKind, TimelineEvent
 from setia.lib.names import in_reader_language
 
@@ -109,6 +116,10 @@ def detail_rows(event: TimelineEvent) -> list[tuple[str, str]]:
         rows.append((_("Follow up on"), formats.date_format(day, "DATE_FORMAT")))
     if data.get("themes"):
         rows.append((_("Themes"), ", ".join(data["themes"])))
+    if data.get("area") in ProductArea.values:
+        rows.append((_("Product area"), ProductArea(data["area"]).label))
+    if data.get("release"):
+        rows.append((_("Release"), data["release"]))
     if data.get("template"):
         rows.append(
             (_("Template"), in_reader_language(data["template"], data.get("template_name_id")))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setia.engagement.views import bulk, interactions, messages, offers, webhooks
+from setia.engagement.views import bulk, interactions, messages, offers, releases, webhooks
 
 app_name = "engagement"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("offers/<uuid:offer_code>/outcome/", offers.record_offer_outcome, name="offer-outcome"),
     path("bulk/", bulk.bulk_send, name="bulk-send"),
     path("bulk/<uuid:bulk_code>/", bulk.bulk_detail, name="bulk-detail"),
+    path("interactions/", interactions.interaction_list, name="interaction-list"),
+    path("complaints/", interactions.complaints_report, name="complaints-report"),
+    path("releases/", releases.release_list, name="release-list"),
+    path("releases/new/", releases.create_release, name="release-create"),
+    path("releases/<uuid:release_code>/", releases.edit_release, name="release-edit"),
     path("templates/", messages.list_templates, name="template-list"),
     path("templates/new/", messages.create_template, name="template-create"),
     path("templates/<uuid:template_code>/", messages.edit_template, name="template-edit"),

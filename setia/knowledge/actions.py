@@ -17,8 +17,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from setia.engagement.models import ProductArea
 from setia.knowledge import search
-from setia.knowledge.models import Area, Article, ArticleVersion, State, Synonym
+from setia.knowledge.models import Article, ArticleVersion, State, Synonym
 from setia.lib.dates import add_months, now, today
 from setia.work.schedule.actions import complete_task, create_task
 
@@ -206,11 +207,11 @@ def _row_error(number: int, row: dict) -> str | None:
             "row": number,
             "key": key,
         }
-    if (row.get("area") or "").strip() not in Area.values:
+    if (row.get("area") or "").strip() not in ProductArea.values:
         return _("Row %(row)s: unknown area %(area)s (one of: %(areas)s).") % {
             "row": number,
             "area": row.get("area") or "",
-            "areas": ", ".join(Area.values),
+            "areas": ", ".join(ProductArea.values),
         }
     if not (row.get("question_id") or "").strip() or not (row.get("answer_id") or "").strip():
         return _("Row %(row)s: the Indonesian question and answer are required.") % {"row": number}

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from setia.accounts.models import User
-from setia.knowledge.models import Area, Article, Audience, State, Synonym
+from setia.engagement.models import ProductArea
+from setia.knowledge.models import Article, Audience, State, Synonym
 
 MESSAGE_LIMIT = 5000  # characters of a pasted message that are searched
 
@@ -52,7 +53,7 @@ class ArticleFilterForm(forms.Form):
     area = forms.ChoiceField(
         label=_("Product area"),
         required=False,
-        choices=[("", pgettext_lazy("filter", "All areas")), *Area.choices],
+        choices=[("", pgettext_lazy("filter", "All areas")), *ProductArea.choices],
     )
     state = forms.ChoiceField(
         label=_("State"),

@@ -9,20 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class Area(models.TextChoices):
-    """The product area an answer belongs to (a filter on the list, a hint on suggestions)."""
-
-    DOMAIN = "domain", _("Domain and SSL")
-    SHIPPING = "shipping", _("Shipping")
-    PAYMENT = "payment", _("Payments")
-    PRODUCTS = "products", _("Products and stock")
-    DESIGN = "design", _("Templates and design")
-    PROMOTION = "promotion", _("Promotions")
-    BILLING = "billing", _("Subscription and billing")
-    ACCOUNT = "account", _("Account and access")
-    ORDERS = "orders", _("Orders")
-    OTHER = "other", _("Other")
+from setia.engagement.models import ProductArea
 
 
 class State(models.TextChoices):
@@ -55,7 +42,7 @@ class Article(models.Model):
         unique=True,
         help_text=_("A short stable name, e.g. change-domain; imports update by it."),
     )
-    area = models.CharField(_("product area"), max_length=20, choices=Area.choices)
+    area = models.CharField(_("product area"), max_length=20, choices=ProductArea.choices)
     question_id = models.CharField(_("question (Indonesian)"), max_length=300)
     question_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     variants = models.TextField(

@@ -138,6 +138,7 @@ NOT_TEAM_OWNED = {
     "imports:import-undo",  # managers only
     "engagement:bulk-detail",  # the sender's own, tested with the bulk send
     "engagement:template-edit",  # shared message templates
+    "engagement:release-edit",  # the shared list of releases: managers only
     "segments:segment-edit",  # a user's saved filters
     "segments:segment-delete",
     "tiers:rule-delete",  # configuration

@@ -2,6 +2,8 @@
 endpoint answers another team's executive as if the record did not exist, and writes through
 the customers app's actions with history source "api"."""
 
+import datetime
+
 import pytest
 
 from setia.api.tests.helpers import token_client
@@ -232,3 +234,24 @@ def test_tasks_as_on_the_task_pages(customer, executive, intern, other_executive
 def test_a_task_filter_naming_no_customer_is_a_400(executive):
     answer = token_client(executive).get("/api/v1/tasks/", {"customer": "not-a-code"})
     assert answer.status_code == 400 and "customer" in answer.json()
+
+
+def test_interactions_carry_a_product_area_and_a_release_by_its_name(customer, executive):
+    from setia.engagement.models import Interaction, Release
+
+    v2 = Release.objects.create(name="Toko v2", released_on=datetime.date(2026, 6, 10))
+    url = f"{base(customer)}/interactions/"
+    client = token_client(executive)
+    issue = {"kind": "website_issue", "summary": "Lambat", "area": "performance"}
+
+    unknown = client.post(url, {**issue, "release": "Toko v9"}, format="json")
+    assert unknown.status_code == 400 and "release" in unknown.json()
+    odd_area = client.post(url, {**issue, "area": "speed"}, format="json")
+    assert odd_area.status_code == 400 and "area" in odd_area.json()
+    logged = client.post(url, {**issue, "release": "Toko v2"}, format="json")
+    assert logged.status_code == 201, logged.json()
+    assert (logged.json()["area"], logged.json()["release"]) == ("performance", "Toko v2")
+    # Without a release the interaction has none: reports take the release of its day.
+    plain = client.post(url, {"kind": "note", "summary": "Catatan"}, format="json")
+    assert plain.status_code == 201 and plain.json()["release"] is None
+    assert Interaction.objects.get(summary="Lambat").release == v2

@@ -96,6 +96,8 @@ def test_it_logs_a_meeting_with_notes_decisions_action_items_and_themes(
         "outcome": "follow_up",
         "follow_up_on": "2026-11-17",
         "themes": ["Pembayaran", "Store v2"],
+        "area": "",
+        "release": "",
         "notes": "Sales fell in October.",
         "decisions": "Try free shipping in December.",
         "action_items": ["Send the promo template", "Check the payment page"],

@@ -29,7 +29,7 @@ def _customer_with_contact(team, **contact):
 @override_settings(SURVEY_RESURVEY_DAYS=60)
 def test_every_n_days_never_resurveys_inside_the_interval(team_a):
     Schedule.objects.create(survey=nps(), trigger="every", days=30, channel="email")
-    customer, contact = _customer_with_contact(team_a)
+    _customer, contact = _customer_with_contact(team_a)
     _no_email, _ = _customer_with_contact(team_a, email="")
     sent_days = []
     for day in range(0, 200):

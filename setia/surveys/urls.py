@@ -6,4 +6,6 @@ app_name = "surveys"
 
 urlpatterns = [
     path("", views.report, name="report"),
+    path("answers.csv", views.export_csv, name="answers-csv"),
+    path("answers.xlsx", views.export_xlsx, name="answers-xlsx"),
 ]

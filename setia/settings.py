@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     # After partners and segments: a campaign has partners and an audience segment.
     "setia.campaigns",
     "setia.quality",
+    # After engagement and work: surveys go out as messages, detractors start playbooks; before
+    # health, whose demo scores read the demo's answers.
+    "setia.surveys",
     # After work, tiers, metrics and engagement: health scores read all of them.
     "setia.health",
     "setia.exports",
@@ -66,7 +69,6 @@ INSTALLED_APPS = [
     "setia.api",
     # After engagement and work: answers are offered in the compose box, reviews are tasks.
     "setia.knowledge",
-    "setia.surveys",
 ]
 
 MIDDLEWARE = [

@@ -200,7 +200,7 @@ class SurveyResponse(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     score = models.PositiveSmallIntegerField(_("score"))
-    percent = models.PositiveSmallIntegerField(_("score (% of the scale)"))
+    percent = models.PositiveSmallIntegerField(_("score as a share of the scale"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     responded_at = models.DateTimeField(_("answered"))
 

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('nps', 'NPS (0–10)'), ('csat', 'CSAT (1–5)'), ('ces', 'CES (1–7)')], max_length=10, verbose_name='kind')),
                 ('score', models.PositiveSmallIntegerField(verbose_name='score')),
-                ('percent', models.PositiveSmallIntegerField(verbose_name='score (% of the scale)')),
+                ('percent', models.PositiveSmallIntegerField(verbose_name='score as a share of the scale')),
                 ('comment', models.TextField(blank=True, max_length=2000, verbose_name='comment')),
                 ('responded_at', models.DateTimeField(verbose_name='answered')),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_responses', to='customers.customer')),

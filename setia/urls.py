@@ -6,7 +6,6 @@ from django.views.generic import RedirectView
 
 from setia.core import views as core_views
 from setia.desk.views import search as desk_search
-from setia.surveys import public as survey_page
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -34,8 +33,8 @@ urlpatterns = [
     path("cadence/", include("setia.cadence.urls")),
     path("search/", desk_search.search, name="search"),
     path("surveys/", include("setia.surveys.urls")),
-    # The public survey page of a signed invitation link: short, as it goes in WhatsApp.
-    path("s/<str:token>/", survey_page.answer_page, name="survey-answer"),
+    # The public survey pages of signed invitation links (no login).
+    path("s/", include("setia.surveys.public_urls")),
     # The REST API, and its schema, readers and tokens page (setia/api/README.md).
     path("api/v1/", include("setia.api.urls")),
     path("api/", include("setia.api.page_urls")),

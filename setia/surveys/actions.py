@@ -8,6 +8,7 @@ playbook at once through work's trigger evaluation (rule kind "survey detractor"
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -232,7 +233,7 @@ def plan_due(*, moment: datetime.datetime) -> int:
     with connection.cursor() as cursor:
         for schedule in schedules:
             days = datetime.timedelta(days=schedule.days)
-            params = {
+            params: dict[str, Any] = {
                 "survey": schedule.survey_id,
                 "channel": schedule.channel,
                 "language": settings.LANGUAGE_CODE,

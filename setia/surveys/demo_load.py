@@ -49,7 +49,7 @@ def _moment(rng: random.Random, day: date) -> datetime:
 def _score(rng: random.Random, kind: str, at_risk: bool) -> int:
     """A score leaning low for customers at risk, high otherwise."""
     if kind == "nps":
-        scores, weights = range(11), [1, 1, 1, 2, 2, 3, 4, 6, 8, 9, 7]
+        scores, weights = range(11), [0, 0, 1, 1, 1, 2, 3, 6, 9, 11, 9]
         if at_risk:
             weights = [5, 5, 6, 7, 7, 7, 6, 4, 2, 1, 1]
     else:
@@ -87,7 +87,7 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
         contact = customer.primary[0] if customer.primary else None
         if contact is None or rng.random() < 0.2:
             continue
-        at_risk = customer.status == "at_risk" or rng.random() < 0.15
+        at_risk = customer.status == "at_risk" or rng.random() < 0.05
         for months_ago in sorted(rng.sample(range(MONTHS), rng.randint(1, 2)), reverse=True):
             kind = rng.choice(["nps", "nps", "csat"])
             day = reference - timedelta(days=months_ago * 30 + rng.randint(2, 27))

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from setia.accounts.models import User
 from setia.customers.models import Category
 from setia.surveys.models import Survey
 from setia.tiers.models import Tier
@@ -21,7 +22,9 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, survey: Survey, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["score"].choices = [(value, str(value)) for value in survey.scale]
+        score = self.fields["score"]
+        assert isinstance(score, forms.TypedChoiceField)
+        score.choices = [(value, str(value)) for value in survey.scale]
 
     def clean_comment(self):
         comment = self.cleaned_data["comment"]
@@ -44,9 +47,15 @@ class ReportForm(forms.Form):
     until = forms.DateField(
         label=_("Sent until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    tier = forms.ModelChoiceField(label=_("Tier"), required=False, queryset=None)
-    category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=None)
-    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=None)
+    tier: "forms.ModelChoiceField[Tier]" = forms.ModelChoiceField(
+        label=_("Tier"), required=False, queryset=None
+    )
+    category: "forms.ModelChoiceField[Category]" = forms.ModelChoiceField(
+        label=_("Category"), required=False, queryset=None
+    )
+    owner: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("Owner"), required=False, queryset=None
+    )
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)

@@ -51,8 +51,9 @@ def monthly(invitations: QuerySet[SurveyInvitation], group: str) -> list[dict]:
     """Per month (of sending) and group: sent, answered, rate %, nps, csat (one query)."""
     answered = Q(answered_at__isnull=False)
     nps_answer = Q(response__kind=Kind.NPS)
-    rows = list(
-        invitations.order_by()
+    rows: list[dict] = [
+        dict(row)
+        for row in invitations.order_by()
         .annotate(category_name=Category.display_name_sql("customer__category__"))
         .values(month=TruncMonth("sent_at"), group=F(GROUPS[group]))
         .annotate(
@@ -63,7 +64,7 @@ def monthly(invitations: QuerySet[SurveyInvitation], group: str) -> list[dict]:
             nps_answers=Count("pk", filter=nps_answer),
             csat=Avg("response__score", filter=Q(response__kind=Kind.CSAT)),
         )
-    )
+    ]
     tiers = (
         {tier.position: tier.display_name for tier in Tier.objects.all()} if group == "tier" else {}
     )

@@ -102,7 +102,7 @@ def _rows(request: AuthenticatedHttpRequest):
                 answer.responded_at.isoformat(timespec="minutes"),
                 customer.name,
                 answer.invitation.contact.name,
-                tiers.get(customer.tier_rank, ""),
+                tiers.get(customer.tier_rank, "") if customer.tier_rank is not None else "",
                 customer.category.display_name if customer.category else "",
                 customer.owner.full_name if customer.owner else "",
                 answer.kind.upper(),

@@ -33,7 +33,7 @@ def test_a_survey_answered_on_a_phone_shows_on_the_timeline_and_moves_the_score(
     )
     phone.set_default_timeout(10_000)
     page = phone.new_page()
-    page.goto(reverse("survey-answer", args=[links.token_for(invitation)]))
+    page.goto(reverse("survey-public:answer", args=[links.token_for(invitation)]))
     page.get_by_role("heading", name=re.compile("Seberapa besar kemungkinan")).wait_for()
     page.get_by_role("link", name="English").click()
     page.get_by_role("heading", name=re.compile("How likely are you to recommend")).wait_for()
@@ -43,7 +43,7 @@ def test_a_survey_answered_on_a_phone_shows_on_the_timeline_and_moves_the_score(
     page.get_by_role("button", name="Send answer").click()
     page.get_by_role("heading", name="Thank you!").wait_for()
     # the link is used up
-    page.goto(reverse("survey-answer", args=[links.token_for(invitation)]))
+    page.goto(reverse("survey-public:answer", args=[links.token_for(invitation)]))
     page.get_by_role("heading", name=re.compile("already been answered")).wait_for()
     phone.close()
 

@@ -23,7 +23,7 @@ def invitation(customer):
 
 
 def _url(invitation) -> str:
-    return reverse("survey-answer", args=[links.token_for(invitation)])
+    return reverse("survey-public:answer", args=[links.token_for(invitation)])
 
 
 def _nothing_written():
@@ -74,7 +74,7 @@ def test_a_tampered_link_is_refused(client, invitation):
     token = links.token_for(invitation)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     for bad in (tampered, "x", token + "x", "a" * 300):
-        response = client.post(reverse("survey-answer", args=[bad]), {"score": "9"})
+        response = client.post(reverse("survey-public:answer", args=[bad]), {"score": "9"})
         assert response.status_code == 404
         assert "not valid" in response.text
     _nothing_written()
@@ -107,7 +107,7 @@ def test_a_link_naming_another_customer_or_contact_is_refused(client, invitation
     ]
     for value in forged:
         token = signing.dumps(value, salt="setia.surveys.link", compress=True)
-        response = client.post(reverse("survey-answer", args=[token]), {"score": "3"})
+        response = client.post(reverse("survey-public:answer", args=[token]), {"score": "3"})
         assert response.status_code == 404
     # and the invitation moved to another customer's contact no longer opens with its link
     url = _url(invitation)

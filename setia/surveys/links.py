@@ -40,7 +40,9 @@ def token_for(invitation: SurveyInvitation) -> str:
 
 def url_for(invitation: SurveyInvitation) -> str:
     """The full address of `invitation`'s survey page, for a message."""
-    return settings.SITE_URL.rstrip("/") + reverse("survey-public:answer", args=[token_for(invitation)])
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "survey-public:answer", args=[token_for(invitation)]
+    )
 
 
 def invitation_for(token: str, moment) -> tuple[SurveyInvitation | None, Refusal | None]:

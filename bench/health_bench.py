@@ -208,6 +208,12 @@ def plain_sql(today: date) -> str:
         SELECT customer_id, count(*) AS offers FROM engagement_retentionoffer
         WHERE created_at >= now() - interval '{settings["offers"].window_days} days'
         GROUP BY customer_id),
+    sv AS (
+        SELECT DISTINCT ON (customer_id) customer_id, percent AS survey
+        FROM surveys_surveyresponse
+        WHERE kind IN ('nps', 'csat') AND responded_at <= now()
+          AND responded_at >= now() - interval '{settings["survey"].window_days} days'
+        ORDER BY customer_id, responded_at DESC, id DESC),
     x AS (
         SELECT c.id AS customer_id, ct.tier_id,
             CASE WHEN r.gmv_90d > 0 THEN r.gmv_30d * 300.0 / r.gmv_90d - 100 END AS gmv_trend,
@@ -220,13 +226,15 @@ def plain_sql(today: date) -> str:
                      / 86400)::int - st.stalled_after_days) END AS onboarding,
             CASE WHEN sub.renews_on >= '{today}' THEN sub.renews_on - '{today}'::date END
                 AS renewal,
-            coalesce(ro.offers, 0) AS offers
+            coalesce(ro.offers, 0) AS offers,
+            sv.survey
         FROM customers_customer c
         LEFT JOIN tiers_customertier ct ON ct.customer_id = c.id
         LEFT JOIN metrics_customerrollup r ON r.customer_id = c.id
         LEFT JOIN met ON met.customer_id = c.id
         LEFT JOIN ia ON ia.customer_id = c.id
         LEFT JOIN ro ON ro.customer_id = c.id
+        LEFT JOIN sv ON sv.customer_id = c.id
         LEFT JOIN work_onboarding o ON o.customer_id = c.id
         LEFT JOIN work_stage st ON st.id = o.stage_id
         LEFT JOIN customers_subscription sub ON sub.customer_id = c.id
@@ -257,7 +265,7 @@ def plain(cursor, today: date) -> int:
     cursor.execute("DELETE FROM health_customerhealth")
     cursor.execute(
         "INSERT INTO health_customerhealth (customer_id, score, grade, grades, gmv_trend, "
-        "uptime, errors, contact, issues, onboarding, renewal, offers, computed_on) "
+        "uptime, errors, contact, issues, onboarding, renewal, offers, survey, computed_on) "
         f"SELECT *, '{today}'::date FROM ({plain_sql(today)}) AS q"
     )
     scored = cursor.rowcount

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     # After partners and segments: a campaign has partners and an audience segment.
     "setia.campaigns",
     "setia.quality",
+    # After engagement and work: surveys go out as messages, detractors start playbooks; before
+    # health, whose demo scores read the demo's answers.
+    "setia.surveys",
     # After work, tiers, metrics and engagement: health scores read all of them.
     "setia.health",
     "setia.exports",
@@ -357,6 +360,8 @@ RATE_LIMIT_UPLOAD = env_rate("RATE_LIMIT_UPLOAD", "10/m")
 RATE_LIMIT_SEARCH = env_rate("RATE_LIMIT_SEARCH", "60/m")
 RATE_LIMIT_BULK_SEND = env_rate("RATE_LIMIT_BULK_SEND", "20/m")
 RATE_LIMIT_WEBHOOK = env_rate("RATE_LIMIT_WEBHOOK", "600/m")
+# The public survey page, per client address (no one is signed in there).
+RATE_LIMIT_SURVEY = env_rate("RATE_LIMIT_SURVEY", "30/m")
 # Requests per API token (per person on the signed-in session), every endpoint together.
 RATE_LIMIT_API = env_rate("RATE_LIMIT_API", "600/m")
 # Password-reset requests: per address typed (with or without an account) and per client address.
@@ -467,7 +472,11 @@ RECOMPUTE_STEPS = [
     "setia.tiers.actions.assign_tiers",
     # After the rollups, the onboarding enrolment and the tiers it reads.
     "setia.health.actions.health_step",
+    # The day's due survey invitations (setia/surveys), sent as jobs.
+    "setia.surveys.actions.schedule_step",
 ]
+# Surveys: a contact is never asked again within this many days of the last invitation.
+SURVEY_RESURVEY_DAYS = env_int("SURVEY_RESURVEY_DAYS", 90, minimum=1)
 CELERY_BEAT_SCHEDULE |= {
     "metrics-recompute-nightly": {
         "task": "setia.metrics.tasks.recompute_nightly",

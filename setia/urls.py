@@ -32,6 +32,9 @@ urlpatterns = [
     path("jobs/", include("setia.jobs.urls")),
     path("cadence/", include("setia.cadence.urls")),
     path("search/", desk_search.search, name="search"),
+    path("surveys/", include("setia.surveys.urls")),
+    # The public survey pages of signed invitation links (no login).
+    path("s/", include("setia.surveys.public_urls")),
     # The REST API, and its schema, readers and tokens page (setia/api/README.md).
     path("api/v1/", include("setia.api.urls")),
     path("api/", include("setia.api.page_urls")),

@@ -190,6 +190,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             Entry(_("Tier movements"), "tiers:tier-report", "tiers.view_tier"),
             Entry(_("Customer health"), "health:distribution", "health.view_customerhealth"),
+            Entry(_("Surveys"), "surveys:report", "surveys.view_surveyresponse"),
             Entry(
                 _("Retention offers"),
                 "engagement:offer-report",
@@ -265,6 +266,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "engagement": "messages",
     "tiers": "admin",
     "health": "reports",
+    "surveys": "reports",
     "library": "library",
     "knowledge": "library",
     "jobs": "admin",

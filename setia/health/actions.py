@@ -4,7 +4,7 @@ day's snapshot in a fixed number of SQL statements, whatever the number of custo
 One INSERT ... SELECT computes each customer's figures (GMV trend from the rollups, uptime and
 errors from one scan of the window's store metrics, days since the last call, chat, e-mail or
 meeting, open complaints and website issues, days stalled in onboarding, days to renewal,
-retention offers), grades them against the thresholds (inlined as parameters), weighs them
+retention offers, the last NPS or CSAT answer), grades them against the thresholds (inlined as parameters), weighs them
 with the customer's tier's weights (a CASE over the few tiers) and writes `CustomerHealth`.
 The day's snapshot is an upsert keyed by (customer, day), so a second run the same day
 replaces the first; the customers list's sort keys follow with two UPDATEs.
@@ -31,6 +31,7 @@ from setia.health.models import (
 )
 from setia.lib.dates import now
 from setia.metrics.models import CustomerRollup, StoreDailyMetric
+from setia.surveys.models import SurveyResponse
 from setia.tiers.models import CustomerTier
 from setia.work.onboarding.models import Onboarding, Stage
 
@@ -52,7 +53,11 @@ DEFAULTS: dict[str, tuple[int, int, int]] = {
     Factor.ONBOARDING: (0, 14, 30),
     Factor.RENEWAL: (60, 14, 30),
     Factor.OFFERS: (0, 1, 180),
+    # An NPS of 8 or a CSAT of 4 is good; an NPS of 0-5 or a CSAT of 1-2 poor.
+    Factor.SURVEY: (75, 60, 180),
 }
+# The survey kinds the "last NPS/CSAT" factor reads (CES asks about effort, not loyalty).
+SURVEY_KINDS = ("nps", "csat")
 DEFAULT_WEIGHT = 1
 
 
@@ -196,6 +201,14 @@ def scores_sql(settings: dict[str, FactorSetting], table, policy: Policy) -> str
     r AS (
         SELECT customer_id, count(*) AS offers FROM {_t(RetentionOffer)}
         WHERE created_at >= %(since_{Factor.OFFERS})s GROUP BY customer_id),
+    sv AS (
+        SELECT customer_id, percent AS survey FROM (
+            SELECT customer_id, percent, row_number() OVER (
+                PARTITION BY customer_id ORDER BY responded_at DESC, id DESC) AS n
+            FROM {_t(SurveyResponse)}
+            WHERE kind IN ({_quoted(SURVEY_KINDS)})
+              AND responded_at >= %(since_{Factor.SURVEY})s AND responded_at <= %(moment)s
+        ) AS latest WHERE n = 1),
     f AS (
         SELECT c.id AS customer_id, ct.tier_id,
             CASE WHEN ru.gmv_90d > 0 THEN ru.gmv_30d * 300.0 / ru.gmv_90d - 100 END AS gmv_trend,
@@ -206,13 +219,15 @@ def scores_sql(settings: dict[str, FactorSetting], table, policy: Policy) -> str
                  WHEN {stall} > 0 THEN {stall} ELSE 0 END AS onboarding,
             CASE WHEN sub.renews_on >= %(today)s
                  THEN {_days_until("today", "sub.renews_on")} END AS renewal,
-            COALESCE(r.offers, 0) AS offers
+            COALESCE(r.offers, 0) AS offers,
+            sv.survey
         FROM {_t(Customer)} c
         LEFT JOIN {_t(CustomerTier)} ct ON ct.customer_id = c.id
         LEFT JOIN {_t(CustomerRollup)} ru ON ru.customer_id = c.id
         LEFT JOIN m ON m.customer_id = c.id
         LEFT JOIN i ON i.customer_id = c.id
         LEFT JOIN r ON r.customer_id = c.id
+        LEFT JOIN sv ON sv.customer_id = c.id
         LEFT JOIN {_t(Onboarding)} o ON o.customer_id = c.id
         LEFT JOIN {_t(Stage)} st ON st.id = o.stage_id
         LEFT JOIN {_t(Subscription)} sub ON sub.customer_id = c.id
@@ -250,7 +265,7 @@ def _params(settings: dict[str, FactorSetting], today: datetime.date, moment) ->
         params[f"first_{factor}"] = ops.adapt_datefield_value(first)
     # The one scan of the store metrics covers the longer of the two windows.
     params["first_metric"] = ops.adapt_datefield_value(min(firsts.values()))
-    for factor in (Factor.ISSUES, Factor.OFFERS):
+    for factor in (Factor.ISSUES, Factor.OFFERS, Factor.SURVEY):
         params[f"since_{factor}"] = ops.adapt_datetimefield_value(
             moment - datetime.timedelta(days=settings[factor].window_days)
         )

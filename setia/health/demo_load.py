@@ -25,6 +25,7 @@ WEIGHTS = {
     "onboarding": 2,
     "renewal": 1,
     "offers": 2,
+    "survey": 3,
 }
 TIER_WEIGHTS = {"platinum": {"contact": 5, "issues": 3}, "bronze": {"contact": 2, "gmv_trend": 6}}
 THRESHOLDS = {"gmv_trend": (0, -20), "contact": (21, 45), "errors": (40, 120)}

@@ -24,16 +24,17 @@ class Factor(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding stall")
     RENEWAL = "renewal", _("Days to renewal")
     OFFERS = "offers", _("Retention offers")
+    SURVEY = "survey", _("Last NPS/CSAT")
 
 
 # Factors for which a higher figure is better (good when at least the good threshold, poor when
 # below the poor one); for the others a lower figure is better (good when at most the good
 # threshold, poor when above the poor one).
-HIGHER_IS_BETTER = {Factor.GMV_TREND, Factor.UPTIME, Factor.RENEWAL}
+HIGHER_IS_BETTER = {Factor.GMV_TREND, Factor.UPTIME, Factor.RENEWAL, Factor.SURVEY}
 
 # Factors whose figure is counted over the factor's last `window_days` days; the others are a
 # state (days since, days to, a trend with its own fixed windows).
-WINDOWED = {Factor.UPTIME, Factor.ERRORS, Factor.ISSUES, Factor.OFFERS}
+WINDOWED = {Factor.UPTIME, Factor.ERRORS, Factor.ISSUES, Factor.OFFERS, Factor.SURVEY}
 
 # The order factors are stored in `CustomerHealth.grades`, one letter each: never reorder, add
 # at the end.
@@ -46,6 +47,7 @@ FACTOR_ORDER = [
     Factor.ONBOARDING,
     Factor.RENEWAL,
     Factor.OFFERS,
+    Factor.SURVEY,
 ]
 
 
@@ -176,6 +178,8 @@ class CustomerHealth(models.Model):
     onboarding = models.IntegerField(null=True)
     renewal = models.IntegerField(null=True)
     offers = models.IntegerField(null=True)
+    # The last NPS or CSAT answer in the factor's days, as a share of its scale (0-100).
+    survey = models.IntegerField(null=True)
     computed_on = models.DateField(_("computed on"))
 
     class Meta:

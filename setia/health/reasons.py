@@ -26,6 +26,7 @@ def figure_text(factor: str, value, window_days: int) -> str:
         Factor.ONBOARDING: _("onboarding stalled for %(value)s days"),
         Factor.RENEWAL: _("renews in %(value)s days"),
         Factor.OFFERS: _("%(value)s retention offers in %(days)s days"),
+        Factor.SURVEY: _("last NPS/CSAT answer at %(value)s%% of the scale"),
     }
     return texts[Factor(factor)] % {"value": number, "days": format_number(window_days)}
 

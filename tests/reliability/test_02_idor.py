@@ -150,6 +150,9 @@ NOT_TEAM_OWNED = {
     "library:example-add",
     "library:example-delete",
     "work:feed",  # the calendar feed, by its secret token
+    # A survey's public page, by its signed link: another customer's or contact's link is
+    # refused (setia/surveys/tests/test_public_page.py).
+    "survey-public:answer",
     "imports:import-sample",  # the sample files
     # Partners, their programmes and meetings are shared by everyone; a programme's page lists
     # and offers only the reader's merchants: setia/partners/tests/test_pages.py.

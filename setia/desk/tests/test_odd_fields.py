@@ -98,6 +98,8 @@ UNREACHED = {
     "quality/merges/<uuid:code>/": "the demo data has no merge",
     "quality/merges/<uuid:code>/undo/": "the demo data has no merge",
     "tiers/rules/<int:rule_id>/delete/": "the demo's tiers have no category rule",
+    "s/<str:token>/": "the public survey page, by a signed link no page shows; "
+    "setia/surveys/tests/test_public_page.py posts odd answers",
     "work/feed/<str:token>.ics": "a token address for calendar apps, read only",
     "work/feed/revoke/": "shown once a feed is enabled; its form has no field",
     "work/tasks/<uuid:code>/checklist/<int:item_id>/": "only on a task with a checklist; its "

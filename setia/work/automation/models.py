@@ -82,6 +82,7 @@ class TriggerKind(models.TextChoices):
     RENEWAL_DUE = "renewal_due", _("Renewal due")
     NO_INTERACTION = "no_interaction", _("No interaction")
     HEALTH_FELL = "health_fell", _("Health fell")
+    SURVEY_DETRACTOR = "survey_detractor", _("Survey detractor")
 
 
 # How urgent each kind is, for the "call today" queue (value * urgency% = revenue at risk).
@@ -93,6 +94,7 @@ URGENCY = {
     TriggerKind.RENEWAL_DUE: 70,
     TriggerKind.NO_INTERACTION: 30,
     TriggerKind.HEALTH_FELL: 70,
+    TriggerKind.SURVEY_DETRACTOR: 60,
 }
 
 
@@ -120,7 +122,9 @@ class TriggerRule(models.Model):
     - no interaction: none for `window_days` days, for customers of `tier` (any tier if empty);
     - health fell: the health score fell by at least `threshold` points against `window_days`
       days before, or fell into poor since then (matches come from the health app, through
-      `evaluation.register_source`).
+      `evaluation.register_source`);
+    - survey detractor: an NPS answer of 0-6 or a CSAT of 1-2 in the last `window_days` days
+      that no run of the playbook has followed yet (matches come from the surveys app).
     """
 
     kind = models.CharField(_("trigger"), max_length=20, choices=TriggerKind.choices)

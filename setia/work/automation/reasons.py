@@ -63,6 +63,14 @@ def reason_text(kind: str, figures: dict) -> str:
             "before": format_number(figures["health_score_before"]),
             "day": format_date(figures["health_day_before"]),
         }
+    if kind == "survey_detractor":
+        text = _("%(survey)s answer %(score)s") % {
+            "survey": figures["survey_kind"].upper(),
+            "score": format_number(figures["survey_score"]),
+        }
+        if figures.get("survey_comment"):
+            text += f": “{figures['survey_comment']}”"
+        return text
     raise KeyError(kind)
 
 
@@ -87,6 +95,8 @@ FIGURES: dict[str, tuple[Promise, Callable[[Any], str]]] = {
     "health_score": (gettext_lazy("Health score"), format_number),
     "health_score_before": (gettext_lazy("Health score before"), format_number),
     "health_day_before": (gettext_lazy("Score compared with, from"), format_date),
+    "survey_score": (gettext_lazy("Survey answer"), format_number),
+    "survey_comment": (gettext_lazy("Survey comment"), str),
 }
 
 

@@ -19,6 +19,7 @@ def test_the_seeded_playbooks_and_steps_are_named_in_both_languages(db):
         ("Subscription renewal", "Perpanjangan langganan"),
         ("Customer check-in", "Sapa pelanggan"),
         ("Health recovery", "Pemulihan kesehatan pelanggan"),
+        ("Survey follow-up", "Tindak lanjut survei"),
     ]
     assert not PlaybookStep.objects.filter(title_id="").exists()
     recovery = Playbook.objects.get(name="GMV recovery")

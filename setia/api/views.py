@@ -9,8 +9,6 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import BigIntegerField, ExpressionWrapper, F
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -50,7 +48,14 @@ from setia.api.serializers import (
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers import actions
 from setia.customers.access import get_customer_for_user
-from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.customers.models import (
+    HEALTH_SORT_KEYS,
+    Contact,
+    Customer,
+    CustomerQuerySet,
+    Store,
+    Subscription,
+)
 from setia.desk.forms import CustomerFilterForm
 from setia.engagement import actions as engagement_actions
 from setia.engagement.models import Interaction
@@ -73,25 +78,18 @@ from setia.work.schedule.models import Task
 SOURCE = "api"
 UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
-# The customers list's sorts a cursor can follow: each leads with a column of the row.
-# (The tier and GMV sorts put customers without a value last, which a cursor cannot express.)
+# The customers list's sorts a cursor can follow: each leads with a column of the row, or for
+# health with the one-number key of score and id (`HEALTH_SORT_KEYS`, indexed), not scored
+# last. (The tier and GMV sorts put customers without a value last, which a cursor over their
+# columns cannot express.)
 CURSOR_SORTS = {
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "-updated": ("-updated_at", "-id"),
     "-created": ("-created_at", "-id"),
-    "health": ("health_key", "id"),
-    "-health": ("-health_key", "-id"),
+    "health": ("health_key",),
+    "-health": ("-health_key",),
 }
-# The health sorts' cursor key: the score then the id in one number, so that a cursor (which
-# resumes after the first key's value) does not stop among the thousand customers of one
-# score; customers not scored yet come last either way, as on the list.
-HEALTH_KEY_SHIFT = 2**40
-HEALTH_KEYS = {
-    "health": Coalesce("health_score", 101) * HEALTH_KEY_SHIFT + F("id"),
-    "-health": Coalesce("health_score", -1) * HEALTH_KEY_SHIFT + F("id"),
-}
-
 STALE = OpenApiResponse(description="The If-Match version is no longer the stored one.")
 NO_ETAG = OpenApiResponse(description="The If-Match header is missing.")
 IF_MATCH = OpenApiParameter(
@@ -177,20 +175,27 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[*LIST_FILTERS, FIELDS])
     def list(self, request):
         """The customers list: the pages' filters and segment, as their query string."""
-        filters = CustomerFilterForm(request.query_params, user=request.user)
-        errors = dict(filters.errors)
-        sort = request.query_params.get("sort") or "name"
+        params = request.query_params
+        sort = params.get("sort") or "name"
+        errors = {}
         if sort not in CURSOR_SORTS:
             errors["sort"] = [_("This sort is not available in the API.")]
+        # The filter form reads its categories, tiers and segments to check the values given:
+        # a list without filters has nothing to check, and skips that query.
+        filters = None
+        if any(params.get(name) for name in (*CustomerQuerySet.LIST_FILTERS, "segment")):
+            filters = CustomerFilterForm(params, user=request.user)
+            errors.update(filters.errors)
         if errors:
             raise exceptions.ValidationError(
                 {name: [str(message) for message in messages] for name, messages in errors.items()}
             )
-        customers = filters.filter(self.get_queryset())
-        if sort in HEALTH_KEYS:
-            customers = customers.annotate(
-                health_key=ExpressionWrapper(HEALTH_KEYS[sort], output_field=BigIntegerField())
-            )
+        if filters is not None:
+            customers = filters.filter(self.get_queryset())
+        else:
+            customers = self.get_queryset().listed({"sort": sort})
+        if sort in HEALTH_SORT_KEYS:
+            customers = customers.annotate(health_key=HEALTH_SORT_KEYS[sort])
         page = self.paginate_queryset(customers)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -13,6 +13,7 @@ run and the ratio of b's speed to a's. Goal: b >= 0.8x a.
 """
 
 import argparse
+import os
 import sys
 import time
 from datetime import date, timedelta
@@ -23,7 +24,8 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import setup_django
 
-DATABASE = "setia_push_bench"
+# BENCH_DATABASE: another scratch database name, for a server shared with other benches.
+DATABASE = os.environ.get("BENCH_DATABASE", "setia_push_bench")
 SERVER = "postgres://postgres@127.0.0.1:5432"
 WORK = Path("/tmp/setia_push_bench")
 

@@ -202,11 +202,13 @@ CROSS JOIN LATERAL (SELECT ((50000 + (s.id * 7919) %% 4000000)
         cursor.execute("VACUUM ANALYZE")
 
 
-def prepare_database(customers: int, days: int, keep: bool) -> str:
-    url = f"{SERVER}/{DATABASE}"
+def prepare_database(customers: int, days: int, keep: bool, database: str = DATABASE) -> str:
+    """The bench database `database` built (or, with `keep`, reused when it holds
+    `customers`), migrated and set as this process's Django database; returns its URL."""
+    url = f"{SERVER}/{database}"
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
         exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
         ).fetchone()
         held = 0
         if exists and keep:
@@ -219,8 +221,8 @@ def prepare_database(customers: int, days: int, keep: bool) -> str:
                 held = 0
         reuse = keep and held == customers
         if not reuse:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {DATABASE}")
+            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {database}")
     started = time.perf_counter()
     # This process counts each page's queries with the URLconf gunicorn serves.
     os.environ["DJANGO_SETTINGS_MODULE"] = "pages_settings"
@@ -229,9 +231,9 @@ def prepare_database(customers: int, days: int, keep: bool) -> str:
 
     call_command("collectstatic", interactive=False, verbosity=0)  # as docs/deploy.md does
     if reuse:
-        print(f"reusing {DATABASE} ({customers:,} customers)")
+        print(f"reusing {database} ({customers:,} customers)")
     else:
-        print(f"building {DATABASE}: {customers:,} customers, {days} days of metrics")
+        print(f"building {database}: {customers:,} customers, {days} days of metrics")
         build(customers, days)
         print(f"built in {lap(started)} s")
     return url
@@ -243,6 +245,7 @@ class Page:
     user: str  # e-mail of the demo person who opens it; "" for the reference
     urls: list[str]
     cookie: str = ""
+    authorization: str = ""  # an API token's header value, for the API's pages
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
     errors: dict[int, int] = field(default_factory=dict)
@@ -314,8 +317,8 @@ def count_queries(pages: list[Page]) -> None:
 
     cookies: dict[str, str] = {}
     for page in pages:
-        client = Client(SERVER_NAME="127.0.0.1")
-        if page.user:
+        client = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=page.authorization)
+        if page.user and not page.authorization:
             client.force_login(User.objects.get(email=page.user))
             cookies.setdefault(page.user, client.cookies["sessionid"].value)
             client.cookies["sessionid"] = cookies[page.user]
@@ -328,11 +331,13 @@ def count_queries(pages: list[Page]) -> None:
             print(f"  ! {page.name}: {page.urls[-1]} answered {response.status_code}")
 
 
-async def fetch(url: str, cookie: str) -> tuple[int, int]:
+async def fetch(url: str, cookie: str, authorization: str = "") -> tuple[int, int]:
     reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
     request = f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
     if cookie:
         request += f"Cookie: {cookie}\r\n"
+    if authorization:
+        request += f"Authorization: {authorization}\r\n"
     writer.write((request + "\r\n").encode())
     await writer.drain()
     data = await reader.read()
@@ -349,7 +354,7 @@ async def load(page: Page, seconds: float, connections: int) -> None:
         while time.perf_counter() < deadline:
             url = page.urls[next(counter) % len(page.urls)]
             started = time.perf_counter()
-            status, size = await fetch(url, page.cookie)
+            status, size = await fetch(url, page.cookie, page.authorization)
             page.latencies.append(time.perf_counter() - started)
             if status != 200:
                 page.errors[status] = page.errors.get(status, 0) + 1
@@ -369,6 +374,7 @@ def start_gunicorn(url: str, workers: int) -> subprocess.Popen:
         # The bench is one person searching 16 times at once; the per-user limit would answer
         # most of its searches with 429.
         "RATE_LIMIT_SEARCH": "1000000/m",
+        "RATE_LIMIT_API": "1000000/m",
     }
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "setia.wsgi", "--workers", str(workers),

@@ -1,9 +1,13 @@
-"""Bench-only URLconf: the product's URLs plus the minimal reference view pages_bench.py
-compares every page with (a plain 50-row HTML table over the customers table)."""
+"""Bench-only URLconf: the product's URLs plus the minimal reference views the benches compare
+with: pages_bench.py's plain 50-row HTML table over the customers table, and api_bench.py's
+minimal DRF list view over the same table."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
+from rest_framework import generics, serializers
+from rest_framework.pagination import CursorPagination
 
 from setia.customers.models import Customer
 from setia.urls import handler400, handler403, handler404, handler500  # noqa: F401
@@ -23,4 +27,31 @@ def reference(request):
     return HttpResponse(TABLE.render({"customers": customers}, request))
 
 
-urlpatterns = [path("bench/reference/", reference), *product_urlpatterns]
+class ReferenceCursor(CursorPagination):
+    page_size = settings.PAGE_SIZE
+    ordering = ("name", "id")
+
+
+class ReferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["code", "name", "city", "status", "updated_at"]
+
+
+class ApiReference(generics.ListAPIView):
+    """DRF's plainest list: no authentication, permission or throttle, a ModelSerializer of a
+    few fields, cursor pages of the product's page size in name order."""
+
+    queryset = Customer.objects.all()
+    serializer_class = ReferenceSerializer
+    pagination_class = ReferenceCursor
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes: list = []
+
+
+urlpatterns = [
+    path("bench/reference/", reference),
+    path("bench/api-reference/", ApiReference.as_view()),
+    *product_urlpatterns,
+]

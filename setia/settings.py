@@ -529,6 +529,13 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 CELERY_BEAT_SCHEDULE |= {
+    # The API (setia/api): answers of POSTs sent with an idempotency key, kept a day.
+    "api-delete-old-idempotency-keys": {
+        "task": "setia.api.tasks.delete_old_idempotency_keys",
+        "schedule": 3600.0,
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
     # Agreed answers (setia/knowledge): a task for each owner whose answer's review is due.
     "knowledge-create-review-tasks": {
         "task": "setia.knowledge.tasks.create_review_tasks",

@@ -6,7 +6,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from setia.api.models import TOKEN_PREFIX, ApiToken, token_digest
+from setia.api.models import TOKEN_PREFIX, ApiToken, IdempotentRequest, token_digest
 
 # A token's last use is written at most this often: an UPDATE on every API request would
 # double the writes of a busy client for a date shown to the minute.
@@ -52,3 +52,17 @@ def note_use(*, token: ApiToken, now: datetime.datetime | None = None) -> None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+# How long a POST's answer is replayed for its idempotency key: a client retries within
+# minutes; after a day the key may be used again for a new request.
+IDEMPOTENCY_KEEP = datetime.timedelta(hours=24)
+
+
+def delete_old_idempotent_requests(*, now: datetime.datetime) -> int:
+    """Forget the answers of keyed POSTs older than IDEMPOTENCY_KEEP, in one DELETE; returns
+    how many went."""
+    deleted, _by_model = IdempotentRequest.objects.filter(
+        created_at__lt=now - IDEMPOTENCY_KEEP
+    ).delete()
+    return deleted

@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +131,14 @@ class CursorPage(CursorPagination):
         if hasattr(view, "cursor_ordering"):
             return view.cursor_ordering(request)
         return self.ordering
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, DjangoValidationError):
+            # A cursor whose position is not a value of the key (edited by hand) is as
+            # unreadable as a malformed one.
+            raise exceptions.NotFound(self.invalid_cursor_message) from None
 
 
 class FieldsMixin:

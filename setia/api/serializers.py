@@ -13,9 +13,12 @@ from setia.customers.forms import ContactForm, CustomerForm, StoreForm, Subscrip
 from setia.customers.models import Category, Contact, Customer, Plan, Store, Subscription
 from setia.engagement.forms import InteractionForm
 from setia.engagement.models import Interaction, Release
+from setia.health.models import Factor, Grade
 from setia.history.models import TimelineEvent
+from setia.segments.forms import SegmentForm
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
+from setia.work.schedule.forms import TaskForm
 from setia.work.schedule.models import Task
 
 
@@ -49,7 +52,7 @@ class FormValidated(FieldsMixin, serializers.ModelSerializer):
             else:
                 continue
             data[name] = self.form_value(name, value)
-        if instance is not None:
+        if instance is not None and hasattr(instance, "version"):
             data["version"] = instance.version
         data.update(self.extra_form_data(attrs))
         form = self.form_class(data=data, instance=instance, **self.form_kwargs())
@@ -82,6 +85,14 @@ class CustomerSerializer(FormValidated):
         queryset=Team.objects.all(), allow_null=True, required=False
     )
     tier = serializers.SerializerMethodField(help_text=_("The slug of the customer's tier."))
+    health_score = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("0-100, from the last nightly computation.")
+    )
+    health_grade = serializers.ChoiceField(
+        choices=["g", "a", "p", ""],
+        read_only=True,
+        help_text=_("g good, a average, p poor; empty when not scored yet."),
+    )
 
     class Meta:
         model = Customer
@@ -97,11 +108,21 @@ class CustomerSerializer(FormValidated):
             "notes",
             "tier",
             "gmv_90d",
+            "health_score",
+            "health_grade",
             "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["code", "gmv_90d", "version", "created_at", "updated_at"]
+        read_only_fields = [
+            "code",
+            "gmv_90d",
+            "health_score",
+            "health_grade",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
     def form_kwargs(self) -> dict:
         return {"user": self.context["request"].user}
@@ -275,9 +296,40 @@ class TimelineEventSerializer(FieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskSerializer(FieldsMixin, serializers.ModelSerializer):
-    customer: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+class CustomerCodeField(serializers.Field):
+    """A customer by its code. Written as a code the form looks up among the customers the
+    person may see, so another team's customer is refused like an unknown one."""
+
+    def to_representation(self, value):
+        return str(value.code)
+
+    def to_internal_value(self, data):
+        return serializers.UUIDField().to_internal_value(data)
+
+
+@extend_schema_field(serializers.UUIDField(allow_null=True))
+class TaskCustomerField(CustomerCodeField):
+    pass
+
+
+class TaskSerializer(FormValidated):
+    """A task, validated by the task page's form: its customer among those the person sees,
+    its owner among those they may give a task to (themselves only, for an intern)."""
+
+    form_class = TaskForm
+
+    customer = TaskCustomerField(required=False, allow_null=True)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Empty: assigned fairly in the team, for those allowed to."),
+    )
+    checklist = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        write_only=True,
+        help_text=_("Items of a new task's checklist."),
     )
 
     class Meta:
@@ -293,11 +345,44 @@ class TaskSerializer(FieldsMixin, serializers.ModelSerializer):
             "priority",
             "status",
             "recurrence",
+            "checklist",
             "completed_at",
+            "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
+        read_only_fields = [
+            "code",
+            "team",
+            "status",
+            "completed_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def form_kwargs(self) -> dict:
+        return {"user": self.context["request"].user}
+
+    def form_value(self, name, value):
+        if name == "customer" and hasattr(value, "code"):
+            return value.code
+        return super().form_value(name, value)
+
+    def validate(self, attrs):
+        if self.instance is None:
+            # As the new-task page suggests: the person's own task unless they say otherwise.
+            attrs.setdefault("owner", self.context["request"].user)
+        return super().validate(attrs)
+
+    def extra_form_data(self, attrs) -> dict:
+        return {"checklist": "\n".join(attrs.get("checklist", []))}
+
+    def validated_from(self, form) -> dict:
+        data = form.model_data()
+        if self.instance is None:
+            data["checklist"] = form.checklist_items()
+        return data
 
 
 class TierSerializer(serializers.ModelSerializer):
@@ -307,11 +392,27 @@ class TierSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SegmentSerializer(serializers.ModelSerializer):
+class SegmentSerializer(FormValidated):
+    """A segment: a name and the customers list's query string it saves, validated by the
+    segment page's form (a name of one's own, at least one filter; sharing for those allowed
+    to share)."""
+
+    form_class = SegmentForm
+
+    query = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text=_("The customers list's query string, e.g. tier=gold&health=p."),
+    )
+
     class Meta:
         model = Segment
         fields = ["code", "name", "owner", "is_shared", "query", "created_at", "updated_at"]
-        read_only_fields = fields
+        read_only_fields = ["code", "owner", "created_at", "updated_at"]
+
+    def form_kwargs(self) -> dict:
+        return {"user": self.context["request"].user}
 
 
 class MetricsRejectSerializer(serializers.Serializer):
@@ -338,3 +439,31 @@ class MetricsJobSerializer(serializers.Serializer):
     unknown_columns = serializers.ListField(child=serializers.CharField())
     rejects = MetricsRejectSerializer(many=True, help_text=_("The first 1000 rejected rows."))
     url = serializers.CharField()
+
+
+class HealthFactorSerializer(serializers.Serializer):
+    factor = serializers.ChoiceField(choices=Factor.choices)
+    name = serializers.CharField(help_text=_("The factor's name in the reader's language."))
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    figure = serializers.FloatField(allow_null=True)
+    reason = serializers.CharField(
+        help_text=_("In the reader's language, e.g. “poor: no contact for 63 days”.")
+    )
+
+
+class HealthSnapshotSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    score = serializers.IntegerField()
+    grade = serializers.ChoiceField(choices=Grade.choices)
+
+
+class CustomerHealthSerializer(serializers.Serializer):
+    """A customer's health as its 360 card shows it: the score and grade, the graded factors
+    worst first with their figures and reasons, and the daily scores of the last 90 days."""
+
+    customer = serializers.UUIDField()
+    score = serializers.IntegerField(allow_null=True, help_text=_("Empty when not scored yet."))
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    computed_on = serializers.DateField(allow_null=True)
+    factors = HealthFactorSerializer(many=True)
+    snapshots = HealthSnapshotSerializer(many=True, help_text=_("Oldest first."))

@@ -34,6 +34,7 @@ from setia.api.rest import (
 )
 from setia.api.serializers import (
     ContactSerializer,
+    CustomerHealthSerializer,
     CustomerSerializer,
     InteractionSerializer,
     MetricsJobSerializer,
@@ -47,14 +48,25 @@ from setia.api.serializers import (
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers import actions
 from setia.customers.access import get_customer_for_user
-from setia.customers.models import Contact, Customer, Store, Subscription
+from setia.customers.models import (
+    HEALTH_SORT_KEYS,
+    Contact,
+    Customer,
+    CustomerQuerySet,
+    Store,
+    Subscription,
+)
 from setia.desk.forms import CustomerFilterForm
 from setia.engagement import actions as engagement_actions
 from setia.engagement.models import Interaction
+from setia.health.cards import health_details
+from setia.health.models import Factor
 from setia.history.models import EventKind, TimelineEvent
 from setia.jobs.models import Job
 from setia.lib.dates import today as today_in_jakarta
 from setia.metrics.push import PUSH_TASK, PushError, push_metrics, save_csv, save_json
+from setia.segments import actions as segment_actions
+from setia.segments.access import get_segment_for_user
 from setia.segments.models import Segment
 from setia.tiers.models import Tier
 from setia.work.onboarding.actions import enroll_new_customers
@@ -66,15 +78,18 @@ from setia.work.schedule.models import Task
 SOURCE = "api"
 UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
-# The customers list's sorts a cursor can follow: each leads with a column of the row.
-# (The tier and GMV sorts put customers without a value last, which a cursor cannot express.)
+# The customers list's sorts a cursor can follow: each leads with a column of the row, or for
+# health with the one-number key of score and id (`HEALTH_SORT_KEYS`, indexed), not scored
+# last. (The tier and GMV sorts put customers without a value last, which a cursor over their
+# columns cannot express.)
 CURSOR_SORTS = {
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "-updated": ("-updated_at", "-id"),
     "-created": ("-created_at", "-id"),
+    "health": ("health_key",),
+    "-health": ("-health_key",),
 }
-
 STALE = OpenApiResponse(description="The If-Match version is no longer the stored one.")
 NO_ETAG = OpenApiResponse(description="The If-Match header is missing.")
 IF_MATCH = OpenApiParameter(
@@ -102,7 +117,13 @@ LIST_FILTERS = [
         "health", OpenApiTypes.STR, enum=["g", "a", "p"], description="Good, average or poor."
     ),
     OpenApiParameter("segment", OpenApiTypes.UUID, description="A segment's code."),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(CURSOR_SORTS)),
+    OpenApiParameter(
+        "sort",
+        OpenApiTypes.STR,
+        enum=list(CURSOR_SORTS),
+        description="health: lowest score first; -health: highest first (ties by id, not "
+        "scored last).",
+    ),
 ]
 FIELDS = OpenApiParameter(
     "fields", OpenApiTypes.STR, description="Comma-separated fields to return (all by default)."
@@ -154,16 +175,27 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[*LIST_FILTERS, FIELDS])
     def list(self, request):
         """The customers list: the pages' filters and segment, as their query string."""
-        filters = CustomerFilterForm(request.query_params, user=request.user)
-        errors = dict(filters.errors)
-        sort = request.query_params.get("sort") or "name"
+        params = request.query_params
+        sort = params.get("sort") or "name"
+        errors = {}
         if sort not in CURSOR_SORTS:
             errors["sort"] = [_("This sort is not available in the API.")]
+        # The filter form reads its categories, tiers and segments to check the values given:
+        # a list without filters has nothing to check, and skips that query.
+        filters = None
+        if any(params.get(name) for name in (*CustomerQuerySet.LIST_FILTERS, "segment")):
+            filters = CustomerFilterForm(params, user=request.user)
+            errors.update(filters.errors)
         if errors:
             raise exceptions.ValidationError(
                 {name: [str(message) for message in messages] for name, messages in errors.items()}
             )
-        customers = filters.filter(self.get_queryset())
+        if filters is not None:
+            customers = filters.filter(self.get_queryset())
+        else:
+            customers = self.get_queryset().listed({"sort": sort})
+        if sort in HEALTH_SORT_KEYS:
+            customers = customers.annotate(health_key=HEALTH_SORT_KEYS[sort])
         page = self.paginate_queryset(customers)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -225,6 +257,40 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
             raise PreconditionFailed
         actions.delete_customer(customer=customer, actor=request.user, source=SOURCE)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=CustomerHealthSerializer)
+    @action(detail=True, methods=["get"], serializer_class=CustomerHealthSerializer)
+    def health(self, request, code=None):
+        """The customer's health as on its 360 card: score, grade, each graded factor's figure
+        and reason (worst first, in the reader's language) and the last 90 days' scores."""
+        customer = self.get_customer()
+        details = health_details(customer)
+        health = details.health
+        names = dict(Factor.choices)
+        return Response(
+            CustomerHealthSerializer(
+                {
+                    "customer": customer.code,
+                    "score": health.score if health else None,
+                    "grade": health.grade if health else None,
+                    "computed_on": health.computed_on if health else None,
+                    "factors": [
+                        {
+                            "factor": factor,
+                            "name": names[factor],
+                            "grade": grade,
+                            "figure": figure,
+                            "reason": reason,
+                        }
+                        for factor, grade, figure, reason in details.factors
+                    ],
+                    "snapshots": [
+                        {"day": day, "score": score, "grade": grade}
+                        for day, score, grade in details.points
+                    ],
+                }
+            ).data
+        )
 
     @extend_schema(
         responses=TimelineEventSerializer(many=True),
@@ -475,22 +541,42 @@ class InteractionViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(interaction).data, status=status.HTTP_201_CREATED)
 
 
-class TaskViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    partial_update=extend_schema(
+        parameters=[IF_MATCH], responses={200: TaskSerializer, 412: STALE, 428: NO_ETAG}
+    ),
+)
+class TaskViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
     """Tasks as on My day and the task pages: managers see all, executives their team's,
-    interns their own; soonest due first. Completing one is the page's action (a repeating
-    task gets its next occurrence). Creating and editing tasks is on the pages only."""
+    interns their own; soonest due first. Creating, editing (a new owner is a reassignment)
+    and completing one are the task pages' form and actions (a repeating task gets its next
+    occurrence)."""
 
     serializer_class = TaskSerializer
     pagination_class = CursorPage
     lookup_field = "code"
     lookup_value_regex = UUID_PATTERN
-    required_permissions = {"GET": "work.view_task", "POST": "work.change_task"}
+    required_permissions = {
+        "GET": "work.view_task",
+        "POST": "work.change_task",
+        "PATCH": "work.change_task",
+    }
 
     def cursor_ordering(self, request):
         return ("due_at", "id")
 
     def get_queryset(self):
         return Task.objects.visible_to(self.request.user).select_related("customer")
+
+    def get_permissions(self):
+        if self.action == "create":
+            self.required_permissions = {**self.required_permissions, "POST": "work.add_task"}
+        return super().get_permissions()
+
+    def get_task(self, *, change: bool = False) -> Task:
+        return get_task_for_user(
+            cast(AuthenticatedHttpRequest, self.request), self.kwargs["code"], change=change
+        )
 
     @extend_schema(
         parameters=[
@@ -520,17 +606,51 @@ class TaskViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(parameters=[FIELDS])
     def retrieve(self, request, *args, **kwargs):
-        task = get_task_for_user(cast(AuthenticatedHttpRequest, request), self.kwargs["code"])
-        return Response(self.get_serializer(task).data)
+        task = self.get_task()
+        return with_etag(Response(self.get_serializer(task).data), task)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: TaskSerializer})
+    def create(self, request, *args, **kwargs):
+        """Create a task as the new-task page does (an empty owner: assigned fairly)."""
+        return super().create(request, *args, **kwargs)
+
+    def create_record(self, request, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        checklist = data.pop("checklist")
+        task = task_actions.create_task(data=data, checklist=checklist, actor=request.user)
+        task = self.get_queryset().get(pk=task.pk)
+        response = Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:task-detail", args=[task.code])
+        return with_etag(response, task)
+
+    def partial_update(self, request, code=None):
+        """Edit a task as its edit page does; a new owner is recorded as a reassignment."""
+        task = self.get_task(change=True)
+        version = expected_version(request, task)
+        serializer = self.get_serializer(task, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data["owner"] is None:  # as the edit page: an empty owner keeps the owner
+            data.pop("owner")
+        try:
+            task_actions.update_task(
+                task=task, data=data, actor=request.user, expected_version=version, source=SOURCE
+            )
+        except actions.StaleEditError:
+            raise PreconditionFailed from None
+        task = self.get_task()
+        return with_etag(Response(self.get_serializer(task).data), task)
 
     @extend_schema(request=None, responses={200: TaskSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request, code=None):
         """Mark the task done (nothing changes when it is done already)."""
-        task = get_task_for_user(cast(AuthenticatedHttpRequest, request), code, change=True)
+        task = self.get_task(change=True)
         task_actions.complete_task(task=task, actor=request.user)
-        task.refresh_from_db()
-        return Response(self.get_serializer(task).data)
+        task = self.get_task()
+        return with_etag(Response(self.get_serializer(task).data), task)
 
 
 class TierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -546,15 +666,26 @@ class TierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return ("position",)
 
 
-class SegmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    create=extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: SegmentSerializer}),
+    destroy=extend_schema(responses={204: None}),
+)
+class SegmentViewSet(
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """The segments the person may use (their own and the shared ones), and their members: the
-    customers list filtered by the segment, within what the person may see."""
+    customers list filtered by the segment, within what the person may see. A segment is a
+    saved filter, so its members follow from it: writing a segment is writing its filter, as
+    the segment pages do (only its owner or a manager changes it)."""
 
     serializer_class = SegmentSerializer
     pagination_class = CursorPage
     lookup_field = "code"
     lookup_value_regex = UUID_PATTERN
-    required_permissions = {"GET": "segments.view_segment"}
+    required_permissions = {"GET": "segments.view_segment", "POST": "segments.add_segment"}
 
     def get_queryset(self):
         return Segment.objects.usable_by(self.request.user)
@@ -563,6 +694,34 @@ class SegmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if self.action == "customers":
             return CURSOR_SORTS["name"]
         return ("name", "id")
+
+    def get_segment(self, *, change: bool = False) -> Segment:
+        return get_segment_for_user(
+            cast(AuthenticatedHttpRequest, self.request), self.kwargs["code"], change=change
+        )
+
+    def create_record(self, request, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        segment = segment_actions.create_segment(actor=request.user, data=serializer.validated_data)
+        response = Response(self.get_serializer(segment).data, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:segment-detail", args=[segment.code])
+        return response
+
+    def partial_update(self, request, code=None):
+        """Rename, share or change the filter, as the segment's edit page."""
+        segment = self.get_segment(change=True)
+        serializer = self.get_serializer(segment, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        segment_actions.update_segment(
+            segment=segment, actor=request.user, data=serializer.validated_data
+        )
+        return Response(self.get_serializer(segment).data)
+
+    def destroy(self, request, code=None):
+        segment = self.get_segment(change=True)
+        segment_actions.delete_segment(segment=segment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=CustomerSerializer(many=True), parameters=[FIELDS])
     @action(detail=True, methods=["get"], serializer_class=CustomerSerializer)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,21 @@ class Category(BilingualName, models.Model):
         # The English name, the same in every language: history snapshots record it and undo
         # compares them. Pages show `display_name`.
         return self.name
+
+
+def health_sort_key(unscored: int) -> models.Expression:
+    """One number ordering customers by health score, then id: the score (`unscored` for a
+    customer not scored yet) times 2**40, plus the id. A cursor resumes after a value of its
+    first key, so a key that is unique lets it page through the thousands of customers of one
+    score (an index each way: `customer_health_key_*_idx`)."""
+    return models.ExpressionWrapper(
+        Coalesce("health_score", unscored) * 2**40 + F("id"), output_field=models.BigIntegerField()
+    )
+
+
+# The health sorts' keys, customers not scored yet last either way: lowest score first, and
+# highest first.
+HEALTH_SORT_KEYS = {"health": health_sort_key(101), "-health": health_sort_key(-1)}
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -368,6 +384,17 @@ class Customer(models.Model):
                 fields=["health_grade", "name", "id"],
                 condition=Q(deleted_at__isnull=True),
                 name="customer_health_grade_idx",
+            ),
+            # The API's health sorts, whose cursors follow one unique key (HEALTH_SORT_KEYS).
+            models.Index(
+                HEALTH_SORT_KEYS["health"],
+                condition=Q(deleted_at__isnull=True),
+                name="customer_health_key_up_idx",
+            ),
+            models.Index(
+                HEALTH_SORT_KEYS["-health"],
+                condition=Q(deleted_at__isnull=True),
+                name="customer_health_key_down_idx",
             ),
         ]
 

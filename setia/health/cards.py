@@ -2,6 +2,7 @@
 reasons and its 90-day trend."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils import formats
@@ -12,8 +13,8 @@ from setia.core.cards import Card
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.health.actions import factor_settings
-from setia.health.models import CustomerHealth, HealthSnapshot
-from setia.health.reasons import reasons
+from setia.health.models import CustomerHealth, Grade, HealthSnapshot
+from setia.health.reasons import GRADE_ORDER, reasons
 from setia.lib import charts
 from setia.lib.dates import today
 
@@ -23,24 +24,55 @@ TREND_DAYS = 90
 CHART_CACHE_SECONDS = 24 * 60 * 60
 
 
+@dataclass
+class HealthDetails:
+    """A customer's score as the card and the API show it: the stored row, each graded
+    factor as (factor, grade, figure, reason) worst first, and the (day, score, grade) points
+    of the last TREND_DAYS days, oldest first."""
+
+    health: CustomerHealth | None
+    factors: list[tuple[str, str, float | None, str]]
+    points: list[tuple[datetime.date, int, str]]
+
+
+def health_details(customer: Customer) -> HealthDetails:
+    """The customer's health, its reasons in the reader's language and its trend: three
+    queries whatever the data (none after the first when not scored)."""
+    health = CustomerHealth.objects.filter(customer=customer).first()
+    if health is None:
+        return HealthDetails(None, [], [])
+    windows = {key: row.window_days for key, row in factor_settings().items()}
+    rows = health.factor_grades()
+    figures = {factor: value for factor, _grade, value in rows}
+    # `reasons` orders the factors worst first; each reason is of one factor, in that order.
+    ordered = sorted(rows, key=lambda row: GRADE_ORDER[Grade(row[1])])
+    factors = [
+        (factor, grade, figures[factor], text)
+        for (factor, grade, _value), (_grade, text) in zip(
+            ordered, reasons(ordered, windows), strict=True
+        )
+    ]
+    since = today() - datetime.timedelta(days=TREND_DAYS)
+    points = list(
+        HealthSnapshot.objects.filter(customer=customer, day__gt=since)
+        .order_by("day")
+        .values_list("day", "score", "grade")
+    )
+    return HealthDetails(health, factors, points)
+
+
 def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     """The "Health" card, in three queries whatever the data."""
-    health = CustomerHealth.objects.filter(customer=customer).first()
+    details = health_details(customer)
+    health = details.health
     context: dict = {
         "customer": customer,
         "health": health,
-        "health_reasons": [],
+        "health_reasons": [(grade, text) for _factor, grade, _value, text in details.factors],
         "health_chart": None,
     }
     if health is not None:
-        windows = {key: row.window_days for key, row in factor_settings().items()}
-        context["health_reasons"] = reasons(health.factor_grades(), windows)
-        since = today() - datetime.timedelta(days=TREND_DAYS)
-        points = list(
-            HealthSnapshot.objects.filter(customer=customer, day__gt=since)
-            .order_by("day")
-            .values_list("day", "score")
-        )
+        points = [(day, score) for day, score, _grade in details.points]
         context["health_points"] = points
         if len(points) > 1:
             context["health_chart"] = _trend_chart(customer.pk, health.computed_on, points)

@@ -111,6 +111,7 @@ OWNED_URLS = {
     # The REST API (setia/api/tests has every method of each).
     "api:customer-detail": ("get", lambda o: [o["customer"].code]),
     "api:customer-timeline": ("get", lambda o: [o["customer"].code]),
+    "api:customer-health": ("get", lambda o: [o["customer"].code]),
     "api:contact-list": ("post", lambda o: [o["customer"].code]),
     "api:contact-detail": ("get", lambda o: [o["customer"].code, o["contact"].pk]),
     "api:store-list": ("post", lambda o: [o["customer"].code]),

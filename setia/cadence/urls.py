@@ -1,6 +1,7 @@
 from django.urls import path
 
 from setia.cadence import views
+from setia.cadence.reassign import views as reassign
 
 app_name = "cadence"
 
@@ -13,4 +14,9 @@ urlpatterns = [
     path("weekly/", views.weekly, name="weekly"),
     path("checkpoint/", views.my_checkpoint, name="checkpoint"),
     path("checkpoints/", views.team_checkpoints, name="team-checkpoints"),
+    path("reassign/", reassign.reassignment_list, name="reassignment-list"),
+    path("reassign/new/", reassign.reassign, name="reassign"),
+    path("reassign/handover/", reassign.handover, name="handover"),
+    path("reassign/<uuid:code>/", reassign.reassignment_detail, name="reassignment-detail"),
+    path("reassign/<uuid:code>/undo/", reassign.reassignment_undo, name="reassignment-undo"),
 ]

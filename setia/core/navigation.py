@@ -112,6 +112,12 @@ SECTIONS: tuple[Section, ...] = (
             Entry(_("Weekly update"), "cadence:weekly", "cadence.view_target"),
             Entry(_("My checkpoint"), "cadence:checkpoint", "cadence.add_checkpoint"),
             Entry(_("Team checkpoints"), "cadence:team-checkpoints", "cadence.view_checkpoint"),
+            Entry(
+                _("Reassignments"),
+                "cadence:reassignment-list",
+                "cadence.view_reassignment",
+                also=("cadence:reassign", "cadence:handover", "cadence:reassignment-detail"),
+            ),
         ),
     ),
     Section(

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.cadence.kpis import KPIS, MANUAL
 
-# Reassignments live in their own package; imported here so that Django registers them.
+# 1:1s and reassignments live in their own packages; imported here so that Django registers
+# them.
+from setia.cadence.oneonones.models import (  # noqa: F401
+    ActionItem,
+    AgendaItem,
+    Meeting,
+    OneOnOne,
+    PrivateNote,
+)
 from setia.cadence.reassign.models import (  # noqa: F401
     ReassignedCustomer,
     ReassignedTask,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from setia.cadence import views
+from setia.cadence.oneonones import views as oneonones
 from setia.cadence.reassign import views as reassign
 
 app_name = "cadence"
@@ -19,4 +20,11 @@ urlpatterns = [
     path("reassign/handover/", reassign.handover, name="handover"),
     path("reassign/<uuid:code>/", reassign.reassignment_detail, name="reassignment-detail"),
     path("reassign/<uuid:code>/undo/", reassign.reassignment_undo, name="reassignment-undo"),
+    path("one-on-ones/", oneonones.one_on_ones, name="one-on-ones"),
+    path("one-on-ones/<uuid:code>/", oneonones.one_on_one, name="one-on-one"),
+    path(
+        "one-on-ones/meetings/<uuid:code>/",
+        oneonones.meeting_detail,
+        name="one-on-one-meeting",
+    ),
 ]

@@ -32,6 +32,15 @@ def deactivate_user(*, user: User, actor: User) -> User:
     return user
 
 
+def reactivate_user(*, user: User, actor: User) -> User:
+    """Enable `user`'s account again (an undone hand-over); they log in afresh, their sessions
+    having ended when they were disabled."""
+    user.is_active = True
+    user.save(update_fields=["is_active", "updated_at"])
+    log.info("User %s enabled again by %s.", user.pk, actor.pk)
+    return user
+
+
 def end_sessions(*, user: User) -> int:
     """Delete every unexpired session signed in as `user`; return how many were deleted.
 

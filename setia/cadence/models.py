@@ -8,6 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.cadence.kpis import KPIS, MANUAL
 
+# 1:1s and reassignments live in their own packages; imported here so that Django registers
+# them.
+from setia.cadence.oneonones.models import (  # noqa: F401
+    ActionItem,
+    AgendaItem,
+    Meeting,
+    OneOnOne,
+    PrivateNote,
+)
+from setia.cadence.reassign.models import (  # noqa: F401
+    ReassignedCustomer,
+    ReassignedTask,
+    Reassignment,
+)
+
 
 class TeamMembership(models.Model):
     """A stretch of time a person was in a team: `started_at` up to `ended_at` (open while they

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from setia.cadence import views
+from setia.cadence.oneonones import views as oneonones
+from setia.cadence.reassign import views as reassign
 
 app_name = "cadence"
 
@@ -13,4 +15,16 @@ urlpatterns = [
     path("weekly/", views.weekly, name="weekly"),
     path("checkpoint/", views.my_checkpoint, name="checkpoint"),
     path("checkpoints/", views.team_checkpoints, name="team-checkpoints"),
+    path("reassign/", reassign.reassignment_list, name="reassignment-list"),
+    path("reassign/new/", reassign.reassign, name="reassign"),
+    path("reassign/handover/", reassign.handover, name="handover"),
+    path("reassign/<uuid:code>/", reassign.reassignment_detail, name="reassignment-detail"),
+    path("reassign/<uuid:code>/undo/", reassign.reassignment_undo, name="reassignment-undo"),
+    path("one-on-ones/", oneonones.one_on_ones, name="one-on-ones"),
+    path("one-on-ones/<uuid:code>/", oneonones.one_on_one, name="one-on-one"),
+    path(
+        "one-on-ones/meetings/<uuid:code>/",
+        oneonones.meeting_detail,
+        name="one-on-one-meeting",
+    ),
 ]

@@ -113,6 +113,18 @@ SECTIONS: tuple[Section, ...] = (
             Entry(_("Weekly update"), "cadence:weekly", "cadence.view_target"),
             Entry(_("My checkpoint"), "cadence:checkpoint", "cadence.add_checkpoint"),
             Entry(_("Team checkpoints"), "cadence:team-checkpoints", "cadence.view_checkpoint"),
+            Entry(
+                _("1:1s"),
+                "cadence:one-on-ones",
+                "cadence.view_oneonone",
+                also=("cadence:one-on-one", "cadence:one-on-one-meeting"),
+            ),
+            Entry(
+                _("Reassignments"),
+                "cadence:reassignment-list",
+                "cadence.view_reassignment",
+                also=("cadence:reassign", "cadence:handover", "cadence:reassignment-detail"),
+            ),
         ),
     ),
     Section(

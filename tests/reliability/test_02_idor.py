@@ -174,6 +174,12 @@ NOT_TEAM_OWNED = {
     "campaigns:campaign-invite",
     "cadence:target-edit",  # monthly targets: managers only
     "cadence:target-delete",
+    "cadence:reassignment-detail",  # reassignments: managers only
+    "cadence:reassignment-undo",
+    # A 1:1 is its two people's alone (404 to anyone else, managers included), not a team's
+    # record: setia/cadence/tests/test_oneonones.py.
+    "cadence:one-on-one",
+    "cadence:one-on-one-meeting",
     "api:segment-detail",  # a user's saved filters, through the API
     "api:segment-customers",  # their members: within what the user sees
     "api:tier-detail",  # configuration

@@ -61,6 +61,14 @@ UNREACHED = {
     "test_password_reset.py",
     "accounts/password/reset/sent/": "for the signed out, a page without a form",
     "customers/<uuid:code>/restore/": "only on a deleted customer; the demo has none",
+    "cadence/reassign/<uuid:code>/": "the demo data has no reassignment; "
+    "setia/cadence/tests/test_reassign.py",
+    "cadence/reassign/<uuid:code>/undo/": "the demo data has no reassignment; a form without "
+    "fields, setia/cadence/tests/test_reassign.py",
+    "cadence/one-on-ones/<uuid:code>/": "the demo data has no 1:1, and a 1:1 is its two "
+    "people's alone; setia/cadence/tests/test_oneonones.py",
+    "cadence/one-on-ones/meetings/<uuid:code>/": "the demo data has no 1:1; its forms' odd "
+    "values: setia/cadence/tests/test_oneonones.py",
     "engagement/bulk/<uuid:bulk_code>/": "the demo data has no bulk send",
     "answers/<uuid:code>/approve/": "only on a draft answer; the demo's are approved; "
     "setia/knowledge/tests/test_views.py",

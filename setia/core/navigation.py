@@ -234,6 +234,11 @@ SECTIONS: tuple[Section, ...] = (
                 also=("tiers:tier-edit", "tiers:rule-add"),
             ),
             Entry(_("Health settings"), "health:settings", "health.change_factorsetting"),
+            Entry(
+                _("Monday e-mail of the weekly update"),
+                "cadence:weekly-recipients",
+                "cadence.view_weeklyrecipient",
+            ),
             Entry(_("Background jobs"), "jobs:job-list"),
             Entry(_("Administration"), "admin:index", staff_only=True),
         ),
@@ -269,6 +274,7 @@ ROUTE_SECTIONS: dict[str, str] = {
     "engagement:whatsapp-send": "customers",
     "engagement:offer-propose": "customers",
     "health:settings": "admin",
+    "cadence:weekly-recipients": "admin",
 }
 
 

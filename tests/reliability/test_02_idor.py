@@ -169,6 +169,8 @@ NOT_TEAM_OWNED = {
     "campaigns:campaign-invite",
     "cadence:target-edit",  # monthly targets: managers only
     "cadence:target-delete",
+    # The Monday e-mail's extra addresses: configuration, admins only.
+    "cadence:weekly-recipient-delete",
     "api:segment-detail",  # a user's saved filters, through the API
     "api:segment-customers",  # their members: within what the user sees
     "api:tier-detail",  # configuration

@@ -388,6 +388,12 @@ def test_only_admins_keep_the_extra_addresses(client, admin_user, manager, team_
     )
     assert client.post(RECIPIENTS, {"email": "bukan alamat"}).status_code == 400
     assert client.post(RECIPIENTS, {"email": "a\x00b@example.test"}).status_code == 400
+    for odd in ["²", "-1", "x" * 10_240, "🙂", "\u202eمرحبا@example.test"]:
+        assert (
+            client.post(RECIPIENTS, {"email": "odd@example.test", "team": odd}).status_code == 400
+        )
+        assert client.post(RECIPIENTS, {"email": odd}).status_code == 400
+    assert WeeklyRecipient.objects.count() == 1
     assert client.put(RECIPIENTS).status_code == 405
     delete = reverse("cadence:weekly-recipient-delete", args=[recipient.pk])
     assert client.get(delete).status_code == 405

@@ -425,6 +425,9 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF (the weekly update) at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -540,6 +543,14 @@ CELERY_BEAT_SCHEDULE |= {
     "knowledge-create-review-tasks": {
         "task": "setia.knowledge.tasks.create_review_tasks",
         "schedule": crontab(hour=6, minute=0),
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # The weekly update (setia/cadence): each team's PDF of the week just ended, Monday morning
+    # in TIME_ZONE (Asia/Jakarta); once per week and team, so a second run sends nothing.
+    "cadence-send-weekly-updates": {
+        "task": "setia.cadence.tasks.send_weekly_updates",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
 # Data quality (setia/quality): which checks make a customer complete (keys of

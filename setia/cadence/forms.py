@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Team, User
 from setia.cadence.kpis import MANUAL
-from setia.cadence.models import Checkpoint, Target
+from setia.cadence.models import Checkpoint, Target, WeeklyRecipient
 from setia.core.forms import MonthField
 from setia.lib.dates import MONTH_YEARS
 
@@ -114,3 +114,14 @@ class WeeklyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["person"].queryset = people
+
+
+class WeeklyRecipientForm(forms.ModelForm):
+    """An address for the Monday e-mail of one team's weekly update, or of every team's."""
+
+    class Meta:
+        model = WeeklyRecipient
+        fields = ["email", "team"]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

@@ -194,3 +194,68 @@ class Checkpoint(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.day}"
+
+
+class WeeklyRecipient(models.Model):
+    """An address the weekly update is e-mailed to every Monday besides the team leads and
+    managers: one team's update, or every team's when `team` is empty. Admins keep the list."""
+
+    email = models.EmailField(_("e-mail address"))
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="weekly_recipients",
+        help_text=_("Empty: every team's update."),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email", "id"]
+        verbose_name = _("weekly update recipient")
+        verbose_name_plural = _("weekly update recipients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "team"],
+                condition=Q(team__isnull=False),
+                name="weekly_recipient_team_once",
+                violation_error_message=_("This address already receives that update."),
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(team__isnull=True),
+                name="weekly_recipient_all_once",
+                violation_error_message=_("This address already receives that update."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class WeeklySend(models.Model):
+    """The Monday e-mail of one team's weekly update, sent: at most one per week and team (a
+    unique constraint, claimed before sending), so a job that runs twice sends once."""
+
+    monday = models.DateField(_("week"))
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="+"
+    )
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-monday", "team"]
+        verbose_name = _("weekly update sent")
+        verbose_name_plural = _("weekly updates sent")
+        constraints = [
+            models.UniqueConstraint(fields=["monday", "team"], name="weekly_send_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.team} {self.monday}"

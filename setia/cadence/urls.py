@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setia.cadence import views
+from setia.cadence import views, weekly_views
 from setia.cadence.oneonones import views as oneonones
 from setia.cadence.reassign import views as reassign
 
@@ -12,7 +12,15 @@ urlpatterns = [
     path("targets/new/", views.target_create, name="target-create"),
     path("targets/<int:target_id>/edit/", views.target_edit, name="target-edit"),
     path("targets/<int:target_id>/delete/", views.target_delete, name="target-delete"),
-    path("weekly/", views.weekly, name="weekly"),
+    path("weekly/", weekly_views.weekly, name="weekly"),
+    path("weekly/update.pdf", weekly_views.weekly_pdf_download, name="weekly-pdf"),
+    path("weekly/update.xlsx", weekly_views.weekly_xlsx_download, name="weekly-xlsx"),
+    path("weekly/recipients/", weekly_views.weekly_recipients, name="weekly-recipients"),
+    path(
+        "weekly/recipients/<int:recipient_id>/delete/",
+        weekly_views.weekly_recipient_delete,
+        name="weekly-recipient-delete",
+    ),
     path("checkpoint/", views.my_checkpoint, name="checkpoint"),
     path("checkpoints/", views.team_checkpoints, name="team-checkpoints"),
     path("reassign/", reassign.reassignment_list, name="reassignment-list"),

@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,14 +22,11 @@ from setia.cadence.forms import (
     TargetEditForm,
     TargetForm,
     TeamDayForm,
-    WeeklyForm,
 )
 from setia.cadence.models import Checkpoint, Target
-from setia.cadence.weekly import weekly_update
 from setia.core.http import AuthenticatedHttpRequest, invalid_form_status, valid_parameters
 from setia.core.pagination import CountedUpToPaginator
 from setia.customers.models import Customer
-from setia.lib import charts
 from setia.lib.dates import add_months, month_start, today
 from setia.tiers.models import TierChange
 from setia.work.onboarding.models import Stage
@@ -275,63 +271,3 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "shown": HOME_SHOWN,
     }
     return render(request, "cadence/home.html", context)
-
-
-@login_required
-@permission_required("cadence.view_target", raise_exception=True)
-@require_GET
-def weekly(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The weekly update of a team or a person for an ISO week (this week by default):
-    managers choose any, the others their team or themselves."""
-    user = request.user
-    manages = user.has_perm("cadence.add_target")
-    mine = [user.team_id] if user.team_id else []
-    teams = Team.objects.all() if manages else Team.objects.filter(pk__in=mine)
-    people = User.objects.filter(is_active=True) if manages else User.objects.filter(pk=user.pk)
-    params = valid_parameters(WeeklyForm(request.GET, teams=teams, people=people))
-    day = today()
-    monday = params["week"] or day - datetime.timedelta(days=day.weekday())
-    team, person = params["team"], params["person"]
-    if team is None and person is None:
-        team = teams.first() if user.team_id is None or manages else user.team
-        if team is None:
-            person = user
-    if team is not None and person is not None:
-        person = None  # the team's update, when both are asked
-    figures = weekly_update(monday=monday, team=team, person=person)
-    iso_year, iso_week, _weekday = monday.isocalendar()
-    holder = {"team": team.pk} if team is not None else {"person": person.pk}
-    context = {
-        **figures,
-        "monday": monday,
-        "week": f"{iso_year}-W{iso_week:02d}",
-        "team": team,
-        "person": person,
-        "teams": list(teams),
-        "people": list(people.order_by("full_name", "id")[: PER_PAGE * 4]) if manages else [],
-        "previous_week": _week_query(monday - datetime.timedelta(days=7), holder),
-        "next_week": _week_query(monday + datetime.timedelta(days=7), holder),
-        "chart": _weekly_chart(figures["rows"]),
-    }
-    return render(request, "cadence/weekly.html", context)
-
-
-def _week_query(monday: datetime.date, holder: dict) -> str:
-    year, week, _weekday = monday.isocalendar()
-    return urlencode({"week": f"{year}-W{week:02d}", **holder})
-
-
-def _weekly_chart(rows) -> str | None:
-    """Target, month to date and forecast per KPI, as bars."""
-    if not rows:
-        return None
-    chart = charts.bar_chart(
-        colours=[charts.MUTED, charts.BRAND, "#f59e0b"],
-        rupiah=False,
-        title=_("Target, month to date and forecast"),
-    )
-    chart.x_labels = [row.target.display_name for row in rows]
-    chart.add(_("Target"), [row.target.value for row in rows])
-    chart.add(_("Month to date"), [row.month_to_date or 0 for row in rows])
-    chart.add(_("Forecast"), [row.forecast or 0 for row in rows])
-    return charts.data_uri(chart)

@@ -1,9 +1,11 @@
 """The weekly update of a team or a person: each target of the week's month with the week's
 actual, the week before's, the month to date and a forecast to the month's end; the week's
-tier moves and accepted retention offers; the blockers written in the week's checkpoints.
+tier moves, accepted retention offers (saves) and lost customers; the blockers written in the
+week's checkpoints. The page, its PDF and XLSX and the Monday e-mail all read `weekly_update`.
 
 A fixed number of queries whatever the size of the history: three GROUP BYs of actuals
-(`kpis.actuals`), the targets, the tier moves (counted, then the first few) and the blockers.
+(`kpis.actuals`), the targets, the tier moves and the lost customers (each counted, then the
+first few) and the blockers.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from setia.cadence import kpis
 from setia.cadence.models import Checkpoint, Target
+from setia.history.models import AuditEntry
+from setia.lib import charts
 from setia.lib.dates import add_months
 from setia.tiers.models import TierChange
 
@@ -53,6 +58,34 @@ class KpiWeek:
 def _moment(day: datetime.date) -> datetime.datetime:
     """The first moment of `day` in the team's time zone."""
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+def week_label(monday: datetime.date) -> str:
+    """`2026-W47`: the ISO week starting `monday`."""
+    year, week, _weekday = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def last_full_week(day: datetime.date) -> datetime.date:
+    """The Monday of the last week that ended before `day`: what Monday's e-mail reports."""
+    return day - datetime.timedelta(days=day.weekday() + 7)
+
+
+# A customer is lost when its status becomes churned or its subscription is deleted: both
+# leave an audit entry, read by the audit's time index over the week.
+_LOST = Q(
+    object_type="customers.customer",
+    action=AuditEntry.Action.UPDATE,
+    changes__status__1="churned",
+) | Q(object_type="customers.subscription", action=AuditEntry.Action.DELETE)
+
+
+def lost_customers(*, start: datetime.date, end: datetime.date, owned: Q):
+    """Audit entries of customers lost from `start` to `end` (excluded), `owned` being a
+    condition on the entry's customer (`customer__team=…`)."""
+    return AuditEntry.objects.filter(
+        _LOST, owned, created_at__gte=_moment(start), created_at__lt=_moment(end)
+    )
 
 
 def week_month(monday: datetime.date) -> datetime.date:
@@ -106,6 +139,7 @@ def weekly_update(*, monday: datetime.date, team=None, person=None) -> dict:
         .select_related("user")
         .order_by("day", "user__full_name", "id")
     )
+    lost = lost_customers(start=monday, end=week_end, owned=owned)
     saves = (
         this_week.teams.get((team.pk, "offers_accepted"), 0)
         if team is not None
@@ -122,6 +156,38 @@ def weekly_update(*, monday: datetime.date, team=None, person=None) -> dict:
             ]
         ),
         "saves": saves,
+        "lost_count": lost.order_by().aggregate(n=Count("customer_id", distinct=True))["n"],
+        "lost": list(lost.select_related("customer").order_by("-created_at", "-id")[:SHOWN]),
         "blockers": list(blockers[:SHOWN]),
         "shown": SHOWN,
     }
+
+
+def week_chart(rows):
+    """The week against the week before, per counted KPI (a pygal chart, or None)."""
+    counted = [row for row in rows if row.week is not None]
+    if not counted:
+        return None
+    chart = charts.bar_chart(
+        colours=[charts.MUTED, charts.BRAND], rupiah=False, title=_("Week over week")
+    )
+    chart.x_labels = [row.target.display_name for row in counted]
+    chart.add(_("Week before"), [row.previous or 0 for row in counted])
+    chart.add(_("This week"), [row.week or 0 for row in counted])
+    return chart
+
+
+def month_chart(rows):
+    """Target, month to date and forecast to the month's end per KPI (a pygal chart, or None)."""
+    if not rows:
+        return None
+    chart = charts.bar_chart(
+        colours=[charts.MUTED, charts.BRAND, "#f59e0b"],
+        rupiah=False,
+        title=_("Target, month to date and forecast"),
+    )
+    chart.x_labels = [row.target.display_name for row in rows]
+    chart.add(_("Target"), [row.target.value for row in rows])
+    chart.add(_("Month to date"), [row.month_to_date or 0 for row in rows])
+    chart.add(_("Forecast"), [row.forecast or 0 for row in rows])
+    return chart

@@ -259,6 +259,11 @@ SECTIONS: tuple[Section, ...] = (
                 "engagement.view_release",
                 also=("engagement:release-create", "engagement:release-edit"),
             ),
+            Entry(
+                _("Monday e-mail of the weekly update"),
+                "cadence:weekly-recipients",
+                "cadence.view_weeklyrecipient",
+            ),
             Entry(_("Background jobs"), "jobs:job-list"),
             Entry(_("Administration"), "admin:index", staff_only=True),
         ),
@@ -295,6 +300,7 @@ ROUTE_SECTIONS: dict[str, str] = {
     "engagement:whatsapp-send": "customers",
     "engagement:offer-propose": "customers",
     "health:settings": "admin",
+    "cadence:weekly-recipients": "admin",
 }
 
 

@@ -180,6 +180,8 @@ NOT_TEAM_OWNED = {
     # record: setia/cadence/tests/test_oneonones.py.
     "cadence:one-on-one",
     "cadence:one-on-one-meeting",
+    # The Monday e-mail's extra addresses: configuration, admins only.
+    "cadence:weekly-recipient-delete",
     "api:segment-detail",  # a user's saved filters, through the API
     "api:segment-customers",  # their members: within what the user sees
     "api:tier-detail",  # configuration

@@ -198,11 +198,25 @@ def _corrections(unknown: list[str]) -> dict[str, tuple[str, int]]:
     result = _nearest(words, _fetch_terms(parts, params))
     missed = [word for word in words if word not in result]
     if missed and connection.vendor == "postgresql":
+        # Only terms of a length the edit distance can accept (within the word's limit) are
+        # compared, and the CASE makes PostgreSQL test the length first: the planner reads the
+        # vocabulary sequentially whatever the trigram index, and computing every term's
+        # similarity took 40-80 ms at 10,000 answers against 2-3 ms for these.
         parts = [
             "(SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
-            "lower(term) %% %s ORDER BY similarity(lower(term), %s) DESC, term LIMIT 20)"
+            "CASE WHEN length(term) BETWEEN %s AND %s THEN lower(term) %% %s ELSE false END "
+            "ORDER BY similarity(lower(term), %s) DESC, term LIMIT 20)"
         ] * len(missed)
-        params = [value for word in missed for value in (word, word)]
+        params = [
+            value
+            for word in missed
+            for value in (
+                len(word) - text.typo_limit(word),
+                len(word) + text.typo_limit(word),
+                word,
+                word,
+            )
+        ]
         result |= _nearest(missed, _fetch_terms(parts, params))
     return result
 

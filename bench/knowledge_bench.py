@@ -125,12 +125,16 @@ def main() -> None:
             f"filled in {lap(started)} s"
         )
         timings: list[float] = []
+        # This process's CPU time per question as well: on a shared machine the wall time is
+        # mostly waiting for a core (SQLite runs in this process; PostgreSQL's share is not in it).
+        cpu: list[float] = []
         top1 = top3 = answerable = 0
         for round_number in range(3):
             for question, key in LABELLED:
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.process_time()
                 keys = [s.article.key for s in search.suggest(question)]
                 elapsed = (time.perf_counter() - began) * 1000
+                elapsed_cpu = (time.process_time() - began_cpu) * 1000
                 if round_number == 0:
                     if key:
                         answerable += 1
@@ -138,12 +142,18 @@ def main() -> None:
                         top3 += key in keys
                     continue
                 timings.append(elapsed)
+                cpu.append(elapsed_cpu)
         timings.sort()
+        cpu.sort()
         percentile = lambda share: timings[min(len(timings) - 1, int(share * len(timings)))]  # noqa: E731
         print(
             f"questions={len(timings)} p50={statistics.median(timings):.1f} ms "
             f"p95={percentile(0.95):.1f} ms p99={percentile(0.99):.1f} ms "
             f"max={timings[-1]:.1f} ms (target p99 <= 20 ms)"
+        )
+        print(
+            f"cpu of this process: p50={statistics.median(cpu):.1f} ms "
+            f"p99={cpu[min(len(cpu) - 1, int(0.99 * len(cpu)))]:.1f} ms"
         )
         print(f"at this size: top1={top1 / answerable:.3f} top3={top3 / answerable:.3f}")
     finally:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from setia.core.cards import Card
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
+from setia.desk.brief import brief_card
 from setia.engagement import cards as engagement
 from setia.health import cards as health
 from setia.tiers import cards as tiers
@@ -22,7 +23,7 @@ CardFunction = Callable[[Customer, AuthenticatedHttpRequest], Card | None]
 # Slots of templates/customers/detail.html: "summary" under the profile, "main" under the
 # contacts and stores, "side" under the subscription.
 CARDS: dict[str, list[CardFunction]] = {
-    "summary": [health.health_card, tiers.value_card],
+    "summary": [brief_card, health.health_card, tiers.value_card],
     "main": [work.tasks_card, engagement.log_card, engagement.timeline_card],
     "side": [engagement.offers_card],
 }

@@ -9,6 +9,7 @@ dropped, domain synonyms folded onto one term, then Sastrawi's stemmer.
 import re
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 # Informal spellings and chat abbreviations → the word they stand for.
@@ -167,22 +168,15 @@ def synonym_phrases(rows) -> dict[tuple[str, ...], str]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count one), or `limit + 1` once above it."""
+    """Damerau-Levenshtein distance in its optimal-string-alignment form (adjacent swaps count
+    one, no substring edited twice), or `limit + 1` once above it.
+
+    rapidfuzz computes it in C: a misspelt word is compared with up to thousands of terms of
+    the same first letters at 10,000 answers, which a Python loop took most of a question's
+    time over (~0.4 ms a pair against ~0.2 µs); the distances are the same."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            cost = 0 if char_a == char_b else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+    return min(OSA.distance(a, b, score_cutoff=limit), limit + 1)
 
 
 def typo_limit(word: str) -> int:

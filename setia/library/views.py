@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
@@ -8,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from setia.core.http import AuthenticatedHttpRequest
-from setia.customers.models import Category
+from setia.customers.models import Category, Customer, Store
 from setia.lib.dates import today
 from setia.library import actions
 from setia.library.forms import ExampleStoreForm, GuideForm, PublishForm
 from setia.library.models import Guide
+from setia.metrics.similar import similar_customers
 
 
 def _get_category(slug: str) -> Category:
@@ -46,6 +49,7 @@ def guide_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     category = _get_category(slug)
     guide = getattr(category, "guide", None)
     context = {"category": category, "guide": guide, "today": today()}
+    context.update(_stores_like(request, category))
     if guide is not None:
         versions = list(guide.versions.select_related("published_by"))
         current = versions[0] if versions else None
@@ -66,6 +70,33 @@ def guide_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             publish_form=PublishForm(),
         )
     return render(request, "library/detail.html", context)
+
+
+def _stores_like(request: AuthenticatedHttpRequest, category: Category) -> dict:
+    """ "Stores like yours": for `?like=<customer code>`, a customer of this category the reader
+    may see, the customers most like it (`setia.metrics.similar`) and their stores, in three
+    queries. A code that is malformed, unknown, out of the reader's scope or of another
+    category shows nothing."""
+    try:
+        code = uuid.UUID(request.GET.get("like") or "")
+    except ValueError:
+        return {}
+    like = (
+        Customer.objects.visible_to(request.user)
+        .alive()
+        .filter(code=code, category=category)
+        .select_related("rollup")
+        .first()
+    )
+    if like is None:
+        return {}
+    similar = similar_customers(like, request.user, getattr(like, "rollup", None))
+    stores: dict[int, list[Store]] = {}
+    for store in Store.objects.filter(customer__in=[row.customer.pk for row in similar]):
+        stores.setdefault(store.customer_id, []).append(store)
+    for row in similar:
+        row.stores = stores.get(row.customer.pk, [])  # type: ignore[attr-defined]
+    return {"like": like, "stores_like": similar}
 
 
 @login_required

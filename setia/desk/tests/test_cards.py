@@ -20,7 +20,7 @@ def test_it_lists_each_slots_cards_in_page_order(executive, customer):
     cards = cards_for(customer, _request(executive))
 
     assert _templates(cards) == {
-        "summary": ["health/_card.html", "tiers/_customer_value.html"],
+        "summary": ["customers/_brief.html", "health/_card.html", "tiers/_customer_value.html"],
         "main": [
             "work/_customer_tasks.html",
             "engagement/_log_card.html",
@@ -56,6 +56,8 @@ def test_it_builds_the_cards_in_a_fixed_number_of_queries(request, customer, per
     with CaptureQueriesContext(connection) as queries:
         cards_for(customer, _request(user))
 
-    # Health (no score: one query); tier, rollup, months, rules and tier changes; tasks
-    # (executive only); timeline; offers.
-    assert len(queries.captured_queries) == {"executive": 9, "viewer": 8}[persona]
+    # The brief (its customer's tier, rollup, health and subscription; health settings; tasks
+    # and playbook runs, executive only; interactions; similar customers); health (no score:
+    # one query); tier, rollup, months, rules and tier changes; tasks (executive only);
+    # timeline; offers.
+    assert len(queries.captured_queries) == {"executive": 15, "viewer": 12}[persona]

@@ -488,10 +488,16 @@ WEBHOOKS_RETRY_SECONDS = env_int("WEBHOOKS_RETRY_SECONDS", 30, minimum=1)
 WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 3600, minimum=1)
 WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 10, minimum=1)
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=True)
+# Sent and failed deliveries, with their log, are kept this many days.
+WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE |= {
     "webhooks-dispatch": {
         "task": "setia.webhooks.tasks.dispatch",
         "schedule": float(WEBHOOKS_DISPATCH_SECONDS),
+    },
+    "webhooks-purge": {
+        "task": "setia.webhooks.tasks.purge",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

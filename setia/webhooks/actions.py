@@ -320,12 +320,13 @@ def send(webhook_id: int, test: bool = False, *, limit: int = 100) -> int:
     if webhook is None or not (webhook.is_active or test):
         return 0
     now = timezone.now()
-    if webhook.retry_at and webhook.retry_at > now:
+    pending = Delivery.objects.filter(webhook=webhook, state=Delivery.State.PENDING)
+    if test:
+        # The test button answers now, even during a backoff; the other deliveries keep theirs.
+        pending = pending.filter(event=events.TEST_EVENT)
+    elif webhook.retry_at and webhook.retry_at > now:
         queue_again(webhook, webhook.retry_at)
         return 0
-    pending = Delivery.objects.filter(webhook=webhook, state=Delivery.State.PENDING)
-    if not webhook.is_active:
-        pending = pending.filter(event=events.TEST_EVENT)
     delivered = 0
     for delivery in pending.order_by("id")[:limit]:
         # Taken by one conditional UPDATE, so that two jobs never post the same delivery.
@@ -356,9 +357,21 @@ def send(webhook_id: int, test: bool = False, *, limit: int = 100) -> int:
             queue_again(webhook, retry_at)
             return delivered
         Webhook.objects.filter(pk=webhook.pk).update(failures=F("failures") + 1)
-    if webhook.is_active and pending.exists():
+    if webhook.is_active and not test and pending.exists():
         queue_again(webhook, timezone.now())
     return delivered
+
+
+def purge(*, now: datetime | None = None) -> int:
+    """Delete the deliveries (and their attempts) older than WEBHOOKS_KEEP_DAYS that are no
+    longer pending; returns how many. Daily, by the beat schedule."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WEBHOOKS_KEEP_DAYS)
+    old = Delivery.objects.filter(created_at__lt=cutoff).exclude(state=Delivery.State.PENDING)
+    # The attempts first: the count returned is then the deliveries alone.
+    Attempt.objects.filter(delivery__in=old).delete()
+    count, _kinds = old.delete()
+    return count
 
 
 def queue_again(webhook: Webhook, run_after: datetime) -> None:

@@ -87,6 +87,8 @@ class Delivery(models.Model):
         indexes = [
             # What the sender takes next, oldest first.
             models.Index(fields=["webhook", "state", "id"], name="webhook_delivery_due_idx"),
+            # The daily purge of old ones.
+            models.Index(fields=["created_at"], name="webhook_delivery_created_idx"),
         ]
 
     def __str__(self):

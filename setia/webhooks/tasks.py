@@ -17,3 +17,9 @@ def dispatch() -> int:
 def send(webhook_id: int, test: bool = False) -> int:
     """Post a webhook's pending deliveries (see `actions.send`)."""
     return actions.send(webhook_id, test)
+
+
+@shared_task(ignore_result=True)
+def purge() -> int:
+    """Forget old deliveries and their log (daily)."""
+    return actions.purge()

@@ -266,3 +266,36 @@ def test_the_test_event_goes_out_at_once(receiver, webhook_to, admin_user):
     run_pending()
     [got] = receiver.received
     assert got.signature_ok and json.loads(got.body)["event"] == "webhook.test"
+
+
+def test_the_test_event_does_not_wait_for_a_backoff(receiver, webhook_to, admin_user):
+    webhook = webhook_to("customer.created")
+    receiver.statuses = [500]
+    _create_customer(admin_user)
+    actions.dispatch()
+    run_pending()
+    webhook.refresh_from_db()
+    assert webhook.retry_at is not None
+    actions.send_test(webhook=webhook, actor=admin_user)
+    run_pending()
+    events = [json.loads(got.body)["event"] for got in receiver.received]
+    assert events == ["customer.created", "webhook.test"]
+    assert Delivery.objects.get(event="customer.created").state == Delivery.State.PENDING
+
+
+def test_old_deliveries_are_forgotten_but_not_pending_ones(receiver, webhook_to, admin_user):
+    webhook_to("customer.created")
+    _create_customer(admin_user, "Satu")
+    _create_customer(admin_user, "Dua")
+    actions.dispatch()
+    run_pending()
+    Delivery.objects.filter(pk=Delivery.objects.order_by("id").last().pk).update(
+        state=Delivery.State.PENDING
+    )
+    later = timezone.now() + datetime.timedelta(days=31)
+    assert actions.purge(now=later) == 1
+    assert (
+        Delivery.objects.count() == 1
+        and not Attempt.objects.filter(delivery__state=Delivery.State.DELIVERED).exists()
+    )
+    assert actions.purge(now=timezone.now()) == 0

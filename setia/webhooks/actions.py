@@ -195,8 +195,8 @@ def _health(event, webhooks: list[int] | None, now: datetime) -> int:
 
 
 def queue_send(webhook_id: int, *, run_after: datetime | None = None) -> Job | None:
-    """Queue a `send` job for the webhook unless it has pending deliveries no job will take
-    (one queued or running already)."""
+    """Queue a `send` job for the webhook when it has pending deliveries and no `send` job is
+    queued or running for it already; returns the job, or None."""
     if not Delivery.objects.filter(webhook_id=webhook_id, state=Delivery.State.PENDING).exists():
         return None
     busy = Job.objects.filter(name=SEND_TASK, state__in=Job.ACTIVE).values_list(

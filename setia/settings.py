@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "setia.desk",
     "setia.cadence",
     "setia.api",
+    "setia.webhooks",
     # After engagement and work: answers are offered in the compose box, reviews are tasks.
     "setia.knowledge",
 ]
@@ -486,6 +487,30 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=2, minute=0),  # after the platform's daily export
     },
     "metrics-ingest-inbox": {"task": "setia.metrics.tasks.ingest_inbox", "schedule": 60.0},
+}
+
+# Outgoing webhooks (setia.webhooks): how often new history becomes deliveries, how long a
+# receiver may take to answer, the backoff after a failure (doubling from the first wait up to
+# the longest), and after how many failures in a row a webhook is switched off. Private and
+# loopback addresses are allowed by default: Setia runs on premises beside the tools it
+# notifies; WEBHOOKS_ALLOW_PRIVATE=0 refuses them (a server reachable from outside).
+WEBHOOKS_DISPATCH_SECONDS = env_int("WEBHOOKS_DISPATCH_SECONDS", 30, minimum=5)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 5, minimum=1)
+WEBHOOKS_RETRY_SECONDS = env_int("WEBHOOKS_RETRY_SECONDS", 30, minimum=1)
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 3600, minimum=1)
+WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 10, minimum=1)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=True)
+# Sent and failed deliveries, with their log, are kept this many days.
+WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE |= {
+    "webhooks-dispatch": {
+        "task": "setia.webhooks.tasks.dispatch",
+        "schedule": float(WEBHOOKS_DISPATCH_SECONDS),
+    },
+    "webhooks-purge": {
+        "task": "setia.webhooks.tasks.purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Sales library screenshots: checked by content (Pillow), not by name or browser-declared type.

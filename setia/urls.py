@@ -38,6 +38,8 @@ urlpatterns = [
     # The REST API, and its schema, readers and tokens page (setia/api/README.md).
     path("api/v1/", include("setia.api.urls")),
     path("api/", include("setia.api.page_urls")),
+    # Outgoing webhooks, for administrators (setia/webhooks/README.md).
+    path("webhooks/", include("setia.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

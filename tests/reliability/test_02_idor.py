@@ -187,6 +187,13 @@ NOT_TEAM_OWNED = {
     "api:tier-detail",  # configuration
     "api-pages:token-revoke",  # a person's own tokens: setia/api/tests
     "api:metrics-job",  # a push's result, as the jobs page shows jobs: test_metrics_push.py
+    # Webhooks see every customer and are the administrators' alone (403 to every other
+    # role): setia/webhooks/tests/test_pages.py.
+    "webhooks:webhook-edit",
+    "webhooks:webhook-secret",
+    "webhooks:webhook-test",
+    "webhooks:webhook-delete",
+    "webhooks:webhook-log",
     # Agreed answers and their synonyms are the whole company's, not a team's; editing,
     # approving and reviewing take the role's permission: setia/knowledge/tests.
     "knowledge:article-detail",

@@ -108,6 +108,18 @@ UNREACHED = {
     "jobs/<int:job_id>/retry/": "the demo data has no failed job; a form without fields, "
     "setia/jobs/tests",
     "quality/merges/<uuid:code>/": "the demo data has no merge",
+    **dict.fromkeys(
+        [
+            "webhooks/",
+            "webhooks/<int:webhook_id>/",
+            "webhooks/<int:webhook_id>/delete/",
+            "webhooks/<int:webhook_id>/log/",
+            "webhooks/<int:webhook_id>/secret/",
+            "webhooks/<int:webhook_id>/test/",
+        ],
+        "administrators only, and the crawl is a manager's; odd values and NUL in every field "
+        "of the form: setia/webhooks/tests/test_pages.py",
+    ),
     "quality/merges/<uuid:code>/undo/": "the demo data has no merge",
     "tiers/rules/<int:rule_id>/delete/": "the demo's tiers have no category rule",
     "s/<str:token>/": "the public survey page, by a signed link no page shows; "

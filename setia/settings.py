@@ -467,6 +467,8 @@ RECOMPUTE_STEPS = [
     "setia.tiers.actions.assign_tiers",
     # After the rollups, the onboarding enrolment and the tiers it reads.
     "setia.health.actions.health_step",
+    # After the health scores the churn model reads; nothing without a published model.
+    "setia.health.churn.churn_step",
 ]
 CELERY_BEAT_SCHEDULE |= {
     "metrics-recompute-nightly": {

@@ -12,6 +12,7 @@ from setia.core.cards import Card
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.health.actions import factor_settings
+from setia.health.churn import risk_text
 from setia.health.models import CustomerHealth, HealthSnapshot
 from setia.health.reasons import reasons
 from setia.lib import charts
@@ -25,14 +26,23 @@ CHART_CACHE_SECONDS = 24 * 60 * 60
 
 def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     """The "Health" card, in three queries whatever the data."""
-    health = CustomerHealth.objects.filter(customer=customer).first()
+    # The churn risk comes in the same query (a customer's risk is written with its score).
+    health = (
+        CustomerHealth.objects.filter(customer=customer)
+        .select_related("customer__churn_risk")
+        .first()
+    )
     context: dict = {
         "customer": customer,
         "health": health,
         "health_reasons": [],
         "health_chart": None,
+        "churn_text": "",
     }
     if health is not None:
+        risk = getattr(health.customer, "churn_risk", None)
+        if risk is not None:
+            context["churn_text"] = risk_text(risk)
         windows = {key: row.window_days for key, row in factor_settings().items()}
         context["health_reasons"] = reasons(health.factor_grades(), windows)
         since = today() - datetime.timedelta(days=TREND_DAYS)

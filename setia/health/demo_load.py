@@ -2,17 +2,23 @@
 today's scores computed as the nightly job does, and 90 days of snapshots behind them so that
 the 360 page's trend chart and the "health fell" trigger have a history."""
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from rich.progress import Progress
 
-from setia.customers.demo_load import only_demo_customers
+from setia.customers.demo import trouble
+from setia.customers.demo_load import demo_customers, only_demo_customers
 from setia.health.actions import compute_health, factor_settings, save_settings
 from setia.health.models import CustomerHealth, FactorSetting, HealthSnapshot, Policy
+from setia.lib.copy import insert_rows
 from setia.tiers.models import Tier
 
 HISTORY_DAYS = 89
+# Before the daily history, a snapshot a week for this many weeks: the scores the churn
+# model's training and test cut-offs read.
+PAST_WEEKS = 40
 
 # The demo's configuration, as a manager might set it: GMV trend and contact weigh most, the
 # Platinum customers' contact more, the Bronze customers' GMV more.
@@ -45,6 +51,7 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     written = 0
     if not HealthSnapshot.objects.filter(day__lt=reference).exists():
         written = _history(reference, seed)
+        written += _past_weeks(reference, seed)
     progress.update(bar, completed=2)
     return f"health {outcome.summary()} history_snapshots={written}"
 
@@ -114,3 +121,33 @@ def _history(reference: date, seed: int) -> int:
             },
         )
         return cursor.rowcount
+
+
+def _past_weeks(reference: date, seed: int) -> int:
+    """A snapshot a week before the daily history, for every demo customer: a level of its
+    own, a wobble, and in the customer's rough patch (`setia.customers.demo.trouble`) a fall
+    the score catches part of: health sees trouble coming, not as well as a model that weighs
+    the figures behind it."""
+    policy = Policy.current()
+    customers = demo_customers().values_list("id", "code", "subscription__ended_on")
+    first = reference - timedelta(days=HISTORY_DAYS + 1)
+    days = [first - timedelta(days=7 * week) for week in range(PAST_WEEKS)]
+    rows = []
+    for customer_id, code, ended_on in customers.order_by("id"):
+        rng = random.Random(f"setia-demo-health-past:{seed}:{code}")
+        patch = trouble(seed, code, ended_on, reference=reference)
+        level = rng.uniform(55, 95)
+        for day in days:
+            if ended_on is not None and day >= ended_on:
+                continue
+            score = level + rng.gauss(0, 14)
+            if patch is not None and patch.first <= day <= patch.last:
+                # The factors see no contact and a broken website; a fall in sales they see
+                # only as a trend, which lags.
+                done = (day - patch.first).days / max(1, (patch.last - patch.first).days)
+                score -= (15 * patch.silent + 10 * patch.incidents + 5) * done
+            score = round(min(100, max(0, score)))
+            grade = "g" if score >= policy.good_from else "p" if score < policy.poor_below else "a"
+            rows.append(HealthSnapshot(customer_id=customer_id, day=day, score=score, grade=grade))
+    insert_rows(HealthSnapshot, rows, with_ids=True)
+    return len(rows)

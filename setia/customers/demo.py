@@ -249,18 +249,18 @@ def trouble(seed: int, code, ended_on: date | None, *, reference: date) -> Troub
     the same for every app's demo, from (seed, code) alone."""
     rng = random.Random(f"setia-demo-trouble:{seed}:{code}")
     if ended_on is None:
-        if rng.random() >= 0.1:
+        if rng.random() >= 0.08:
             return None
         last = reference - timedelta(days=rng.randrange(5, ENDED_WITHIN))
         fall = rng.uniform(0.1, 0.35) if rng.random() < 0.6 else 0.0
     else:
         last = ended_on
-        fall = rng.uniform(0.2, 0.6) if rng.random() < 0.7 else 0.0
+        fall = rng.uniform(0.3, 0.7) if rng.random() < 0.85 else 0.0
     days = rng.randrange(45, 150)
     return Trouble(
         first=last - timedelta(days=days),
         last=last,
         gmv_fall=fall,
-        incidents=rng.random() < 0.45,
-        silent=rng.random() < 0.6,
+        incidents=rng.random() < 0.5,
+        silent=rng.random() < 0.7,
     )

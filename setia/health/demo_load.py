@@ -3,7 +3,7 @@ today's scores computed as the nightly job does, and 90 days of snapshots behind
 the 360 page's trend chart and the "health fell" trigger have a history."""
 
 import random
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection, transaction
 from rich.progress import Progress
@@ -12,7 +12,6 @@ from setia.customers.demo import trouble
 from setia.customers.demo_load import demo_customers, only_demo_customers
 from setia.health.actions import compute_health, factor_settings, save_settings
 from setia.health.models import CustomerHealth, FactorSetting, HealthSnapshot, Policy
-from setia.lib.copy import insert_rows
 from setia.tiers.models import Tier
 
 HISTORY_DAYS = 89
@@ -124,30 +123,80 @@ def _history(reference: date, seed: int) -> int:
 
 
 def _past_weeks(reference: date, seed: int) -> int:
-    """A snapshot a week before the daily history, for every demo customer: a level of its
-    own, a wobble, and in the customer's rough patch (`setia.customers.demo.trouble`) a fall
-    the score catches part of: health sees trouble coming, not as well as a model that weighs
-    the figures behind it."""
+    """A snapshot a week before the daily history, for every demo customer with a
+    subscription, until its end: a level of its own, a wobble, and in its rough patch
+    (`setia.customers.demo.trouble`) a fall the score catches part of: health sees trouble
+    coming, not as well as a model that weighs the figures behind it. One row a customer is
+    drawn here (its level and patch, in days before `reference`); one INSERT ... SELECT
+    writes the weeks."""
     policy = Policy.current()
-    customers = demo_customers().values_list("id", "code", "subscription__ended_on")
-    first = reference - timedelta(days=HISTORY_DAYS + 1)
-    days = [first - timedelta(days=7 * week) for week in range(PAST_WEEKS)]
-    rows = []
-    for customer_id, code, ended_on in customers.order_by("id"):
-        rng = random.Random(f"setia-demo-health-past:{seed}:{code}")
+    customers = demo_customers().filter(subscription__isnull=False)
+    plans = []
+    for customer_id, code, ended_on in customers.order_by("id").values_list(
+        "id", "code", "subscription__ended_on"
+    ):
+        level = random.Random(f"setia-demo-health-past:{seed}:{code}").randrange(55, 96)
         patch = trouble(seed, code, ended_on, reference=reference)
-        level = rng.uniform(55, 95)
-        for day in days:
-            if ended_on is not None and day >= ended_on:
-                continue
-            score = level + rng.gauss(0, 14)
-            if patch is not None and patch.first <= day <= patch.last:
-                # The factors see no contact and a broken website; a fall in sales they see
-                # only as a trend, which lags.
-                done = (day - patch.first).days / max(1, (patch.last - patch.first).days)
-                score -= (15 * patch.silent + 10 * patch.incidents + 5) * done
-            score = round(min(100, max(0, score)))
-            grade = "g" if score >= policy.good_from else "p" if score < policy.poor_below else "a"
-            rows.append(HealthSnapshot(customer_id=customer_id, day=day, score=score, grade=grade))
-    insert_rows(HealthSnapshot, rows, with_ids=True)
-    return len(rows)
+        ended = (reference - ended_on).days if ended_on else -1
+        if patch is None:
+            plans.append((customer_id, level, -1, -1, 0, ended))
+            continue
+        # The factors see no contact and a broken website; a fall in sales they see only as
+        # a trend, which lags.
+        points = 15 * patch.silent + 10 * patch.incidents + 5
+        first, last = (reference - patch.first).days, (reference - patch.last).days
+        plans.append((customer_id, level, first, last, points, ended))
+    days = HISTORY_DAYS + 1
+    day = (
+        "CAST(%(reference)s AS date) - w.ago"
+        if connection.vendor == "postgresql"
+        else "date(%(reference)s, '-' || w.ago || ' days')"
+    )
+    # Seeded wobble of -21..21 points (the sum of two draws, "%%" is SQL's modulo).
+    wobble = (
+        f"((p.customer_id * 7919 + w.ago * 104729 + {int(seed)}) %% 22 "
+        f"+ (p.customer_id * 104729 + w.ago * 7919 + {int(seed)}) %% 22 - 21)"
+    )
+    fall = (
+        "CASE WHEN w.ago <= p.first_ago AND w.ago >= p.last_ago AND p.first_ago > p.last_ago "
+        "THEN p.points * (p.first_ago - w.ago) / (p.first_ago - p.last_ago) ELSE 0 END"
+    )
+    score = _clamp(f"(p.level + {wobble} - {fall})")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE demo_health_past (customer_id bigint PRIMARY KEY, "
+            "level integer NOT NULL, first_ago integer NOT NULL, last_ago integer NOT NULL, "
+            "points integer NOT NULL, ended_ago integer NOT NULL)"
+        )
+        try:
+            cursor.executemany(
+                "INSERT INTO demo_health_past VALUES (%s, %s, %s, %s, %s, %s)", plans
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO {HealthSnapshot._meta.db_table} (customer_id, day, score, grade)
+                WITH RECURSIVE w(k, ago) AS (
+                    SELECT 0, %(days)s UNION ALL
+                    SELECT k + 1, ago + 7 FROM w WHERE k + 1 < %(weeks)s),
+                past AS (
+                    SELECT p.customer_id, {day} AS day, {score} AS score
+                    FROM demo_health_past p CROSS JOIN w
+                    WHERE w.ago > p.ended_ago)
+                SELECT customer_id, day, score,
+                    CASE WHEN score >= %(good)s THEN 'g' WHEN score < %(poor)s THEN 'p'
+                    ELSE 'a' END
+                FROM past
+                WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
+                ON CONFLICT (customer_id, day) DO NOTHING
+                """,
+                {
+                    "reference": connection.ops.adapt_datefield_value(reference),
+                    "days": days,
+                    "weeks": PAST_WEEKS,
+                    "good": policy.good_from,
+                    "poor": policy.poor_below,
+                },
+            )
+            return cursor.rowcount
+        finally:
+            cursor.execute("DROP TABLE demo_health_past")

@@ -1,5 +1,5 @@
-"""The health settings page (managers) and the distribution of health by tier, owner and
-category."""
+"""The health settings page (managers), the distribution of health by tier, owner and
+category, and the customers at risk of churning by revenue at risk."""
 
 from django.conf import settings
 from django.contrib import messages

@@ -478,6 +478,8 @@ RECOMPUTE_STEPS = [
     "setia.health.actions.health_step",
     # The day's due survey invitations (setia/surveys), sent as jobs.
     "setia.surveys.actions.schedule_step",
+    # After the health scores the churn model reads; nothing without a published model.
+    "setia.health.churn.churn_step",
 ]
 # Surveys: a contact is never asked again within this many days of the last invitation.
 SURVEY_RESURVEY_DAYS = env_int("SURVEY_RESURVEY_DAYS", 90, minimum=1)

@@ -203,6 +203,7 @@ SECTIONS: tuple[Section, ...] = (
             Entry(_("Tier movements"), "tiers:tier-report", "tiers.view_tier"),
             Entry(_("Customer health"), "health:distribution", "health.view_customerhealth"),
             Entry(_("Surveys"), "surveys:report", "surveys.view_surveyresponse"),
+            Entry(_("Customers at risk"), "health:at-risk", "health.view_customerhealth"),
             Entry(
                 _("Retention offers"),
                 "engagement:offer-report",

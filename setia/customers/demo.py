@@ -113,6 +113,26 @@ class DemoCustomer:
     discount_percent: int = 0
     started_on: date | None = None
     renews_on: date | None = None
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """The days before a demo customer's subscription ended (or, for a few customers that
+    stayed, a rough patch they came through) and what showed in them: sales falling by
+    `gmv_fall` of their level every 30 days, frequent website incidents, no contact. The
+    churn model learns from these; not every churner shows them, and a few stayers do."""
+
+    first: date
+    last: date
+    gmv_fall: float
+    incidents: bool
+    silent: bool
+
+
+# Churned customers ended within this many days before the demo's reference day, so that
+# every window a churn model trains or is tested on holds some of them.
+ENDED_WITHIN = 300
 
 
 def _weighted(rng: random.Random, items, weights):
@@ -215,4 +235,32 @@ def generate_customer(seed: int, index: int, *, reference: date) -> DemoCustomer
     while renews < reference:
         renews = _add_years(renews, 1)
     customer.renews_on = renews
+    if status == "churned":
+        # Its own generator: the draws above stay those of every earlier demo.
+        churn = random.Random(f"setia-demo-churn:{seed}:{index}")
+        ended = reference - timedelta(days=churn.randrange(5, ENDED_WITHIN))
+        if ended > started + timedelta(days=60):
+            customer.ended_on = ended
     return customer
+
+
+def trouble(seed: int, code, ended_on: date | None, *, reference: date) -> Trouble | None:
+    """The rough patch of the demo customer `code` (None for most customers that stayed):
+    the same for every app's demo, from (seed, code) alone."""
+    rng = random.Random(f"setia-demo-trouble:{seed}:{code}")
+    if ended_on is None:
+        if rng.random() >= 0.08:
+            return None
+        last = reference - timedelta(days=rng.randrange(5, ENDED_WITHIN))
+        fall = rng.uniform(0.1, 0.35) if rng.random() < 0.6 else 0.0
+    else:
+        last = ended_on
+        fall = rng.uniform(0.3, 0.7) if rng.random() < 0.85 else 0.0
+    days = rng.randrange(45, 150)
+    return Trouble(
+        first=last - timedelta(days=days),
+        last=last,
+        gmv_fall=fall,
+        incidents=rng.random() < 0.5,
+        silent=rng.random() < 0.7,
+    )

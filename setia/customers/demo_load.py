@@ -201,6 +201,7 @@ def _insert(batch, categories, people: DemoPeople) -> None:
                 renews_on=demo.renews_on,
                 monthly_price=demo.monthly_price,
                 discount_percent=demo.discount_percent,
+                ended_on=demo.ended_on,
             )
             for demo in batch
         ],

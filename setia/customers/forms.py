@@ -218,8 +218,19 @@ class SubscriptionForm(VersionedForm):
 
     class Meta:
         model = Subscription
-        fields = ["plan", "started_on", "renews_on", "monthly_price", "discount_percent"]
-        field_classes = {"started_on": FlexibleDateField, "renews_on": FlexibleDateField}
+        fields = [
+            "plan",
+            "started_on",
+            "renews_on",
+            "monthly_price",
+            "discount_percent",
+            "ended_on",
+        ]
+        field_classes = {
+            "started_on": FlexibleDateField,
+            "renews_on": FlexibleDateField,
+            "ended_on": FlexibleDateField,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -236,6 +247,9 @@ class SubscriptionForm(VersionedForm):
         started, renews = cleaned.get("started_on"), cleaned.get("renews_on")
         if started and renews and renews < started:
             self.add_error("renews_on", _("The renewal date cannot be before the start date."))
+        ended = cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("The end date cannot be before the start date."))
         return cleaned
 
     def model_data(self) -> dict:

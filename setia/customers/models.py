@@ -565,6 +565,13 @@ class Subscription(models.Model):
     discount_percent = models.PositiveSmallIntegerField(
         _("discount (%)"), default=0, validators=[MaxValueValidator(100)]
     )
+    # The churn model's label: a subscription that ended (not renewed) or was cancelled.
+    ended_on = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("The day the subscription ended or was cancelled; empty while it runs."),
+    )
     # Optimistic lock, as on Customer: an edit made from an older version is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

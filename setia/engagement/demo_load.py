@@ -14,6 +14,7 @@ from django.utils import formats, translation
 from django.utils.text import slugify
 from rich.progress import Progress
 
+from setia.customers.demo import trouble
 from setia.customers.demo_load import demo_customers
 from setia.customers.models import Contact
 from setia.engagement.models import (
@@ -214,6 +215,24 @@ def _moment(rng: random.Random, reference: date, days_ago: int) -> datetime:
     return datetime.combine(day, time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])), JAKARTA)
 
 
+def _quiet_days(customer, seed: int, reference: date):
+    """How many days ago an interaction drawn `days_ago` happened: moved before the customer's
+    rough patch when nobody talked to them in it (`setia.customers.demo.trouble`)."""
+    subscription = getattr(customer, "subscription", None)
+    ended_on = subscription.ended_on if subscription else None
+    patch = trouble(seed, customer.code, ended_on, reference=reference)
+    if patch is None or not patch.silent:
+        return lambda days_ago: days_ago
+    newest, oldest = (reference - patch.last).days, (reference - patch.first).days
+
+    def moved(days_ago: int) -> int:
+        if newest <= days_ago < oldest:
+            return min(364, days_ago + oldest - newest)
+        return days_ago
+
+    return moved
+
+
 def _insert(customers, seed, reference, people, templates, themes, releases, counts) -> None:
     interactions: list[Interaction] = []
     interaction_themes: list[list[Theme]] = []
@@ -229,6 +248,7 @@ def _insert(customers, seed, reference, people, templates, themes, releases, cou
         # Areas, releases and v2's complaints draw from their own sequence, so the rest is
         # what it was before releases were added.
         extra = random.Random(f"{seed}:releases:{customer.code}")
+        quiet = _quiet_days(customer, seed, reference)
         contact = customer.primary[0] if customer.primary else None
         actor = customer.owner or people.users[2]
         for _number in range(rng.randint(4, 16)):
@@ -244,7 +264,7 @@ def _insert(customers, seed, reference, people, templates, themes, releases, cou
                 notes="Penjualan turun 15% dibanding bulan lalu; pemilik ingin mencoba promo." if is_meeting else "",
                 decisions=rng.choice(DECISIONS) if is_meeting else "",
                 action_items="\n".join(rng.sample(ACTION_ITEMS, 2)) if is_meeting else "",
-                occurred_at=_moment(rng, reference, rng.randint(0, 364)),
+                occurred_at=_moment(rng, reference, quiet(rng.randint(0, 364))),
                 recorded_by=actor,
             )  # fmt: skip
             if interaction.outcome == "follow_up":

@@ -13,6 +13,7 @@ from setia.core.cards import Card
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.health.actions import factor_settings
+from setia.health.churn import risk_text
 from setia.health.models import CustomerHealth, Grade, HealthSnapshot
 from setia.health.reasons import GRADE_ORDER, reasons
 from setia.lib import charts
@@ -38,7 +39,12 @@ class HealthDetails:
 def health_details(customer: Customer) -> HealthDetails:
     """The customer's health, its reasons in the reader's language and its trend: three
     queries whatever the data (none after the first when not scored)."""
-    health = CustomerHealth.objects.filter(customer=customer).first()
+    # The churn risk comes in the same query (a customer's risk is written with its score).
+    health = (
+        CustomerHealth.objects.filter(customer=customer)
+        .select_related("customer__churn_risk")
+        .first()
+    )
     if health is None:
         return HealthDetails(None, [], [])
     windows = {key: row.window_days for key, row in factor_settings().items()}
@@ -70,9 +76,13 @@ def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
         "health": health,
         "health_reasons": [(grade, text) for _factor, grade, _value, text in details.factors],
         "health_chart": None,
+        "churn_text": "",
     }
     if health is not None:
         points = [(day, score) for day, score, _grade in details.points]
+        risk = getattr(health.customer, "churn_risk", None)
+        if risk is not None:
+            context["churn_text"] = risk_text(risk)
         context["health_points"] = points
         if len(points) > 1:
             context["health_chart"] = _trend_chart(customer.pk, health.computed_on, points)

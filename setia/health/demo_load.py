@@ -2,17 +2,22 @@
 today's scores computed as the nightly job does, and 90 days of snapshots behind them so that
 the 360 page's trend chart and the "health fell" trigger have a history."""
 
+import random
 from datetime import date
 
 from django.db import connection, transaction
 from rich.progress import Progress
 
-from setia.customers.demo_load import only_demo_customers
+from setia.customers.demo import trouble
+from setia.customers.demo_load import demo_customers, only_demo_customers
 from setia.health.actions import compute_health, factor_settings, save_settings
 from setia.health.models import CustomerHealth, FactorSetting, HealthSnapshot, Policy
 from setia.tiers.models import Tier
 
 HISTORY_DAYS = 89
+# Before the daily history, a snapshot a week for this many weeks: the scores the churn
+# model's training and test cut-offs read.
+PAST_WEEKS = 40
 
 # The demo's configuration, as a manager might set it: GMV trend and contact weigh most, the
 # Platinum customers' contact more, the Bronze customers' GMV more.
@@ -46,6 +51,7 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     written = 0
     if not HealthSnapshot.objects.filter(day__lt=reference).exists():
         written = _history(reference, seed)
+        written += _past_weeks(reference, seed)
     progress.update(bar, completed=2)
     return f"health {outcome.summary()} history_snapshots={written}"
 
@@ -115,3 +121,83 @@ def _history(reference: date, seed: int) -> int:
             },
         )
         return cursor.rowcount
+
+
+def _past_weeks(reference: date, seed: int) -> int:
+    """A snapshot a week before the daily history, for every demo customer with a
+    subscription, until its end: a level of its own, a wobble, and in its rough patch
+    (`setia.customers.demo.trouble`) a fall the score catches part of: health sees trouble
+    coming, not as well as a model that weighs the figures behind it. One row a customer is
+    drawn here (its level and patch, in days before `reference`); one INSERT ... SELECT
+    writes the weeks."""
+    policy = Policy.current()
+    customers = demo_customers().filter(subscription__isnull=False)
+    plans = []
+    for customer_id, code, ended_on in customers.order_by("id").values_list(
+        "id", "code", "subscription__ended_on"
+    ):
+        level = random.Random(f"setia-demo-health-past:{seed}:{code}").randrange(55, 96)
+        patch = trouble(seed, code, ended_on, reference=reference)
+        ended = (reference - ended_on).days if ended_on else -1
+        if patch is None:
+            plans.append((customer_id, level, -1, -1, 0, ended))
+            continue
+        # The factors see no contact and a broken website; a fall in sales they see only as
+        # a trend, which lags.
+        points = 15 * patch.silent + 10 * patch.incidents + 5
+        first, last = (reference - patch.first).days, (reference - patch.last).days
+        plans.append((customer_id, level, first, last, points, ended))
+    days = HISTORY_DAYS + 1
+    day = (
+        "CAST(%(reference)s AS date) - w.ago"
+        if connection.vendor == "postgresql"
+        else "date(%(reference)s, '-' || w.ago || ' days')"
+    )
+    # Seeded wobble of -21..21 points (the sum of two draws, "%%" is SQL's modulo).
+    wobble = (
+        f"((p.customer_id * 7919 + w.ago * 104729 + {int(seed)}) %% 22 "
+        f"+ (p.customer_id * 104729 + w.ago * 7919 + {int(seed)}) %% 22 - 21)"
+    )
+    fall = (
+        "CASE WHEN w.ago <= p.first_ago AND w.ago >= p.last_ago AND p.first_ago > p.last_ago "
+        "THEN p.points * (p.first_ago - w.ago) / (p.first_ago - p.last_ago) ELSE 0 END"
+    )
+    score = _clamp(f"(p.level + {wobble} - {fall})")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE demo_health_past (customer_id bigint PRIMARY KEY, "
+            "level integer NOT NULL, first_ago integer NOT NULL, last_ago integer NOT NULL, "
+            "points integer NOT NULL, ended_ago integer NOT NULL)"
+        )
+        try:
+            cursor.executemany(
+                "INSERT INTO demo_health_past VALUES (%s, %s, %s, %s, %s, %s)", plans
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO {HealthSnapshot._meta.db_table} (customer_id, day, score, grade)
+                WITH RECURSIVE w(k, ago) AS (
+                    SELECT 0, %(days)s UNION ALL
+                    SELECT k + 1, ago + 7 FROM w WHERE k + 1 < %(weeks)s),
+                past AS (
+                    SELECT p.customer_id, {day} AS day, {score} AS score
+                    FROM demo_health_past p CROSS JOIN w
+                    WHERE w.ago > p.ended_ago)
+                SELECT customer_id, day, score,
+                    CASE WHEN score >= %(good)s THEN 'g' WHEN score < %(poor)s THEN 'p'
+                    ELSE 'a' END
+                FROM past
+                WHERE true  -- SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
+                ON CONFLICT (customer_id, day) DO NOTHING
+                """,
+                {
+                    "reference": connection.ops.adapt_datefield_value(reference),
+                    "days": days,
+                    "weeks": PAST_WEEKS,
+                    "good": policy.good_from,
+                    "poor": policy.poor_below,
+                },
+            )
+            return cursor.rowcount
+        finally:
+            cursor.execute("DROP TABLE demo_health_past")

@@ -224,3 +224,69 @@ class HealthSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} {self.day}: {self.score}"
+
+
+class ChurnModel(models.Model):
+    """A churn model trained by `manage.py train_churn`, with what it scored on the held-out
+    period. Its parameters are plain numbers (JSON: the features' means and scales, the
+    logistic regression's coefficients and intercept), never a pickle: loading a model runs no
+    code, whoever wrote the row. At most one is published: it scores the live customers."""
+
+    trained_at = models.DateTimeField(_("trained at"))
+    cutoff = models.DateField(_("test cut-off"))
+    train_cutoffs = models.JSONField(default=list)
+    horizon_days = models.PositiveSmallIntegerField(_("horizon (days)"))
+    features = models.JSONField(default=list)
+    means = models.JSONField(default=list)
+    scales = models.JSONField(default=list)
+    coefficients = models.JSONField(default=list)
+    intercept = models.FloatField()
+    customers = models.PositiveIntegerField(_("customers tested"))
+    churned = models.PositiveIntegerField(_("churned in the test period"))
+    auc = models.FloatField(_("AUC"))
+    health_auc = models.FloatField(_("health score's AUC"))
+    brier = models.FloatField(_("Brier score"))
+    is_published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        verbose_name = _("churn model")
+        verbose_name_plural = _("churn models")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_published"],
+                condition=Q(is_published=True),
+                name="health_one_published_churn_model",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.trained_at:%Y-%m-%d} auc={self.auc:.2f}"
+
+
+class ChurnRisk(models.Model):
+    """A live customer's churn risk from the published model: the probability its subscription
+    ends within the model's horizon, the yearly revenue at stake and the features that raised
+    the risk most ([feature, figure] pairs, the largest contribution first; the text is
+    written when read, in the reader's language)."""
+
+    merge_policy = MergePolicy.RECOMPUTE
+
+    customer = models.OneToOneField(
+        "customers.Customer", primary_key=True, on_delete=models.CASCADE, related_name="churn_risk"
+    )
+    risk = models.FloatField(_("churn risk"))
+    yearly_revenue = models.BigIntegerField(_("yearly revenue (Rp)"))
+    # risk times yearly revenue, in rupiah: the at-risk list's order (churn_exposure_idx).
+    exposure = models.BigIntegerField(_("revenue at risk (Rp)"))
+    factors = models.JSONField(default=list)
+    model = models.ForeignKey(ChurnModel, on_delete=models.CASCADE, related_name="+")
+    computed_on = models.DateField(_("computed on"))
+
+    class Meta:
+        verbose_name = _("churn risk")
+        verbose_name_plural = _("churn risks")
+        indexes = [models.Index(fields=["-exposure", "customer"], name="churn_exposure_idx")]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.risk:.2f}"

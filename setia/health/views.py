@@ -1,6 +1,7 @@
-"""The health settings page (managers) and the distribution of health by tier, owner and
-category."""
+"""The health settings page (managers), the distribution of health by tier, owner and
+category, and the customers at risk of churning by revenue at risk."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Avg, Count, Q
@@ -10,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from setia.core.http import AuthenticatedHttpRequest
+from setia.core.pagination import CountedUpToPaginator
 from setia.customers.models import Category, Customer
 from setia.health import actions
+from setia.health.churn import risk_text
 from setia.health.forms import SettingsForm
-from setia.health.models import Policy
+from setia.health.models import ChurnModel, ChurnRisk, Policy
 from setia.tiers.models import Tier
 
 
@@ -91,3 +94,26 @@ def distribution(request: AuthenticatedHttpRequest) -> HttpResponse:
         "total": visible.order_by().aggregate(**_counts()),
     }
     return render(request, "health/distribution.html", context)
+
+
+@login_required
+@permission_required("health.view_customerhealth", raise_exception=True)
+@require_GET
+def at_risk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The customers the reader may see by revenue at risk (churn risk times yearly revenue),
+    the largest first, with each one's risk and its top factors."""
+    visible = Customer.objects.visible_to(request.user).alive()
+    risks = (
+        ChurnRisk.objects.filter(customer__in=visible.values("pk"))
+        .select_related("customer")
+        .order_by("-exposure", "customer_id")
+    )
+    page = CountedUpToPaginator(risks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(risk, risk_text(risk)) for risk in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "query": "",
+        "model": ChurnModel.objects.filter(is_published=True).first(),
+    }
+    return render(request, "health/at_risk.html", context)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from rich.progress import Progress
 
+from setia.customers.demo import trouble
 from setia.customers.demo_load import demo_customers, only_demo_customers
 from setia.customers.models import Store
 from setia.metrics.actions import run_recompute
@@ -82,10 +83,18 @@ DRAWS = {name: pow(48271, number, PRIME) for number, name in enumerate(
 STORES_PER_ROUND = 4000  # stores per INSERT … SELECT (about 1.4M rows), for the progress bar
 
 
+# Chance of a website incident on a day, in a rough patch with incidents and otherwise.
+INCIDENTS_IN_TROUBLE = 0.12
+INCIDENTS = 0.01
+NEVER = 10 * DAYS  # a day index no day reaches
+
+
 def _store_plan(store, profile, *, seed, first, order_value) -> tuple:
     """One store's year as numbers for the SQL: (store id, its pseudo-random number, median
-    daily GMV, log of its growth over the year, first and last day index + 1, order value)."""
-    level, growth, status = profile
+    daily GMV, log of its growth over the year, first and last day index + 1, order value,
+    then the customer's rough patch (`setia.customers.demo.trouble`): first and last day index
+    of its fall in sales, the fall per day (log), first and last day index of its incidents)."""
+    level, growth, status, patch = profile
     rng = random.Random(f"setia-metrics:{seed}:{store['code']}")
     share = 1.0 if store["kind"] == "website" else rng.uniform(0.25, 0.6)
     start = 0
@@ -95,7 +104,20 @@ def _store_plan(store, profile, *, seed, first, order_value) -> tuple:
         start = min(DAYS - 1, (store["launched_on"] - first).days)
     stop = DAYS - rng.randrange(20, 120) if status == "churned" else DAYS
     number = rng.randrange(1, PRIME)
-    return (store["id"], number, level * share, math.log(growth), start, stop, order_value)
+    fall_from = fall_to = bad_from = bad_to = NEVER
+    fall = 0.0
+    if patch is not None:
+        if status == "churned":
+            stop = max(start, min(DAYS, (patch.last - first).days))
+        if patch.gmv_fall:
+            fall_from, fall_to = (patch.first - first).days, (patch.last - first).days
+            fall = -math.log(1 - patch.gmv_fall) / 30
+        if patch.incidents:
+            bad_from, bad_to = (patch.first - first).days, (patch.last - first).days
+    return (
+        store["id"], number, level * share, math.log(growth), start, stop, order_value,
+        fall_from, fall_to, fall, bad_from, bad_to,
+    )  # fmt: skip
 
 
 def load(*, seed: int, people, reference: date, progress: Progress) -> str:
@@ -110,12 +132,17 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     seasons = [season(first + timedelta(days=index)) for index in range(DAYS)]
     customers = {
         customer["id"]: customer
-        for customer in demo_customers().values("id", "code", "status", "category__slug")
+        for customer in demo_customers().values(
+            "id", "code", "status", "category__slug", "subscription__ended_on"
+        )
     }
     profiles = {}
     for customer_id, customer in customers.items():
         rng = random.Random(f"setia-metrics:{seed}:{customer['code']}")
-        profiles[customer_id] = (*_profile(rng, customer["status"]), customer["status"])
+        patch = trouble(
+            seed, customer["code"], customer["subscription__ended_on"], reference=reference
+        )
+        profiles[customer_id] = (*_profile(rng, customer["status"]), customer["status"], patch)
     stores = list(
         Store.objects.filter(customer__in=demo_customers())
         .order_by("id")
@@ -141,8 +168,8 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
         return f"metrics days created={written} recompute skipped: customers not from the demo"
     # Tiers are left to the tiers demo, which replays the past months' runs: a run today first
     # would put a second "first tier" on every timeline. Health scores are left to the health
-    # demo, which runs after the tiers they are weighted by.
-    later = (".assign_tiers", ".health_step")
+    # demo, which runs after the tiers they are weighted by; churn risks need a trained model.
+    later = (".assign_tiers", ".health_step", ".churn_step")
     steps = run_recompute(
         today=reference,
         steps=[step for step in settings.RECOMPUTE_STEPS if not step.endswith(later)],
@@ -167,7 +194,8 @@ def _scratch(first: date, seasons: list[float], plans: list[tuple]) -> Iterator[
             "CREATE TEMPORARY TABLE demo_metric_stores (position integer PRIMARY KEY, "
             f"store_id bigint NOT NULL, number bigint NOT NULL, level {real} NOT NULL, "
             f"growth {real} NOT NULL, first_day integer NOT NULL, stop_day integer NOT NULL, "
-            f"order_value {real} NOT NULL)"
+            f"order_value {real} NOT NULL, fall_from integer NOT NULL, fall_to integer NOT NULL, "
+            f"fall {real} NOT NULL, bad_from integer NOT NULL, bad_to integer NOT NULL)"
         )
         try:
             if connection.vendor == "postgresql":
@@ -183,7 +211,9 @@ def _scratch(first: date, seasons: list[float], plans: list[tuple]) -> Iterator[
                     [(n, day.isoformat(), season) for n, day, season in days],
                 )
                 cursor.executemany(
-                    "INSERT INTO demo_metric_stores VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows
+                    "INSERT INTO demo_metric_stores VALUES "
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    rows,
                 )
             yield
         finally:
@@ -198,8 +228,9 @@ def _write(first_position: int, stop_position: int) -> int:
     The same figures as a store's day always had: GMV = median * growth over the year *
     season * log-normal noise (sd 0.25, the sum of three uniform draws standing in for the
     normal), orders from the order value ± 15%, 25-60 visitors an order plus 5-80, and on one
-    day in a hundred an incident (uptime 93-99%, 20-200 errors), else 100% (99.9% one day in
-    ten) and 0-2 errors."""
+    day in a hundred an incident (uptime 93-99%, 20-200 errors; twelve in a hundred in a rough
+    patch with incidents), else 100% (99.9% one day in ten) and 0-2 errors. Sales fall through
+    a rough patch with a fall (`setia.customers.demo.trouble`)."""
     real = "double precision" if connection.vendor == "postgresql" else "REAL"
 
     def draw(name: str) -> str:
@@ -209,6 +240,13 @@ def _write(first_position: int, stop_position: int) -> int:
         return f"(CAST({draw(name)} AS {real}) / {PRIME})"
 
     noise = f"({uniform('noise1')} + {uniform('noise2')} + {uniform('noise3')} - 1.5) * 0.5"
+    patch = "fall_from, fall_to, fall, bad_from, bad_to"
+    # Sales in a rough patch fall by `fall` (log) a day from its first day to its last, and
+    # stay at that level after it.
+    fallen = (
+        "fall * (CASE WHEN n <= fall_from THEN 0 WHEN n >= fall_to THEN fall_to - fall_from "
+        "ELSE n - fall_from END)"
+    )
     sql = f"""
 INSERT INTO metrics_storedailymetric (store_id, day, gmv, orders, visitors, uptime_pct, errors)
 SELECT store_id, day, gmv, orders,
@@ -218,19 +256,23 @@ SELECT store_id, day, gmv, orders,
     CASE WHEN incident THEN 20 + {draw("errors")} %% 181
         WHEN {draw("errors")} %% 5 = 3 THEN 1 WHEN {draw("errors")} %% 5 = 4 THEN 2 ELSE 0 END
 FROM (
-    SELECT store_id, day, x, gmv, {uniform("incident")} < 0.01 AS incident,
+    SELECT store_id, day, x, gmv,
+        {uniform("incident")} < CASE WHEN n >= bad_from AND n < bad_to
+            THEN {INCIDENTS_IN_TROUBLE} ELSE {INCIDENTS} END AS incident,
         CAST(round(gmv / order_value * (0.85 + 0.3 * {uniform("orders")})) AS bigint) AS orders
     FROM (
-        SELECT store_id, day, x, order_value,
-            CAST(floor(level * exp(growth * n / {DAYS}.0 + {noise}) * season) AS bigint) AS gmv
+        SELECT store_id, day, n, x, order_value, bad_from, bad_to,
+            CAST(floor(level * exp(growth * n / {DAYS}.0 + {noise} - {fallen}) * season)
+                AS bigint) AS gmv
         FROM (
-            SELECT store_id, day, n, level, growth, season, order_value,
+            SELECT store_id, day, n, level, growth, season, order_value, {patch},
                 (x1 * x1 + 54321) %% {PRIME} AS x
             FROM (
-                SELECT store_id, day, n, level, growth, season, order_value,
+                SELECT store_id, day, n, level, growth, season, order_value, {patch},
                     (x0 * x0 + 12345) %% {PRIME} AS x1
                 FROM (
                     SELECT s.store_id, d.day, d.n, s.level, s.growth, d.season, s.order_value,
+                        s.fall_from, s.fall_to, s.fall, s.bad_from, s.bad_to,
                         (s.number + d.n * 104729) %% {PRIME} AS x0
                     FROM demo_metric_stores AS s CROSS JOIN demo_metric_days AS d
                     WHERE s.position >= %s AND s.position < %s

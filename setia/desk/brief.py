@@ -70,8 +70,8 @@ class Brief:
 
 
 def brief_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
-    """The "Account brief" card: the brief and the similar customers, in six queries
-    whatever the customer's history, four for readers who may not see tasks and playbook runs
+    """The "Account brief" card: the brief and the similar customers, in five queries
+    whatever the customer's history, three for readers who may not see tasks and playbook runs
     (see `account_brief`)."""
     brief = account_brief(customer, request.user)
     library = reverse("library:guide-detail", args=[customer.category.slug])
@@ -88,26 +88,16 @@ def brief_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
 def account_brief(customer: Customer, user) -> Brief:
     """`customer`'s brief as `user` reads it, from this customer's records only.
 
-    Queries: the tier, rollup, health and subscription (one, joined); the health settings;
+    Queries: the tier, rollup, health and subscription are read from the customer (the 360
+    page joins them into its query for the customer); the health settings;
     the open tasks and the open playbook runs the user may see (none for those who may not);
     the last interactions and the open complaints (one); the similar customers. Each is
     limited, so a customer with years of history costs the same.
     """
-    row = (
-        Customer.objects.filter(pk=customer.pk)
-        .select_related(
-            "tier_assignment__tier",
-            "tier_assignment__rule__category",
-            "rollup",
-            "health",
-            "subscription__plan",
-        )
-        .get()
-    )
-    assignment = getattr(row, "tier_assignment", None)
-    rollup = getattr(row, "rollup", None)
-    health = getattr(row, "health", None)
-    subscription = getattr(row, "subscription", None)
+    assignment = getattr(customer, "tier_assignment", None)
+    rollup = getattr(customer, "rollup", None)
+    health = getattr(customer, "health", None)
+    subscription = getattr(customer, "subscription", None)
     settings = factor_settings()
     page = customer.get_absolute_url()
 

@@ -20,6 +20,17 @@ from setia.work import cards as work
 
 CardFunction = Callable[[Customer, AuthenticatedHttpRequest], Card | None]
 
+# The customer's one-to-one records the cards read (tier, rollup, health, churn risk), joined
+# into the page's query for the customer: each card reads them from the customer it is given
+# instead of fetching them again.
+CARD_RELATED = (
+    "tier_assignment__tier",
+    "tier_assignment__rule__category",
+    "rollup",
+    "health",
+    "churn_risk",
+)
+
 # Slots of templates/customers/detail.html: "summary" under the profile, "main" under the
 # contacts and stores, "side" under the subscription.
 CARDS: dict[str, list[CardFunction]] = {

@@ -37,14 +37,10 @@ class HealthDetails:
 
 
 def health_details(customer: Customer) -> HealthDetails:
-    """The customer's health, its reasons in the reader's language and its trend: three
-    queries whatever the data (none after the first when not scored)."""
-    # The churn risk comes in the same query (a customer's risk is written with its score).
-    health = (
-        CustomerHealth.objects.filter(customer=customer)
-        .select_related("customer__churn_risk")
-        .first()
-    )
+    """The customer's health, its reasons in the reader's language and its trend. The score is
+    read from the customer (one query unless the 360 page joined it in), then the settings and
+    the trend (two, whatever the data; none when not scored)."""
+    health = getattr(customer, "health", None)
     if health is None:
         return HealthDetails(None, [], [])
     windows = {key: row.window_days for key, row in factor_settings().items()}
@@ -68,7 +64,7 @@ def health_details(customer: Customer) -> HealthDetails:
 
 
 def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
-    """The "Health" card, in three queries whatever the data."""
+    """The "Health" card, in two queries whatever the data (see `health_details`)."""
     details = health_details(customer)
     health = details.health
     context: dict = {
@@ -80,7 +76,7 @@ def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     }
     if health is not None:
         points = [(day, score) for day, score, _grade in details.points]
-        risk = getattr(health.customer, "churn_risk", None)
+        risk = getattr(customer, "churn_risk", None)
         if risk is not None:
             context["churn_text"] = risk_text(risk)
         context["health_points"] = points

@@ -14,11 +14,10 @@ from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.lib import charts
 from setia.lib.dates import month_start, today
-from setia.metrics.models import CustomerMonthlyMetric, CustomerRollup
+from setia.metrics.models import CustomerMonthlyMetric
 from setia.tiers.models import (
     DOWNGRADE_AFTER_RUNS,
     DOWNGRADE_MARGIN_PERCENT,
-    CustomerTier,
     TierChange,
     TierRule,
 )
@@ -48,13 +47,11 @@ def value_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
 
 
 def customer_value(customer) -> dict:
-    """Context for templates/tiers/_customer_value.html, in five queries whatever the data."""
-    assignment = (
-        CustomerTier.objects.select_related("tier", "rule__category")
-        .filter(customer=customer)
-        .first()
-    )
-    rollup = CustomerRollup.objects.filter(customer=customer).first()
+    """Context for templates/tiers/_customer_value.html, in three queries whatever the data:
+    the tier and the rollup are read from the customer (the 360 page joins them into its query
+    for the customer; one query each otherwise)."""
+    assignment = getattr(customer, "tier_assignment", None)
+    rollup = getattr(customer, "rollup", None)
     months = [month_start(today(), -back) for back in range(MONTHS - 1, -1, -1)]
     figures = {
         row.month: row

@@ -304,9 +304,10 @@ def test_it_renders_in_a_constant_number_of_queries(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-# Session, user, permissions, the customer, contacts, stores, subscription, the cards' queries
-# (the health card's: one without a score; the account brief's six)
-DETAIL_QUERIES = 21
+# Session, user, permissions, the customer (with its subscription, tier, rollup, health and
+# churn risk), contacts, stores, the cards' queries (the health card's: none without a score;
+# the account brief's five)
+DETAIL_QUERIES = 17
 
 
 def test_it_reads_the_same_queries_at_ten_and_at_a_thousand_customers(

@@ -17,7 +17,7 @@ from setia.customers import actions
 from setia.customers.access import can_change, get_customer_for_user
 from setia.customers.forms import ContactForm, CustomerForm, StoreForm, SubscriptionForm
 from setia.customers.models import Contact, Customer
-from setia.desk.cards import cards_for
+from setia.desk.cards import CARD_RELATED, cards_for
 from setia.desk.forms import CustomerFilterForm
 from setia.lib.ratelimits import rate_limited
 from setia.work.onboarding.actions import enroll_new_customers
@@ -72,7 +72,7 @@ def _rows(customers, *, can_log: bool) -> list[Customer]:
 @login_required
 @require_GET
 def customer_detail(request: AuthenticatedHttpRequest, code) -> HttpResponse:
-    customer = get_customer_for_user(request, code)
+    customer = get_customer_for_user(request, code, related=CARD_RELATED)
     context = {
         "customer": customer,
         "contacts": customer.contacts.all(),

@@ -11,7 +11,9 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from setia.surveys import links
 from setia.surveys.models import (
     Channel,
     Schedule,
+    SegmentMember,
     Survey,
     SurveyInvitation,
     SurveyResponse,
@@ -221,20 +224,26 @@ def _event_sql(schedule: Schedule) -> tuple[str, str]:
 def plan_due(*, moment: datetime.datetime) -> int:
     """Insert the invitations due at `moment` for every active schedule: one INSERT … SELECT
     per schedule (a handful), over every live customer's primary contact with an address for
-    the schedule's channel. Never a contact invited within the re-survey interval
+    the schedule's channel; a segment schedule also records its segment's members first
+    (`_record_members`). Never a contact invited within the re-survey interval
     (`SURVEY_RESURVEY_DAYS`), by any survey: the schedules inserted first in the same run
     count too, so one contact gets at most one invitation a day. Returns how many."""
     ops = connection.ops
     interval = datetime.timedelta(days=settings.SURVEY_RESURVEY_DAYS)
     schedules = Schedule.objects.filter(is_active=True, survey__is_active=True).select_related(
-        "survey"
+        "survey", "segment"
     )
     inserted = 0
     with connection.cursor() as cursor:
         for schedule in schedules:
+            if schedule.trigger == Trigger.SEGMENT_ENTERED and not _record_members(
+                schedule, moment=moment
+            ):
+                continue
             days = datetime.timedelta(days=schedule.days)
             params: dict[str, Any] = {
                 "survey": schedule.survey_id,
+                "schedule": schedule.pk,
                 "channel": schedule.channel,
                 "language": settings.LANGUAGE_CODE,
                 "trigger": schedule.trigger,
@@ -249,7 +258,12 @@ def plan_due(*, moment: datetime.datetime) -> int:
                 ),
                 "until": ops.adapt_datetimefield_value(moment - days),
             }
-            if schedule.trigger == Trigger.EVERY:
+            if schedule.trigger == Trigger.SEGMENT_ENTERED:
+                # Entered at this run: a member row `_record_members` has just added.
+                due = f"""EXISTS (SELECT 1 FROM {_t(SegmentMember)} m
+                    WHERE m.schedule_id = %(schedule)s AND m.customer_id = c.id
+                    AND m.entered_at >= %(moment)s)"""
+            elif schedule.trigger == Trigger.EVERY:
                 # Every N days: no invitation of this survey in the last N days.
                 due = f"""NOT EXISTS (SELECT 1 FROM {_t(SurveyInvitation)} e
                     WHERE e.contact_id = ct.id AND e.survey_id = %(survey)s
@@ -277,6 +291,55 @@ def plan_due(*, moment: datetime.datetime) -> int:
             )
             inserted += cursor.rowcount
     return inserted
+
+
+def _record_members(schedule: Schedule, *, moment: datetime.datetime) -> bool:
+    """Replace the recorded members of an "on entering a segment" schedule by the live
+    customers its segment matches now, set-based: the ones gone deleted, the new ones inserted
+    with `moment` as the time they entered. Returns whether the new ones are to be surveyed:
+    not when the segment is gone (the schedule stops) nor on the first run for this segment,
+    which only records, so that everybody already in it is not surveyed at once."""
+    segment = schedule.segment
+    if segment is None:
+        return False
+    first_run = schedule.members_of != segment.pk
+    members = _t(SegmentMember)
+    matching = (
+        Customer.objects.alive()
+        .in_segment(segment.query)
+        .order_by()
+        .annotate(member_id=F("pk"))
+        .values("member_id")
+    )
+    with connection.cursor() as cursor:
+        try:
+            select_sql, select_params = matching.query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches no one
+            select_sql, select_params = "", ()
+        if first_run or not select_sql:
+            cursor.execute(f"DELETE FROM {members} WHERE schedule_id = %s", [schedule.pk])
+        else:
+            cursor.execute(
+                f"DELETE FROM {members} WHERE schedule_id = %s AND customer_id NOT IN "
+                f"(SELECT now_in.member_id FROM ({select_sql}) AS now_in)",
+                [schedule.pk, *select_params],
+            )
+        if select_sql:
+            cursor.execute(
+                f"INSERT INTO {members} (schedule_id, customer_id, entered_at) "
+                f"SELECT %s, now_in.member_id, %s FROM ({select_sql}) AS now_in "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {members} m "
+                f"WHERE m.schedule_id = %s AND m.customer_id = now_in.member_id)",
+                [
+                    schedule.pk,
+                    connection.ops.adapt_datetimefield_value(moment),
+                    *select_params,
+                    schedule.pk,
+                ],
+            )
+    if first_run:
+        Schedule.objects.filter(pk=schedule.pk).update(members_of=segment.pk)
+    return not first_run
 
 
 def _new_code_sql() -> str:

@@ -6,6 +6,7 @@ An invitation is answered through a signed link (`setia.surveys.links`); its ans
 answers race.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -102,11 +103,19 @@ class Trigger(models.TextChoices):
     ONBOARDING_LIVE = "onboarding_live", _("After onboarding went live")
     PLAYBOOK_CLOSED = "playbook_closed", _("After a playbook was closed")
     COMPLAINT_CLOSED = "complaint_closed", _("After a complaint was resolved")
+    SEGMENT_ENTERED = "segment_entered", _("On entering a segment")
 
 
 class Schedule(models.Model):
-    """When a survey goes out by itself: every `days` days per contact, or `days` days after an
-    event (onboarding live, a playbook run or a complaint closed). Never to a contact surveyed within the re-survey interval (`SURVEY_RESURVEY_DAYS`)."""
+    """When a survey goes out by itself: every `days` days per contact, `days` days after an
+    event (onboarding live, a playbook run or a complaint closed), or when a customer enters
+    `segment`. Never to a contact surveyed within the re-survey interval
+    (`SURVEY_RESURVEY_DAYS`).
+
+    A segment is a live filter without a history, so "entering" is what the schedule sees:
+    its `SegmentMember` rows are the members of its last run, and `members_of` the segment
+    they were recorded for (another segment, or none yet, means the next run records only).
+    """
 
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="schedules"
@@ -120,6 +129,18 @@ class Schedule(models.Model):
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
+    segment = models.ForeignKey(
+        "segments.Segment",
+        verbose_name=_("segment"),
+        # A deleted segment stops the schedule (nothing is sent without one) and the
+        # schedules list says so, rather than deleting a schedule someone configured.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only for “On entering a segment”: its new members are surveyed."),
+    )
+    members_of = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -130,6 +151,46 @@ class Schedule(models.Model):
 
     def __str__(self):
         return f"{self.survey} {self.trigger} {self.days}"
+
+    def clean(self):
+        """A segment is named by the "on entering a segment" kind, and by no other."""
+        super().clean()
+        if self.trigger == Trigger.SEGMENT_ENTERED and self.segment_id is None:
+            raise ValidationError(
+                {"segment": _("Choose the segment whose new members get this survey.")}
+            )
+        if self.trigger != Trigger.SEGMENT_ENTERED and self.segment_id is not None:
+            raise ValidationError(
+                {"segment": _("Only the schedule “On entering a segment” names a segment.")}
+            )
+
+    @property
+    def stopped_because(self) -> str:
+        """Why this schedule sends nothing although active, or ""."""
+        if self.trigger == Trigger.SEGMENT_ENTERED and self.segment_id is None:
+            return str(_("Its segment was deleted: nothing is sent until another is chosen."))
+        return ""
+
+
+class SegmentMember(models.Model):
+    """A customer who matched the segment of an "on entering a segment" schedule at its last
+    run, and since when: the next run surveys the customers matching now without a row."""
+
+    merge_policy = MergePolicy.RECOMPUTE
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "customer"], name="survey_segment_member_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.schedule_id} ∋ {self.customer_id}"
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -17,6 +17,7 @@ from setia.lib.merging import MergePolicy
 from setia.quality import actions
 from setia.quality.models import DuplicateCandidate, Merge
 from setia.quality.tests.factories import make_candidate
+from setia.surveys.tests.factories import make_invitation, make_response
 from setia.test import make_contact, make_customer, make_store, make_subscription
 
 _numbers = itertools.count(1)
@@ -33,6 +34,10 @@ FACTORIES = {
     ),
     ("quality.duplicatecandidate", "customer_b"): (
         lambda customer, people: make_candidate(people["earlier"], customer)
+    ),
+    # A score within its scale: the generic number can exceed the share's 100.
+    ("surveys.surveyresponse", "customer"): (
+        lambda customer, people: make_response(make_invitation(make_contact(customer)), 9)
     ),
     ("quality.merge", "survivor"): (
         lambda customer, people: Merge.objects.create(survivor=customer, loser=people["earlier"])
@@ -55,6 +60,9 @@ NOT_MOVED = {
     # survivor, and its daily snapshots go on from there (the loser's past days stay its own).
     "health.customerhealth": MergePolicy.RECOMPUTE,
     "health.healthsnapshot": MergePolicy.RECOMPUTE,
+    # A segment schedule's members at its last run: its next run records the survivor (or not)
+    # by the segment's filter and drops the merged-away customer, who is no longer alive.
+    "surveys.segmentmember": MergePolicy.RECOMPUTE,
     # About the two records as records: the pairs the loser was found in, and the merges.
     "quality.duplicatecandidate": MergePolicy.STAY,
     "quality.merge": MergePolicy.STAY,

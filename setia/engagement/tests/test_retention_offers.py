@@ -441,7 +441,7 @@ def test_the_360_page_lists_offers_within_its_query_budget(
         _offer(customer, executive)
     client.force_login(executive)
 
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get(customer.get_absolute_url())
 
     card = response.text.split('id="retention-offers"')[1].split("</section>")[0]

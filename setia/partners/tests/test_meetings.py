@@ -113,7 +113,9 @@ def test_an_incomplete_action_item_keeps_everything_typed_and_saves_nothing(clie
 
 
 def test_an_intern_cannot_give_an_action_item_to_someone_else(client, intern, executive):
-    intern.user_permissions.add(Permission.objects.get(codename="add_meeting"))
+    intern.user_permissions.add(
+        Permission.objects.get(codename="add_meeting", content_type__app_label="partners")
+    )
     client.force_login(intern)
 
     response = client.post(

@@ -63,9 +63,15 @@ NOT_MOVED = {
     # A segment schedule's members at its last run: its next run records the survivor (or not)
     # by the segment's filter and drops the merged-away customer, who is no longer alive.
     "surveys.segmentmember": MergePolicy.RECOMPUTE,
+    # The churn risk is scored nightly from rows that move; the survivor is scored again.
+    "health.churnrisk": MergePolicy.RECOMPUTE,
     # About the two records as records: the pairs the loser was found in, and the merges.
     "quality.duplicatecandidate": MergePolicy.STAY,
     "quality.merge": MergePolicy.STAY,
+    # A reassignment's record of who owned the customer before: what its undo reads.
+    "cadence.reassignedcustomer": MergePolicy.STAY,
+    # The health grade last sent to webhooks for that customer record.
+    "webhooks.notifiedgrade": MergePolicy.STAY,
 }
 
 

@@ -27,10 +27,10 @@ from setia.core.pagination import CountedUpToPaginator
 from setia.lib import charts
 from setia.lib.dates import today
 from setia.lib.ratelimits import rate_limited
+from setia.lib.spreadsheets import XLSX_TYPE
 
 PEOPLE_SHOWN = 200
 PER_PAGE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass

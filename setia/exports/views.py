@@ -5,30 +5,16 @@ QuerySet methods (`visible_to`, `listed`), so an export can never hold a row the
 show.
 """
 
-import csv
-import tempfile
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from setia.core.http import AuthenticatedHttpRequest, InvalidParameter
 from setia.exports.rows import customers_for, headers, rows
 from setia.lib.dates import now
 from setia.lib.ratelimits import rate_limited
-
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = "\ufeff"  # lets Excel read the file as UTF-8 (Indonesian names, "Rp", …)
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value):
-        return value
+from setia.lib.spreadsheets import csv_download, xlsx_download
 
 
 def _customers(request):
@@ -53,16 +39,7 @@ def export_customers_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResp
     # produced while the response streams.
     header = headers()
     customers = _customers(request)
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield BOM + writer.writerow(header)
-        for row in rows(customers):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return csv_download(header, rows(customers), _filename("csv"))
 
 
 @login_required
@@ -70,17 +47,5 @@ def export_customers_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResp
 @require_GET
 @rate_limited("export", rate_setting="RATE_LIMIT_EXPORT")
 def export_customers_xlsx(request: AuthenticatedHttpRequest) -> FileResponse:
-    # openpyxl's write-only mode keeps memory flat, but a workbook is a zip whose directory is
-    # written last: the file is built in a temporary file first, then streamed from disk.
     customers = _customers(request)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(headers())
-    for row in rows(customers):
-        sheet.append(row)
-    output = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX_TYPE
-    )
+    return xlsx_download(headers(), rows(customers), _filename("xlsx"))

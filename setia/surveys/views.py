@@ -2,9 +2,6 @@
 CSAT per month by tier, category or owner with response rates, the NPS chart, the answers
 with their comments, and the answers as CSV or XLSX."""
 
-import csv
-import tempfile
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -18,14 +15,10 @@ from setia.core.pagination import CountedUpToPaginator
 from setia.lib import charts
 from setia.lib.dates import now
 from setia.lib.ratelimits import rate_limited
-from setia.lib.spreadsheets import neutralise
+from setia.lib.spreadsheets import csv_download, neutralise, xlsx_download
 from setia.surveys import reports
 from setia.surveys.forms import ReportForm
 from setia.tiers.models import Tier
-
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = "\ufeff"
 
 
 def _form(request: AuthenticatedHttpRequest) -> ReportForm:
@@ -116,28 +109,12 @@ def _filename(extension: str) -> str:
     return f"survey-answers-{now().strftime('%Y%m%d-%H%M')}.{extension}"
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @permission_required("surveys.view_surveyresponse", raise_exception=True)
 @require_GET
 @rate_limited("export", rate_setting="RATE_LIMIT_EXPORT")
 def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    header = _headers()
-    writer = csv.writer(_Echo())
-    rows = _rows(request)
-
-    def lines():
-        yield BOM + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return csv_download(_headers(), _rows(request), _filename("csv"))
 
 
 @login_required
@@ -145,16 +122,4 @@ def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
 @require_GET
 @rate_limited("export", rate_setting="RATE_LIMIT_EXPORT")
 def export_xlsx(request: AuthenticatedHttpRequest) -> FileResponse:
-    from openpyxl import Workbook  # noqa: PLC0415 (only the export needs it)
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(_headers())
-    for row in _rows(request):
-        sheet.append(row)
-    output = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX_TYPE
-    )
+    return xlsx_download(_headers(), _rows(request), _filename("xlsx"))

@@ -202,7 +202,7 @@ def test_the_page_shows_the_chart_and_table_of_the_users_customers_only(
 
     export = client.get(URL, {"start": "01/06/2026", "end": "30/06/2026", "format": "csv"})
     assert export["Content-Type"] == "text/csv; charset=utf-8"
-    lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(export.getvalue().decode("utf-8-sig"))))
     assert lines == [
         [
             "Week",

@@ -1,10 +1,9 @@
-import csv
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from setia.engagement.models import Interaction
 from setia.engagement.timeline import timeline_page
 from setia.lib import charts
 from setia.lib.dates import today
-from setia.lib.spreadsheets import neutralise
+from setia.lib.spreadsheets import csv_download, neutralise
 
 
 @login_required
@@ -58,7 +57,7 @@ def interaction_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @permission_required("engagement.view_interaction", raise_exception=True)
 @require_GET
-def complaints_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+def complaints_report(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Complaints per release and product area per week, per 100 customers on the release:
     a chart and a table of the user's customers; CSV with ?format=csv."""
     form = ComplaintReportForm(request.GET)
@@ -114,25 +113,17 @@ def _complaints_chart(rows, weeks) -> str:
     return charts.data_uri(chart)
 
 
-def _complaints_csv(rows, start, end) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="complaints-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
-    )
-    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow(
+def _complaints_csv(rows, start, end) -> StreamingHttpResponse:
+    header = [
+        _("Week"),
+        _("Release"),
+        _("Product area"),
+        _("Complaints"),
+        _("Customers on the release"),
+        _("Per %(per)s customers") % {"per": complaints.PER},
+    ]
+    lines = (
         [
-            _("Week"),
-            _("Release"),
-            _("Product area"),
-            _("Complaints"),
-            _("Customers on the release"),
-            _("Per %(per)s customers") % {"per": complaints.PER},
-        ]
-    )
-    for row in rows:
-        writer.writerow(
             neutralise(str(value))
             for value in (
                 row.week.isoformat(),
@@ -142,5 +133,7 @@ def _complaints_csv(rows, start, end) -> HttpResponse:
                 row.customers,
                 "" if row.rate is None else row.rate,
             )
-        )
-    return response
+        ]
+        for row in rows
+    )
+    return csv_download(header, lines, f"complaints-{start:%Y%m%d}-{end:%Y%m%d}.csv")

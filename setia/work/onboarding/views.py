@@ -1,13 +1,11 @@
 """Pages of the onboarding pipeline: board, list, move (htmx or plain form), intake report."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +15,7 @@ from setia.core.http import AuthenticatedHttpRequest, local_url, valid_parameter
 from setia.customers.access import get_customer_for_user
 from setia.customers.models import Customer
 from setia.lib.dates import now, today
-from setia.lib.spreadsheets import neutralise
+from setia.lib.spreadsheets import csv_download, neutralise
 from setia.work.onboarding import actions
 from setia.work.onboarding.forms import MoveForm, PipelineListForm
 from setia.work.onboarding.models import Onboarding, Source, Stage
@@ -131,7 +129,7 @@ def move_customer(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 @login_required
 @permission_required("work.view_intake_report", raise_exception=True)
 @require_GET
-def intake_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+def intake_report(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Who joined this week and this month, by category, owner and source; CSV with ?format=csv."""
     day = today()
     customers = Customer.objects.visible_to(request.user).alive()
@@ -146,26 +144,23 @@ def intake_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "work/intake_report.html", context)
 
 
-def _intake_csv(rows, day) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="intake-{day:%Y-%m}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("Customer"), _("Joined"), _("Category"), _("Owner"), _("Source"), _("Stage")]
-    )
+def _intake_csv(rows, day) -> StreamingHttpResponse:
+    header = [_("Customer"), _("Joined"), _("Category"), _("Owner"), _("Source"), _("Stage")]
     sources = dict(Source.choices)
-    for customer in rows.iterator(chunk_size=500):
-        onboarding = getattr(customer, "onboarding", None)
-        writer.writerow(
-            neutralise(str(value))
-            for value in (
-                customer.name,
-                timezone.localtime(customer.created_at).strftime("%Y-%m-%d"),
-                customer.category.display_name,
-                customer.owner or "",
-                sources.get(onboarding.source, "") if onboarding else "",
-                onboarding.stage.name if onboarding else "",
-            )
-        )
-    return response
+
+    def lines():
+        for customer in rows.iterator(chunk_size=500):
+            onboarding = getattr(customer, "onboarding", None)
+            yield [
+                neutralise(str(value))
+                for value in (
+                    customer.name,
+                    timezone.localtime(customer.created_at).strftime("%Y-%m-%d"),
+                    customer.category.display_name,
+                    customer.owner or "",
+                    sources.get(onboarding.source, "") if onboarding else "",
+                    onboarding.stage.name if onboarding else "",
+                )
+            ]
+
+    return csv_download(header, lines(), f"intake-{day:%Y-%m}.csv")

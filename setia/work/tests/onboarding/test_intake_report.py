@@ -61,7 +61,7 @@ def test_it_exports_this_months_joiners_as_safe_csv(client, executive, team_a):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="intake-2026-11.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0] == ["Customer", "Joined", "Category", "Owner", "Source", "Stage"]
     assert rows[1][:2] == ["'=HYPERLINK(1)", "2026-11-09"]
     assert rows[1][3:] == [executive.full_name, "Unknown", "Signed"]
@@ -72,7 +72,7 @@ def test_it_shows_only_visible_customers(client, other_executive, executive, tea
     client.force_login(other_executive)
     response = client.get(URL)
     assert response.context["report"]["month"]["total"] == 0
-    assert "Team A joiner" not in client.get(URL, {"format": "csv"}).content.decode()
+    assert "Team A joiner" not in client.get(URL, {"format": "csv"}).getvalue().decode()
 
 
 def test_it_follows_the_matrix(client, intern, viewer, executive):

@@ -19,12 +19,9 @@ this process under cProfile and prints where the time goes.
 """
 
 import argparse
-import asyncio
 import cProfile
 import io
-import os
 import pstats
-import signal
 import sys
 import time
 from typing import cast
@@ -35,11 +32,8 @@ from pages_bench import (
     SERVER,
     Page,
     count_queries,
-    load,
+    measure,
     prepare_database,
-    report,
-    start_gunicorn,
-    worker_memory,
 )
 
 DATABASE = "setia_api_bench"
@@ -128,32 +122,14 @@ def main() -> None:
     count_queries(pages)
     if args.profile:
         profile(pages, args.profile)
-    server = start_gunicorn(url, args.workers)
-    try:
-        for page in pages:  # one request each first: imports, caches, connections
-            asyncio.run(load(page, 0.3, 2))
-            page.latencies.clear()
-            page.seconds = 0.0
-        started = time.perf_counter()
-        for _round in range(args.rounds):
-            for page in pages:
-                asyncio.run(load(page, args.seconds, args.connections))
-        memory = worker_memory(server.pid)
-        print(
-            f"{args.customers:,} customers; {args.rounds} rounds × {len(pages)} endpoints × "
-            f"{args.seconds:g} s, {args.connections} connections, {args.workers} sync workers, "
-            f"{lap(started)} s; load {os.getloadavg()[0]:.1f}"
-        )
-        report(pages)
-        print(
-            "worker memory after the run (RSS / peak MiB): "
-            + ", ".join(f"{rss} / {peak}" for rss, peak in memory)
-        )
-        rates = {page.name: len(page.latencies) / page.seconds for page in pages}
-        print(f"api list / reference: {rates['api list'] / rates['reference']:.2f} (goal >= 0.8)")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait()
+    measure(
+        pages,
+        url,
+        args,
+        f"{args.customers:,} customers; {args.rounds} rounds × {len(pages)} endpoints",
+    )
+    rates = {page.name: len(page.latencies) / page.seconds for page in pages}
+    print(f"api list / reference: {rates['api list'] / rates['reference']:.2f} (goal >= 0.8)")
     if not args.keep:
         from django.db import connections
 

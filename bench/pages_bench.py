@@ -441,6 +441,18 @@ def main() -> None:
     url = prepare_database(args.customers, args.days, args.keep)
     pages = pages_to_measure({name.strip() for name in args.only.split(",") if name.strip()})
     count_queries(pages)
+    measure(pages, url, args, f"{args.rounds} rounds × {len(pages)} pages")
+    print(f"median search latency {statistics.median(pages_latency(pages, 'search')):.0f} ms")
+    if not args.keep:
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+
+def measure(pages: list[Page], url: str, args, heading: str) -> None:
+    """Serve `url`'s database with gunicorn and load each page in turn, `args.rounds` times
+    (interleaved, so that a change of the machine's load weighs on every page alike), after a
+    first untimed request of each; print the run, each page's figures and the workers'
+    memory."""
     server = start_gunicorn(url, args.workers)
     try:
         for page in pages:  # one request each first: imports, caches, connections
@@ -453,22 +465,17 @@ def main() -> None:
                 asyncio.run(load(page, args.seconds, args.connections))
         memory = worker_memory(server.pid)
         print(
-            f"{args.rounds} rounds × {len(pages)} pages × {args.seconds:g} s, "
-            f"{args.connections} connections, {args.workers} sync workers, "
-            f"{lap(started)} s"
+            f"{heading} × {args.seconds:g} s, {args.connections} connections, "
+            f"{args.workers} sync workers, {lap(started)} s; load {os.getloadavg()[0]:.1f}"
         )
         report(pages)
         print(
             "worker memory after the run (RSS / peak MiB): "
             + ", ".join(f"{rss} / {peak}" for rss, peak in memory)
         )
-        print(f"median search latency {statistics.median(pages_latency(pages, 'search')):.0f} ms")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
-    if not args.keep:
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 def pages_latency(pages: list[Page], name: str) -> list[float]:

@@ -133,6 +133,11 @@ def database_settings(
     threshold, which a page's search crosses at 100k customers, and spends longer compiling
     (measured: 175 ms of a 208 ms search) than the query then runs. It pays for long
     aggregates only, which the nightly jobs can turn it on for (`DATABASE_JIT`).
+
+    PostgreSQL plans for solid-state storage (`random_page_cost` 1.1) rather than its default of
+    4, which prices a spinning disk's seek: with it, the similar customers of a 360 page read
+    the 600 rollups they need by key (4 ms at 100k customers) instead of hashing all 100,000
+    (16 ms).
     """
     try:
         # Persistent connections: opening a PostgreSQL connection per request costs more than
@@ -150,8 +155,10 @@ def database_settings(
     elif database["ENGINE"] == "django.db.backends.postgresql":
         options = database.setdefault("OPTIONS", {})
         options["connect_timeout"] = connect_timeout
+        settings = ["-c random_page_cost=1.1"]
         if not jit:
-            options["options"] = "-c jit=off"
+            settings.append("-c jit=off")
+        options["options"] = " ".join(settings)
     return database
 
 

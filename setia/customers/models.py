@@ -385,6 +385,13 @@ class Customer(models.Model):
                 condition=Q(deleted_at__isnull=True),
                 name="customer_health_grade_idx",
             ),
+            # Customers like a given one (same category, a 90-day GMV of the same size): one
+            # range of this index.
+            models.Index(
+                fields=["category", "gmv_90d"],
+                condition=Q(deleted_at__isnull=True),
+                name="customer_category_gmv_idx",
+            ),
             # The API's health sorts, whose cursors follow one unique key (HEALTH_SORT_KEYS).
             models.Index(
                 HEALTH_SORT_KEYS["health"],

@@ -149,6 +149,16 @@ def rebuild_index() -> int:
     Term.objects.bulk_create(
         [Term(term=term, documents=n) for term, n in documents.items()], batch_size=2000
     )
+    if connection.vendor == "postgresql":
+        # A bulk write leaves its entries in the GIN indexes' pending lists until autovacuum
+        # merges them: meanwhile every search scans the list (128 pages after 10,000 answers),
+        # and the planner, pricing it in, reads the vocabulary sequentially instead of through
+        # its trigram index (15 ms a misspelt word instead of 0.2).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT gin_clean_pending_list('knowledge_article_search'::regclass), "
+                "gin_clean_pending_list('knowledge_term_trgm'::regclass)"
+            )
     return len(changed)
 
 
@@ -198,13 +208,12 @@ def _corrections(unknown: list[str]) -> dict[str, tuple[str, int]]:
     result = _nearest(words, _fetch_terms(parts, params))
     missed = [word for word in words if word not in result]
     if missed and connection.vendor == "postgresql":
-        # Only terms of a length the edit distance can accept (within the word's limit) are
-        # compared, and the CASE makes PostgreSQL test the length first: the planner reads the
-        # vocabulary sequentially whatever the trigram index, and computing every term's
-        # similarity took 40-80 ms at 10,000 answers against 2-3 ms for these.
+        # `lower(term) %% word` as it stands, so that the trigram index answers it (0.2 ms at
+        # 10,000 answers); hidden in an expression, it made PostgreSQL compute every term's
+        # similarity (15-18 ms, the slowest part of a question with a misspelt word).
         parts = [
             "(SELECT term, documents FROM knowledge_term WHERE documents > 0 AND "
-            "CASE WHEN length(term) BETWEEN %s AND %s THEN lower(term) %% %s ELSE false END "
+            "length(term) BETWEEN %s AND %s AND lower(term) %% %s "
             "ORDER BY similarity(lower(term), %s) DESC, term LIMIT 20)"
         ] * len(missed)
         params = [

@@ -1,9 +1,14 @@
 """Customers like a given one: same category, a 90-day GMV of the same size, a similar trend.
 
 Read by the customer 360 page's account brief and by the sales library's "stores like
-yours". One query: the customers the reader may see, filtered and ranked in the database from
-their rollups (no Python loop over candidates), the closest few returned with why they are
-alike.
+yours". One query: the customers the reader may see, filtered and ranked in the database (no
+Python loop over candidates), the closest few returned with why they are alike.
+
+The size is the 90-day GMV kept on the customer row (the figure the customers list shows and
+sorts by, refreshed with the tiers), so that the category and size range are one index range
+(`customer_category_gmv_idx`): filtered through the rollups instead, the query read every
+rollup of that size in every category, 17 ms at 100,000 customers. The trend comes from the
+rollup.
 """
 
 from dataclasses import dataclass, field
@@ -52,7 +57,7 @@ def similar_customers(
 
     A customer with no GMV yet is compared with the category's other customers without GMV.
     """
-    gmv = rollup.gmv_90d if rollup is not None else 0
+    gmv = customer.gmv_90d or 0
     trend = gmv_trend(rollup)
     candidates = (
         Customer.objects.visible_to(user)
@@ -61,7 +66,7 @@ def similar_customers(
         .exclude(pk=customer.pk)
     )
     if gmv <= 0:
-        rows = candidates.filter(Q(rollup__isnull=True) | Q(rollup__gmv_90d__lte=0))
+        rows = candidates.filter(Q(gmv_90d__isnull=True) | Q(gmv_90d__lte=0))
         rows = rows.annotate(
             gmv=Value(0), trend_value=Value(None, output_field=FloatField())
         ).order_by("name", "id")
@@ -77,10 +82,9 @@ def similar_customers(
             output_field=FloatField(),
         )
         rows = candidates.filter(
-            rollup__gmv_90d__gte=max(1, gmv // SIZE_FACTOR),
-            rollup__gmv_90d__lte=gmv * SIZE_FACTOR,
-        ).annotate(gmv=F("rollup__gmv_90d"), trend_value=their_trend)
-        size_distance = Abs(Cast("rollup__gmv_90d", FloatField()) - float(gmv)) / float(gmv)
+            gmv_90d__gte=max(1, gmv // SIZE_FACTOR), gmv_90d__lte=gmv * SIZE_FACTOR
+        ).annotate(gmv=F("gmv_90d"), trend_value=their_trend)
+        size_distance = Abs(Cast("gmv_90d", FloatField()) - float(gmv)) / float(gmv)
         if trend is None:
             rows = rows.annotate(distance=size_distance)
         else:

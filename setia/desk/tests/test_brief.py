@@ -29,6 +29,10 @@ def _url(customer) -> str:
 
 
 def _rollup(customer, gmv_90d: int, gmv_30d: int) -> CustomerRollup:
+    """The customer's 90-day figures, and its GMV on its row as the nightly tier refresh keeps
+    it (what similar customers compare)."""
+    Customer.objects.filter(pk=customer.pk).update(gmv_90d=gmv_90d)
+    customer.gmv_90d = gmv_90d
     return CustomerRollup.objects.update_or_create(
         customer=customer,
         defaults={

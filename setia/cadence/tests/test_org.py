@@ -105,7 +105,7 @@ def test_the_chart_is_a_fixed_number_of_queries(client, org, manager, django_ass
     assert len(response.context["columns"]) == 9
 
 
-QUERIES_CHART = 6
+QUERIES_CHART = 5
 
 
 def test_a_manager_moves_a_person_from_the_form_with_history(client, org, manager, executive):
@@ -281,3 +281,29 @@ def test_the_demo_builds_a_team_with_history_once(db):
     assert changes == 4 and OrgChange.objects.count() == 4
     assert "org chart: 0 changes, 0 topics listed" in out.getvalue()
     assert Expertise.objects.filter(topic="COD").count() == 2
+
+
+def test_the_person_and_history_pages_are_a_fixed_number_of_queries(
+    client, org, manager, executive, intern, django_assert_num_queries
+):
+    client.force_login(manager)
+    client.get(_person_url(executive))
+    with django_assert_num_queries(QUERIES_PERSON):
+        client.get(_person_url(executive))
+    with django_assert_num_queries(QUERIES_HISTORY - 1):  # nothing counted: no rows read
+        client.get(HISTORY)
+    for team in (org["b"], org["a"], None, org["b"]):
+        actions.move_person(person=executive, team=team, actor=manager)
+        actions.move_person(person=intern, team=team, actor=manager)
+    actions.set_expertise(person=executive, topics=["COD", "Shopee", "Midtrans"], actor=manager)
+
+    with django_assert_num_queries(QUERIES_PERSON):
+        client.get(_person_url(executive))
+    with django_assert_num_queries(QUERIES_HISTORY):
+        response = client.get(HISTORY)
+
+    assert len(response.context["page"].object_list) == 9  # the lead's leaving, then 8 moves
+
+
+QUERIES_PERSON = 11
+QUERIES_HISTORY = 5

@@ -23,7 +23,7 @@ def move_person(*, person: User, team: Team | None, actor: User) -> OrgChange | 
     """Move `person` to `team` (None: out of every team) from now on and record it; None when
     they are there already. A lead who leaves the team they lead stops leading it (recorded as
     the team's lead change)."""
-    previous = Team.objects.filter(pk=person.team_id).first()
+    previous = Team.objects.filter(pk=person.team_id).first() if person.team_id else None
     if previous == team:
         return None
     change_team(user=person, team=team, actor=actor)

@@ -24,7 +24,9 @@ class ChangeForm(forms.Form):
     def __init__(self, *args, may_change_role: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if may_change_role:
-            self.fields["role"].choices = [("", _("Unchanged")), *Role.choices]
+            role = self.fields["role"]
+            assert isinstance(role, forms.ChoiceField)
+            role.choices = [("", _("Unchanged")), *Role.choices]
         else:
             del self.fields["role"]
 

@@ -13,6 +13,7 @@ from rich.progress import Progress
 from setia.accounts.models import Role
 from setia.cadence import kpis
 from setia.cadence.models import Checkpoint, Target
+from setia.cadence.org import demo as org_demo
 from setia.lib.dates import add_months, month_start
 
 TEAM_KPIS = ("calls", "whatsapp_sent", "meetings", "tasks_done")
@@ -75,4 +76,5 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
                 },
             )
             checkpoints += created
-    return f"{targets} targets, {checkpoints} checkpoints"
+    org = org_demo.load(people=people)
+    return f"{targets} targets, {checkpoints} checkpoints; {org}"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setia.cadence.kpis import KPIS, MANUAL
 
-# 1:1s and reassignments live in their own packages; imported here so that Django registers
+# 1:1s, reassignments and the org chart live in their own packages; imported here so that Django registers
 # them.
 from setia.cadence.oneonones.models import (  # noqa: F401
     ActionItem,
@@ -17,6 +17,7 @@ from setia.cadence.oneonones.models import (  # noqa: F401
     OneOnOne,
     PrivateNote,
 )
+from setia.cadence.org.models import Expertise, OrgChange  # noqa: F401
 from setia.cadence.reassign.models import (  # noqa: F401
     ReassignedCustomer,
     ReassignedTask,

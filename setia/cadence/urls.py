@@ -2,6 +2,7 @@ from django.urls import path
 
 from setia.cadence import views, weekly_views
 from setia.cadence.oneonones import views as oneonones
+from setia.cadence.org import views as org
 from setia.cadence.reassign import views as reassign
 
 app_name = "cadence"
@@ -35,4 +36,10 @@ urlpatterns = [
         oneonones.meeting_detail,
         name="one-on-one-meeting",
     ),
+    path("org/", org.chart, name="org-chart"),
+    path("org/history/", org.history, name="org-history"),
+    path("org/move/", org.change, name="org-change"),
+    path("org/lead/", org.lead, name="org-lead"),
+    path("people/", org.directory, name="people"),
+    path("people/<int:person_id>/", org.person, name="person"),
 ]

@@ -125,6 +125,12 @@ SECTIONS: tuple[Section, ...] = (
                 "cadence.view_reassignment",
                 also=("cadence:reassign", "cadence:handover", "cadence:reassignment-detail"),
             ),
+            Entry(
+                _("Org chart"),
+                "cadence:org-chart",
+                also=("cadence:org-history", "cadence:org-change", "cadence:org-lead"),
+            ),
+            Entry(_("People"), "cadence:people", also=("cadence:person",)),
         ),
     ),
     Section(

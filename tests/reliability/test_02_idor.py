@@ -180,6 +180,9 @@ NOT_TEAM_OWNED = {
     # record: setia/cadence/tests/test_oneonones.py.
     "cadence:one-on-one",
     "cadence:one-on-one-meeting",
+    # People pages: everyone signed in reads everyone's (the org chart is the company's);
+    # topics are edited by the person or a manager: setia/cadence/tests/test_org.py.
+    "cadence:person",
     # The Monday e-mail's extra addresses: configuration, admins only.
     "cadence:weekly-recipient-delete",
     "api:segment-detail",  # a user's saved filters, through the API

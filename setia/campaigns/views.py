@@ -10,13 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from setia.campaigns import actions, captions, results
+from setia.campaigns import actions, captions, report, results
 from setia.campaigns.forms import CampaignForm, CaptionTemplateForm, PromotionForm
 from setia.campaigns.models import Campaign, Caption, Participant, Promotion
 from setia.core.http import AuthenticatedHttpRequest
 from setia.core.pagination import CountedUpToPaginator
 from setia.customers.models import Customer
 from setia.lib.dates import today
+from setia.lib.pdf import PdfUnavailable
+from setia.lib.ratelimits import rate_limited
+from setia.lib.spreadsheets import workbook_download
 
 
 @login_required
@@ -92,8 +95,44 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "query": "",
         "uplift": tally.uplift,
+        "message_counts": results.message_counts(campaign, visible),
+        "reply_days": results.REPLY_DAYS,
     }
     return render(request, "campaigns/detail.html", context)
+
+
+def _report(request: AuthenticatedHttpRequest, pk: int) -> report.Figures:
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("partners"), pk=pk)
+    return report.figures(campaign, Customer.objects.visible_to(request.user), today())
+
+
+@login_required
+@permission_required("campaigns.view_campaign", raise_exception=True)
+@require_GET
+@rate_limited("campaign-report", rate_setting="RATE_LIMIT_EXPORT")
+def campaign_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The partner report as a PDF; a page saying why when PDFs cannot be made here."""
+    figures = _report(request, pk)
+    try:
+        content = report.pdf(figures)
+    except PdfUnavailable as error:
+        context = {"message": error.message, "campaign": figures.campaign}
+        return render(request, "campaigns/report_unavailable.html", context, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{report.filename(figures.campaign, "pdf")}"'
+    )
+    return response
+
+
+@login_required
+@permission_required("campaigns.view_campaign", raise_exception=True)
+@require_GET
+@rate_limited("campaign-report", rate_setting="RATE_LIMIT_EXPORT")
+def campaign_report_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The partner report as an XLSX workbook with charts."""
+    figures = _report(request, pk)
+    return workbook_download(report.workbook(figures), report.filename(figures.campaign, "xlsx"))
 
 
 @login_required

@@ -167,7 +167,7 @@ def test_the_campaign_page_reads_a_fixed_number_of_queries(
     client.force_login(manager)
     client.get(audience.get_absolute_url())
 
-    with django_assert_num_queries(7) as context:
+    with django_assert_num_queries(8) as context:
         client.get(audience.get_absolute_url())
 
     fashion = Category.objects.get(slug="fashion")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,7 +34,7 @@ class Figures:
     campaign: Campaign
     tally: results.Tally
     messages: list[results.ChannelMessages]
-    customers: object  # the queryset of the merchants the reader may see
+    customers: Any  # the queryset of the merchants the reader may see
     day: datetime.date
 
     @property

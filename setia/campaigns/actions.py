@@ -186,7 +186,7 @@ def mark_milestone(*, milestone: Milestone, done: bool, actor) -> Milestone:
 
 def _promotion_event(promotion: Promotion, actor, *, edited: bool):
     """The unsaved timeline event of a promotion entered or edited (`record_events`)."""
-    data = {"promotion": promotion.name, "discount": promotion.discount}
+    data: dict[str, object] = {"promotion": promotion.name, "discount": promotion.discount}
     if edited:
         data["edited"] = True
     with translation.override(settings.LANGUAGE_CODE):

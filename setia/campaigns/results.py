@@ -290,7 +290,7 @@ def message_counts(campaign: Campaign, customers) -> list[ChannelMessages]:
             reply_until=ExpressionWrapper(
                 sent_at + datetime.timedelta(days=REPLY_DAYS), output_field=DateTimeField()
             ),
-            replied=Exists(reply),
+            has_reply=Exists(reply),
         )
         .order_by()
         .values("channel")
@@ -298,17 +298,13 @@ def message_counts(campaign: Campaign, customers) -> list[ChannelMessages]:
             sent=Count("pk", filter=Q(status__in=_SENT)),
             delivered=Count("pk", filter=Q(status__in=_DELIVERED)),
             read=Count("pk", filter=Q(status=Message.Status.READ)),
-            replied=Count("pk", filter=Q(status__in=_DELIVERED, replied=True)),
+            replied=Count("pk", filter=Q(status__in=_DELIVERED, has_reply=True)),
         )
     )
-    found = {row["channel"]: row for row in rows}
+    found: dict[str, tuple[int, int, int, int]] = {
+        row["channel"]: (row["sent"], row["delivered"], row["read"], row["replied"]) for row in rows
+    }
     return [
-        ChannelMessages(
-            channel=channel,
-            sent=found.get(channel, {}).get("sent", 0),
-            delivered=found.get(channel, {}).get("delivered", 0),
-            read=found.get(channel, {}).get("read", 0),
-            replied=found.get(channel, {}).get("replied", 0),
-        )
+        ChannelMessages(channel, *found.get(channel, (0, 0, 0, 0)))
         for channel in MessageChannel.values
     ]

@@ -222,7 +222,7 @@ def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect(f"{campaign.get_absolute_url()}#milestones")
 
 

@@ -225,7 +225,7 @@ def test_the_initiative_page_reads_a_fixed_number_of_queries(
     client.force_login(executive)
     client.get(initiative.get_absolute_url())
 
-    with django_assert_num_queries(12) as context:
+    with django_assert_num_queries(11) as context:
         client.get(initiative.get_absolute_url())
 
     _enrol(initiative, enrolling[1:], executive)

@@ -2,6 +2,7 @@
 Playwright)."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -72,6 +73,6 @@ def test_a_campaign_from_a_segment_with_participants_and_its_report(page):
     # and the partner report downloads as a workbook with the results and the participants
     with page.expect_download() as download:
         page.get_by_role("link", name="Partner report (XLSX)").click()
-    book = load_workbook(download.value.path())
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert book.sheetnames == ["Results", "Messages", "Participants"]
     assert book["Participants"].max_row == 4  # the header and the three merchants

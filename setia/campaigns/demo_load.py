@@ -2,7 +2,10 @@
 segment of fashion merchants: half of them invited (the rest, never invited, are the
 comparison group the results need), about half of those joined, each step on their timelines,
 and a few of the joined merchants' promotions in the reference week for the weekly caption.
-Set-based: two statements to invite, two to join."""
+Set-based: two statements to invite, two to join.
+
+Then the seed's TikTok programme, an initiative for the low- and mid-GMV tiers (Bronze and
+Silver): half of its audience invited, half of those enrolled, four milestones (two done)."""
 
 import datetime
 import json
@@ -14,14 +17,15 @@ from rich.progress import Progress
 
 from setia.accounts.models import Role
 from setia.campaigns import actions
-from setia.campaigns.models import Campaign, Participant, Promotion
-from setia.campaigns.statuses import Channel, ParticipantStatus
+from setia.campaigns.models import Campaign, Milestone, Participant, Promotion
+from setia.campaigns.statuses import CampaignKind, Channel, ParticipantStatus
 from setia.customers.demo_load import demo_customers
 from setia.customers.models import Customer
 from setia.history.actions import event_data_sql, record_events_select
 from setia.history.models import EventKind, TimelineEvent
 from setia.partners.models import Partner
 from setia.segments.models import Segment
+from setia.tiers.models import Tier
 
 NAME = "Frame a Trip: foto produk di Instagram dan banner admin"
 SEGMENT = "Merchant fashion"
@@ -29,8 +33,84 @@ SEGMENT = "Merchant fashion"
 JOINED_SHARE = 50
 
 
+INITIATIVE = "Program TikTok Shop untuk merchant GMV rendah dan menengah"
+INITIATIVE_TIERS = ["bronze", "silver"]
+# (title, days from the start to the due date, done)
+MILESTONES = [
+    ("Kelas live shopping TikTok untuk angkatan pertama", 0, True),
+    ("Semua peserta punya akun TikTok Shop terhubung", 14, True),
+    ("Siaran live pertama tiap peserta", 30, False),
+    ("Evaluasi GMV dan laporan ke tim", 60, False),
+]
+
+
 def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> str:
-    """The campaign once: loading again adds nothing."""
+    """The campaign and the initiative once: loading again adds nothing."""
+    return f"{_load_campaign(people, reference, progress)} {_load_initiative(people, reference)}"
+
+
+def _load_initiative(people, reference: datetime.date) -> str:
+    """The TikTok programme: started 45 days before the reference day, for 90 days."""
+    if Campaign.objects.filter(name=INITIATIVE).exists():
+        return "initiatives=0 enrolled=0 milestones=0"
+    manager = next(user for user in people.users if user.groups.filter(name=Role.MANAGER))
+    with transaction.atomic():
+        starts_on = reference - datetime.timedelta(days=45)
+        initiative = actions.save_campaign(
+            campaign=Campaign(
+                kind=CampaignKind.INITIATIVE,
+                name=INITIATIVE,
+                objective="Bantu merchant tier Perunggu dan Perak berjualan lewat live "
+                "shopping TikTok: pelatihan, pendampingan akun, dan target siaran live.",
+                channels=[Channel.WHATSAPP, Channel.EMAIL],
+                starts_on=starts_on,
+                ends_on=starts_on + datetime.timedelta(days=89),
+                content="Grup WhatsApp peserta, materi kelas live shopping, jadwal siaran.",
+            ),
+            partners=[],
+            audience_tiers=Tier.objects.filter(slug__in=INITIATIVE_TIERS),
+            actor=manager,
+        )
+        everyone = actions.audience(initiative, manager).filter(pk__in=demo_customers())
+        # Every other merchant of the audience (by id): the rest are the comparison group.
+        chosen = everyone.order_by("pk").values_list("pk", flat=True)
+        invited = actions.invite_audience(
+            campaign=initiative,
+            actor=manager,
+            customers=Customer.objects.filter(pk__in=list(chosen)[::2]),
+        )
+        invited_at = timezone.make_aware(
+            datetime.datetime.combine(starts_on, datetime.time(9)) - datetime.timedelta(days=7)
+        )
+        Participant.objects.filter(campaign=initiative).update(invited_at=invited_at)
+        TimelineEvent.objects.filter(
+            kind=EventKind.CAMPAIGN, data__campaign_id=initiative.pk
+        ).update(occurred_at=invited_at)
+        enrolled = (
+            _join_share(initiative, invited, invited_at + datetime.timedelta(days=2), manager)
+            if invited
+            else 0
+        )
+        for title, days, done in MILESTONES:
+            milestone = actions.add_milestone(
+                campaign=initiative,
+                title=title,
+                due_on=starts_on + datetime.timedelta(days=days),
+                actor=manager,
+            )
+            if done:
+                actions.mark_milestone(milestone=milestone, done=True, actor=manager)
+                # Ticked off on its due day, not on the day the demo was loaded.
+                Milestone.objects.filter(pk=milestone.pk).update(
+                    done_at=timezone.make_aware(
+                        datetime.datetime.combine(milestone.due_on, datetime.time(16))
+                    )
+                )
+    return f"initiatives=1 enrolled={enrolled} milestones={len(MILESTONES)}"
+
+
+def _load_campaign(people, reference: datetime.date, progress: Progress) -> str:
+    """The Frame a Trip campaign."""
     if Campaign.objects.filter(name=NAME).exists():
         return "campaigns created=0 invited=0 joined=0 promotions=0"
     manager = next(user for user in people.users if user.groups.filter(name=Role.MANAGER))
@@ -59,7 +139,7 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
             partners=Partner.objects.filter(name="Frame a Trip"),
             actor=manager,
         )
-        invited = actions.invite_segment(
+        invited = actions.invite_audience(
             campaign=campaign,
             actor=manager,
             customers=Customer.objects.filter(pk__in=_first_half(segment)),

@@ -6,12 +6,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from setia.campaigns import captions
-from setia.campaigns.models import Campaign, Promotion
+from setia.campaigns.models import Campaign, Milestone, Promotion
 from setia.campaigns.statuses import Channel
 from setia.customers.forms import FlexibleDateField
-from setia.customers.models import Customer
+from setia.customers.models import Category, Customer
 from setia.lib.text import MEDIUM_TEXT, at_most
 from setia.segments.models import Segment
+from setia.tiers.models import Tier
 
 
 class CampaignForm(forms.ModelForm):
@@ -32,6 +33,8 @@ class CampaignForm(forms.ModelForm):
             "partners",
             "channels",
             "segment",
+            "audience_tiers",
+            "audience_categories",
             "starts_on",
             "ends_on",
             "content",
@@ -39,6 +42,8 @@ class CampaignForm(forms.ModelForm):
         widgets = {
             "objective": forms.Textarea(attrs={"rows": 3}),
             "partners": forms.CheckboxSelectMultiple,
+            "audience_tiers": forms.CheckboxSelectMultiple,
+            "audience_categories": forms.CheckboxSelectMultiple,
             "content": forms.Textarea(attrs={"rows": 5}),
         }
 
@@ -46,6 +51,10 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The segments the user may use: their own and the shared ones.
         self.fields["segment"].queryset = Segment.objects.usable_by(user).order_by("name")
+        self.fields["audience_tiers"].queryset = Tier.objects.order_by("position")
+        self.fields["audience_categories"].queryset = Category.objects.order_by("name")
+        for name in ("audience_tiers", "audience_categories"):
+            self.fields[name].label_from_instance = lambda row: row.display_name
 
     def clean(self):
         cleaned = super().clean()
@@ -53,6 +62,16 @@ class CampaignForm(forms.ModelForm):
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end cannot be before the start."))
         return cleaned
+
+
+class MilestoneForm(forms.ModelForm):
+    """A milestone of a campaign or initiative: a title and its due date."""
+
+    due_on = FlexibleDateField(label=capfirst(_("due on")))
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on"]
 
 
 class PromotionForm(forms.ModelForm):
@@ -85,7 +104,9 @@ class PromotionForm(forms.ModelForm):
             matches = self.customers.filter(code=uuid.UUID(text))
         except ValueError:
             matches = self.customers.filter(name__iexact=text)
-        found = list(matches[:2])
+        # Editing keeps the promotion's merchant even when another one has the same name.
+        current = [m for m in matches[:50] if m.pk == self.instance.customer_id]
+        found = current or list(matches[:2])
         if not found:
             raise forms.ValidationError(
                 _("No merchant you may see is named “%(name)s”.") % {"name": text}
@@ -107,6 +128,40 @@ class PromotionForm(forms.ModelForm):
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end cannot be before the start."))
         return cleaned
+
+
+class CampaignPromotionForm(forms.Form):
+    """One promotion for every joined participant of a campaign."""
+
+    name = forms.CharField(label=_("Promotion"), max_length=200)
+    starts_on = FlexibleDateField(label=capfirst(_("starts on")))
+    ends_on = FlexibleDateField(label=capfirst(_("ends on")))
+    discount = forms.CharField(
+        label=_("Discount"), max_length=100, help_text=_("For example 20%, or Free shipping.")
+    )
+    link = forms.URLField(
+        label=capfirst(_("link")),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The same link for every merchant, such as the campaign's page."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end cannot be before the start."))
+        return cleaned
+
+
+class PromotionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Columns: merchant (name or code), promotion, starts on, ends on, discount, link, "
+            "and optionally campaign; English or Indonesian headers."
+        ),
+    )
 
 
 class CaptionTemplateForm(forms.Form):

@@ -16,7 +16,16 @@ def render_step(data: dict, summary: str) -> str | None:
     }
 
 
+def promotion_text(data: dict) -> str:
+    """“Promotion <name>: <discount>”, or “Promotion <name> changed: <discount>” for an edit,
+    in the active language."""
+    values = {"promotion": data["promotion"], "discount": data["discount"]}
+    if data.get("edited"):
+        return _("Promotion %(promotion)s changed: %(discount)s") % values
+    return _("Promotion %(promotion)s: %(discount)s") % values
+
+
 @messages.register("campaigns.promotion")
 def render_promotion(data: dict, summary: str) -> str | None:
-    """“Promotion <name>: <discount>”."""
-    return _("Promotion %(promotion)s: %(discount)s") % data
+    """The promotion entered or edited, in the reader's language (`promotion_text`)."""
+    return promotion_text(data)

@@ -1,6 +1,8 @@
 """Campaigns: a co-marketing or awareness action with an objective, partners, channels, an
-audience from a segment, participants (invited → joined), a schedule, its content, and its
-results measured on the participants' own GMV."""
+audience (a segment, tiers, categories), participants (invited → joined), a schedule, its
+content, milestones, and its results measured on the participants' own GMV. An initiative (a
+programme of our own, such as the TikTok one) is a campaign of the kind "initiative": its
+enrolled merchants are the joined participants, and its outcome is measured the same way."""
 
 import datetime
 
@@ -10,12 +12,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from setia.campaigns.statuses import Channel, ParticipantStatus
+from setia.campaigns.statuses import CampaignKind, Channel, ParticipantStatus
 from setia.lib.merging import MergePolicy
 from setia.lib.text import LONG_TEXT, MEDIUM_TEXT, at_most
 
 
 class Campaign(models.Model):
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=CampaignKind.choices,
+        default=CampaignKind.CAMPAIGN,
+        editable=False,
+    )
     name = models.CharField(_("name"), max_length=200)
     objective = models.TextField(_("objective"), validators=at_most(MEDIUM_TEXT))
     partners = models.ManyToManyField(
@@ -30,6 +39,22 @@ class Campaign(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Narrow the audience (the segment, or every merchant without one) to these tiers and
+    # categories; none of either means any.
+    audience_tiers = models.ManyToManyField(
+        "tiers.Tier",
+        verbose_name=_("audience tiers"),
+        blank=True,
+        related_name="+",
+        help_text=_("Only merchants in these tiers; none chosen means any tier."),
+    )
+    audience_categories = models.ManyToManyField(
+        "customers.Category",
+        verbose_name=_("audience categories"),
+        blank=True,
+        related_name="+",
+        help_text=_("Only merchants in these categories; none chosen means any category."),
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -54,12 +79,18 @@ class Campaign(models.Model):
                 condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"
             )
         ]
+        # The campaigns' and the initiatives' lists, newest first.
+        indexes = [models.Index(fields=["kind", "-starts_on", "-id"], name="campaign_kind_idx")]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("campaigns:campaign-detail", args=[self.pk])
+
+    @property
+    def is_initiative(self) -> bool:
+        return self.kind == CampaignKind.INITIATIVE
 
     def channel_labels(self) -> list[str]:
         return [str(Channel(value).label) for value in self.channels if value in Channel.values]
@@ -70,6 +101,35 @@ class Campaign(models.Model):
 
     def is_running(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+class Milestone(models.Model):
+    """A step of a campaign or initiative with its due date, ticked off when done."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title
+
+    def is_late(self, day: datetime.date) -> bool:
+        return self.done_at is None and self.due_on < day
 
 
 class Participant(models.Model):

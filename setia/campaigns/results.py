@@ -21,12 +21,23 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from setia.campaigns.models import Campaign, Participant
 from setia.campaigns.statuses import ParticipantStatus
 from setia.customers.models import Customer, Store
+from setia.engagement.models import Channel as MessageChannel
+from setia.engagement.models import Direction, Interaction, Message
 from setia.metrics.models import StoreDailyMetric
 
 
@@ -204,3 +215,96 @@ def measure(campaign: Campaign, customers, today: datetime.date) -> Uplift | Non
     """The campaign's uplift over the merchants of `customers` (those the reader may see);
     None before its first full day."""
     return tally(campaign, customers, today).uplift
+
+
+# A merchant's inbound message counts as a reply to a campaign message if it arrives within
+# this many days after it: later, it is more likely about something else.
+REPLY_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ChannelMessages:
+    """The campaign's messages on one channel (WhatsApp or e-mail) to its participants."""
+
+    channel: str
+    sent: int  # left us: sent, delivered, read, or opened in WhatsApp by the sender
+    delivered: int  # delivered or read
+    read: int
+    replied: int  # delivered, then answered on the same channel within REPLY_DAYS
+
+    @property
+    def label(self) -> str:
+        return str(MessageChannel(self.channel).label)
+
+    @property
+    def delivered_percent(self) -> float | None:
+        return 100 * self.delivered / self.sent if self.sent else None
+
+    @property
+    def replied_percent(self) -> float | None:
+        return 100 * self.replied / self.delivered if self.delivered else None
+
+
+_SENT = [
+    Message.Status.SENT,
+    Message.Status.DELIVERED,
+    Message.Status.READ,
+    Message.Status.OPENED,
+]
+_DELIVERED = [Message.Status.DELIVERED, Message.Status.READ]
+
+
+def window_moments(campaign: Campaign) -> tuple[datetime.datetime, datetime.datetime]:
+    """The campaign's window as moments: from its first day's midnight to the midnight after
+    its last day, in the team's time zone (Asia/Jakarta)."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(campaign.starts_on, datetime.time.min, zone)
+    end = datetime.datetime.combine(
+        campaign.ends_on + datetime.timedelta(days=1), datetime.time.min, zone
+    )
+    return start, end
+
+
+def message_counts(campaign: Campaign, customers) -> list[ChannelMessages]:
+    """The WhatsApp and e-mail messages sent to the campaign's participants among the merchants
+    of `customers` (those the reader may see) during its window, per channel: sent, delivered
+    (or read), read, and replied (delivered, then an inbound interaction of the same kind from
+    that merchant within `REPLY_DAYS`). One query, grouped by channel."""
+    start, end = window_moments(campaign)
+    participants = Participant.objects.filter(
+        campaign=campaign, customer__in=customers.alive().values("pk")
+    ).values("customer_id")
+    sent_at = Coalesce("sent_at", "created_at")
+    reply = Interaction.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        kind=OuterRef("channel"),
+        direction=Direction.INBOUND,
+        occurred_at__gt=OuterRef("moment"),
+        occurred_at__lte=OuterRef("reply_until"),
+    )
+    rows = (
+        Message.objects.filter(customer_id__in=participants)
+        .annotate(moment=sent_at)
+        .filter(moment__gte=start, moment__lt=end)
+        .annotate(
+            reply_until=ExpressionWrapper(
+                sent_at + datetime.timedelta(days=REPLY_DAYS), output_field=DateTimeField()
+            ),
+            has_reply=Exists(reply),
+        )
+        .order_by()
+        .values("channel")
+        .annotate(
+            sent=Count("pk", filter=Q(status__in=_SENT)),
+            delivered=Count("pk", filter=Q(status__in=_DELIVERED)),
+            read=Count("pk", filter=Q(status=Message.Status.READ)),
+            replied=Count("pk", filter=Q(status__in=_DELIVERED, has_reply=True)),
+        )
+    )
+    found: dict[str, tuple[int, int, int, int]] = {
+        row["channel"]: (row["sent"], row["delivered"], row["read"], row["replied"]) for row in rows
+    }
+    return [
+        ChannelMessages(channel, *found.get(channel, (0, 0, 0, 0)))
+        for channel in MessageChannel.values
+    ]

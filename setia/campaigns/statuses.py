@@ -17,3 +17,11 @@ class Channel(models.TextChoices):
     INSTAGRAM_POST = "instagram_post", _("Instagram post")
     INSTAGRAM_STORY = "instagram_story", _("Instagram story")
     ADMIN_BANNER = "admin_banner", _("Admin banner")
+
+
+class CampaignKind(models.TextChoices):
+    # An initiative is a programme of our own for a group of merchants (the TikTok programme
+    # for low- and mid-GMV merchants): enrolled merchants, milestones, its outcome measured as
+    # a campaign's.
+    CAMPAIGN = "campaign", _("Campaign")
+    INITIATIVE = "initiative", _("Initiative")

@@ -177,7 +177,14 @@ SECTIONS: tuple[Section, ...] = (
                     "campaigns:campaign-create",
                     "campaigns:campaign-detail",
                     "campaigns:campaign-edit",
+                    "campaigns:campaign-promotions",
                 ),
+            ),
+            Entry(
+                _("Initiatives"),
+                "campaigns:initiative-list",
+                "campaigns.view_campaign",
+                also=("campaigns:initiative-create",),
             ),
             Entry(
                 _("Promotions"),
@@ -185,6 +192,8 @@ SECTIONS: tuple[Section, ...] = (
                 "campaigns.view_promotion",
                 also=(
                     "campaigns:promotion-create",
+                    "campaigns:promotion-edit",
+                    "campaigns:promotion-import",
                     "campaigns:caption-week",
                     "campaigns:caption-templates",
                 ),

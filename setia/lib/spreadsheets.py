@@ -68,6 +68,13 @@ def xlsx_download(header: Iterable, rows: Iterable[Iterable], filename: str):
     sheet.append(list(header))
     for row in rows:
         sheet.append(list(row))
+    return workbook_download(workbook, filename)
+
+
+def workbook_download(workbook: Workbook, filename: str):
+    """An XLSX download of a workbook built by the caller (several sheets, charts). A workbook
+    is a zip whose directory is written last: it is saved to a temporary file first, then
+    streamed from disk."""
     output = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
     workbook.save(output)
     output.seek(0)

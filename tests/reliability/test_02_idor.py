@@ -10,7 +10,7 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 from django.utils import timezone
 
-from setia.campaigns.models import Participant
+from setia.campaigns.models import Participant, Promotion
 from setia.campaigns.tests.factories import make_campaign
 from setia.engagement.models import RetentionOffer
 from setia.history.models import AuditEntry, TimelineEvent
@@ -56,6 +56,14 @@ def owned(customer, executive, team_a):
         "import": Import.objects.create(actor=executive, file_name="sheet.csv"),
         "participant": Participant.objects.create(
             campaign=make_campaign(), customer=customer, status="invited", invited_at=timezone.now()
+        ),
+        "promotion": Promotion.objects.create(
+            customer=customer,
+            name="Harbolnas",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+            discount="20%",
+            link="https://batiklestari.id/promo",
         ),
         "referral": Referral.objects.create(
             programme=make_programme(),
@@ -108,6 +116,7 @@ OWNED_URLS = {
     "imports:import-errors": ("get", lambda o: [o["import"].code]),
     "partners:referral-advance": ("post", lambda o: [o["referral"].pk]),
     "campaigns:participant-join": ("post", lambda o: [o["participant"].pk]),
+    "campaigns:promotion-edit": ("post", lambda o: [o["promotion"].pk]),
     # The REST API (setia/api/tests has every method of each).
     "api:customer-detail": ("get", lambda o: [o["customer"].code]),
     "api:customer-timeline": ("get", lambda o: [o["customer"].code]),
@@ -172,6 +181,12 @@ NOT_TEAM_OWNED = {
     "campaigns:campaign-detail",
     "campaigns:campaign-edit",
     "campaigns:campaign-invite",
+    "campaigns:campaign-report-pdf",
+    "campaigns:campaign-report-xlsx",
+    "campaigns:campaign-promotions",
+    # Milestones belong to the shared campaign or initiative, no merchant's.
+    "campaigns:milestone-add",
+    "campaigns:milestone-mark",
     "cadence:target-edit",  # monthly targets: managers only
     "cadence:target-delete",
     "cadence:reassignment-detail",  # reassignments: managers only

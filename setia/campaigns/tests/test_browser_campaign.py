@@ -2,9 +2,11 @@
 Playwright)."""
 
 import datetime
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 from setia.accounts.models import Role
 from setia.campaigns.models import Campaign
@@ -52,7 +54,7 @@ def test_a_campaign_from_a_segment_with_participants_and_its_report(page):
     page.wait_for_url(re.compile(r"/campaigns/\d+/$"))
 
     # and invites the segment's merchants, two of whom join
-    page.get_by_role("button", name="Invite the segment's merchants").click()
+    page.get_by_role("button", name="Invite the audience's merchants").click()
     page.wait_for_load_state()
     assert "Invited 3 merchants." in page.locator(".flash").first.inner_text()
     for _ in range(2):
@@ -67,3 +69,10 @@ def test_a_campaign_from_a_segment_with_participants_and_its_report(page):
     campaign = Campaign.objects.get()
     assert campaign.channels == ["instagram_post", "admin_banner"]
     assert [partner.name for partner in campaign.partners.all()] == ["Frame a Trip"]
+
+    # and the partner report downloads as a workbook with the results and the participants
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Partner report (XLSX)").click()
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book.sheetnames == ["Results", "Messages", "Participants"]
+    assert book["Participants"].max_row == 4  # the header and the three merchants

@@ -27,8 +27,8 @@ def audience(customer, team_a, team_b, executive, other_executive):
 
 
 def test_inviting_the_segment_invites_its_visible_merchants_once(audience, executive):
-    invited = actions.invite_segment(campaign=audience, actor=executive)
-    again = actions.invite_segment(campaign=audience, actor=executive)
+    invited = actions.invite_audience(campaign=audience, actor=executive)
+    again = actions.invite_audience(campaign=audience, actor=executive)
 
     assert (invited, again) == (2, 0)
     assert set(Participant.objects.values_list("customer__name", flat=True)) == {
@@ -42,11 +42,11 @@ def test_inviting_the_segment_invites_its_visible_merchants_once(audience, execu
 
 def test_a_campaign_without_a_segment_cannot_invite(executive):
     with pytest.raises(actions.CampaignError):
-        actions.invite_segment(campaign=make_campaign(), actor=executive)
+        actions.invite_audience(campaign=make_campaign(), actor=executive)
 
 
 def test_joining_is_recorded_once_on_the_timeline(audience, executive, customer):
-    actions.invite_segment(campaign=audience, actor=executive)
+    actions.invite_audience(campaign=audience, actor=executive)
     participant = Participant.objects.get(customer=customer)
 
     actions.join(participant=participant, actor=executive)
@@ -63,7 +63,7 @@ def test_joining_is_recorded_once_on_the_timeline(audience, executive, customer)
 def test_the_pages_open_for_every_role_in_both_languages(
     client, request, persona, language, audience, manager
 ):
-    actions.invite_segment(campaign=audience, actor=manager)
+    actions.invite_audience(campaign=audience, actor=manager)
     user = request.getfixturevalue(persona)
     user.language = language
     user.save()
@@ -78,7 +78,7 @@ def test_the_pages_open_for_every_role_in_both_languages(
 
 
 def test_the_page_lists_only_the_readers_participants(client, audience, manager, executive):
-    actions.invite_segment(campaign=audience, actor=manager)
+    actions.invite_audience(campaign=audience, actor=manager)
     client.force_login(executive)
 
     response = client.get(audience.get_absolute_url())
@@ -90,7 +90,7 @@ def test_the_page_lists_only_the_readers_participants(client, audience, manager,
 def test_another_teams_participant_cannot_be_marked_joined(
     client, audience, manager, other_executive, customer
 ):
-    actions.invite_segment(campaign=audience, actor=manager)
+    actions.invite_audience(campaign=audience, actor=manager)
     ours = Participant.objects.get(customer=customer)
     client.force_login(other_executive)
 
@@ -163,16 +163,16 @@ def test_the_list_reads_a_fixed_number_of_queries(client, executive, django_asse
 def test_the_campaign_page_reads_a_fixed_number_of_queries(
     client, audience, manager, team_a, django_assert_num_queries
 ):
-    actions.invite_segment(campaign=audience, actor=manager)
+    actions.invite_audience(campaign=audience, actor=manager)
     client.force_login(manager)
     client.get(audience.get_absolute_url())
 
-    with django_assert_num_queries(7) as context:
+    with django_assert_num_queries(11) as context:
         client.get(audience.get_absolute_url())
 
     fashion = Category.objects.get(slug="fashion")
     for _ in range(3):
         make_customer(team=team_a, category=fashion)
-    actions.invite_segment(campaign=audience, actor=manager)
+    actions.invite_audience(campaign=audience, actor=manager)
     with django_assert_num_queries(len(context.captured_queries)):
         client.get(audience.get_absolute_url())

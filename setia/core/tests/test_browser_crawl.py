@@ -58,6 +58,8 @@ MORE = [
     "/partners/new/",
     "/partners/meetings/new/",
     "/campaigns/new/",
+    "/campaigns/initiatives/new/",
+    "/campaigns/promotions/import/",
     "/campaigns/promotions/new/",
     "/campaigns/captions/",
     "/campaigns/captions/templates/",
@@ -196,6 +198,9 @@ def generated_content(tmp_path) -> dict[str, str]:
     pages["campaign"] = reverse(
         "campaigns:campaign-detail", args=[Campaign.objects.order_by("id")[0].pk]
     )
+    initiative = Campaign.objects.filter(kind="initiative").order_by("id").first()
+    if initiative is not None:
+        pages["initiative"] = reverse("campaigns:campaign-detail", args=[initiative.pk])
     answer = Article.objects.order_by("id").first()
     if answer is not None:
         pages["answer"] = reverse("knowledge:article-detail", args=[answer.code])

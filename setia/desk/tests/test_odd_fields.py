@@ -76,6 +76,9 @@ UNREACHED = {
     "setia/knowledge/tests",
     "campaigns/participants/<int:pk>/join/": "only for a participant not joined yet; of the "
     "few fashion merchants among 12, the demo may have joined every one; setia/campaigns/tests",
+    "campaigns/milestones/<int:pk>/mark/": "only on a campaign with milestones, and the crawl "
+    "reads one campaign page (the demo's milestones are the initiative's); a form with one "
+    "hidden field, setia/campaigns/tests/test_initiatives.py",
     "engagement/customers/<uuid:code>/email/": "posted by the composer's preview (htmx); "
     "test_send_email.py",
     "engagement/customers/<uuid:code>/whatsapp/send/": "posted by the composer's preview "

@@ -125,7 +125,7 @@ def send_back(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     article = _article(code)
     form = SendBackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
     elif actions.send_back(article=article, actor=request.user, reason=form.cleaned_data["reason"]):
         messages.success(request, _("Sent back to its owner with your reason."))
     else:

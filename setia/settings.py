@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "setia.webhooks",
     # After engagement and work: answers are offered in the compose box, reviews are tasks.
     "setia.knowledge",
+    # Last: its demo notifications point at the other apps' demo records.
+    "setia.notifications",
 ]
 
 MIDDLEWARE = [
@@ -585,6 +587,22 @@ CELERY_BEAT_SCHEDULE |= {
     "cadence-send-weekly-updates": {
         "task": "setia.cadence.tasks.send_weekly_updates",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # Notifications (setia/notifications): the morning's "due today" reminders (work), the
+    # e-mails wanted at once (within a minute), then each person's daily digest.
+    "work-notify-tasks-due-today": {
+        "task": "setia.work.tasks.notify_tasks_due_today",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "notifications-send-immediate": {
+        "task": "setia.notifications.tasks.send_immediate",
+        "schedule": 60.0,
+    },
+    "notifications-send-digests": {
+        "task": "setia.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 # Data quality (setia/quality): which checks make a customer complete (keys of

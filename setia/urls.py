@@ -30,6 +30,7 @@ urlpatterns = [
     path("quality/", include("setia.quality.urls")),
     path("imports/", include("setia.imports.urls")),
     path("jobs/", include("setia.jobs.urls")),
+    path("notifications/", include("setia.notifications.urls")),
     path("cadence/", include("setia.cadence.urls")),
     path("search/", desk_search.search, name="search"),
     path("surveys/", include("setia.surveys.urls")),

@@ -79,6 +79,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can open the admin site"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # How many of the person's notifications are unread, kept by the notifications app in the
+    # statements that add and read them: the bell on every page reads it from the user row the
+    # request has loaded already, without a query of its own.
+    unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()

@@ -6,17 +6,20 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from setia.customers.models import Contact
+from setia.customers.models import Contact, Customer
 from setia.engagement.models import Channel, Interaction, Message, Release, Theme
 from setia.history.actions import record_event
 from setia.history.models import EventKind
 from setia.jobs.actions import enqueue
 from setia.lib.dates import now
 from setia.lib.phones import whatsapp_link
+from setia.notifications.actions import mentioned_users, notify
+from setia.notifications.models import Kind
 
 # WhatsApp lets a business write freely only this long after the customer's last message.
 WHATSAPP_WINDOW = timedelta(hours=24)
@@ -68,7 +71,31 @@ def log_interaction(*, customer, actor, data: dict, themes: Sequence[str] = ()) 
         occurred_at=interaction.occurred_at,
         source_object=interaction,
     )
+    notify_mentions(interaction, actor=actor)
     return interaction
+
+
+MENTIONED = gettext_noop("%(actor)s mentioned you in a note on %(customer)s.")
+
+
+def notify_mentions(interaction: Interaction, *, actor) -> int:
+    """Tell the people an interaction's summary or notes mention as "@name" (see
+    `mentioned_users`), each only if they may see its customer; the writer is left out.
+    No query when the note mentions nobody."""
+    customer = interaction.customer
+    people = [
+        person
+        for person in mentioned_users(f"{interaction.summary}\n{interaction.notes}")
+        if Customer.objects.visible_to(person).filter(pk=customer.pk).exists()
+    ]
+    return notify(
+        people,
+        Kind.MENTION,
+        MENTIONED,
+        params={"actor": str(actor), "customer": customer.name},
+        link=reverse("customers:customer-detail", args=[customer.code]),
+        actor=actor,
+    )
 
 
 @transaction.atomic

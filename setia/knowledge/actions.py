@@ -13,14 +13,19 @@ from datetime import datetime, time
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from setia.accounts.models import User
 from setia.engagement.models import ProductArea
 from setia.knowledge import search
 from setia.knowledge.models import Article, ArticleVersion, State, Synonym
 from setia.lib.dates import add_months, now, today
+from setia.notifications.actions import notify
+from setia.notifications.models import Kind
 from setia.work.schedule.actions import complete_task, create_task
 
 REVIEW_EVERY_MONTHS = 6
@@ -39,10 +44,30 @@ def snapshot(article: Article) -> dict:
     return {name: getattr(article, name) for name in VERSIONED}
 
 
+# The approval notifications' messages, translated for each reader when shown.
+WAITS_FOR_APPROVAL = gettext_noop("%(actor)s submitted an answer for approval: %(title)s")
+APPROVED = gettext_noop("%(actor)s approved your answer: %(title)s")
+SENT_BACK = gettext_noop("%(actor)s sent your answer back: %(reason)s (%(title)s)")
+
+
+def approvers():
+    """The active people who may approve answers (the `approve_article` permission, through
+    their role or their own)."""
+    permission = {"codename": "approve_article", "content_type__app_label": "knowledge"}
+    return User.objects.filter(
+        Q(is_superuser=True)
+        | Q(**{f"groups__permissions__{name}": value for name, value in permission.items()})
+        | Q(**{f"user_permissions__{name}": value for name, value in permission.items()}),
+        is_active=True,
+    ).distinct()
+
+
 @transaction.atomic
-def save_article(*, article: Article, actor, data: dict) -> Article:
+def save_article(*, article: Article, actor, data: dict, tell_approvers: bool = True) -> Article:
     """Create or edit an answer from validated field values. Every save is a new version and
-    makes the answer a draft again: what is suggested is only ever what a manager approved."""
+    makes the answer a draft again: what is suggested is only ever what a manager approved.
+    A new version by someone who cannot approve it is submitted for approval: the approvers
+    are notified (unless `tell_approvers` is off, as for an import)."""
     # What the stored answer contributes to the vocabulary, read from the database: the object
     # passed in may be older than the row (approved since it was read).
     stored = (
@@ -65,6 +90,15 @@ def save_article(*, article: Article, actor, data: dict) -> Article:
         ArticleVersion.objects.create(
             article=article, number=article.version, snapshot=snapshot(article), saved_by=actor
         )
+        if tell_approvers and actor is not None and not actor.has_perm("knowledge.approve_article"):
+            notify(
+                approvers(),
+                Kind.APPROVAL,
+                WAITS_FOR_APPROVAL,
+                params={"actor": str(actor), "title": article.question_id},
+                link=reverse("knowledge:article-detail", args=[article.code]),
+                actor=actor,
+            )
     search.reindex(article, was=was)
     return article
 
@@ -72,8 +106,17 @@ def save_article(*, article: Article, actor, data: dict) -> Article:
 @transaction.atomic
 def approve_article(*, article: Article, actor) -> Article:
     """A manager approves the answer as it stands; from now on it is suggested. Approving counts
-    as its review."""
+    as its review. Its owner is notified when it was a draft."""
     article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.state == State.DRAFT and article.owner_id is not None:
+        notify(
+            [article.owner_id],
+            Kind.APPROVAL,
+            APPROVED,
+            params={"actor": str(actor), "title": article.question_id},
+            link=reverse("knowledge:article-detail", args=[article.code]),
+            actor=actor,
+        )
     was = search.contribution(article)
     article.state = State.APPROVED
     article.approved_by = actor
@@ -82,6 +125,23 @@ def approve_article(*, article: Article, actor) -> Article:
     search.adjust_terms(before=was, after=search.contribution(article))
     _reviewed(article, actor)
     return article
+
+
+def send_back(*, article: Article, actor, reason: str) -> bool:
+    """A manager does not approve the draft `article` as it stands: it stays a draft, and its
+    owner is told why. False when there is nothing to send back (approved already)."""
+    # Read from the database: the object passed in may be older than the row.
+    if not Article.objects.filter(pk=article.pk, state=State.DRAFT).exists():
+        return False
+    notify(
+        [article.owner_id] if article.owner_id else [],
+        Kind.APPROVAL,
+        SENT_BACK,
+        params={"actor": str(actor), "title": article.question_id, "reason": reason},
+        link=reverse("knowledge:article-detail", args=[article.code]),
+        actor=actor,
+    )
+    return True
 
 
 @transaction.atomic
@@ -259,7 +319,7 @@ def import_faq(*, content: str, actor, approve: bool = False) -> ImportResult:
             result.created += 1
         else:
             result.updated += 1
-        article = save_article(article=article, actor=actor, data=data)
+        article = save_article(article=article, actor=actor, data=data, tell_approvers=False)
         if approve:
             approve_article(article=article, actor=actor)
     return result

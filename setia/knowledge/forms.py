@@ -98,3 +98,9 @@ class SynonymForm(forms.ModelForm):
 
     def model_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SendBackForm(forms.Form):
+    """Why a manager sends a draft answer back to its owner."""
+
+    reason = forms.CharField(label=_("Why (the owner is told)"), max_length=500, strip=True)

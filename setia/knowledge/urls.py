@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:code>/", views.article_detail, name="article-detail"),
     path("<uuid:code>/edit/", views.edit_article, name="article-edit"),
     path("<uuid:code>/approve/", views.approve_article, name="article-approve"),
+    path("<uuid:code>/send-back/", views.send_back, name="article-send-back"),
     path("<uuid:code>/reviewed/", views.mark_reviewed, name="article-reviewed"),
     path("<uuid:code>/used/", views.record_use, name="article-used"),
 ]

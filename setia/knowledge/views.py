@@ -12,7 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from setia.core.http import AuthenticatedHttpRequest, invalid_form_status
 from setia.core.pagination import CountedUpToPaginator
 from setia.knowledge import actions, search
-from setia.knowledge.forms import ArticleFilterForm, ArticleForm, SuggestForm, SynonymForm
+from setia.knowledge.forms import (
+    ArticleFilterForm,
+    ArticleForm,
+    SendBackForm,
+    SuggestForm,
+    SynonymForm,
+)
 from setia.knowledge.models import Article, Synonym
 from setia.lib.dates import today
 
@@ -109,6 +115,21 @@ def edit_article(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 def approve_article(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     article = actions.approve_article(article=_article(code), actor=request.user)
     messages.success(request, _("Answer approved: it is suggested from now on."))
+    return redirect(article)
+
+
+@login_required
+@permission_required("knowledge.approve_article", raise_exception=True)
+@require_POST
+def send_back(request: AuthenticatedHttpRequest, code) -> HttpResponse:
+    article = _article(code)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
+    elif actions.send_back(article=article, actor=request.user, reason=form.cleaned_data["reason"]):
+        messages.success(request, _("Sent back to its owner with your reason."))
+    else:
+        messages.error(request, _("Only a draft can be sent back."))
     return redirect(article)
 
 

@@ -8,10 +8,13 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from rich.progress import Progress
 
+from setia.accounts.models import Role
 from setia.customers.demo_load import demo_customers
+from setia.notifications.models import Kind, Notification
 from setia.work.automation.evaluation import evaluate
 from setia.work.onboarding.actions import enroll_new_customers
 from setia.work.onboarding.models import Onboarding, Stage
+from setia.work.schedule.actions import notify_assigned, notify_tasks_due_today
 from setia.work.schedule.models import (
     ChecklistItem,
     Priority,
@@ -47,7 +50,29 @@ def load(*, seed: int, people, reference: date, progress: Progress) -> str:
     tasks = _load_tasks(seed=seed, people=people, reference=reference, progress=progress)
     spread = _spread_onboarding(seed=seed, reference=reference)
     outcome = evaluate(day=reference, customers=demo_customers())
-    return f"{tasks} onboarding moved={spread} playbooks started={outcome.started}"
+    notified = _notify(people=people, reference=reference)
+    return (
+        f"{tasks} onboarding moved={spread} playbooks started={outcome.started} notified={notified}"
+    )
+
+
+def _notify(*, people, reference: date) -> int:
+    """The bell's demo: each executive and intern told of a task the manager gave them, and
+    everyone of what is due on the reference day (the morning job). Once: skipped when
+    assignment notifications exist."""
+    if Notification.objects.filter(kind=Kind.ASSIGNMENT).exists():
+        return 0
+    manager = next((user for user in people.users if user.role == Role.MANAGER), None)
+    workers = [user for user in people.users if user.role in (Role.EXECUTIVE, Role.INTERN)]
+    tasks = [
+        task
+        for task in (
+            Task.objects.open().filter(owner=user).order_by("due_at", "pk").first()
+            for user in workers
+        )
+        if task is not None
+    ]
+    return notify_assigned(tasks, actor=manager) + notify_tasks_due_today(day=reference)
 
 
 # The demo pipeline: this share of the demo customers is still onboarding (at least

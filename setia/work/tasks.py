@@ -15,6 +15,12 @@ def send_task_reminders() -> int:
 
 
 @shared_task(ignore_result=True)
+def notify_tasks_due_today() -> int:
+    """Tell each person how many of their tasks are due today; every morning, once a day."""
+    return actions.notify_tasks_due_today()
+
+
+@shared_task(ignore_result=True)
 def escalate_overdue_tasks() -> int:
     """Escalate tasks overdue by more than WORK_ESCALATION_HOURS to the team lead; hourly."""
     return actions.escalate_overdue()

@@ -217,9 +217,12 @@ NOT_TEAM_OWNED = {
     "knowledge:article-detail",
     "knowledge:article-edit",
     "knowledge:article-approve",
+    "knowledge:article-send-back",
     "knowledge:article-reviewed",
     "knowledge:article-used",
     "knowledge:synonym-delete",
+    # A person's own notifications: anyone else's is a 404 (setia/notifications/tests).
+    "notifications:read",
 }
 
 

@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from setia.accounts.models import Team, User
 from setia.cadence.oneonones.models import (
@@ -18,6 +18,8 @@ from setia.cadence.oneonones.models import (
     PrivateNote,
     following,
 )
+from setia.notifications.actions import mentioned_users, notify
+from setia.notifications.models import Kind
 from setia.work.schedule.actions import create_task
 
 # An action item is due at the end of the working day, as a logged interaction's follow-up.
@@ -76,9 +78,24 @@ def hold_next(*, series: OneOnOne, actor: User) -> Meeting:
 
 
 def add_agenda_item(*, meeting: Meeting, actor: User, text: str) -> AgendaItem:
-    """Put `text` on the meeting's agenda (either of the two)."""
-    _one_of_the_two(meeting.series, actor)
-    return AgendaItem.objects.create(meeting=meeting, author=actor, text=text)
+    """Put `text` on the meeting's agenda (either of the two); the other one is notified when
+    the text mentions them as "@name"."""
+    series = meeting.series
+    _one_of_the_two(series, actor)
+    item = AgendaItem.objects.create(meeting=meeting, author=actor, text=text)
+    # A 1:1 is its two people's alone: a mention tells the other one, never a third person.
+    notify(
+        mentioned_users(text).filter(pk__in=[series.lead_id, series.member_id]),
+        Kind.MENTION,
+        MENTIONED_IN_AGENDA,
+        params={"actor": str(actor)},
+        link=meeting.get_absolute_url(),
+        actor=actor,
+    )
+    return item
+
+
+MENTIONED_IN_AGENDA = gettext_noop("%(actor)s mentioned you in your 1:1 agenda.")
 
 
 def save_notes(*, meeting: Meeting, actor: User, data: dict) -> Meeting:

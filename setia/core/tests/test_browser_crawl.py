@@ -70,6 +70,8 @@ MORE = [
     "/answers/suggest/?q=gmn+cara+ganti+domain+toko+kak%3F",
     "/answers/suggest/?q=resep+nasi+goreng",
     "/search/?q=toko",
+    "/notifications/",
+    "/notifications/preferences/",
 ]
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

@@ -72,6 +72,8 @@ UNREACHED = {
     "engagement/bulk/<uuid:bulk_code>/": "the demo data has no bulk send",
     "answers/<uuid:code>/approve/": "only on a draft answer; the demo's are approved; "
     "setia/knowledge/tests/test_views.py",
+    "answers/<uuid:code>/send-back/": "only on a draft answer; the demo's are approved; "
+    "setia/notifications/tests/test_sources.py",
     "answers/<uuid:code>/used/": "posted by the page's script on a copy or an insert; "
     "setia/knowledge/tests",
     "campaigns/participants/<int:pk>/join/": "only for a participant not joined yet; of the "
@@ -111,6 +113,8 @@ UNREACHED = {
     "jobs/<int:job_id>/retry/": "the demo data has no failed job; a form without fields, "
     "setia/jobs/tests",
     "quality/merges/<uuid:code>/": "the demo data has no merge",
+    "notifications/<int:notification_id>/read/": "the demo's notifications are the executives' "
+    "and interns', and the crawl is a manager's; setia/notifications/tests posts to it",
     **dict.fromkeys(
         [
             "webhooks/",

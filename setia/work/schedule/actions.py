@@ -16,11 +16,14 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from setia.accounts.models import Role, User
 from setia.customers.actions import save_edit
 from setia.history.actions import record_event
-from setia.lib.dates import now
+from setia.lib.dates import now, today
+from setia.notifications.actions import notify_each
+from setia.notifications.models import Kind, Notification
 from setia.work.schedule.fairness import fair_owners
 from setia.work.schedule.messages import SUMMARIES
 from setia.work.schedule.models import (
@@ -75,8 +78,47 @@ def create_task(*, data: dict, checklist: Sequence[str] = (), actor) -> Task:
     )
     if task.owner_id is None and task.team_id is not None:
         assign_fairly(tasks=[task], people=assignable_people(task.team_id), actor=actor)
+    else:
+        notify_assigned([task], actor=actor)
     _event(task, "created", actor=actor, summary=_summary("created", task))
     return task
+
+
+# The assignment notifications' messages, translated for each reader when shown.
+ASSIGNED_ONE = gettext_noop("%(actor)s assigned you a task: %(title)s")
+ASSIGNED_MANY = gettext_noop("%(actor)s assigned you %(count)s tasks.")
+
+
+def notify_assigned(tasks: Sequence[Task], *, actor) -> int:
+    """Tell each owner of `tasks` that `actor` gave them work: one notification per person
+    (naming the task, or how many), none for work people take themselves or that automation
+    gives (no actor). At most two INSERTs and two UPDATEs; returns how many were told."""
+    if actor is None or not getattr(actor, "pk", None):
+        return 0
+    by_owner: dict[int, list[Task]] = {}
+    for task in tasks:
+        if task.owner_id is not None and task.owner_id != actor.pk:
+            by_owner.setdefault(task.owner_id, []).append(task)
+    single = [(owner, mine[0]) for owner, mine in by_owner.items() if len(mine) == 1]
+    several = [(owner, mine) for owner, mine in by_owner.items() if len(mine) > 1]
+    told = 0
+    for owner, task in single:
+        told += notify_each(
+            [(owner, {"actor": str(actor), "title": task.title})],
+            Kind.ASSIGNMENT,
+            ASSIGNED_ONE,
+            link=reverse("work:task-detail", args=[task.code]),
+            actor=actor,
+        )
+    if several:
+        told += notify_each(
+            [(owner, {"actor": str(actor), "count": len(mine)}) for owner, mine in several],
+            Kind.ASSIGNMENT,
+            ASSIGNED_MANY,
+            link=reverse("work:my-day"),
+            actor=actor,
+        )
+    return told
 
 
 def _team_id(task: Task, actor) -> int | None:
@@ -103,6 +145,7 @@ def update_task(
         record.team_id = _team_id(record, actor)
         if record.owner_id != previous_owner:
             _event(record, "reassigned", actor=actor, summary=_summary("reassigned", record))
+            notify_assigned([record], actor=actor)
 
     save_edit(
         record=task,
@@ -205,6 +248,7 @@ def assign_fairly(*, tasks, people, actor) -> dict[int, int]:
     Task.objects.bulk_update(tasks, ["owner", "team", "updated_at"])
     for task in tasks:
         _event(task, "assigned", actor=actor, summary=_summary("assigned", task))
+    notify_assigned(tasks, actor=actor)
     return loads
 
 
@@ -244,6 +288,36 @@ def send_due_reminders() -> int:
             )
         sent += 1
     return sent
+
+
+DUE_TODAY = gettext_noop("Tasks due today: %(count)s. Your day is on My day.")
+
+
+def notify_tasks_due_today(*, day: datetime.date | None = None) -> int:
+    """Tell each person with open tasks due on `day` (today, in the team's time zone) how
+    many, once a day: one grouped SELECT, one INSERT, one UPDATE, whatever the number of
+    people. Returns how many were told."""
+    day = day or today()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    told_today = Notification.objects.filter(
+        kind=Kind.REMINDER, message=DUE_TODAY, created_at__gte=start, created_at__lt=end
+    ).values("recipient_id")
+    counts = (
+        Task.objects.open()
+        .filter(due_at__gte=start, due_at__lt=end, owner__is_active=True)
+        .exclude(owner_id__in=told_today)
+        .order_by()
+        .values("owner_id")
+        .annotate(count=models.Count("pk"))
+        .values_list("owner_id", "count")
+    )
+    return notify_each(
+        [(owner, {"count": count}) for owner, count in counts],
+        Kind.REMINDER,
+        DUE_TODAY,
+        link=reverse("work:my-day"),
+    )
 
 
 def _local(moment: datetime.datetime) -> str:

@@ -143,19 +143,28 @@ class CursorPage(CursorPagination):
 
 class FieldsMixin:
     """`?fields=code,name` keeps only those fields of each record (unknown names are ignored;
-    none known means every field)."""
+    none known means every field). The names are read from `Meta.fields`, so that choosing
+    them does not build the fields: a representation written by hand reads `field_names`
+    and never needs them built."""
+
+    field_names: tuple[str, ...]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.field_names = tuple(self.Meta.fields)
         request = self.context.get("request")
         wanted = request.query_params.get("fields", "") if request is not None else ""
         if request is None or request.method != "GET" or not wanted:
             return
         names = {name.strip() for name in wanted.split(",")}
-        fields = self.fields
-        if names & set(fields):
-            for name in set(fields) - names:
-                fields.pop(name)
+        if names & set(self.field_names):
+            self.field_names = tuple(name for name in self.field_names if name in names)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in set(fields) - set(self.field_names):
+            fields.pop(name)
+        return fields
 
 
 class PreconditionFailed(exceptions.APIException):

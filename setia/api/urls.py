@@ -10,6 +10,7 @@ router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("tiers", views.TierViewSet, basename="tier")
 router.register("tasks", views.TaskViewSet, basename="task")
 router.register("segments", views.SegmentViewSet, basename="segment")
+router.register("surveys", views.SurveyViewSet, basename="survey")
 
 customer = "customers/<uuid:customer_code>"
 contacts = views.ContactViewSet

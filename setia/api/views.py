@@ -41,6 +41,8 @@ from setia.api.serializers import (
     SegmentSerializer,
     StoreSerializer,
     SubscriptionSerializer,
+    SurveyResponseSerializer,
+    SurveySerializer,
     TaskSerializer,
     TierSerializer,
     TimelineEventSerializer,
@@ -68,6 +70,8 @@ from setia.metrics.push import PUSH_TASK, PushError, push_metrics, save_csv, sav
 from setia.segments import actions as segment_actions
 from setia.segments.access import get_segment_for_user
 from setia.segments.models import Segment
+from setia.surveys.models import Kind as SurveyKind
+from setia.surveys.models import Survey, SurveyResponse
 from setia.tiers.models import Tier
 from setia.work.onboarding.actions import enroll_new_customers
 from setia.work.schedule import actions as task_actions
@@ -90,6 +94,16 @@ CURSOR_SORTS = {
     "health": ("health_key",),
     "-health": ("-health_key",),
 }
+# Survey answers, newest first, as in the surveys report.
+SURVEY_RESPONSES_ORDER = ("-responded_at", "-id")
+# The surveys report's permission: who reads answers there reads them here.
+SURVEYS_PERMISSION = "surveys.view_surveyresponse"
+# The columns `CustomerSerializer` reads from a customer and its joins.
+CUSTOMER_COLUMNS = (
+    *(name for name in CustomerSerializer.Meta.fields if name not in ("category", "tier")),
+    "category__slug",
+    "tier_assignment__tier__slug",
+)
 STALE = OpenApiResponse(description="The If-Match version is no longer the stored one.")
 NO_ETAG = OpenApiResponse(description="The If-Match header is missing.")
 IF_MATCH = OpenApiParameter(
@@ -130,6 +144,17 @@ FIELDS = OpenApiParameter(
 )
 
 
+def listed_customers(user) -> CustomerQuerySet:
+    """The customers `user` sees, with the columns and joins `CustomerSerializer` reads (the
+    rest of the row, such as the imported extra fields, is neither read nor sent)."""
+    return (
+        Customer.objects.visible_to(user)
+        .alive()
+        .select_related("category", "tier_assignment__tier")
+        .only(*CUSTOMER_COLUMNS)
+    )
+
+
 def customer_for(request, code, *, permission: str | None = None) -> Customer:
     """The pages' `get_customer_for_user` for an API request (it reads the person only)."""
     return get_customer_for_user(
@@ -157,15 +182,13 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
     }
 
     def get_queryset(self):
-        return (
-            Customer.objects.visible_to(self.request.user)
-            .alive()
-            .select_related("category", "tier_assignment__tier")
-        )
+        return listed_customers(self.request.user)
 
     def cursor_ordering(self, request):
         if self.action == "timeline":
             return ("-occurred_at", "-id")
+        if self.action == "survey_responses":
+            return SURVEY_RESPONSES_ORDER
         return CURSOR_SORTS[request.query_params.get("sort") or "name"]
 
     def get_customer(self, permission: str | None = None) -> Customer:
@@ -308,6 +331,34 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(
             TimelineEventSerializer(page, many=True, context=self.get_serializer_context()).data
         )
+
+    @extend_schema(
+        responses=SurveyResponseSerializer(many=True),
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=SurveyKind.values),
+            FIELDS,
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="survey-responses",
+        serializer_class=SurveyResponseSerializer,
+    )
+    def survey_responses(self, request, code=None):
+        """The customer's survey answers, newest first (with the surveys report's
+        permission)."""
+        if not request.user.has_perm(SURVEYS_PERMISSION):
+            raise exceptions.PermissionDenied
+        customer = self.get_customer()
+        kind = request.query_params.get("kind") or ""
+        if kind and kind not in SurveyKind.values:
+            raise exceptions.ValidationError({"kind": [_("Unknown kind of survey.")]})
+        answers = survey_answers(customer.survey_responses.all())
+        if kind:
+            answers = answers.filter(kind=kind)
+        page = self.paginate_queryset(answers)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 def record_writes_schema(serializer):
@@ -729,16 +780,53 @@ class SegmentViewSet(
         segment = self.get_object()
         if not request.user.has_perm("customers.view_customer"):
             raise exceptions.PermissionDenied
-        customers = (
-            Customer.objects.visible_to(request.user)
-            .alive()
-            .select_related("category", "tier_assignment__tier")
-            .listed({"segment": str(segment.code)}, segment_query=segment.query)
+        customers = listed_customers(request.user).listed(
+            {"segment": str(segment.code)}, segment_query=segment.query
         )
         page = self.paginate_queryset(customers)
         return self.get_paginated_response(
             CustomerSerializer(page, many=True, context=self.get_serializer_context()).data
         )
+
+
+def survey_answers(answers):
+    """Answers with the invitation and customer their representation reads, in one query."""
+    return answers.select_related("invitation", "customer")
+
+
+class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The surveys (their questions in both languages) and each one's answers from the
+    customers the person may see, for whoever reads the surveys report."""
+
+    serializer_class = SurveySerializer
+    pagination_class = CursorPage
+    required_permissions = {"GET": SURVEYS_PERMISSION}
+    queryset = Survey.objects.all()
+    lookup_value_regex = "[0-9]+"
+
+    def cursor_ordering(self, request):
+        if self.action == "responses":
+            return SURVEY_RESPONSES_ORDER
+        return ("name", "id")
+
+    @extend_schema(parameters=[FIELDS])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(parameters=[FIELDS])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(responses=SurveyResponseSerializer(many=True), parameters=[FIELDS])
+    @action(detail=True, methods=["get"], serializer_class=SurveyResponseSerializer)
+    def responses(self, request, pk=None):
+        """The survey's answers, newest first, from the customers the person may see."""
+        survey = self.get_object()
+        answers = survey_answers(
+            SurveyResponse.objects.visible_to(request.user).filter(invitation__survey=survey)
+        )
+        page = self.paginate_queryset(answers)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class CSVBodyParser(BaseParser):

@@ -247,6 +247,15 @@ class SurveyInvitation(models.Model):
         return f"{self.survey} → {self.contact_id}"
 
 
+class ResponseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Answers of the customers `user` may see and not deleted, as the surveys report
+        reads them."""
+        from setia.customers.models import Customer  # noqa: PLC0415 (models load order)
+
+        return self.filter(customer__in=Customer.objects.visible_to(user).alive())
+
+
 class SurveyResponse(models.Model):
     """The answer to an invitation (one at most: the unique invitation). `customer` and `kind`
     are copied from the invitation, so the reports and the health factor read one table."""
@@ -264,6 +273,8 @@ class SurveyResponse(models.Model):
     percent = models.PositiveSmallIntegerField(_("score as a share of the scale"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     responded_at = models.DateTimeField(_("answered"))
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-responded_at", "-id"]

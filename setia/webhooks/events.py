@@ -149,6 +149,7 @@ register(
 )
 register("task.created", _("Task created"), timeline(EventKind.TASK, _task("created")))
 register("task.completed", _("Task completed"), timeline(EventKind.TASK, _task("completed")))
+register("survey.answered", _("Survey answered"), timeline(EventKind.SURVEY))
 register("import.finished", _("Import finished"), Source("imports"))
 
 

@@ -121,6 +121,7 @@ OWNED_URLS = {
     "api:customer-detail": ("get", lambda o: [o["customer"].code]),
     "api:customer-timeline": ("get", lambda o: [o["customer"].code]),
     "api:customer-health": ("get", lambda o: [o["customer"].code]),
+    "api:customer-survey-responses": ("get", lambda o: [o["customer"].code]),
     "api:contact-list": ("post", lambda o: [o["customer"].code]),
     "api:contact-detail": ("get", lambda o: [o["customer"].code, o["contact"].pk]),
     "api:store-list": ("post", lambda o: [o["customer"].code]),
@@ -203,6 +204,10 @@ NOT_TEAM_OWNED = {
     "api:segment-detail",  # a user's saved filters, through the API
     "api:segment-customers",  # their members: within what the user sees
     "api:tier-detail",  # configuration
+    # The surveys' questions are the company's; a survey's answers are listed from the
+    # customers the reader sees: setia/api/tests/test_surveys_api.py.
+    "api:survey-detail",
+    "api:survey-responses",
     "api-pages:token-revoke",  # a person's own tokens: setia/api/tests
     "api:metrics-job",  # a push's result, as the jobs page shows jobs: test_metrics_push.py
     # Webhooks see every customer and are the administrators' alone (403 to every other

@@ -1,18 +1,24 @@
 """The customers endpoints: the pages' record rules, their filters, optimistic locking,
 idempotent creation, read-only fields and the query budget of the list."""
 
+import datetime
 import uuid
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
-from rest_framework.test import APIClient
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
 from setia.api.models import ApiToken
+from setia.api.serializers import CustomerSerializer
 from setia.api.tests.helpers import token_client
+from setia.api.views import listed_customers
 from setia.customers.models import Customer
 from setia.history.models import AuditEntry
 from setia.test import make_customer
+from setia.tiers.models import CustomerTier, Tier
 
 LIST = "/api/v1/customers/"
 
@@ -252,3 +258,36 @@ def test_refusals_in_the_language_asked_for_or_the_persons(executive):
     executive.language = "en"
     executive.save(update_fields=["language"])
     assert client.get(LIST, {"q": "ab"}).json()["q"] == ["Type at least 3 characters to search."]
+
+
+@pytest.mark.parametrize("fields", ["", "name,tier,updated_at"])
+def test_the_rows_are_what_drfs_own_representation_gives(customer, manager, fields):
+    """`CustomerSerializer.to_representation` reads the row by hand: the same values, keys and
+    order as DRF's field-by-field representation, for every field set and for empty ones."""
+    bare = make_customer(name="Toko Kosong")
+    Customer.objects.filter(pk=bare.pk).update(owner=None, team=None)
+    Customer.objects.filter(pk=customer.pk).update(
+        gmv_90d=12_345_678,
+        health_score=64,
+        health_grade="a",
+        province="Jawa Barat",
+        notes="Catatan",
+    )
+    CustomerTier.objects.create(
+        customer=customer,
+        tier=Tier.objects.first(),
+        since=datetime.date(2026, 1, 1),
+        computed_on=datetime.date(2026, 1, 2),
+    )
+    request = APIRequestFactory().get(LIST, {"fields": fields} if fields else {})
+    request.user = manager
+
+    context = {"request": Request(request)}
+    rows = listed_customers(manager).filter(pk__in=[customer.pk, bare.pk])
+    assert len(rows) == 2
+    for row in rows:
+        serializer = CustomerSerializer(context=context)
+        assert serializer.to_representation(row) == serializers.ModelSerializer.to_representation(
+            serializer, row
+        )
+        assert list(serializer.to_representation(row)) == list(serializer.fields)

@@ -17,7 +17,15 @@ from setia.history.actions import record_event
 from setia.history.models import EventKind
 from setia.imports.models import Import
 from setia.jobs.actions import run_pending
-from setia.test import make_category, make_customer, make_subscription, make_user
+from setia.surveys import actions as survey_actions
+from setia.surveys.tests.factories import make_invitation
+from setia.test import (
+    make_category,
+    make_contact,
+    make_customer,
+    make_subscription,
+    make_user,
+)
 from setia.webhooks import actions
 from setia.webhooks.models import Attempt, Cursor, Delivery, Webhook
 from setia.webhooks.signing import signature_header, verify_signature
@@ -299,3 +307,22 @@ def test_old_deliveries_are_forgotten_but_not_pending_ones(receiver, webhook_to,
         and not Attempt.objects.filter(delivery__state=Delivery.State.DELIVERED).exists()
     )
     assert actions.purge(now=timezone.now()) == 0
+
+
+def test_a_survey_answer_is_delivered_signed(receiver, webhook_to, admin_user):
+    webhook_to("survey.answered")
+    customer = make_customer(name="Toko Survei")
+    invitation = make_invitation(make_contact(customer, name="Siti"))
+    survey_actions.answer(invitation=invitation, score=4, comment="Lambat")
+    assert actions.dispatch() == 1
+    assert run_pending() == 1
+    [got] = receiver.received
+    assert got.signature_ok
+    body = json.loads(got.body)
+    assert body["event"] == "survey.answered"
+    data = body["data"]
+    assert data["customer"] == str(customer.code)
+    assert (data["kind"], data["score"], data["comment"]) == ("nps", 4, "Lambat")
+    assert (data["survey"], data["contact"]) == (invitation.survey_id, "Siti")
+    # Dispatched again: nothing more.
+    assert actions.dispatch() == 0

@@ -79,6 +79,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can open the admin site"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Whether an announcement may be waiting for this person's acknowledgement: read with the
+    # user on every request, so that the pages of someone with nothing to acknowledge (almost
+    # every page) spend no query on the banner. Kept by the announcements app.
+    announcements_pending = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()

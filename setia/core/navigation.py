@@ -125,6 +125,16 @@ SECTIONS: tuple[Section, ...] = (
                 "cadence.view_reassignment",
                 also=("cadence:reassign", "cadence:handover", "cadence:reassignment-detail"),
             ),
+            Entry(
+                _("Announcements"),
+                "announcements:list",
+                "announcements.view_announcement",
+                also=(
+                    "announcements:create",
+                    "announcements:detail",
+                    "announcements:report",
+                ),
+            ),
         ),
     ),
     Section(

@@ -172,6 +172,12 @@ NOT_TEAM_OWNED = {
     "campaigns:campaign-detail",
     "campaigns:campaign-edit",
     "campaigns:campaign-invite",
+    # Announcements are made to everyone, roles or teams, not about a team's customers; one
+    # made to other people is a 404 (setia/announcements/tests/test_pages.py).
+    "announcements:detail",
+    "announcements:acknowledge",
+    "announcements:report",
+    "announcements:report-csv",
     "cadence:target-edit",  # monthly targets: managers only
     "cadence:target-delete",
     "cadence:reassignment-detail",  # reassignments: managers only

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # After partners and segments: a campaign has partners and an audience segment.
     "setia.campaigns",
     "setia.quality",
+    # After engagement: a release announcement links the release complaints are counted by.
+    "setia.announcements",
     # After engagement and work: surveys go out as messages, detractors start playbooks; before
     # health, whose demo scores read the demo's answers.
     "setia.surveys",
@@ -115,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "setia.core.context_processors.navigation",
+                "setia.announcements.context_processors.banner",
             ],
         },
     },
@@ -579,6 +582,14 @@ CELERY_BEAT_SCHEDULE |= {
     "knowledge-create-review-tasks": {
         "task": "setia.knowledge.tasks.create_review_tasks",
         "schedule": crontab(hour=6, minute=0),
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # Announcements (setia/announcements): a reminder to whoever has not acknowledged one once
+    # it is as old as it says, once a day, in the morning in TIME_ZONE (Asia/Jakarta).
+    "announcements-send-reminders": {
+        "task": "setia.announcements.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE |= {

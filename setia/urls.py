@@ -32,6 +32,7 @@ urlpatterns = [
     path("jobs/", include("setia.jobs.urls")),
     path("notifications/", include("setia.notifications.urls")),
     path("cadence/", include("setia.cadence.urls")),
+    path("announcements/", include("setia.announcements.urls")),
     path("search/", desk_search.search, name="search"),
     path("surveys/", include("setia.surveys.urls")),
     # The public survey pages of signed invitation links (no login).

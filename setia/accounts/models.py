@@ -83,6 +83,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # statements that add and read them: the bell on every page reads it from the user row the
     # request has loaded already, without a query of its own.
     unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0)
+    # Whether an announcement may be waiting for this person's acknowledgement: read with the
+    # user on every request, so that the pages of someone with nothing to acknowledge (almost
+    # every page) spend no query on the banner. Kept by the announcements app.
+    announcements_pending = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()

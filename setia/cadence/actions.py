@@ -6,6 +6,7 @@ import datetime
 from django.db import IntegrityError, transaction
 
 from setia.accounts.models import Team, User
+from setia.announcements.actions import refresh_pending
 from setia.cadence.models import ALREADY_SET, Checkpoint, Target, TeamMembership
 from setia.lib.dates import now, today
 
@@ -70,6 +71,8 @@ def change_team(*, user: User, team: Team | None, actor: User) -> User:
     TeamMembership.objects.create(user=user, team=team, started_at=moment)
     user.team = team
     user.save(update_fields=["team", "updated_at"])
+    # The new team's announcements wait for them; the old team's no longer do.
+    refresh_pending(User.objects.filter(pk=user.pk))
     return user
 
 

@@ -131,6 +131,16 @@ SECTIONS: tuple[Section, ...] = (
                 also=("cadence:org-history", "cadence:org-change", "cadence:org-lead"),
             ),
             Entry(_("People"), "cadence:people", also=("cadence:person",)),
+            Entry(
+                _("Announcements"),
+                "announcements:list",
+                "announcements.view_announcement",
+                also=(
+                    "announcements:create",
+                    "announcements:detail",
+                    "announcements:report",
+                ),
+            ),
         ),
     ),
     Section(

@@ -188,6 +188,12 @@ NOT_TEAM_OWNED = {
     # Milestones belong to the shared campaign or initiative, no merchant's.
     "campaigns:milestone-add",
     "campaigns:milestone-mark",
+    # Announcements are made to everyone, roles or teams, not about a team's customers; one
+    # made to other people is a 404 (setia/announcements/tests/test_pages.py).
+    "announcements:detail",
+    "announcements:acknowledge",
+    "announcements:report",
+    "announcements:report-csv",
     "cadence:target-edit",  # monthly targets: managers only
     "cadence:target-delete",
     "cadence:reassignment-detail",  # reassignments: managers only

@@ -18,6 +18,7 @@ from django.db.models import CharField, Count
 from django.urls import reverse
 
 from setia.accounts.models import User
+from setia.announcements.models import Announcement
 from setia.campaigns.models import Campaign
 from setia.customers.actions import save_edit, save_subscription
 from setia.customers.demo_load import DEMO_PASSWORD
@@ -64,6 +65,7 @@ MORE = [
     "/campaigns/captions/",
     "/campaigns/captions/templates/",
     "/cadence/targets/new/",
+    "/announcements/new/",
     "/api/tokens/",
     "/answers/new/",
     "/answers/synonyms/",
@@ -210,6 +212,10 @@ def generated_content(tmp_path) -> dict[str, str]:
     bulk = BulkSend.objects.order_by("id").first()
     if bulk is not None:
         pages["bulk send"] = reverse("engagement:bulk-detail", args=[bulk.code])
+    announcement = Announcement.objects.order_by("id").first()
+    if announcement is not None:
+        pages["announcement"] = reverse("announcements:detail", args=[announcement.code])
+        pages["read report"] = reverse("announcements:report", args=[announcement.code])
     duplicate = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).first()
     if duplicate is not None:
         pages["duplicate to merge"] = reverse("quality:duplicate-merge", args=[duplicate.code])

@@ -88,6 +88,8 @@ UNREACHED = {
     "engagement/offers/<uuid:offer_code>/outcome/": "only on an approved offer; the crawl "
     "reads one offer; test_retention_offers.py",
     "engagement/whatsapp/webhook/": "posted by Meta, signed; test_inbound_whatsapp_once.py",
+    "announcements/<uuid:code>/acknowledge/": "the demo manager has read the demo's "
+    "announcements made to them; its one field: setia/announcements/tests/test_pages.py",
     "api/schema/": "read by the API reference's script, not linked; setia/api/tests/test_schema.py",
     "api/redoc/": "the second API reader, not linked; setia/api/tests/test_schema.py",
     "api/tokens/<int:token_id>/revoke/": "only with a token, and the demo has none; "

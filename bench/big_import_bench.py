@@ -101,7 +101,7 @@ def main() -> None:
     from setia.imports import actions, engine
     from setia.imports.mapping import propose_mapping
     from setia.imports.models import Import
-    from setia.imports.reading import open_table
+    from setia.lib.reading import open_table
 
     manager = User.objects.create_user("bench-manager@example.co.id", full_name="Bench Manager")
     manager.groups.add(Group.objects.get(name=Role.MANAGER))

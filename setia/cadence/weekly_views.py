@@ -19,13 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from setia.accounts.models import Team, User
 from setia.cadence.forms import WeeklyForm, WeeklyRecipientForm
 from setia.cadence.models import WeeklyRecipient
-from setia.cadence.report_pdf import PdfUnavailable, filename, section, weekly_pdf
+from setia.cadence.report_pdf import filename, section, weekly_pdf
 from setia.cadence.weekly import month_chart, week_chart, week_label
 from setia.cadence.weekly_xlsx import workbook
 from setia.core.http import AuthenticatedHttpRequest, invalid_form_status, valid_parameters
 from setia.core.pagination import CountedUpToPaginator
 from setia.lib import charts
 from setia.lib.dates import today
+from setia.lib.pdf import PdfUnavailable
 from setia.lib.ratelimits import rate_limited
 from setia.lib.spreadsheets import XLSX_TYPE
 

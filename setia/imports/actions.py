@@ -21,9 +21,9 @@ from setia.history.actions import new_change, record_changes, record_source_even
 from setia.history.models import AuditEntry, EventKind
 from setia.imports import engine, values, writing
 from setia.imports.models import Import, ImportChange, ImportSource
-from setia.imports.reading import Table, open_table
 from setia.jobs.actions import enqueue
 from setia.jobs.models import Job
+from setia.lib.reading import Table, open_table
 from setia.lib.storage import private_storage
 from setia.quality.actions import flag_duplicates
 from setia.work.onboarding.actions import enroll_new_customers

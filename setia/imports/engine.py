@@ -42,7 +42,7 @@ from setia.customers.models import Category, Contact, Customer, Store, Subscript
 from setia.customers.models import Plan as SubscriptionPlan
 from setia.imports import values
 from setia.imports.mapping import EXTRA, FIELDS
-from setia.imports.reading import Table
+from setia.lib.reading import Table
 from setia.lib.spreadsheets import FORMULA_STARTS, neutralise
 
 CHUNK = 500  # keys per IN (...) lookup: under SQLite's bound-parameter limit, cheap on PostgreSQL

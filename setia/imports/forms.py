@@ -7,7 +7,7 @@ from setia.customers.models import Category, Customer, Plan
 from setia.imports.actions import NEW_CATEGORY
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, check_mapping
 from setia.imports.models import ImportSource
-from setia.imports.reading import MAX_FILE_BYTES, FileError, Table, open_table
+from setia.lib.reading import MAX_FILE_BYTES, FileError, Table, open_table
 from setia.lib.regions import PROVINCE_CHOICES
 
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from setia.accounts.models import User
 from setia.imports import actions, engine, values
 from setia.imports.models import Import
-from setia.imports.reading import FileError
 from setia.jobs.actions import Failed, report_progress
 from setia.jobs.models import Job
+from setia.lib.reading import FileError
 
 logger = logging.getLogger(__name__)
 

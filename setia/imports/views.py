@@ -21,9 +21,9 @@ from setia.imports.forms import MappingForm, UploadForm, ValuesForm
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, normalise_header, propose_mapping
 from setia.imports.models import Import, ImportSource
 from setia.imports.progress import percent
-from setia.imports.reading import Table
 from setia.jobs.actions import runner_is_alive
 from setia.lib.ratelimits import rate_limited
+from setia.lib.reading import Table
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = {

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from setia.accounts.models import Role
 from setia.imports import forms as import_forms
 from setia.imports.models import Import
-from setia.imports.reading import FileError, read_table
+from setia.lib.reading import FileError, read_table
 from setia.test import make_user
 
 

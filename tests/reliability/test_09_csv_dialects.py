@@ -10,9 +10,9 @@ import pytest
 from django.db import transaction
 
 from setia.customers.models import Customer
-from setia.imports.reading import read_table
 from setia.imports.tests.helpers import HEADER as HEADER_IMPORT
 from setia.imports.tests.helpers import run
+from setia.lib.reading import read_table
 
 HEADER = ["Nama Brand", "No HP", "Catatan"]
 

@@ -11,8 +11,8 @@ from setia.customers.models import Customer
 from setia.imports import engine, writing
 from setia.imports.mapping import propose_mapping
 from setia.imports.models import Import
-from setia.imports.reading import read_table
 from setia.imports.tests.helpers import counts, run, write_csv
+from setia.lib.reading import read_table
 from setia.test import make_contact, make_customer
 
 ROWS = [

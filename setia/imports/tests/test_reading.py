@@ -3,7 +3,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from setia.imports.reading import read_table
+from setia.lib.reading import read_table
 
 
 def test_it_skips_blank_lines_and_keeps_spreadsheet_row_numbers():

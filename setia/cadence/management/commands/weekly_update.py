@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from setia.accounts.models import Team
 from setia.cadence.forms import WeekField
-from setia.cadence.report_pdf import PdfUnavailable, section, weekly_pdf
+from setia.cadence.report_pdf import section, weekly_pdf
 from setia.cadence.weekly import last_full_week, week_label
 from setia.lib.dates import today
+from setia.lib.pdf import PdfUnavailable
 
 
 class Command(BaseCommand):

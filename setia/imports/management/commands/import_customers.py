@@ -16,7 +16,7 @@ from setia.imports.mapping import (
     unknown_columns,
 )
 from setia.imports.models import Import, ImportSource
-from setia.imports.reading import FileError, open_table
+from setia.lib.reading import FileError, open_table
 
 
 class Command(BaseCommand):

@@ -37,7 +37,7 @@ def _csv(header, rows, delimiter=";") -> bytes:
 
 def _xlsx(header, rows) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.append(header)
     for row in rows:
         sheet.append(row)

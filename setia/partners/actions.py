@@ -17,7 +17,17 @@ from setia.customers.models import Customer
 from setia.history.actions import event_data_sql, record_event, record_events_select
 from setia.history.models import EventKind
 from setia.lib.dates import now
-from setia.partners.models import ActionItem, Meeting, Programme, Referral
+from setia.lib.reading import Table
+from setia.partners import ratecards
+from setia.partners.models import (
+    ActionItem,
+    Meeting,
+    Partner,
+    Programme,
+    RateCardRow,
+    RateCardVersion,
+    Referral,
+)
 from setia.partners.stages import NEXT_STAGE, STAGE_TIME, Stage
 from setia.work.schedule.actions import create_task
 
@@ -195,3 +205,93 @@ def add_action_item(
         task=task,
         position=position,
     )
+
+
+@dataclass
+class RateCardImport:
+    """What importing a price sheet did: the sheet as read, and the version it became (None:
+    a dry run, rows refused, or the same as the current version, `same_as`)."""
+
+    sheet: ratecards.Sheet
+    version: RateCardVersion | None = None
+    same_as: RateCardVersion | None = None
+
+    @property
+    def summary(self) -> str:
+        sheet = self.sheet
+        number = self.version.number if self.version else "-"
+        return (
+            f"rows={sheet.rows} accepted={len(sheet.lanes)} rejected={sheet.rejected} "
+            f"version={number}"
+        )
+
+
+@transaction.atomic
+def import_rate_card(
+    *, partner: Partner, table: Table, file_name: str, actor, dry_run: bool = False
+) -> RateCardImport:
+    """Read `table` (a courier's price sheet) and make it the next version of `partner`'s rate
+    card, in one transaction. Nothing is written on a dry run, when any row is refused (a rate
+    card missing lanes would be wrong, so the file is corrected and uploaded again) or when
+    the lanes are the same as the current version's. Raises FileError for a file that cannot
+    be read as a rate card (a missing column)."""
+    sheet = ratecards.read_sheet(table)
+    result = RateCardImport(sheet=sheet)
+    if dry_run or sheet.errors or not sheet.lanes:
+        return result
+    # Locked: two imports at once get consecutive numbers, not the same one.
+    Partner.objects.select_for_update().filter(pk=partner.pk).first()
+    current = RateCardVersion.objects.standing().filter(partner=partner).first()
+    digest = sheet.content_hash()
+    if current is not None and current.content_hash == digest:
+        result.same_as = current
+        return result
+    last = RateCardVersion.objects.filter(partner=partner).order_by("-number").first()
+    version = RateCardVersion.objects.create(
+        partner=partner,
+        number=(last.number if last else 0) + 1,
+        file_name=file_name[:200],
+        content_hash=digest,
+        row_count=len(sheet.lanes),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=now(),
+    )
+    RateCardRow.objects.bulk_create(
+        (
+            RateCardRow(
+                version=version,
+                origin=lane.origin,
+                destination=lane.destination,
+                service=lane.service,
+                weight_min_g=lane.weight_min_g,
+                weight_max_g=lane.weight_max_g,
+                price=lane.price,
+                eta_min_days=lane.eta_min_days,
+                eta_max_days=lane.eta_max_days,
+                row_number=lane.row_number,
+            )
+            for lane in sheet.lanes
+        ),
+        batch_size=1000,
+    )
+    result.version = version
+    return result
+
+
+@transaction.atomic
+def withdraw_rate_card(*, version: RateCardVersion, actor) -> RateCardVersion:
+    """Withdraw `version`, which must be its partner's current one (PartnerError otherwise):
+    the version before it becomes current again. The rows are kept, for comparisons."""
+    current = (
+        RateCardVersion.objects.select_for_update()
+        .standing()
+        .filter(partner_id=version.partner_id)
+        .order_by("-number")
+        .first()
+    )
+    if current is None or current.pk != version.pk:
+        raise PartnerError(_("Only the current version of a rate card can be withdrawn."))
+    version.withdrawn_at = now()
+    version.withdrawn_by = actor if getattr(actor, "is_authenticated", False) else None
+    version.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return version

@@ -3,8 +3,11 @@ Studio — with contacts, agreements, programmes offered to the demo merchants (
 further down the funnel, each step on their timelines) and meetings whose action items are
 tasks. Set-based: two statements per programme to offer it, two per funnel step."""
 
+import csv
 import datetime
+import io
 import json
+import random
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -15,8 +18,17 @@ from setia.customers.demo_load import demo_customers
 from setia.customers.models import Category
 from setia.history.actions import event_data_sql, record_events_select
 from setia.history.models import EventKind, TimelineEvent
+from setia.lib.reading import read_table
 from setia.partners import actions
-from setia.partners.models import Agreement, Meeting, Partner, PartnerContact, Programme, Referral
+from setia.partners.models import (
+    Agreement,
+    Meeting,
+    Partner,
+    PartnerContact,
+    Programme,
+    RateCardVersion,
+    Referral,
+)
 from setia.partners.stages import STAGE_TIME, Stage
 from setia.tiers.models import Tier
 
@@ -189,6 +201,7 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
     bar = progress.add_task("Demo partners", total=len(new))
     offered = 0
     meetings = 0
+    versions = 0
     for name in new:
         with transaction.atomic():
             partner = _partner(name, reference)
@@ -198,11 +211,16 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
                 if meeting[0] == name:
                     _meeting(partner, meeting, reference, manager, executives)
                     meetings += 1
+            if name in RATE_CARDS:
+                versions += _rate_cards(partner, seed, reference, manager)
         progress.advance(bar)
     if new and not Meeting.objects.filter(partner__isnull=True, title=MEETINGS[-1][1]).exists():
         _meeting(None, MEETINGS[-1], reference, manager, executives)
         meetings += 1
-    return f"partners created={len(new)} offered={offered} meetings={meetings}"
+    return (
+        f"partners created={len(new)} offered={offered} meetings={meetings} "
+        f"rate_card_versions={versions}"
+    )
 
 
 def _months_ago(reference: datetime.date, months: int) -> datetime.date:
@@ -325,3 +343,111 @@ def _meeting(partner, row, reference: datetime.date, manager, executives) -> Non
         ],
         actor=manager,
     )
+
+
+# Couriers' price sheets from Jakarta, as each writes them: JNE in Indonesian with bands in one
+# column, SAP Express in English with minimum and maximum weights. name: (origin, header,
+# services {service: (price of the first band, days)}, destinations {city: price factor}).
+RATE_CARDS = {
+    "JNE": (
+        "JAKARTA",
+        ["Asal", "Tujuan", "Layanan", "Berat", "Tarif (Rp)", "Estimasi"],
+        {"OKE": (9000, 4), "REG": (11000, 2), "YES": (19000, 1)},
+    ),
+    "SAP Express": (
+        "JAKARTA",
+        ["Origin", "Destination", "Service", "Min Weight (kg)", "Max Weight (kg)", "Price", "ETD"],
+        {"REG": (10000, 2), "ODS": (25000, 1)},
+    ),
+}
+RATE_DESTINATIONS = {
+    "BANDUNG": 1.0,
+    "BEKASI": 0.8,
+    "BOGOR": 0.85,
+    "SEMARANG": 1.6,
+    "YOGYAKARTA": 1.7,
+    "SURABAYA": 1.9,
+    "MALANG": 2.0,
+    "DENPASAR": 2.6,
+    "MEDAN": 3.1,
+    "MAKASSAR": 3.4,
+    "BALIKPAPAN": 3.6,
+    "PALEMBANG": 2.4,
+}
+RATE_BANDS = [(0, 1, 1.0), (1, 2, 1.9), (2, 5, 4.3), (5, None, 8.0)]
+
+
+def _sheet(name: str, lanes: list[tuple]) -> bytes:
+    """A price sheet in the courier's own layout, as CSV bytes."""
+    header = RATE_CARDS[name][1]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if name == "JNE" else ",")
+    writer.writerow(header)
+    for origin, destination, service, low, high, price, days in lanes:
+        eta = f"{days}-{days + 1} hari" if name == "JNE" else f"{days}-{days + 1} days"
+        if name == "JNE":
+            band = f"{low}-{high} kg" if high is not None else f"{low} kg ke atas"
+            writer.writerow(
+                [origin, destination, service, band, f"Rp {price:,}".replace(",", "."), eta]
+            )
+        else:
+            writer.writerow([origin, destination, service, low, high or "", price, eta])
+    return buffer.getvalue().encode()
+
+
+def _rate_cards(partner: Partner, seed: int, reference: datetime.date, manager) -> int:
+    """Two versions of the courier's rate card: the second, two weeks old, raises some prices,
+    changes some delivery times, adds a destination and drops a service to another."""
+    origin, _header, services = RATE_CARDS[partner.name]
+    rng = random.Random(f"{seed}-{partner.name}")
+    destinations = list(RATE_DESTINATIONS)
+    first = [
+        (origin, city, service, low, high, round(base * factor * weight / 500) * 500, days)
+        for city, factor in RATE_DESTINATIONS.items()
+        if city != destinations[-1]
+        for service, (base, days) in services.items()
+        for low, high, weight in RATE_BANDS
+    ]
+    second = []
+    dropped = destinations[3]
+    for lane in first:
+        city, service, price, days = lane[1], lane[2], lane[5], lane[6]
+        if city == dropped and service == list(services)[-1]:
+            continue
+        if rng.random() < 0.3:
+            price = round(price * rng.choice((1.05, 1.08, 1.1)) / 500) * 500
+        if rng.random() < 0.1:
+            days += 1
+        second.append((*lane[:5], price, days))
+    for service, (base, days) in services.items():
+        factor = RATE_DESTINATIONS[destinations[-1]]
+        for low, high, weight in RATE_BANDS:
+            second.append(
+                (
+                    origin,
+                    destinations[-1],
+                    service,
+                    low,
+                    high,
+                    round(base * factor * weight / 500) * 500,
+                    days,
+                )
+            )
+    made = 0
+    for lanes, days_ago in ((first, 95), (second, 14)):
+        file_name = f"tarif-{partner.name.lower().replace(' ', '-')}-{days_ago}.csv"
+        result = actions.import_rate_card(
+            partner=partner,
+            table=read_table(_sheet(partner.name, lanes)),
+            file_name=file_name,
+            actor=manager,
+        )
+        if result.version is not None:
+            moment = timezone.make_aware(
+                datetime.datetime.combine(
+                    reference - datetime.timedelta(days=days_ago), datetime.time(10, 0)
+                )
+            )
+            RateCardVersion.objects.filter(pk=result.version.pk).update(created_at=moment)
+            made += 1
+    return made

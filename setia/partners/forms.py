@@ -5,6 +5,7 @@ from setia.accounts.models import Role, User
 from setia.customers.forms import FlexibleDateField
 from setia.customers.models import Category
 from setia.lib.phones import PhoneError, normalise_phone
+from setia.lib.reading import MAX_FILE_BYTES, FileError, open_table
 from setia.partners.models import Agreement, Meeting, Partner, PartnerContact, Programme
 from setia.work.schedule.forms import owner_choices
 
@@ -131,3 +132,38 @@ class ActionItemForm(forms.Form):
 
 
 ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=20, validate_max=True)
+
+
+class RateCardUploadForm(forms.Form):
+    """A courier's price sheet (CSV or XLSX), read as the customer imports read files."""
+
+    file = forms.FileField(
+        label=_("Price sheet"),
+        help_text=_(
+            "CSV or XLSX with origin, destination, service, weight, price and ETA "
+            "(asal, tujuan, layanan, berat, harga or tarif, estimasi)."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file"),
+        required=False,
+        help_text=_("Shows what the import would do and its errors, and saves nothing."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.")
+                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        try:
+            # Read as a stream: the rows are read from the upload again when imported.
+            self.table = open_table(upload)
+        except FileError as error:
+            raise forms.ValidationError(error.message) from None
+        return upload

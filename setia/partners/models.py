@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from setia.customers.models import Customer
 from setia.lib.merging import MergePolicy
 from setia.lib.text import LONG_TEXT, MEDIUM_TEXT, at_most
+from setia.partners.ratecards import band_label, eta_label
 from setia.partners.stages import NEXT_STAGE, Stage
 
 
@@ -329,3 +330,97 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class RateCardVersionQuerySet(models.QuerySet):
+    def standing(self):
+        """The versions not withdrawn; the newest of a partner's is its current rate card."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class RateCardVersion(models.Model):
+    """One imported price sheet of a courier: a version of its rate card. The newest version
+    not withdrawn is the current one; withdrawing it makes the one before current again."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="rate_cards"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file_name = models.CharField(_("file"), max_length=200)
+    # SHA-256 of the rows as read (sorted), so that the same sheet saved again, in another
+    # order or format, is recognised.
+    content_hash = models.CharField(max_length=64)
+    row_count = models.PositiveIntegerField(_("rows"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("imported"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = RateCardVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("rate card version")
+        verbose_name_plural = _("rate card versions")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "number"], name="rate_card_one_number")
+        ]
+
+    def __str__(self):
+        return f"{self.partner} v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("partners:rate-card-version", args=[self.partner_id, self.number])
+
+
+class RateCardRow(models.Model):
+    """One lane of a rate card: from an origin to a destination with a service, for a weight
+    band (grams; no upper bound: that weight and above), its price and delivery time."""
+
+    version = models.ForeignKey(RateCardVersion, on_delete=models.CASCADE, related_name="rows")
+    origin = models.CharField(_("origin"), max_length=100)
+    destination = models.CharField(_("destination"), max_length=100)
+    service = models.CharField(_("service"), max_length=40)
+    weight_min_g = models.PositiveIntegerField(_("from (grams)"))
+    weight_max_g = models.PositiveIntegerField(_("up to (grams)"), null=True, blank=True)
+    price = models.PositiveBigIntegerField(_("price"))
+    eta_min_days = models.PositiveSmallIntegerField(_("ETA from (days)"))
+    eta_max_days = models.PositiveSmallIntegerField(_("ETA up to (days)"))
+    row_number = models.PositiveIntegerField(_("row"))
+
+    class Meta:
+        ordering = ["origin", "destination", "service", "weight_min_g"]
+        verbose_name = _("rate card row")
+        verbose_name_plural = _("rate card rows")
+        constraints = [
+            # A lane is its origin, destination, service and the band's lower bound; the
+            # comparison of two versions looks rows up by it.
+            models.UniqueConstraint(
+                fields=["version", "origin", "destination", "service", "weight_min_g"],
+                name="rate_card_one_row_per_lane",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_max_g__isnull=True)
+                | Q(weight_max_g__gte=models.F("weight_min_g")),
+                name="rate_card_band_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(eta_max_days__gte=models.F("eta_min_days")),
+                name="rate_card_eta_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.origin} → {self.destination} {self.service}"
+
+    @property
+    def band(self) -> str:
+        return band_label(self.weight_min_g, self.weight_max_g)
+
+    @property
+    def eta(self) -> str:
+        return eta_label(self.eta_min_days, self.eta_max_days)

@@ -177,6 +177,16 @@ NOT_TEAM_OWNED = {
     "partners:meeting-detail",
     "partners:meeting-edit",
     "partners:action-item-add",
+    "partners:meeting-pdf",
+    # Couriers' rate cards are shared like their partner (no merchant on them):
+    # setia/partners/tests/test_rate_cards.py.
+    "partners:rate-card",
+    "partners:rate-card-import",
+    "partners:rate-card-diff",
+    "partners:rate-card-diff-download",
+    "partners:rate-card-version",
+    "partners:rate-card-withdraw",
+    "partners:rate-card-export",
     # Campaigns are shared; their page lists, counts and measures only the reader's merchants,
     # and invites only them: setia/campaigns/tests.
     "campaigns:campaign-detail",

@@ -28,7 +28,7 @@ from setia.history.models import EventKind, TimelineEvent
 from setia.imports.models import Import
 from setia.knowledge.models import Article
 from setia.library.models import Guide
-from setia.partners.models import Meeting, Programme
+from setia.partners.models import Meeting, Programme, RateCardVersion
 from setia.quality.actions import merge_customers
 from setia.quality.models import DuplicateCandidate, Merge
 from setia.work.automation.models import PlaybookRun
@@ -199,6 +199,11 @@ def generated_content(tmp_path) -> dict[str, str]:
     pages["programme"] = reverse("partners:programme-detail", args=[programme.pk])
     meeting = Meeting.objects.filter(partner__isnull=False).order_by("id")[0]
     pages["meeting"] = reverse("partners:meeting-detail", args=[meeting.pk])
+    courier = RateCardVersion.objects.order_by("-id")[0].partner_id
+    pages["rate card"] = reverse("partners:rate-card", args=[courier])
+    pages["rate card version"] = reverse("partners:rate-card-version", args=[courier, 1])
+    pages["rate card changes"] = reverse("partners:rate-card-diff", args=[courier])
+    pages["rate card import"] = reverse("partners:rate-card-import", args=[courier])
     pages["campaign"] = reverse(
         "campaigns:campaign-detail", args=[Campaign.objects.order_by("id")[0].pk]
     )

@@ -7,8 +7,15 @@ from rich.progress import Progress
 from setia.customers.demo_load import load_demo_customers, load_demo_people
 from setia.customers.models import Customer
 from setia.history.models import EventKind, TimelineEvent
-from setia.partners import demo_load
-from setia.partners.models import ActionItem, Meeting, Partner, Programme, Referral
+from setia.partners import demo_load, ratecards
+from setia.partners.models import (
+    ActionItem,
+    Meeting,
+    Partner,
+    Programme,
+    RateCardVersion,
+    Referral,
+)
 from setia.partners.stages import Stage
 
 
@@ -34,7 +41,15 @@ def test_it_loads_the_seeds_partners_programmes_and_meetings_once():
         "Intive Studio",
     }
     assert summary.startswith("partners created=6")
-    assert again == "partners created=0 offered=0 meetings=0"
+    assert summary.endswith("rate_card_versions=4")
+    assert again == "partners created=0 offered=0 meetings=0 rate_card_versions=0"
+    # Two versions a courier, the second with changes of every kind, two weeks old.
+    for courier in ("JNE", "SAP Express"):
+        first, second = RateCardVersion.objects.filter(partner__name=courier).order_by("number")
+        assert first.created_at < second.created_at
+        assert second.created_at.date() == reference - datetime.timedelta(days=14)
+        parts = ratecards.diff_parts(first.rows.all(), second.rows.all())
+        assert all(part.exists() for part in parts.values()), courier
     jne = Programme.objects.get(partner__name="JNE")
     ranks = set(
         Referral.objects.filter(programme=jne).values_list("customer__tier_rank", flat=True)

@@ -255,8 +255,8 @@ def set_targets(people) -> None:
         ]
         + [
             Target(month=month, kpi="calls", user_id=owner, value=50)
-            for team in people.owners_by_team
-            for owner in {user.pk for user in team}
+            # The manager owns customers of each team: one target each all the same.
+            for owner in {user.pk for team in people.owners_by_team for user in team}
         ]
     )
 

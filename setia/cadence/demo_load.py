@@ -1,7 +1,8 @@
 """Demo targets for this month and checkpoints of the last days (load_demo runs this last).
 
 Targets are set from last month's actuals, a little higher, so the bars show real progress on
-the demo's history; a hand-entered KPI shows a figure typed by the manager. Checkpoints: most
+the demo's history (counts, onboarding, revenue kept, owned GMV and the NPS); a hand-entered
+KPI shows a figure typed by the manager. `demo_work` adds a reassignment, 1:1s and follow-ups. Checkpoints: most
 executives and interns wrote yesterday's, a few today's, one with a blocker, so the lead's view
 has both who wrote and who has not.
 """
@@ -11,12 +12,23 @@ import datetime
 from rich.progress import Progress
 
 from setia.accounts.models import Role
-from setia.cadence import kpis
+from setia.cadence import demo_work, kpis
 from setia.cadence.models import Checkpoint, Target
 from setia.cadence.org import demo as org_demo
 from setia.lib.dates import add_months, month_start
 
-TEAM_KPIS = ("calls", "whatsapp_sent", "meetings", "tasks_done")
+TEAM_KPIS = (
+    "calls",
+    "whatsapp_sent",
+    "meetings",
+    "tasks_done",
+    "onboarded_live",
+    "revenue_kept",
+    "gmv_owned",
+    "nps",
+)
+# The NPS a team aims for when last month's was lower (a score, not a count to grow by 10%).
+NPS_GOAL = 40
 BLOCKERS = [
     "Menunggu akses API dari tim produk untuk migrasi toko.",
     "",
@@ -34,7 +46,8 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
     targets = 0
     for team in people.teams:
         for code in TEAM_KPIS:
-            value = max(5, round(last.teams.get((team.pk, code), 0) * 1.1))
+            figure = kpis.Actuals.figure(last.teams, team.pk, code) or 0
+            value = max(NPS_GOAL, figure + 5) if code == kpis.NPS else max(5, round(figure * 1.1))
             _target, created = Target.objects.get_or_create(
                 month=month,
                 kpi=code,
@@ -77,4 +90,5 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
             )
             checkpoints += created
     org = org_demo.load(people=people)
-    return f"{targets} targets, {checkpoints} checkpoints; {org}"
+    work = demo_work.load(people=people, reference=reference)
+    return f"{targets} targets, {checkpoints} checkpoints; {org}" + (f"; {work}" if work else "")

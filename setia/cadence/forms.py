@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Team, User
-from setia.cadence.kpis import MANUAL
+from setia.cadence.kpis import MANUAL, NPS
 from setia.cadence.models import Checkpoint, Target, WeeklyRecipient
 from setia.core.forms import MonthField
 from setia.lib.dates import MONTH_YEARS
@@ -15,6 +15,11 @@ class MonthQueryForm(forms.Form):
     """The page's month, `2026-11`; this month when absent."""
 
     month = MonthField(label=_("Month"), required=False)
+
+
+# The NPS runs from -100 to 100: a target above is a typing mistake.
+NPS_MAX = 100
+NPS_TOO_HIGH = _("An NPS target is a score of at most 100.")
 
 
 class TargetForm(forms.ModelForm):
@@ -29,6 +34,7 @@ class TargetForm(forms.ModelForm):
             "name": _("Only for a KPI entered by hand."),
             "manual_actual": _("Only for a KPI entered by hand: the figure reached so far."),
             "user": _("Choose a team or a person, not both."),
+            "value": _("A count; rupiah for GMV and revenue kept; a score up to 100 for the NPS."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -47,6 +53,8 @@ class TargetForm(forms.ModelForm):
                 self.add_error("name", _("Name the KPI you will enter by hand."))
         else:
             cleaned["name"], cleaned["manual_actual"] = "", None
+        if cleaned.get("kpi") == NPS and (cleaned.get("value") or 0) > NPS_MAX:
+            self.add_error("value", NPS_TOO_HIGH)
         return cleaned
 
 
@@ -55,6 +63,16 @@ class TargetEditForm(forms.Form):
     manual_actual = forms.IntegerField(
         label=_("actual"), min_value=0, max_value=2**63 - 1, required=False
     )
+
+    def __init__(self, *args, kpi: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if self.kpi == NPS and value > NPS_MAX:
+            raise forms.ValidationError(NPS_TOO_HIGH)
+        return value
 
 
 class CheckpointForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from setia.cadence.kpis import KPIS, MANUAL
+from setia.cadence.kpis import BY_CODE, KPIS, MANUAL
 
 # 1:1s, reassignments and the org chart live in their own packages; imported here so that Django registers
 # them.
@@ -156,6 +156,11 @@ class Target(models.Model):
     @property
     def is_manual(self) -> bool:
         return self.kpi == MANUAL
+
+    @property
+    def is_rupiah(self) -> bool:
+        """Whether the target and its actual are rupiah (GMV, revenue kept), not a count."""
+        return BY_CODE[self.kpi].rupiah
 
     @property
     def display_name(self) -> str:

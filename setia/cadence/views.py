@@ -27,6 +27,7 @@ from setia.cadence.models import Checkpoint, Target
 from setia.core.http import AuthenticatedHttpRequest, invalid_form_status, valid_parameters
 from setia.core.pagination import CountedUpToPaginator
 from setia.customers.models import Customer
+from setia.health.models import Grade
 from setia.lib.dates import add_months, month_start, today
 from setia.tiers.models import TierChange
 from setia.work.onboarding.models import Stage
@@ -52,7 +53,7 @@ def target_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("cadence.add_target"):
         targets = targets.for_person(request.user)
     page = CountedUpToPaginator(targets, PER_PAGE).get_page(request.GET.get("page"))
-    found = kpis.actuals(*kpis.month_bounds(month)) if page.object_list else kpis.Actuals()
+    found = kpis.actuals(*kpis.month_bounds(month), codes=kpis.codes_of(page.object_list))
     context = {
         "month": month,
         "previous_month": f"{add_months(month, -1):%Y-%m}",
@@ -97,6 +98,7 @@ def target_edit(request: AuthenticatedHttpRequest, target_id: int) -> HttpRespon
     form = TargetEditForm(
         request.POST or None,
         initial={"value": target.value, "manual_actual": target.manual_actual},
+        kpi=target.kpi,
     )
     if not target.is_manual:
         del form.fields["manual_actual"]
@@ -229,16 +231,21 @@ HOME_SHOWN = 8
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's first page: this month's targets against their actuals, the customers at
-    risk with the most revenue, the month's tier moves, the onboarding funnel and the open
-    work per person. Each block is a count or a top-N read from an index, so the page costs
+    risk with the most revenue, the health distribution, the month's tier moves, the onboarding
+    funnel and the open work per person. Each block is a count or a top-N read from an index, so the page costs
     the same at 100k customers as at 100."""
     day = today()
     month = month_start(day)
     moment = timezone.now()
     targets = list(Target.objects.of_month(month).select_related("team", "user")[:HOME_SHOWN])
-    found = kpis.actuals(*kpis.month_bounds(month)) if targets else kpis.Actuals()
+    found = kpis.actuals(*kpis.month_bounds(month), codes=kpis.codes_of(targets))
     visible = Customer.objects.visible_to(request.user).alive()
     at_risk = visible.filter(status=Customer.Status.AT_RISK)
+    # The at-risk count and the health grades in one pass over the customers one may see.
+    counts = visible.order_by().aggregate(
+        at_risk=Count("id", filter=Q(status=Customer.Status.AT_RISK)),
+        **{grade: Count("id", filter=Q(health_grade=grade)) for grade in Grade.values},
+    )
     moves = (
         TierChange.objects.filter(changed_on__gte=month, changed_on__lt=add_months(month, 1))
         .order_by()
@@ -264,7 +271,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
                 F("gmv_90d").desc(nulls_last=True), "name", "id"
             )[:HOME_SHOWN]
         ),
-        "at_risk_count": at_risk.count(),
+        "at_risk_count": counts["at_risk"],
+        "health": [
+            {"grade": grade, "label": grade.label, "count": counts[grade]} for grade in Grade
+        ],
         "moves": moves,
         "stages": stages,
         "work": work,

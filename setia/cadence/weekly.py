@@ -3,8 +3,8 @@ actual, the week before's, the month to date and a forecast to the month's end; 
 tier moves, accepted retention offers (saves) and lost customers; the blockers written in the
 week's checkpoints. The page, its PDF and XLSX and the Monday e-mail all read `weekly_update`.
 
-A fixed number of queries whatever the size of the history: three GROUP BYs of actuals
-(`kpis.actuals`), the targets, the tier moves and the lost customers (each counted, then the
+A fixed number of queries whatever the size of the history: the actuals of three periods
+(`kpis.actuals`, a GROUP BY per source the targets' KPIs read), the targets, the tier moves and the lost customers (each counted, then the
 first few) and the blockers.
 """
 
@@ -45,7 +45,7 @@ class KpiWeek:
 
     @property
     def bar(self) -> int:
-        return min(self.percent, 100)
+        return max(0, min(self.percent, 100))
 
     @property
     def change(self) -> int | None:
@@ -100,29 +100,40 @@ def weekly_update(*, monday: datetime.date, team=None, person=None) -> dict:
     week_end = monday + datetime.timedelta(days=7)
     reported_end = min(week_end, month_end)
     people = [person.pk] if person is not None else None
-    this_week = kpis.actuals(_moment(monday), _moment(week_end), people=people)
+    holder = Q(team=team) if team is not None else Q(user=person)
+    targets = list(Target.objects.of_month(month).filter(holder).select_related("team", "user"))
+    # The week's saves are its accepted offers, whatever the targets.
+    codes = kpis.codes_of(targets) | {"offers_accepted"}
+    this_week = kpis.actuals(_moment(monday), _moment(week_end), people=people, codes=codes)
     last_week = kpis.actuals(
-        _moment(monday - datetime.timedelta(days=7)), _moment(monday), people=people
+        _moment(monday - datetime.timedelta(days=7)),
+        _moment(monday),
+        people=people,
+        codes=kpis.codes_of(targets),
     )
-    to_date = kpis.actuals(_moment(month), _moment(reported_end), people=people)
+    to_date = kpis.actuals(
+        _moment(month), _moment(reported_end), people=people, codes=kpis.codes_of(targets)
+    )
     elapsed = (reported_end - month).days
     days_in_month = (month_end - month).days
 
-    holder = Q(team=team) if team is not None else Q(user=person)
-    targets = list(Target.objects.of_month(month).filter(holder).select_related("team", "user"))
     rows = []
     for target in targets:
         mtd = to_date.of(target)
-        forecast = None
-        if mtd is not None and not target.is_manual and elapsed > 0:
+        kpi = kpis.BY_CODE[target.kpi]
+        # A count grows with the days; a score, a monthly rollup or a figure typed in by hand
+        # is its own forecast.
+        forecast = mtd
+        if mtd is not None and kpi.additive and not (kpi.is_manual or kpi.monthly) and elapsed:
             forecast = round(mtd * days_in_month / elapsed)
+        weekly = not (kpi.is_manual or kpi.monthly)
         rows.append(
             KpiWeek(
                 target=target,
-                week=None if target.is_manual else this_week.of(target),
-                previous=None if target.is_manual else last_week.of(target),
+                week=this_week.of(target) if weekly else None,
+                previous=last_week.of(target) if weekly else None,
                 month_to_date=mtd,
-                forecast=forecast if not target.is_manual else mtd,
+                forecast=forecast,
             )
         )
 

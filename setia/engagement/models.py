@@ -574,6 +574,9 @@ class RetentionOffer(models.Model):
             "offer_status": self.status,
             "discount_percent": self.discount_percent,
             "months": self.months,
+            # With the discount and months: the revenue an accepted offer keeps (the targets'
+            # actuals sum it from the timeline).
+            "monthly_price": self.monthly_price,
             "reason": self.reason,
             "discount_until": self.discount_until.isoformat() if self.discount_until else "",
         }

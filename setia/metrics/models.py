@@ -117,6 +117,11 @@ class CustomerMonthlyMetric(models.Model):
     class Meta:
         verbose_name = _("customer monthly metric")
         verbose_name_plural = _("customer monthly metrics")
+        indexes = [
+            # One month's GMV of every customer (the targets' owned-GMV actuals) read from the
+            # index alone, instead of every month's rows.
+            models.Index(fields=["month", "customer", "gmv"], name="monthly_metric_month_idx"),
+        ]
 
     def __str__(self):
         return f"{self.customer_id} {self.month:%Y-%m}"

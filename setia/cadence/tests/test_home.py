@@ -77,3 +77,25 @@ def test_it_is_a_fixed_number_of_queries(client, manager, team_a, django_assert_
         response = client.get(HOME)
 
     assert len(response.context["at_risk"]) == len(response.context["work"]) == 8
+
+
+def test_it_shows_the_health_distribution_linked_to_the_list(client, manager, team_a):
+    grades = ["g", "g", "a", "p", "p", "p", ""]
+    for grade in grades:
+        customer = make_customer(team=team_a)
+        Customer.objects.filter(pk=customer.pk).update(health_grade=grade)
+    gone = make_customer(team=team_a, deleted_at=NOW)
+    Customer.objects.filter(pk=gone.pk).update(health_grade="g")
+    client.force_login(manager)
+
+    response = client.get(HOME)
+
+    assert [(row["grade"], row["count"]) for row in response.context["health"]] == [
+        ("g", 2),
+        ("a", 1),
+        ("p", 3),
+    ]
+    page = response.content.decode()
+    for grade in "gap":
+        assert f'href="{reverse("customers:customer-list")}?health={grade}"' in page
+    assert f'href="{reverse("health:distribution")}"' in page

@@ -101,6 +101,7 @@ def test_a_hand_entered_kpi_needs_a_name_and_shows_its_actual(client, manager, t
         ({}, "Choose a team or a person, not both."),
         ({"team": "T", "month": "2026-13"}, "Enter a month as YYYY-MM"),
         ({"team": "T", "value": "-1"}, "greater than or equal to 0"),
+        ({"team": "T", "kpi": "nps", "value": "101"}, "An NPS target is a score of at most 100."),
     ],
 )
 def test_bad_input_is_refused_with_a_message(client, manager, executive, team_a, data, error):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from setia.accounts.models import Role
 from setia.cadence.models import Checkpoint, Target
 from setia.history.actions import new_event, record_events
+from setia.metrics.models import CustomerMonthlyMetric
 from setia.test import make_customer, make_user
 
 WEEKLY = reverse("cadence:weekly")
@@ -113,3 +114,33 @@ def test_it_is_a_fixed_number_of_queries(
         response = client.get(WEEKLY, {"team": team_a.pk})
 
     assert len(response.context["blockers"]) == 6
+
+
+def test_a_monthly_rollup_and_a_score_are_their_own_forecast(
+    client, manager, executive, team_a, history
+):
+    month = datetime.date(2026, 11, 1)
+    Target.objects.create(month=month, kpi="gmv_owned", team=team_a, value=2_000_000)
+    Target.objects.create(month=month, kpi="nps", team=team_a, value=50)
+    CustomerMonthlyMetric.objects.create(customer=history, month=month, gmv=1_234_567, orders=9)
+    moment = datetime.datetime(2026, 11, 17, 10, 0, tzinfo=JAKARTA)
+    record_events(
+        [
+            new_event(history, "survey", data={"kind": "nps", "score": score}, occurred_at=moment)
+            for score in (10, 10, 4)
+        ]
+    )
+    client.force_login(manager)
+
+    response = client.get(WEEKLY, {"week": "2026-W47", "team": team_a.pk})
+
+    rows = {row.target.kpi: row for row in response.context["rows"]}
+    gmv, score = rows["gmv_owned"], rows["nps"]
+    assert (gmv.week, gmv.previous, gmv.month_to_date, gmv.forecast) == (
+        None,
+        None,
+        1_234_567,
+        1_234_567,
+    )
+    assert (score.week, score.previous, score.month_to_date, score.forecast) == (33, None, 33, 33)
+    assert "Rp 1.234.567" in response.content.decode()

@@ -18,10 +18,17 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from setia.accounts.models import User
 from setia.announcements.models import Acknowledgement, Announcement, Reminder
 from setia.lib.dates import now, today
+from setia.notifications.actions import notify_each
+from setia.notifications.models import Kind
+
+# The notification of a new announcement, translated for each reader when shown; its title is
+# the one in the reader's language.
+ANNOUNCED = gettext_noop("New announcement from %(actor)s: %(title)s")
 
 
 @transaction.atomic
@@ -33,8 +40,19 @@ def publish_announcement(*, author: User, data: dict, roles=(), teams=()) -> Ann
     announcement = Announcement.objects.create(author=author, published_at=now(), **data)
     announcement.roles.set(roles)
     announcement.teams.set(teams)
+    audience = announcement.audience_members()
     if announcement.requires_acknowledgement:
-        announcement.audience_members().update(announcements_pending=True)
+        audience.update(announcements_pending=True)
+    notify_each(
+        (
+            (person, {"actor": str(author), "title": announcement.title_in(person.language)})
+            for person in audience.only("id", "language")
+        ),
+        Kind.ANNOUNCEMENT,
+        ANNOUNCED,
+        link=reverse("announcements:detail", args=[announcement.code]),
+        actor=author,
+    )
     return announcement
 
 

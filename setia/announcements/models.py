@@ -151,7 +151,11 @@ class Announcement(models.Model):
     @property
     def title(self) -> str:
         """The title in the active language."""
-        return self.title_en if get_language() == "en" else self.title_id
+        return self.title_in(get_language())
+
+    def title_in(self, language: str) -> str:
+        """The title in `language` (a language code; Indonesian unless English)."""
+        return self.title_en if language == "en" else self.title_id
 
     @property
     def body(self) -> str:

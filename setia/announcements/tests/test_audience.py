@@ -4,11 +4,13 @@ current role and team, and the mark that says something waits for them."""
 import pytest
 from django.contrib.auth.models import Group
 
-from setia.accounts.models import Role, User
+from setia.accounts.models import Language, Role, User
 from setia.announcements.actions import acknowledge, refresh_pending
 from setia.announcements.models import Announcement, Audience
 from setia.announcements.tests.factories import publish
 from setia.cadence.actions import change_team
+from setia.notifications.models import Kind as NotificationKind
+from setia.notifications.models import Notification
 from setia.test import make_user
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +87,23 @@ def test_the_daily_refresh_catches_a_role_changed_in_the_admin(manager, viewer):
 
     refresh_pending()
     assert _waiting(viewer)
+
+
+def test_its_audience_is_notified_in_each_readers_language(manager, executive, intern):
+    User.objects.filter(pk=intern.pk).update(language=Language.ENGLISH)
+    announcement = publish(
+        manager,
+        audience=Audience.ROLES,
+        roles=Group.objects.filter(name__in=[Role.EXECUTIVE, Role.INTERN, Role.MANAGER]),
+    )
+
+    notified = Notification.objects.filter(kind=NotificationKind.ANNOUNCEMENT)
+    # everyone in the audience but its author, once, linking to the announcement
+    assert sorted(notified.values_list("recipient_id", flat=True)) == sorted(
+        [executive.pk, intern.pk]
+    )
+    titles = {n.recipient_id: n.params["title"] for n in notified}
+    assert titles == {executive.pk: "Proses baru", intern.pk: "A new process"}
+    assert {n.link for n in notified} == {f"/announcements/{announcement.code}/"}
+    intern.refresh_from_db()
+    assert intern.unread_notifications == 1

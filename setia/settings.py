@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "setia.surveys",
     # After work, tiers, metrics and engagement: health scores read all of them.
     "setia.health",
+    # After work and health: an interview becomes a task; candidates read the health score the
+    # health demo computes.
+    "setia.stories",
     "setia.exports",
     "setia.imports",
     "setia.desk",

@@ -30,6 +30,7 @@ from setia.library.models import Guide
 from setia.partners.models import Meeting, Programme
 from setia.quality.actions import merge_customers
 from setia.quality.models import DuplicateCandidate, Merge
+from setia.stories.models import Story
 from setia.work.automation.models import PlaybookRun
 from setia.work.schedule.models import Task
 
@@ -61,6 +62,11 @@ MORE = [
     "/campaigns/promotions/new/",
     "/campaigns/captions/",
     "/campaigns/captions/templates/",
+    "/stories/list/",
+    "/stories/candidates/",
+    "/stories/new/",
+    "/stories/questionnaires/",
+    "/stories/questionnaires/new/",
     "/cadence/targets/new/",
     "/api/tokens/",
     "/answers/new/",
@@ -162,6 +168,7 @@ def generated_content(tmp_path) -> dict[str, str]:
         EventKind.TASK,
         EventKind.PARTNER,
         EventKind.CAMPAIGN,
+        EventKind.STORY,
     ):
         event = TimelineEvent.objects.filter(kind=kind).order_by("-id").first()
         if event is not None:
@@ -196,6 +203,10 @@ def generated_content(tmp_path) -> dict[str, str]:
     pages["campaign"] = reverse(
         "campaigns:campaign-detail", args=[Campaign.objects.order_by("id")[0].pk]
     )
+    for state in ("published", "consent_asked", "draft"):
+        story = Story.objects.filter(state=state).order_by("id").first()
+        if story is not None:
+            pages[f"{state} story"] = reverse("stories:story-detail", args=[story.code])
     answer = Article.objects.order_by("id").first()
     if answer is not None:
         pages["answer"] = reverse("knowledge:article-detail", args=[answer.code])

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from setia.accounts.models import Role
 from setia.stories import actions
@@ -49,8 +50,7 @@ def test_a_story_moves_from_the_interview_to_published(page):
     page.wait_for_url(re.compile(r"/stories/[0-9a-f-]{36}/$"))
     for step in ("Draft", "In review", "Approved"):
         page.get_by_role("button", name=f"Move to {step}").click()
-        page.wait_for_load_state()
-        assert page.locator("#state").inner_text() == step
+        expect(page.locator("#state")).to_have_text(step)
 
     # and records where it was published
     publish = page.locator("#publish")
@@ -58,11 +58,10 @@ def test_a_story_moves_from_the_interview_to_published(page):
     publish.get_by_label("Published on").fill(datetime.date.today().isoformat())
     publish.get_by_label("Link").fill("https://blog.example/rumah-jati")
     publish.get_by_role("button", name="Record the publication").click()
-    page.wait_for_load_state()
 
     # then the story is published, with its article assembled from the answers
-    assert page.locator("#state").inner_text() == "Published"
-    assert "Kami mulai dari garasi 1" in page.locator("#article").inner_text()
+    expect(page.locator("#state")).to_have_text("Published")
+    expect(page.locator("#article")).to_contain_text("Kami mulai dari garasi 1")
     story = Story.objects.get()
     assert (story.state, story.approved_by) == (State.PUBLISHED, dewi)
     assert story.publications.get().link == "https://blog.example/rumah-jati"

@@ -23,14 +23,16 @@ MIN_HEALTH = 75
 
 
 def _meeting_the_bar(customers):
-    """`customers` whose figures make them candidates, annotated with `growth` (percent),
-    `gmv` (90 days, rupiah) and `health`."""
+    """`customers` whose figures make them candidates, annotated with `candidate_growth`
+    (percent), `candidate_gmv` (90 days, rupiah) and `candidate_health`."""
     return customers.filter(
         rollup__gmv_90d__gte=MIN_GMV_90D,
         rollup__gmv_growth_pct__gte=MIN_GROWTH_PERCENT,
         health_score__gte=MIN_HEALTH,
     ).annotate(
-        growth=F("rollup__gmv_growth_pct"), gmv=F("rollup__gmv_90d"), health=F("health_score")
+        candidate_growth=F("rollup__gmv_growth_pct"),
+        candidate_gmv=F("rollup__gmv_90d"),
+        candidate_health=F("health_score"),
     )
 
 
@@ -55,7 +57,11 @@ class Candidate:
 def rows(customers) -> list[Candidate]:
     """The candidates of `suggested_for` (a page of them) with their reasons."""
     return [
-        Candidate(customer, customer.gmv, reason(customer.growth, customer.health))
+        Candidate(
+            customer,
+            customer.candidate_gmv,
+            reason(customer.candidate_growth, customer.candidate_health),
+        )
         for customer in customers
     ]
 
@@ -73,7 +79,7 @@ def reason_for(customer) -> str:
     when its figures do not make it one (a story added by hand)."""
     found = (
         _meeting_the_bar(Customer.objects.filter(pk=customer.pk))
-        .values_list("growth", "health")
+        .values_list("candidate_growth", "candidate_health")
         .first()
     )
     if found is None:

@@ -66,11 +66,11 @@ def test_it_suggests_strong_growth_and_high_health_fastest_first(planted, execut
     found = list(candidates.suggested_for(executive))
 
     assert [c.name for c in found] == ["Dapur Asri", "Rumah Jati"]
-    assert [candidates.reason(c.growth, c.health) for c in found] == [
+    assert [candidates.reason(c.candidate_growth, c.candidate_health) for c in found] == [
         "GMV +100% in 90 days, health 80",
         "GMV +50% in 90 days, health 86",
     ]
-    assert [c.gmv for c in found] == [180_000_000, 135_000_000]
+    assert [c.candidate_gmv for c in found] == [180_000_000, 135_000_000]
 
 
 def test_a_manager_sees_every_teams_candidates(planted, manager):

@@ -103,7 +103,7 @@ def test_an_invalid_move_says_why(client, executive, story):
 
     response = client.post(_url("story-move", story), {"state": "approved"}, follow=True)
 
-    assert "A story at “Candidate” cannot move to “Approved”." in response.text
+    assert "Kisah di tahap “Kandidat” tidak bisa dipindah ke “Disetujui”." in response.text
     assert Story.objects.get().state == State.CANDIDATE
 
 
@@ -237,7 +237,7 @@ def test_the_board_reads_a_fixed_number_of_queries(
     client.force_login(executive)
     client.get(BOARD)
 
-    with django_assert_num_queries(6) as context:
+    with django_assert_num_queries(5) as context:
         client.get(BOARD)
 
     for state in ["consent_asked", "draft", "approved", "published"] * 4:
@@ -259,7 +259,7 @@ def test_the_story_page_reads_a_fixed_number_of_queries(
     client.force_login(manager)
     client.get(_url("story-detail", story))
 
-    with django_assert_num_queries(9) as context:
+    with django_assert_num_queries(8) as context:
         client.get(_url("story-detail", story))
 
     for outlet in ("Liputan6", "Antara", "JPNN"):

@@ -106,7 +106,7 @@ def move_story(*, story: Story, state: str, actor, note: str = "") -> Story:
         raise StoryError(_("Only a manager may approve a story."))
     moment = now()
     fields: list[str] = []
-    if state == State.INTERVIEWED and current.interview_task_id is not None:
+    if state == State.INTERVIEWED and current.interview_task is not None:
         # The interview was held: its task is done (nothing changes if it already was).
         complete_task(task=current.interview_task, actor=actor)
     if state == State.DRAFT and current.state == State.INTERVIEWED:

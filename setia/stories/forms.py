@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from setia.accounts.models import User
 from setia.customers.forms import FlexibleDateField
 from setia.customers.models import Customer
 from setia.lib.text import MEDIUM_TEXT, at_most
@@ -89,7 +90,7 @@ class ConsentForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    interviewer = forms.ModelChoiceField(label=_("Interviewer"), queryset=None)
+    interviewer = forms.ModelChoiceField(label=_("Interviewer"), queryset=User.objects.none())
     interview_at = forms.DateTimeField(label=_("Interview at"), widget=DATETIME_WIDGET)
 
     def __init__(self, *args, user, **kwargs):

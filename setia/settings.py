@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "setia.surveys",
     # After work, tiers, metrics and engagement: health scores read all of them.
     "setia.health",
+    # After work and health: an interview becomes a task; candidates read the health score the
+    # health demo computes.
+    "setia.stories",
     "setia.exports",
     "setia.imports",
     "setia.desk",
@@ -476,6 +479,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field named "kind"; the surveys' needs a name of its own.
+    "ENUM_NAME_OVERRIDES": {"SurveyKindEnum": "setia.surveys.models.Kind"},
 }
 
 # Metrics (setia.metrics): a folder polled for metrics CSV files (empty: no inbox), and the

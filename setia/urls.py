@@ -26,6 +26,7 @@ urlpatterns = [
     path("work/", include("setia.work.urls")),
     path("partners/", include("setia.partners.urls")),
     path("campaigns/", include("setia.campaigns.urls")),
+    path("stories/", include("setia.stories.urls")),
     path("exports/", include("setia.exports.urls")),
     path("quality/", include("setia.quality.urls")),
     path("imports/", include("setia.imports.urls")),

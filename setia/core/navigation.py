@@ -209,6 +209,22 @@ SECTIONS: tuple[Section, ...] = (
                 ),
             ),
             Entry(
+                _("Success stories"),
+                "stories:story-board",
+                "stories.view_story",
+                also=(
+                    "stories:story-list",
+                    "stories:candidate-list",
+                    "stories:story-create",
+                    "stories:story-detail",
+                    "stories:story-answers",
+                    "stories:story-article",
+                    "stories:questionnaire-list",
+                    "stories:questionnaire-create",
+                    "stories:questionnaire-edit",
+                ),
+            ),
+            Entry(
                 _("Meetings"),
                 "partners:meeting-list",
                 "partners.view_meeting",
@@ -322,6 +338,7 @@ NAMESPACE_SECTIONS: dict[str, str] = {
     "webhooks": "admin",
     "partners": "partners",
     "campaigns": "partners",
+    "stories": "partners",
     "cadence": "team",
 }
 ROUTE_SECTIONS: dict[str, str] = {

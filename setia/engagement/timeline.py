@@ -7,6 +7,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from setia.core.pagination import MAX_ROWS
 from setia.engagement.models import (
     Direction,
     Interaction,
@@ -23,7 +24,9 @@ PAGE_SIZE = 20
 
 class TimelineFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    page = forms.IntegerField(min_value=1, required=False)
+    # No timeline is longer than the lists' limit: a larger offset would overflow SQLite's
+    # integers (an odd page number reads as the first page).
+    page = forms.IntegerField(min_value=1, max_value=MAX_ROWS // PAGE_SIZE, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

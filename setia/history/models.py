@@ -219,6 +219,7 @@ class EventKind(models.TextChoices):
     SURVEY = "survey", pgettext_lazy("timeline kind", "Survey")
     PARTNER = "partner", _("Partner programme")
     CAMPAIGN = "campaign", pgettext_lazy("timeline kind", "Campaign")
+    STORY = "story", _("Success story")
 
 
 class TimelineEventQuerySet(models.QuerySet):

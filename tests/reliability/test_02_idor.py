@@ -19,6 +19,7 @@ from setia.partners.models import Referral
 from setia.partners.tests.factories import make_programme
 from setia.quality.models import Merge
 from setia.quality.tests.factories import make_candidate
+from setia.stories.tests.factories import make_story
 from setia.test import make_contact, make_customer, make_store, make_subscription
 from setia.work.automation.models import Playbook, PlaybookRun
 from setia.work.tests.factories import make_task
@@ -65,6 +66,7 @@ def owned(customer, executive, team_a):
             discount="20%",
             link="https://batiklestari.id/promo",
         ),
+        "story": make_story(customer),
         "referral": Referral.objects.create(
             programme=make_programme(),
             customer=customer,
@@ -117,6 +119,19 @@ OWNED_URLS = {
     "partners:referral-advance": ("post", lambda o: [o["referral"].pk]),
     "campaigns:participant-join": ("post", lambda o: [o["participant"].pk]),
     "campaigns:promotion-edit": ("post", lambda o: [o["promotion"].pk]),
+    **{
+        f"stories:story-{step}": (method, lambda o: [o["story"].code])
+        for step, method in [
+            ("detail", "get"),
+            ("move", "post"),
+            ("consent", "post"),
+            ("schedule", "post"),
+            ("answers", "post"),
+            ("article", "post"),
+            ("publish", "post"),
+            ("coverage", "post"),
+        ]
+    },
     # The REST API (setia/api/tests has every method of each).
     "api:customer-detail": ("get", lambda o: [o["customer"].code]),
     "api:customer-timeline": ("get", lambda o: [o["customer"].code]),
@@ -204,6 +219,8 @@ NOT_TEAM_OWNED = {
     "announcements:acknowledge",
     "announcements:report",
     "announcements:report-csv",
+    # The interview questionnaires are shared by everyone: setia/stories/tests.
+    "stories:questionnaire-edit",
     "cadence:target-edit",  # monthly targets: managers only
     "cadence:target-delete",
     "cadence:reassignment-detail",  # reassignments: managers only

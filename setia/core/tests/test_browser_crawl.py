@@ -31,6 +31,7 @@ from setia.library.models import Guide
 from setia.partners.models import Meeting, Programme, RateCardVersion
 from setia.quality.actions import merge_customers
 from setia.quality.models import DuplicateCandidate, Merge
+from setia.stories.models import Story
 from setia.work.automation.models import PlaybookRun
 from setia.work.schedule.models import Task
 
@@ -64,6 +65,11 @@ MORE = [
     "/campaigns/promotions/new/",
     "/campaigns/captions/",
     "/campaigns/captions/templates/",
+    "/stories/list/",
+    "/stories/candidates/",
+    "/stories/new/",
+    "/stories/questionnaires/",
+    "/stories/questionnaires/new/",
     "/cadence/targets/new/",
     "/announcements/new/",
     "/api/tokens/",
@@ -168,6 +174,7 @@ def generated_content(tmp_path) -> dict[str, str]:
         EventKind.TASK,
         EventKind.PARTNER,
         EventKind.CAMPAIGN,
+        EventKind.STORY,
     ):
         event = TimelineEvent.objects.filter(kind=kind).order_by("-id").first()
         if event is not None:
@@ -210,6 +217,10 @@ def generated_content(tmp_path) -> dict[str, str]:
     initiative = Campaign.objects.filter(kind="initiative").order_by("id").first()
     if initiative is not None:
         pages["initiative"] = reverse("campaigns:campaign-detail", args=[initiative.pk])
+    for state in ("published", "consent_asked", "draft"):
+        story = Story.objects.filter(state=state).order_by("id").first()
+        if story is not None:
+            pages[f"{state} story"] = reverse("stories:story-detail", args=[story.code])
     answer = Article.objects.order_by("id").first()
     if answer is not None:
         pages["answer"] = reverse("knowledge:article-detail", args=[answer.code])

@@ -81,6 +81,18 @@ UNREACHED = {
     "campaigns/milestones/<int:pk>/mark/": "only on a campaign with milestones, and the crawl "
     "reads one campaign page (the demo's milestones are the initiative's); a form with one "
     "hidden field, setia/campaigns/tests/test_initiatives.py",
+    **dict.fromkeys(
+        [
+            "stories/<uuid:code>/consent/",
+            "stories/<uuid:code>/schedule/",
+            "stories/<uuid:code>/answers/",
+            "stories/<uuid:code>/article/",
+            "stories/<uuid:code>/publish/",
+            "stories/<uuid:code>/coverage/",
+        ],
+        "each only at one state of a story, and the crawl reads one story page; odd values in "
+        "every field: setia/stories/tests/test_odd_fields.py",
+    ),
     "engagement/customers/<uuid:code>/email/": "posted by the composer's preview (htmx); "
     "test_send_email.py",
     "engagement/customers/<uuid:code>/whatsapp/send/": "posted by the composer's preview "

@@ -156,9 +156,11 @@ def run(options) -> None:
     customers = Customer.objects.visible_to(manager)
     uplift = results.measure(campaign, customers, today)
     assert uplift is not None
+    # No uplift percent without sales before the campaign (a short --days).
+    percent = "none" if uplift.percent is None else f"{uplift.percent:.2f}%"
     print(
         f"participants={uplift.participants.merchants:,} "
-        f"comparison={uplift.comparison.merchants:,} uplift={uplift.percent:.2f}%"
+        f"comparison={uplift.comparison.merchants:,} uplift={percent}"
     )
     measure = median_seconds(lambda: results.measure(campaign, customers, today))
     from django.conf import settings

@@ -7,7 +7,7 @@ from setia.customers.models import Category, Customer, Plan
 from setia.imports.actions import NEW_CATEGORY
 from setia.imports.mapping import EXTRA, FIELDS, IGNORE, check_mapping
 from setia.imports.models import ImportSource
-from setia.lib.reading import MAX_FILE_BYTES, FileError, Table, open_table
+from setia.lib.reading import FileError, Table, open_table
 from setia.lib.regions import PROVINCE_CHOICES
 
 
@@ -52,11 +52,6 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.")
-                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-            )
         try:
             # Read as a stream (checked and counted a block at a time): the header and the first
             # rows are all the next steps show.

@@ -5,7 +5,7 @@ from setia.accounts.models import Role, User
 from setia.customers.forms import FlexibleDateField
 from setia.customers.models import Category
 from setia.lib.phones import PhoneError, normalise_phone
-from setia.lib.reading import MAX_FILE_BYTES, FileError, open_table
+from setia.lib.reading import FileError, open_table
 from setia.partners.models import Agreement, Meeting, Partner, PartnerContact, Programme
 from setia.work.schedule.forms import owner_choices
 
@@ -156,11 +156,6 @@ class RateCardUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.")
-                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-            )
         try:
             # Read as a stream: the rows are read from the upload again when imported.
             self.table = open_table(upload)

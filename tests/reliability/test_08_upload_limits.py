@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from setia.accounts.models import Role
-from setia.imports import forms as import_forms
 from setia.imports.models import Import
+from setia.lib import reading
 from setia.lib.reading import FileError, read_table
 from setia.test import make_user
 
@@ -133,7 +133,7 @@ def importer(client, db):
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(client, importer, monkeypatch):
-    monkeypatch.setattr(import_forms, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 1024 * 1024)
 
     response = _upload(client, b"Nama Brand,No HP\n" + b"Batik,0812-3456-7801\n" * 60_000)
 

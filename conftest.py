@@ -8,10 +8,12 @@ from pytest_django.plugin import blocking_manager_key
 from setia.accounts.models import Role
 from setia.test import make_customer, make_team, make_user
 
-# Fixtures shared by test modules of several folders (bulk sends, the WhatsApp fake API).
+# Fixtures shared by test modules of several folders (bulk sends, the WhatsApp fake API, a
+# real SMTP server).
 pytest_plugins = [
     "setia.engagement.tests.bulk_fixtures",
     "setia.engagement.tests.whatsapp_fixtures",
+    "setia.engagement.tests.smtp",
 ]
 
 

@@ -2,8 +2,6 @@
 old as it says, at most once a day, delivered to a real SMTP server."""
 
 import datetime
-import email
-from email import policy
 
 import pytest
 import time_machine
@@ -12,7 +10,6 @@ from setia.accounts.models import Role
 from setia.announcements.actions import acknowledge, send_reminders
 from setia.announcements.models import Audience, Reminder
 from setia.announcements.tests.factories import publish
-from setia.engagement.tests.smtp import SMTPServer
 from setia.jobs.actions import run_pending
 from setia.jobs.models import Job
 from setia.jobs.schedule import Schedule
@@ -22,22 +19,6 @@ pytestmark = pytest.mark.django_db
 
 # Monday 7 December 2026, 09:00 in Jakarta.
 PUBLISHED = datetime.datetime(2026, 12, 7, 2, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def smtp(settings):
-    with SMTPServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = server.port
-        yield server.handler
-
-
-def _received(handler):
-    return [
-        email.message_from_bytes(envelope.content, policy=policy.default)
-        for envelope in handler.received
-    ]
 
 
 @pytest.fixture
@@ -84,7 +65,7 @@ def test_the_schedule_reminds_those_who_have_not_read_once_a_day(
         assert schedule.enqueue_due() == ["reminders"]
         run_pending()
     assert Job.objects.get().state == Job.State.DONE
-    messages = _received(smtp)
+    messages = smtp.messages()
     assert sorted((m["To"], m["Subject"]) for m in messages) == [
         ("dimas@setia.test", "Please read: Checkpoint by 10:00"),
         ("rina@setia.test", "Harap dibaca: Checkpoint sebelum pukul 10"),
@@ -100,7 +81,7 @@ def test_the_schedule_reminds_those_who_have_not_read_once_a_day(
     acknowledge(announcement=announcement, user=people["rina"])
     with time_machine.travel(_at(3), tick=False):
         assert send_reminders() == 1
-    assert [m["To"] for m in _received(smtp)[2:]] == ["dimas@setia.test"]
+    assert [m["To"] for m in smtp.messages()[2:]] == ["dimas@setia.test"]
     assert Reminder.objects.count() == 3
 
 

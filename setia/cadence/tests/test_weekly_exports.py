@@ -2,11 +2,9 @@
 back with pypdf and openpyxl, the e-mail received by a real SMTP server."""
 
 import datetime
-import email
 import io
 import subprocess
 import sys
-from email import policy
 
 import pytest
 import time_machine
@@ -19,7 +17,6 @@ from setia.accounts.models import Role
 from setia.cadence.delivery import send_weekly_updates
 from setia.cadence.models import Checkpoint, Target, WeeklyRecipient, WeeklySend
 from setia.customers.actions import update_customer
-from setia.engagement.tests.smtp import SMTPServer
 from setia.history.actions import new_event, record_events
 from setia.jobs.actions import run_pending
 from setia.jobs.models import Job
@@ -276,22 +273,6 @@ def test_the_command_exits_non_zero_with_the_reason(tmp_path):
 # -- the Monday e-mail ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def smtp(settings):
-    with SMTPServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = server.port
-        yield server.handler
-
-
-def _received(handler):
-    return [
-        email.message_from_bytes(envelope.content, policy=policy.default)
-        for envelope in handler.received
-    ]
-
-
 # Monday 23 November 2026, 07:00 in Jakarta: the schedule's time, week 47 just ended.
 MONDAY = datetime.datetime(2026, 11, 23, 0, 0, tzinfo=datetime.UTC)
 
@@ -313,7 +294,7 @@ def test_monday_the_schedule_mails_each_teams_pdf_once(smtp, settings, team_a, t
         run_pending()
 
     assert Job.objects.get().state == Job.State.DONE
-    messages = _received(smtp)
+    messages = smtp.messages()
     # The lead reads Indonesian; the added address the default language (English here), and
     # it gets every team's update.
     assert sorted((message["To"], message["Subject"]) for message in messages) == [
@@ -358,7 +339,7 @@ def test_a_team_without_recipients_is_skipped(smtp, team_a, team_b):
     with time_machine.travel(MONDAY, tick=False):
         assert send_weekly_updates() == 1
 
-    [message] = _received(smtp)
+    [message] = smtp.messages()
     assert message["To"] == "b@example.test"
     assert list(WeeklySend.objects.values_list("team__name", "monday")) == [
         ("Team B", datetime.date(2026, 11, 16))

@@ -1,8 +1,12 @@
-"""A real SMTP server on 127.0.0.1 for the e-mail tests (aiosmtpd in a thread)."""
+"""A real SMTP server on 127.0.0.1 for the e-mail tests (aiosmtpd in a thread), and the `smtp`
+fixture that points Django's e-mail at it (listed in the root conftest's plugins)."""
 
+import email
 import socket
 from dataclasses import dataclass, field
+from email import policy
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -26,6 +30,13 @@ class RecordingHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    def messages(self) -> list:
+        """What was accepted, as parsed e-mail messages, in order."""
+        return [
+            email.message_from_bytes(envelope.content, policy=policy.default)
+            for envelope in self.received
+        ]
+
     async def handle_DATA(self, server, session, envelope):
         if self.data_replies:
             return self.data_replies.pop(0)
@@ -45,3 +56,13 @@ class SMTPServer:
 
     def __exit__(self, *exc):
         self.controller.stop()
+
+
+@pytest.fixture
+def smtp(settings):
+    """Django's e-mail sent to a real SMTP server for the test; yields its handler."""
+    with SMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        yield server.handler

@@ -57,7 +57,9 @@ def test_it_loads_a_year_of_engagement_on_the_timeline(db):
     assert TimelineEvent.objects.filter(source_type="engagement.message").count() == (
         Message.objects.count()
     )
-    assert TimelineEvent.objects.filter(kind="change").count() == 120
+    # each customer's creation (the demo's reassignment adds a change to a few more)
+    changed = TimelineEvent.objects.filter(kind="change")
+    assert changed.values("customer").distinct().count() == 120 <= changed.count()
     assert set(RetentionOffer.objects.values_list("status", flat=True)) == {
         "proposed",
         "approved",

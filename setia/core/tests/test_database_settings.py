@@ -11,14 +11,14 @@ def test_it_gives_postgresql_a_connect_timeout():
     assert database["CONN_MAX_AGE"] == 600
 
 
-def test_postgresql_connections_run_without_jit_unless_asked():
+def test_postgresql_connections_run_without_jit_unless_asked_and_plan_for_ssd():
     url = "postgres://setia:secret@db.example.com:5432/setia"
 
     web = database_settings(url, conn_max_age=600, connect_timeout=7)
     batch = database_settings(url, conn_max_age=600, connect_timeout=7, jit=True)
 
-    assert web["OPTIONS"]["options"] == "-c jit=off"
-    assert "options" not in batch["OPTIONS"]
+    assert web["OPTIONS"]["options"] == "-c random_page_cost=1.1 -c jit=off"
+    assert batch["OPTIONS"]["options"] == "-c random_page_cost=1.1"
 
 
 def test_it_leaves_sqlite_its_busy_timeout():

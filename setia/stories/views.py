@@ -292,6 +292,25 @@ def story_coverage(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     )
 
 
+def _story_form_page(request, story: Story, form, save, saved: str, title: str) -> HttpResponse:
+    """A step of `story` on a page of its own: on a valid POST, `save()` (an action) and back to
+    the story with `saved`; otherwise the form, with the action's refusal among its errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except actions.StoryError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, saved)
+            return redirect(story)
+    return render(
+        request,
+        "stories/form.html",
+        {"form": form, "title": title, "back": story.get_absolute_url()},
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 @permission_required("stories.change_story", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -300,23 +319,13 @@ def story_answers(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     questions = list(story.questionnaire.questions.all())
     answers = {answer.question_id: answer.text for answer in story.answers.all()}
     form = AnswersForm(request.POST or None, questions=questions, answers=answers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_answers(story=story, texts=form.texts(), actor=request.user)
-        except actions.StoryError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Answers saved."))
-            return redirect(story)
-    return render(
+    return _story_form_page(
         request,
-        "stories/form.html",
-        {
-            "form": form,
-            "title": _("Interview answers: %(merchant)s") % {"merchant": story.customer.name},
-            "back": story.get_absolute_url(),
-        },
-        status=400 if form.errors else 200,
+        story,
+        form,
+        lambda: actions.save_answers(story=story, texts=form.texts(), actor=request.user),
+        _("Answers saved."),
+        _("Interview answers: %(merchant)s") % {"merchant": story.customer.name},
     )
 
 
@@ -326,29 +335,19 @@ def story_answers(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 def story_article(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     story = _story_for(request, code)
     form = ArticleForm(request.POST or None, instance=story)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_article(
-                story=story,
-                title=form.cleaned_data["title"],
-                article_id=form.cleaned_data["article_id"],
-                article_en=form.cleaned_data["article_en"],
-                actor=request.user,
-            )
-        except actions.StoryError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Article saved."))
-            return redirect(story)
-    return render(
+    return _story_form_page(
         request,
-        "stories/form.html",
-        {
-            "form": form,
-            "title": _("Article: %(merchant)s") % {"merchant": story.customer.name},
-            "back": story.get_absolute_url(),
-        },
-        status=400 if form.errors else 200,
+        story,
+        form,
+        lambda: actions.save_article(
+            story=story,
+            title=form.cleaned_data["title"],
+            article_id=form.cleaned_data["article_id"],
+            article_en=form.cleaned_data["article_en"],
+            actor=request.user,
+        ),
+        _("Article saved."),
+        _("Article: %(merchant)s") % {"merchant": story.customer.name},
     )
 
 

@@ -25,9 +25,11 @@ def _reset_language():
 
 
 @pytest.fixture(autouse=True)
-def _reset_rate_limits():
-    """Request counts are kept per user id, and ids repeat between tests: each starts at zero."""
+def _reset_caches():
+    """Request counts and cached figures are kept per user or row id, and ids repeat between
+    tests: each starts with empty caches."""
     caches["ratelimit"].clear()
+    caches["default"].clear()
 
 
 # The rows the migrations wrote (roles, categories, plans, tiers, stages…), serialized by the

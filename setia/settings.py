@@ -604,6 +604,16 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "setia.cadence.tasks.send_weekly_updates",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    # The targets' daily rollup: the recent weeks every ten minutes, a year after the metrics'
+    # nightly recompute. Events recorded since a build are counted live.
+    "cadence-roll-up-recent-kpis": {
+        "task": "setia.cadence.tasks.roll_up_recent_kpis",
+        "schedule": 600.0,
+    },
+    "cadence-roll-up-kpis": {
+        "task": "setia.cadence.tasks.roll_up_kpis",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE |= {
     # Notifications (setia/notifications): the morning's "due today" reminders (work), the

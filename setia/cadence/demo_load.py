@@ -2,7 +2,7 @@
 
 Targets are set from last month's actuals, a little higher, so the bars show real progress on
 the demo's history (counts, onboarding, revenue kept, owned GMV and the NPS); a hand-entered
-KPI shows a figure typed by the manager. `demo_work` adds a reassignment, 1:1s and follow-ups. Checkpoints: most
+KPI shows a figure typed by the manager. The KPIs' rollup is built as the nightly job does. `demo_work` adds a reassignment, 1:1s and follow-ups. Checkpoints: most
 executives and interns wrote yesterday's, a few today's, one with a blocker, so the lead's view
 has both who wrote and who has not.
 """
@@ -91,4 +91,6 @@ def load(*, seed: int, people, reference: datetime.date, progress: Progress) -> 
             checkpoints += created
     org = org_demo.load(people=people)
     work = demo_work.load(people=people, reference=reference)
+    # The KPI rollup of the demo's year, as the nightly job builds it.
+    kpis.build_rollup(add_months(month, -12))
     return f"{targets} targets, {checkpoints} checkpoints; {org}" + (f"; {work}" if work else "")

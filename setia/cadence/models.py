@@ -265,3 +265,43 @@ class WeeklySend(models.Model):
 
     def __str__(self):
         return f"{self.team} {self.monday}"
+
+
+class KpiDay(models.Model):
+    """One figure of one person's day (in the team's time zone), at the team they were in: the
+    rollup a month's actuals read instead of every event of the month (see `kpis`). `team` is
+    empty for a person in no team that day, and for the owned GMV, whose team is the owner's at
+    the reported period's end and is found when it is read. Written only by
+    `kpis.build_rollup`, which replaces whole months."""
+
+    day = models.DateField()
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A KPI's code, or one of the NPS's three counts.
+    figure = models.CharField(max_length=30)
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "figure"], name="kpi_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.person_id} {self.figure}={self.value}"
+
+
+class KpiRollup(models.Model):
+    """One build of the rollup: the days from `since` on (until the next build's `since`) hold
+    the events up to `events_upto` and the onboarding stage changes up to `changes_upto`; later
+    ones are counted live (`kpis.actuals`), so a figure never waits for the next build."""
+
+    since = models.DateField(unique=True)  # the first day of a month
+    events_upto = models.BigIntegerField()
+    changes_upto = models.BigIntegerField()
+    built_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["since"]
+
+    def __str__(self):
+        return f"{self.since} ≤ {self.events_upto}"

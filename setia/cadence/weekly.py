@@ -102,17 +102,30 @@ def weekly_update(*, monday: datetime.date, team=None, person=None) -> dict:
     people = [person.pk] if person is not None else None
     holder = Q(team=team) if team is not None else Q(user=person)
     targets = list(Target.objects.of_month(month).filter(holder).select_related("team", "user"))
-    # The week's saves are its accepted offers, whatever the targets.
-    codes = kpis.codes_of(targets) | {"offers_accepted"}
-    this_week = kpis.actuals(_moment(monday), _moment(week_end), people=people, codes=codes)
+    # A monthly KPI has no week's figure; the week's saves are its accepted offers, whatever
+    # the targets.
+    weeks = {code for code in kpis.codes_of(targets) if not kpis.BY_CODE[code].monthly}
+    rollup = kpis.builds()
+    this_week = kpis.actuals(
+        _moment(monday),
+        _moment(week_end),
+        people=people,
+        codes=weeks | {"offers_accepted"},
+        rollup=rollup,
+    )
     last_week = kpis.actuals(
         _moment(monday - datetime.timedelta(days=7)),
         _moment(monday),
         people=people,
-        codes=kpis.codes_of(targets),
+        codes=weeks,
+        rollup=rollup,
     )
     to_date = kpis.actuals(
-        _moment(month), _moment(reported_end), people=people, codes=kpis.codes_of(targets)
+        _moment(month),
+        _moment(reported_end),
+        people=people,
+        codes=kpis.codes_of(targets),
+        rollup=rollup,
     )
     elapsed = (reported_end - month).days
     days_in_month = (month_end - month).days

@@ -97,8 +97,25 @@ def weekly(request: AuthenticatedHttpRequest) -> HttpResponse:
         if chosen.manages
         else []
     )
-    week_graph = week_chart(part.figures["rows"])
-    month_graph = month_chart(part.figures["rows"])
+    rows = part.figures["rows"]
+    week_uri, month_uri = charts.cached(
+        "weekly",
+        [
+            (
+                row.target.display_name,
+                row.target.value,
+                row.previous,
+                row.week,
+                row.month_to_date,
+                row.forecast,
+            )
+            for row in rows
+        ],
+        lambda: tuple(
+            charts.data_uri(graph) if graph else None
+            for graph in (week_chart(rows), month_chart(rows))
+        ),
+    )
     context = {
         **part.figures,
         "monday": monday,
@@ -110,8 +127,8 @@ def weekly(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": chosen.query,
         "previous_week": _week_query(monday - datetime.timedelta(days=7), chosen.holder_query),
         "next_week": _week_query(monday + datetime.timedelta(days=7), chosen.holder_query),
-        "week_chart": charts.data_uri(week_graph) if week_graph else None,
-        "chart": charts.data_uri(month_graph) if month_graph else None,
+        "week_chart": week_uri,
+        "chart": month_uri,
     }
     return render(request, "cadence/weekly.html", context)
 

@@ -1,12 +1,8 @@
 """Tiers' card on the customer 360 page (listed in setia/desk/cards.py): the tier, why, GMV and
 orders over 12 months."""
 
-import hashlib
-
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import formats
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from setia.core.cards import Card
@@ -24,9 +20,6 @@ from setia.tiers.models import (
 
 MONTHS = 12
 HISTORY = 5
-# A customer's monthly figures change at the nightly recompute; a day is the longest a chart
-# can be wanted again before its key changes anyway.
-CHART_CACHE_SECONDS = 24 * 60 * 60
 
 
 def effective_thresholds(category_id) -> list[tuple]:
@@ -109,7 +102,6 @@ def _charts(labels, gmv, orders, thresholds) -> tuple[str, str]:
     key, so a cached chart is never out of date.
     """
     drawn = (
-        get_language(),
         labels,
         gmv,
         orders,
@@ -118,12 +110,11 @@ def _charts(labels, gmv, orders, thresholds) -> tuple[str, str]:
             for tier, threshold, _rule in thresholds
         ],
     )
-    key = "tiers:value-charts:" + hashlib.sha256(repr(drawn).encode()).hexdigest()
-    charts_drawn = cache.get(key)
-    if charts_drawn is None:
-        charts_drawn = (_gmv_chart(labels, gmv, thresholds), _orders_chart(labels, orders))
-        cache.set(key, charts_drawn, CHART_CACHE_SECONDS)
-    return charts_drawn
+    return charts.cached(
+        "tiers-value",
+        drawn,
+        lambda: (_gmv_chart(labels, gmv, thresholds), _orders_chart(labels, orders)),
+    )
 
 
 def _gmv_chart(labels, gmv, thresholds) -> str:

@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from setia.accounts.models import Role
+from setia.cadence import kpis
 from setia.cadence.models import Target
 from setia.customers.models import Customer
 from setia.history.actions import new_event, record_events
@@ -66,6 +69,7 @@ def test_only_managers_open_it(client, executive):
 def test_it_is_a_fixed_number_of_queries(client, manager, team_a, django_assert_num_queries):
     client.force_login(manager)
     client.get(HOME)
+    cache.clear()  # the counts a first visit kept for a minute
     for n in range(10):
         person = make_user(Role.EXECUTIVE, team=team_a)
         Target.objects.create(month=datetime.date(2026, 11, 1), kpi="calls", user=person, value=5)
@@ -73,10 +77,32 @@ def test_it_is_a_fixed_number_of_queries(client, manager, team_a, django_assert_
         record_events([new_event(customer, "call", actor=person)])
         Task.objects.create(title=f"Tugas {n}", owner=person, due_at=NOW)
 
-    with django_assert_num_queries(10):
+    # The targets' actuals: the rollup's builds, then the calls, live (nothing is rolled up).
+    with django_assert_num_queries(11):
         response = client.get(HOME)
 
     assert len(response.context["at_risk"]) == len(response.context["work"]) == 8
+    live = [row["actual"] for row in response.context["targets"]]
+    # Rolled up: the rollup's rows and the calls since its build; the four counts (at risk and
+    # health, tier moves, onboarding, open work) as kept by the visit before.
+    kpis.build_rollup(datetime.date(2026, 11, 1))
+    with django_assert_num_queries(8):
+        response = client.get(HOME)
+    assert [row["actual"] for row in response.context["targets"]] == live
+    assert len(response.context["work"]) == 8
+
+
+def test_the_counts_are_kept_a_minute(client, manager, team_a):
+    client.force_login(manager)
+    make_customer(team=team_a, status=Customer.Status.AT_RISK)
+    assert client.get(HOME).context["at_risk_count"] == 1
+    make_customer(team=team_a, status=Customer.Status.AT_RISK)
+
+    assert client.get(HOME).context["at_risk_count"] == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
+        response = client.get(HOME)
+    assert response.context["at_risk_count"] == 2
+    assert b"home-counted-at" in response.content
 
 
 def test_it_shows_the_health_distribution_linked_to_the_list(client, manager, team_a):

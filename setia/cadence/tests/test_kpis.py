@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from setia.accounts.models import Role
-from setia.cadence import kpis
+from setia.cadence import kpis, tasks
 from setia.cadence.actions import change_team
-from setia.cadence.models import TeamMembership
+from setia.cadence.models import KpiDay, KpiRollup, TeamMembership
 from setia.history.actions import new_event, record_events
 from setia.history.models import TimelineEvent
+from setia.lib.dates import add_months
 from setia.test import make_customer, make_team, make_user
 
 JAKARTA = timezone.get_fixed_timezone(7 * 60)
@@ -119,11 +120,16 @@ stretch_ends = st.integers(-3 * 24 * 60, 33 * 24 * 60)
     moves=st.lists(
         st.lists(st.tuples(stretch_ends, st.integers(-1, 2)), max_size=3), min_size=3, max_size=3
     ),
+    # The rollup's builds, each after the first N events, from a month (October to December);
+    # none: every figure counted live.
+    builds=st.lists(st.tuples(st.integers(0, 50), st.integers(-1, 1)), max_size=2),
 )
-def test_actuals_equal_a_count_event_by_event(people, owned, events, moves):
+def test_actuals_equal_a_count_event_by_event(people, owned, events, moves, builds):
     teams, users, _customer = people
     TimelineEvent.objects.all().delete()
     TeamMembership.objects.all().delete()
+    KpiDay.objects.all().delete()
+    KpiRollup.objects.all().delete()
     stretches: dict[int, list[tuple[datetime.datetime, datetime.datetime | None, int | None]]] = {}
     for user, user_moves in zip(users, moves, strict=False):
         if not user_moves:
@@ -145,21 +151,37 @@ def test_actuals_equal_a_count_event_by_event(people, owned, events, moves):
             for begin, end, team_id in rows
         )
         stretches[user.pk] = rows
-    record_events(
-        [
-            new_event(
-                owned[customer],
-                VARIANTS[variant][0],
-                actor=users[actor] if actor >= 0 else None,
-                data=VARIANTS[variant][1],
-                occurred_at=START + datetime.timedelta(minutes=minute),
-            )
-            for actor, variant, customer, minute in events
-        ]
-    )
+    recorded = 0
+    for after, month in [*sorted(builds), (len(events), None)]:
+        record_events(
+            [
+                new_event(
+                    owned[customer],
+                    VARIANTS[variant][0],
+                    actor=users[actor] if actor >= 0 else None,
+                    data=VARIANTS[variant][1],
+                    occurred_at=START + datetime.timedelta(minutes=minute),
+                )
+                for actor, variant, customer, minute in events[recorded:after]
+            ]
+        )
+        recorded = max(recorded, after)
+        if month is not None:
+            kpis.build_rollup(add_months(MONTH, month))
 
-    start, end = kpis.month_bounds(MONTH)
-    found = kpis.actuals(start, end)
+    for start, end in (
+        kpis.month_bounds(MONTH),
+        (START + datetime.timedelta(days=7), START + datetime.timedelta(days=14)),
+        (START - datetime.timedelta(days=3), START + datetime.timedelta(days=2)),
+    ):
+        found = kpis.actuals(start, end)
+        expected_people, expected_teams = _counted(users, owned, events, stretches, start, end)
+        assert dict(found.people) == expected_people
+        assert dict(found.teams) == expected_teams
+
+
+def _counted(users, owned, events, stretches, start, end) -> tuple[dict, dict]:
+    """The figures of `events` from `start` to `end`, per person and per team, event by event."""
 
     def team_at(user, moment):
         if user.pk not in stretches:
@@ -190,8 +212,7 @@ def test_actuals_equal_a_count_event_by_event(people, owned, events, moves):
             team_id = team_at(person, moment)
             if team_id is not None:
                 expected_teams[team_id, figure] = expected_teams.get((team_id, figure), 0) + amount
-    assert dict(found.people) == expected_people
-    assert dict(found.teams) == expected_teams
+    return expected_people, expected_teams
 
 
 def test_a_person_who_moved_mid_month_counts_each_call_once(people, manager):
@@ -218,9 +239,68 @@ def test_a_person_who_moved_mid_month_counts_each_call_once(people, manager):
 
 def test_the_actuals_are_a_query_per_source(people, django_assert_num_queries):
     start, end = kpis.month_bounds(MONTH)
-    with django_assert_num_queries(1):
+    # Each: the rollup's builds, then a query per source (live: nothing is rolled up yet).
+    with django_assert_num_queries(2):
         kpis.actuals(start, end, codes={"calls", "offers_accepted", "revenue_kept"})
-    with django_assert_num_queries(4):  # by actor, by owner, onboarding, GMV
+    with django_assert_num_queries(5):  # by actor, by owner, onboarding, GMV
         kpis.actuals(start, end)
     with django_assert_num_queries(0):
         kpis.actuals(start, end, codes=set())
+    # A period that is not whole days is counted live whole, without asking for the builds.
+    with django_assert_num_queries(1):
+        kpis.actuals(start + datetime.timedelta(hours=1), end, codes={"calls"})
+
+
+def test_a_rolled_up_month_reads_the_rollup_and_what_came_after(people, django_assert_num_queries):
+    _teams, users, customer = people
+    caller = users[1]
+    with time_machine.travel(START + datetime.timedelta(days=10), tick=False):
+        record_events([new_event(customer, "call", actor=caller) for _n in range(3)])
+        assert kpis.build_rollup(MONTH) == 1  # the day's calls of the person, at their team
+        record_events([new_event(customer, "call", actor=caller)])
+        start, end = kpis.month_bounds(MONTH)
+        # The builds, the rollup's rows, and the calls since the build.
+        with django_assert_num_queries(3):
+            found = kpis.actuals(start, end, codes={"calls"})
+
+    assert found.people[caller.pk, "calls"] == 4
+    assert found.teams[caller.team_id, "calls"] == 4
+
+
+def test_calls_around_two_builds_count_once(people):
+    """Calls before, between and after two builds (October on, then November on), read over
+    a period that starts before the rollup and over one inside it."""
+    _teams, users, customer = people
+    caller = users[1]
+
+    def calls(days: list[int]) -> None:
+        record_events(
+            [
+                new_event(
+                    customer, "call", actor=caller, occurred_at=START + datetime.timedelta(days=n)
+                )
+                for n in days
+            ]
+        )
+
+    with time_machine.travel(START + datetime.timedelta(days=20), tick=False):
+        calls([-40, -5, 2])  # September, October, November
+        kpis.build_rollup(add_months(MONTH, -1))
+        calls([-4, 3])
+        kpis.build_rollup(MONTH)
+        calls([-3, 4, -40])
+
+        def count(start, end) -> int:
+            return kpis.actuals(start, end, codes={"calls"}).people.get((caller.pk, "calls"), 0)
+
+        assert count(*kpis.month_bounds(MONTH)) == 3
+        assert count(*kpis.month_bounds(add_months(MONTH, -1))) == 3
+        assert count(START - datetime.timedelta(days=45), START + datetime.timedelta(days=5)) == 8
+
+
+def test_the_ten_minute_build_starts_at_the_month_of_a_week_ago(people):
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 9, tzinfo=JAKARTA), tick=False):
+        tasks.roll_up_recent_kpis()
+        assert list(KpiRollup.objects.values_list("since", flat=True)) == [MONTH]
+        tasks.roll_up_kpis()
+    assert list(KpiRollup.objects.values_list("since", flat=True)) == [datetime.date(2025, 12, 1)]

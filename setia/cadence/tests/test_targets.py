@@ -161,7 +161,7 @@ def test_the_list_is_a_fixed_number_of_queries(client, manager, team_a, django_a
         )
         _calls(make_customer(team=team_a, owner=person), person, 2)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(LIST)
 
     assert len(response.context["rows"]) == 12

@@ -110,7 +110,7 @@ def test_it_is_a_fixed_number_of_queries(
         _calls(history, person, 18, 2)
         Checkpoint.objects.create(user=person, day=datetime.date(2026, 11, 18), blockers=f"B{n}")
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(WEEKLY, {"team": team_a.pk})
 
     assert len(response.context["blockers"]) == 6

@@ -9,7 +9,8 @@ million events at 100k), a monthly GMV rollup per customer and month, and a team
 month, so that the team at the event's time matters. Then, for that month, times
 `kpis.actuals` for each source the page reads (by actor, by owner) and for every KPI (best
 and median of --repeat runs, warm), and prints the plan of the pass by actor (EXPLAIN
-ANALYZE, BUFFERS). `--keep` leaves the database; `--reuse` measures a kept one again (migrated
+ANALYZE, BUFFERS); then builds the daily rollup from that month (timed) and times the same
+periods read from it. `--keep` leaves the database; `--reuse` measures a kept one again (migrated
 first: a new index is built on the same data).
 """
 
@@ -111,6 +112,7 @@ def run(args, *, build_it: bool) -> None:
     from django.utils import timezone
 
     from setia.cadence import kpis
+    from setia.cadence.models import KpiDay, KpiRollup
     from setia.history.models import TimelineEvent
 
     if build_it:
@@ -129,10 +131,19 @@ def run(args, *, build_it: bool) -> None:
         ("owned GMV", {"gmv_owned"}),
         ("every KPI", None),
     )
+    # Counted live first: no rollup.
+    KpiRollup.objects.all().delete()
+    KpiDay.objects.all().delete()
+    print("live:")
     for label, codes in passes:
         timed(label, args.repeat, lambda codes=codes: kpis.actuals(start, end, codes=codes))
     [by_actor] = kpis._passes(start, end, actor)
     print(by_actor.explain(analyze=True, buffers=True))
+    month = timezone.localtime(start).date()
+    timed("rollup build from the month", args.repeat, lambda: kpis.build_rollup(month))
+    print(f"from the rollup ({KpiDay.objects.count():,} rows):")
+    for label, codes in passes:
+        timed(label, args.repeat, lambda codes=codes: kpis.actuals(start, end, codes=codes))
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ from setia.lib.dates import add_months
 from setia.lib.money import rupiah_from_hundredths
 from setia.metrics.models import CustomerMonthlyMetric
 from setia.surveys.reports import nps
+from setia.work.automation.reasons import RUN_COMPLETED
 from setia.work.onboarding.models import StageChange
 
 MANUAL = "manual"
@@ -106,6 +107,11 @@ KPIS: tuple[Kpi, ...] = (
         "tasks_done",
         _("Tasks completed"),
         condition=_of_kind(EventKind.TASK, task_action="completed"),
+    ),
+    Kpi(
+        "playbooks_completed",
+        _("Playbooks completed"),
+        condition=_of_kind(EventKind.TASK, run_action=RUN_COMPLETED),
     ),
     Kpi("offers_accepted", _("Retention offers accepted"), condition=_ACCEPTED),
     Kpi("revenue_kept", _("Revenue kept by retention offers"), condition=_ACCEPTED, rupiah=True),

@@ -40,6 +40,7 @@ VARIANTS = [
     ("note", {}),
     ("task", {"task_action": "completed"}),
     ("task", {"task_action": "created"}),
+    ("task", {"run_action": "completed", "playbook": "GMV recovery"}),
     ("offer", ACCEPTED),
     ("offer", {**ACCEPTED, "offer_status": "declined"}),
     ("tier", {"direction": "up"}),
@@ -63,7 +64,11 @@ def brute_kpis(kind: str, data: dict) -> list[tuple[str, str, int]]:
         "meeting": [("actor", "meetings", 1)],
         "whatsapp": [("actor", "whatsapp_sent", 1)] if sent else [],
         "email": [("actor", "emails_sent", 1)] if sent else [],
-        "task": [("actor", "tasks_done", 1)] if data.get("task_action") == "completed" else [],
+        "task": [("actor", "tasks_done", 1)]
+        if data.get("task_action") == "completed"
+        else [("actor", "playbooks_completed", 1)]
+        if data.get("run_action") == "completed"
+        else [],
         "tier": [("owner", "tier_upgrades", 1)] if data.get("direction") == "up" else [],
     }.get(kind, [])
     if kind == "offer" and data["offer_status"] == "accepted":

@@ -118,10 +118,19 @@ def figure_rows(figures: dict) -> list[tuple[str, str]]:
     return rows
 
 
+# The `run_action` of the event a closed run puts on the customer's timeline (what the
+# "playbooks completed" KPI counts).
+RUN_COMPLETED = "completed"
+
+
 @messages.register("work.playbookrun")
-def render_start(data: dict, summary: str) -> str | None:
-    """A run's start on the customer's timeline: “Playbook “…” started: <reason>”."""
+def render_run(data: dict, summary: str) -> str | None:
+    """A run on the customer's timeline: “Playbook “…” started: <reason>”, or “Playbook “…”
+    completed” when someone closed it."""
+    playbook = in_reader_language(data["playbook"], data.get("playbook_name_id"))
+    if data.get("run_action") == RUN_COMPLETED:
+        return _("Playbook “%(playbook)s” completed") % {"playbook": playbook}
     return _("Playbook “%(playbook)s” started: %(reason)s") % {
-        "playbook": in_reader_language(data["playbook"], data.get("playbook_name_id")),
+        "playbook": playbook,
         "reason": reason_text(data["trigger"], data["figures"]),
     }

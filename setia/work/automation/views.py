@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
-from setia.lib.dates import now
+from setia.work.automation import actions
 from setia.work.automation.forms import TriggerRuleFormSet
 from setia.work.automation.models import PlaybookRun, TriggerRule
 
@@ -95,9 +95,7 @@ def run_detail(request: AuthenticatedHttpRequest, code) -> HttpResponse:
 def close_run(request: AuthenticatedHttpRequest, code) -> HttpResponse:
     """Close an open run: the trigger may start the playbook again later."""
     run = _get_run_for_user(request, code)
-    PlaybookRun.objects.filter(pk=run.pk, status="open").update(
-        status="done", closed_at=now(), updated_at=now()
-    )
+    actions.close_run(run=run, actor=request.user)
     messages.success(
         request, _("Playbook “%(name)s” closed.") % {"name": run.playbook.display_name}
     )

@@ -2,7 +2,10 @@ import datetime
 import uuid
 
 from django.urls import reverse
+from django.utils import timezone
 
+from setia.cadence import kpis
+from setia.history.models import TimelineEvent
 from setia.test import make_customer, make_subscription
 from setia.work.automation.models import Playbook, PlaybookRun
 from setia.work.schedule.models import Task
@@ -118,3 +121,12 @@ def test_the_playbook_page_shows_its_tasks_and_closes(
     assert response.status_code == 302
     run.refresh_from_db()
     assert (run.status, run.closed_at is not None) == ("done", True)
+    # Closed: on the customer's timeline by the executive, counted as a playbook completed.
+    event = TimelineEvent.objects.get(source_type="work.playbookrun", data__run_action="completed")
+    assert event.actor == executive
+    assert event.text == f"Playbook “{run.playbook.name}” completed"
+    start, end = kpis.month_bounds(timezone.localdate())
+    assert kpis.actuals(start, end).people[executive.pk, "playbooks_completed"] == 1
+    # A second click closes nothing and counts nothing.
+    client.post(close)
+    assert TimelineEvent.objects.filter(data__run_action="completed").count() == 1

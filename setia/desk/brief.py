@@ -20,12 +20,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from setia.core.cards import Card
+from setia.core.cards import Card, read_once
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.engagement.models import Interaction
 from setia.health.actions import ISSUE_KINDS, ISSUE_OUTCOME, RESOLVED, factor_settings
-from setia.health.models import Factor, Grade
+from setia.health.models import Factor, FactorSetting, Grade
 from setia.health.reasons import reasons
 from setia.lib.dates import now, today
 from setia.lib.display import format_number
@@ -33,8 +33,11 @@ from setia.lib.money import format_rupiah
 from setia.metrics.similar import gmv_trend, similar_customers
 from setia.tiers.models import DOWNGRADE_AFTER_RUNS, DOWNGRADE_MARGIN_PERCENT
 from setia.work.automation.models import PlaybookRun
+from setia.work.cards import open_tasks
 from setia.work.schedule.models import Task
 
+# The brief reads the tasks card's open tasks (`open_tasks`, CUSTOMER_TASKS_LIMIT of them, more
+# than it shows): one more than it shows tells it that there are more.
 TASKS_SHOWN = 3
 RUNS_SHOWN = 3
 INTERACTIONS_SHOWN = 3
@@ -72,8 +75,15 @@ class Brief:
 def brief_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     """The "Account brief" card: the brief and the similar customers, in five queries
     whatever the customer's history, three for readers who may not see tasks and playbook runs
-    (see `account_brief`)."""
-    brief = account_brief(customer, request.user)
+    (see `account_brief`). The health settings and the open tasks are read once for the page's
+    cards (`read_once`): the health card and the tasks card show them too."""
+    user = request.user
+    brief = account_brief(
+        customer,
+        user,
+        settings=read_once(request, factor_settings),
+        tasks=read_once(request, open_tasks, customer, user),
+    )
     library = reverse("library:guide-detail", args=[customer.category.slug])
     return Card(
         "customers/_brief.html",
@@ -85,12 +95,19 @@ def brief_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
     )
 
 
-def account_brief(customer: Customer, user) -> Brief:
+def account_brief(
+    customer: Customer,
+    user,
+    *,
+    settings: dict[str, FactorSetting] | None = None,
+    tasks: list[Task] | None = None,
+) -> Brief:
     """`customer`'s brief as `user` reads it, from this customer's records only.
 
     Queries: the tier, rollup, health and subscription are read from the customer (the 360
-    page joins them into its query for the customer); the health settings;
-    the open tasks and the open playbook runs the user may see (none for those who may not);
+    page joins them into its query for the customer); the health settings
+    (`factor_settings`) and the open tasks the user may see (`open_tasks`), unless the caller
+    passes them; the open playbook runs the user may see (none for those who may not);
     the last interactions and the open complaints (one); the similar customers. Each is
     limited, so a customer with years of history costs the same.
     """
@@ -98,18 +115,11 @@ def account_brief(customer: Customer, user) -> Brief:
     rollup = getattr(customer, "rollup", None)
     health = getattr(customer, "health", None)
     subscription = getattr(customer, "subscription", None)
-    settings = factor_settings()
+    if settings is None:
+        settings = factor_settings()
+    if tasks is None:
+        tasks = open_tasks(customer, user)
     page = customer.get_absolute_url()
-
-    tasks: list[Task] = []
-    if user.has_perm("work.view_task"):
-        tasks = list(
-            Task.objects.visible_to(user)
-            .open()
-            .filter(customer=customer)
-            .select_related("owner")
-            .order_by("due_at", "id")[: TASKS_SHOWN + 1]
-        )
     runs: list[PlaybookRun] = []
     if user.has_perm("work.view_playbookrun"):
         runs = list(

@@ -9,12 +9,12 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from setia.core.cards import Card
+from setia.core.cards import Card, read_once
 from setia.core.http import AuthenticatedHttpRequest
 from setia.customers.models import Customer
 from setia.health.actions import factor_settings
 from setia.health.churn import risk_text
-from setia.health.models import CustomerHealth, Grade, HealthSnapshot
+from setia.health.models import CustomerHealth, FactorSetting, Grade, HealthSnapshot
 from setia.health.reasons import GRADE_ORDER, reasons
 from setia.lib import charts
 from setia.lib.dates import today
@@ -36,14 +36,19 @@ class HealthDetails:
     points: list[tuple[datetime.date, int, str]]
 
 
-def health_details(customer: Customer) -> HealthDetails:
+def health_details(
+    customer: Customer, *, settings: dict[str, FactorSetting] | None = None
+) -> HealthDetails:
     """The customer's health, its reasons in the reader's language and its trend. The score is
-    read from the customer (one query unless the 360 page joined it in), then the settings and
-    the trend (two, whatever the data; none when not scored)."""
+    read from the customer (one query unless the 360 page joined it in), then the settings
+    (`factor_settings`, unless the caller passes them) and the trend: two queries whatever the
+    data, none when not scored."""
     health = getattr(customer, "health", None)
     if health is None:
         return HealthDetails(None, [], [])
-    windows = {key: row.window_days for key, row in factor_settings().items()}
+    if settings is None:
+        settings = factor_settings()
+    windows = {key: row.window_days for key, row in settings.items()}
     rows = health.factor_grades()
     figures = {factor: value for factor, _grade, value in rows}
     # `reasons` orders the factors worst first; each reason is of one factor, in that order.
@@ -64,8 +69,9 @@ def health_details(customer: Customer) -> HealthDetails:
 
 
 def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
-    """The "Health" card, in two queries whatever the data (see `health_details`)."""
-    details = health_details(customer)
+    """The "Health" card: the health settings, read once for the page's cards (`read_once`:
+    the account brief shows them too), and the trend when scored (see `health_details`)."""
+    details = health_details(customer, settings=read_once(request, factor_settings))
     health = details.health
     context: dict = {
         "customer": customer,

@@ -60,6 +60,28 @@ def test_a_page_far_in_holds_the_same_rows_in_the_same_order(twelve, monkeypatch
     assert list(page.object_list) == expected
 
 
+def test_rows_from_reads_each_pages_rows_in_the_lists_order(twelve, django_assert_num_queries):
+    listed = Customer.objects.order_by("-name", "-id")
+    # Its own order and rows are not the list's: only the joins are taken from it.
+    rows = Customer.objects.select_related("category").order_by("id")
+    paginator = CountedUpToPaginator(listed, 5, rows_from=rows)
+    assert paginator.count == 12
+
+    with django_assert_num_queries(1):  # ids and rows in one query, the category joined
+        page = paginator.get_page(2)
+        names = [(customer.name, customer.category.slug) for customer in page.object_list]
+
+    assert names == [(customer.name, customer.category.slug) for customer in listed[5:10]]
+
+
+def test_rows_from_keeps_the_models_order_when_the_list_has_none(twelve):
+    rows = Customer.objects.select_related("category").order_by("-id")
+
+    page = CountedUpToPaginator(Customer.objects.all(), 5, rows_from=rows).get_page(3)
+
+    assert list(page.object_list) == list(twelve)[10:]
+
+
 def test_a_count_the_caller_already_has_takes_no_query(twelve, django_assert_num_queries):
     paginator = CountedUpToPaginator(twelve, 5, count_limit=5, known_count=12)
 

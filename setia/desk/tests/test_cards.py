@@ -63,6 +63,6 @@ def test_it_builds_the_cards_in_a_fixed_number_of_queries(request, customer, per
         cards_for(customer, _request(user))
 
     # The brief (health settings; tasks and playbook runs, executive only; interactions;
-    # similar customers); health (no score: none); months, rules and tier changes; tasks
-    # (executive only); timeline; offers.
-    assert len(queries.captured_queries) == {"executive": 11, "viewer": 8}[persona]
+    # similar customers); health (no score: none; the settings are the brief's); months,
+    # rules and tier changes; tasks (the brief's, executive only); timeline; offers.
+    assert len(queries.captured_queries) == {"executive": 10, "viewer": 8}[persona]

@@ -9,7 +9,9 @@ from django.utils import timezone
 from setia.customers import actions
 from setia.customers.models import Customer
 from setia.engagement.timeline import PAGE_SIZE
+from setia.health.models import CustomerHealth, HealthSnapshot
 from setia.test import make_contact, make_customer, make_customers, make_store, make_subscription
+from setia.work.tests.factories import make_task
 
 
 def _url(customer) -> str:
@@ -305,9 +307,11 @@ def test_it_renders_in_a_constant_number_of_queries(
 
 
 # Session, user, permissions, the customer (with its subscription, tier, rollup, health and
-# churn risk), contacts, stores, the cards' queries (the health card's: none without a score;
-# the account brief's five)
-DETAIL_QUERIES = 17
+# churn risk), contacts, stores, the cards' queries: the account brief's five (the health
+# settings and the open tasks among them, read once for the page: the health card and the
+# tasks card show them too), the health card's trend when scored.
+DETAIL_QUERIES = 16
+SCORED_DETAIL_QUERIES = 17
 
 
 def test_it_reads_the_same_queries_at_ten_and_at_a_thousand_customers(
@@ -325,6 +329,55 @@ def test_it_reads_the_same_queries_at_ten_and_at_a_thousand_customers(
 
     assert small.status_code == large.status_code == 200
     assert len(large.context["contacts"]) == 2
+
+
+def test_a_scored_customer_with_open_tasks_reads_the_settings_and_tasks_once(
+    client, executive, customer, django_assert_num_queries
+):
+    today = timezone.localdate()
+    CustomerHealth.objects.create(
+        customer=customer,
+        score=40,
+        grade="p",
+        grades="pg",
+        gmv_trend=-40,
+        uptime=99.9,
+        computed_on=today,
+    )
+    for days in (2, 1):
+        HealthSnapshot.objects.create(
+            customer=customer, day=today - datetime.timedelta(days=days), score=50, grade="a"
+        )
+    soon = timezone.now() + datetime.timedelta(days=1)
+    for number in range(6):
+        make_task(
+            owner=executive,
+            customer=customer,
+            title=f"Task {number}",
+            due_at=soon + datetime.timedelta(hours=number),
+        )
+    client.force_login(executive)
+    client.get(_url(customer))  # the first request of a session reads what later ones reuse
+
+    with django_assert_num_queries(SCORED_DETAIL_QUERIES):
+        response = client.get(_url(customer))
+
+    cards = {
+        card.template: card.context for slot in response.context["cards"].values() for card in slot
+    }
+    assert [task.title for task in cards["work/_customer_tasks.html"]["tasks"]] == [
+        "Task 0",
+        "Task 1",
+        "Task 2",
+        "Task 3",
+        "Task 4",
+    ]
+    brief = cards["customers/_brief.html"]["brief"]
+    task_sentences = [s for s in brief.sentences if "/tasks/" in s.url]
+    assert len(task_sentences) == 3
+    assert task_sentences[-1].text.endswith("Tugas terbuka lainnya ada di kartu Tugas terbuka.")
+    assert [grade for grade, _text in cards["health/_card.html"]["health_reasons"]] == ["p", "g"]
+    assert len(cards["health/_card.html"]["health_points"]) == 2
 
 
 def test_it_shows_no_unfinished_placeholder_cards(client, executive, customer):

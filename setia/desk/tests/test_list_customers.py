@@ -1,11 +1,12 @@
 import re
 
 import pytest
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 
 from setia.accounts.models import Role
-from setia.customers.models import Category, Customer
+from setia.customers.models import Category, Customer, CustomerQuerySet
 from setia.test import make_contact, make_customer, make_customers, make_store, make_user
 
 URL = reverse("customers:customer-list")
@@ -191,6 +192,108 @@ def test_it_finds_a_phone_number_in_any_format(client, manager, searchable, text
     response = client.get(URL, {"q": text})
 
     assert _names(response) == expected
+
+
+@pytest.fixture
+def budis(team_a, team_b):
+    """Five customers each with a contact named Budi (phone, WhatsApp, e-mail and store domain
+    each their own), sort keys that disagree with each other, one soft-deleted and one of
+    another team with a Budi too."""
+    rows = [
+        ("Eka Toko", "Bandung", Customer.Status.ACTIVE, 5, 2, 90, "+6281211110001"),
+        ("Alpha Batik", "Medan", Customer.Status.PAUSED, 3, 5, 10, "+6281211110002"),
+        ("Citra Jaya", "Bandung", Customer.Status.AT_RISK, None, None, None, "+6281311110003"),
+        ("Beta Kopi", "Surabaya", Customer.Status.ACTIVE, 1, 9, 55, "+6281211110004"),
+        ("Delta Sinar", "Aceh", Customer.Status.ONBOARDING, 3, 1, 70, "+6285711110005"),
+    ]
+    start = timezone.now()
+    for number, (name, city, status, rank, gmv, health, phone) in enumerate(rows, start=1):
+        customer = make_customer(
+            team=team_a,
+            name=name,
+            city=city,
+            status=status,
+            tier_rank=rank,
+            gmv_90d=gmv,
+            health_score=health,
+        )
+        # Created and changed in an order of their own, whatever the clock's resolution.
+        Customer.objects.filter(pk=customer.pk).update(
+            created_at=start - timezone.timedelta(days=(number * 3) % 5),
+            updated_at=start - timezone.timedelta(hours=(number * 2) % 5),
+        )
+        make_contact(
+            customer,
+            name=f"Budi {name.split()[0]}",
+            phone=phone,
+            whatsapp=f"+6281299990{number:03d}",
+            email=f"budi{number}@toko.test",
+        )
+        make_store(customer, domain=f"budi{number}.toko.id")
+    make_contact(make_customer(team=team_a, name="Zombie", deleted_at=start), name="Budi Zombie")
+    make_contact(make_customer(team=team_b, name="Other Team"), name="Budi Other")
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("budi", 5),  # contact names
+        ("BUDI AL", 1),  # one contact name
+        ("toko.id", 5),  # store domains
+        ("budi3.toko", 1),
+        ("budi4@toko.test", 1),  # an e-mail
+        ("0812", 5),  # phones and WhatsApp numbers, in every form
+        ("0812-1111", 3),
+        ("+62 812 1111 0002", 1),
+        ("62812", 5),
+        ("81299990", 5),  # the leading 0 dropped by a spreadsheet
+        ("(0812) 9999", 5),
+        ("Batik", 1),  # a customer's name
+    ],
+)
+def test_each_sort_and_page_of_a_search_holds_the_rows_of_the_listing(
+    client, executive, budis, text, matches, settings
+):
+    settings.PAGE_SIZE = 2
+    client.force_login(executive)
+    for sort in CustomerQuerySet.LIST_SORTS:
+        params = {"q": text, "sort": sort}
+        # What exports and bulk sends hold for the same query string: the whole list, in order.
+        listing = [
+            customer.name
+            for customer in Customer.objects.visible_to(executive).alive().listed(params)
+        ]
+        assert len(listing) == matches
+
+        for page in (1, 3):
+            response = client.get(URL, {**params, "page": page})
+
+            # Django's own paginator over the whole list (a page past the end is the last).
+            expected = Paginator(listing, 2).get_page(page).object_list
+            assert _names(response) == expected, (text, sort, page)
+
+
+def test_a_search_lists_its_matches_in_each_sorts_order(client, executive, budis):
+    client.force_login(executive)
+    expected = {
+        "name": ["Alpha Batik", "Beta Kopi", "Citra Jaya", "Delta Sinar", "Eka Toko"],
+        "-name": ["Eka Toko", "Delta Sinar", "Citra Jaya", "Beta Kopi", "Alpha Batik"],
+        "city": ["Delta Sinar", "Citra Jaya", "Eka Toko", "Alpha Batik", "Beta Kopi"],
+        "status": ["Beta Kopi", "Eka Toko", "Citra Jaya", "Delta Sinar", "Alpha Batik"],
+        "tier": ["Beta Kopi", "Alpha Batik", "Delta Sinar", "Eka Toko", "Citra Jaya"],
+        "-gmv": ["Beta Kopi", "Alpha Batik", "Eka Toko", "Delta Sinar", "Citra Jaya"],
+        "health": ["Alpha Batik", "Beta Kopi", "Delta Sinar", "Eka Toko", "Citra Jaya"],
+        "-health": ["Eka Toko", "Delta Sinar", "Beta Kopi", "Alpha Batik", "Citra Jaya"],
+        "-created": ["Delta Sinar", "Alpha Batik", "Beta Kopi", "Eka Toko", "Citra Jaya"],
+        "-updated": ["Delta Sinar", "Citra Jaya", "Eka Toko", "Beta Kopi", "Alpha Batik"],
+    }
+    assert set(expected) == set(CustomerQuerySet.LIST_SORTS)
+
+    for sort, names in expected.items():
+        response = client.get(URL, {"q": "budi", "sort": sort})
+
+        assert _names(response) == names, sort
+        assert response.context["page"].paginator.count == 5
 
 
 def test_it_does_not_read_a_name_with_digits_as_a_phone_number(client, manager, team_a):

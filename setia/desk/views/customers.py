@@ -29,14 +29,18 @@ from setia.work.onboarding.actions import enroll_new_customers
 def list_customers(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = CustomerFilterForm(request.GET or None, user=request.user)
     customers = filters.filter(Customer.objects.visible_to(request.user).alive())
-    customers = customers.select_related(
+    # The page's ids are picked from `customers` (filters, search, sort) with nothing joined,
+    # then only those rows are read with what a row shows: a search matching thousands
+    # (Budi, 10,000 customers at 100k) no longer joins each of them before the sort.
+    rows = Customer.objects.select_related(
         "category", "owner", "team", "tier_assignment__tier"
     ).prefetch_related(
         Prefetch(
             "contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts"
         )
     )
-    page = CountedUpToPaginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CountedUpToPaginator(customers, settings.PAGE_SIZE, rows_from=rows)
+    page = paginator.get_page(request.GET.get("page"))
     can_log = request.user.has_perm("engagement.add_interaction")
     page.object_list = _rows(page.object_list, can_log=can_log)
     # Page links, exports and "save as a segment" carry the valid filters only: an export then

@@ -4,9 +4,7 @@ reasons and its 90-day trend."""
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils import formats
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from setia.core.cards import Card, read_once
@@ -20,9 +18,6 @@ from setia.lib import charts
 from setia.lib.dates import today
 
 TREND_DAYS = 90
-# A customer's trend changes only at the next computation, whose day is in the key; a day is
-# the longest a chart can be wanted again before then.
-CHART_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass
@@ -94,9 +89,8 @@ def health_card(customer: Customer, request: AuthenticatedHttpRequest) -> Card:
 def _trend_chart(customer_id: int, computed_on: datetime.date, points) -> str:
     """The trend chart, cached per customer until the next computation (its day is in the
     key) and per language."""
-    key = f"health:trend:{customer_id}:{computed_on.isoformat()}:{get_language()}:{len(points)}"
-    drawn = cache.get(key)
-    if drawn is None:
+
+    def draw() -> str:
         chart = charts.line_chart(
             colours=[charts.BRAND],
             rupiah=False,
@@ -108,6 +102,6 @@ def _trend_chart(customer_id: int, computed_on: datetime.date, points) -> str:
         )
         chart.x_labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day, _score in points]
         chart.add(_("Health score"), [score for _day, score in points])
-        drawn = charts.data_uri(chart)
-        cache.set(key, drawn, CHART_CACHE_SECONDS)
-    return drawn
+        return charts.data_uri(chart)
+
+    return charts.cached("health-trend", (customer_id, computed_on, len(points)), draw)

@@ -97,8 +97,9 @@ Drawn = TypeVar("Drawn")
 
 def cached(name: str, shown: object, draw: Callable[[], Drawn]) -> Drawn:
     """What `draw` returns (charts' data URIs), kept in the cache under a digest of `shown`
-    (everything the charts show: labels, figures, colours) and the language, so a cached chart
-    is never out of date: other figures are another key."""
+    and the language. `shown` is everything the charts show (labels, figures, colours) or what
+    identifies it (a customer and the day of its last computation), so a cached chart is never
+    out of date: other figures are another key."""
     digest = hashlib.sha256(repr((get_language(), shown)).encode()).hexdigest()
     key = f"charts:{name}:{digest}"
     drawn = cache.get(key)

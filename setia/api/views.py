@@ -33,6 +33,7 @@ from setia.api.rest import (
     expected_version,
 )
 from setia.api.serializers import (
+    CUSTOMER_SLUGS,
     ContactSerializer,
     CustomerHealthSerializer,
     CustomerSerializer,
@@ -98,11 +99,10 @@ CURSOR_SORTS = {
 SURVEY_RESPONSES_ORDER = ("-responded_at", "-id")
 # The surveys report's permission: who reads answers there reads them here.
 SURVEYS_PERMISSION = "surveys.view_surveyresponse"
-# The columns `CustomerSerializer` reads from a customer and its joins.
-CUSTOMER_COLUMNS = (
-    *(name for name in CustomerSerializer.Meta.fields if name not in ("category", "tier")),
-    "category__slug",
-    "tier_assignment__tier__slug",
+# The columns `CustomerSerializer` reads from a customer's row (the rest it reads through
+# `CUSTOMER_SLUGS`).
+CUSTOMER_COLUMNS = tuple(
+    name for name in CustomerSerializer.Meta.fields if name not in ("category", "tier")
 )
 STALE = OpenApiResponse(description="The If-Match version is no longer the stored one.")
 NO_ETAG = OpenApiResponse(description="The If-Match header is missing.")
@@ -145,20 +145,22 @@ FIELDS = OpenApiParameter(
 
 
 def listed_customers(user) -> CustomerQuerySet:
-    """The customers `user` sees, with the columns and joins `CustomerSerializer` reads (the
+    """The customers `user` sees, with the columns and slugs `CustomerSerializer` reads (the
     rest of the row, such as the imported extra fields, is neither read nor sent)."""
     return (
-        Customer.objects.visible_to(user)
-        .alive()
-        .select_related("category", "tier_assignment__tier")
-        .only(*CUSTOMER_COLUMNS)
+        Customer.objects.visible_to(user).alive().only(*CUSTOMER_COLUMNS).annotate(**CUSTOMER_SLUGS)
     )
 
 
-def customer_for(request, code, *, permission: str | None = None) -> Customer:
+def customer_for(
+    request, code, *, permission: str | None = None, annotations: dict | None = None
+) -> Customer:
     """The pages' `get_customer_for_user` for an API request (it reads the person only)."""
     return get_customer_for_user(
-        cast(AuthenticatedHttpRequest, request), code, permission=permission
+        cast(AuthenticatedHttpRequest, request),
+        code,
+        permission=permission,
+        annotations=annotations,
     )
 
 
@@ -192,8 +194,10 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         return CURSOR_SORTS[request.query_params.get("sort") or "name"]
 
     def get_customer(self, permission: str | None = None) -> Customer:
-        customer = customer_for(self.request, self.kwargs["code"], permission=permission)
-        return customer
+        """The customer of the URL, ready for `CustomerSerializer`."""
+        return customer_for(
+            self.request, self.kwargs["code"], permission=permission, annotations=CUSTOMER_SLUGS
+        )
 
     @extend_schema(parameters=[*LIST_FILTERS, FIELDS])
     def list(self, request):
@@ -243,7 +247,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
             enroll_new_customers(
                 customers=Customer.objects.filter(pk=customer.pk), actor=request.user
             )
-        customer = customer_for(request, customer.code)
+        customer = customer_for(request, customer.code, annotations=CUSTOMER_SLUGS)
         response = Response(self.get_serializer(customer).data, status=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:customer-detail", args=[customer.code])
         return with_etag(response, customer)

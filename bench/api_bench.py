@@ -9,7 +9,9 @@ metrics, then the nightly recompute, which scores every customer's health); `--k
 when it holds the asked number of customers. Starts gunicorn as docs/deploy.md does (2 sync
 workers) with pages_bench.py's bench-only settings, whose URLconf has the reference: DRF's
 plainest ListAPIView over the customers table (no authentication, permission or throttle, a
-ModelSerializer of five fields, cursor pages of the product's page size in name order).
+ModelSerializer of five fields, cursor pages of the product's page size in name order), and
+"reference + token", the same view behind the API's token authentication, role check and rate
+limit: what those checks alone cost, a floor for the API's endpoints.
 
 Then measures, interleaved (each round runs every endpoint for --seconds, the reference first),
 with --connections concurrent clients each sending a manager's (or an executive's) read token:
@@ -62,6 +64,7 @@ def endpoints() -> list[Page]:
     codes = list(Customer.objects.order_by("?").values_list("code", flat=True)[:200])
     return [
         Page("reference", "", ["/bench/api-reference/"]),
+        Page("reference + token", "", ["/bench/api-reference-token/"], authorization=manager),
         Page("api list", "", ["/api/v1/customers/"], authorization=manager),
         Page("api list executive", "", ["/api/v1/customers/"], authorization=executive),
         Page("api list page 2", "", [following], authorization=manager),
@@ -86,7 +89,7 @@ def profile(pages: list[Page], requests: int) -> None:
     """Where one worker's time goes on the API's list: `requests` requests in this process."""
     from django.test import Client
 
-    page = pages[1]
+    page = next(page for page in pages if page.name == "api list")
     client = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=page.authorization)
     client.get(page.urls[0])
     profiler = cProfile.Profile()

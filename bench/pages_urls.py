@@ -1,6 +1,7 @@
 """Bench-only URLconf: the product's URLs plus the minimal reference views the benches compare
 with: pages_bench.py's plain 50-row HTML table over the customers table, and api_bench.py's
-minimal DRF list view over the same table."""
+minimal DRF list view over the same table, alone and behind the API's token, role and rate
+limit checks."""
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -9,6 +10,7 @@ from django.urls import path
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 
+from setia.api.rest import RoleAndScope, TokenAuthentication, TokenRateThrottle
 from setia.customers.models import Customer
 from setia.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from setia.urls import urlpatterns as product_urlpatterns
@@ -50,8 +52,19 @@ class ApiReference(generics.ListAPIView):
     throttle_classes: list = []
 
 
+class ApiReferenceWithToken(ApiReference):
+    """The same list behind the API's checks (token, role, rate limit; no record rule): what
+    those checks alone cost, which the reference does not pay."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [RoleAndScope]
+    throttle_classes = [TokenRateThrottle]
+    required_permissions = {"GET": "customers.view_customer"}
+
+
 urlpatterns = [
     path("bench/reference/", reference),
     path("bench/api-reference/", ApiReference.as_view()),
+    path("bench/api-reference-token/", ApiReferenceWithToken.as_view()),
     *product_urlpatterns,
 ]

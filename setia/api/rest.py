@@ -41,16 +41,18 @@ class TokenAuthentication(BaseAuthentication):
                 _("Send the token as: Authorization: Bearer <token>.")
             )
         secret = header[1].decode(errors="replace")
-        token = (
-            ApiToken.objects.usable()
-            .select_related("user", "user__team")
-            .filter(digest=token_digest(secret))
-            .first()
-        )
-        if token is None:
+        try:
+            # The digest is unique: get() asks for it without the tokens' default ordering
+            # (first() would sort the one row it finds).
+            token = (
+                ApiToken.objects.usable()
+                .select_related("user", "user__team")
+                .get(digest=token_digest(secret))
+            )
+        except ApiToken.DoesNotExist:
             raise exceptions.AuthenticationFailed(
                 _("This token is not valid: it is unknown, revoked or expired.")
-            )
+            ) from None
         note_use(token=token)
         if token.user.language and not request.headers.get("Accept-Language"):
             # A program that asks for no language gets its person's, as their pages do.

@@ -260,6 +260,31 @@ def test_refusals_in_the_language_asked_for_or_the_persons(executive):
     assert client.get(LIST, {"q": "ab"}).json()["q"] == ["Type at least 3 characters to search."]
 
 
+def test_the_list_and_the_record_read_the_category_and_tier_of_the_customer(customer, executive):
+    tier = Tier.objects.order_by("position")[1]
+    CustomerTier.objects.create(
+        customer=customer,
+        tier=tier,
+        since=datetime.date(2026, 1, 1),
+        computed_on=datetime.date(2026, 1, 2),
+    )
+    client = token_client(executive)
+
+    [row] = client.get(LIST).json()["results"]
+    record = client.get(detail(customer)).json()
+
+    assert (row["category"], row["tier"]) == (customer.category.slug, tier.slug)
+    assert record == row
+    patched = client.patch(
+        detail(customer), {"city": "Bandung"}, format="json", HTTP_IF_MATCH=f'"{row["version"]}"'
+    ).json()
+    assert (patched["category"], patched["tier"], patched["city"]) == (
+        customer.category.slug,
+        tier.slug,
+        "Bandung",
+    )
+
+
 @pytest.mark.parametrize("fields", ["", "name,tier,updated_at"])
 def test_the_rows_are_what_drfs_own_representation_gives(customer, manager, fields):
     """`CustomerSerializer.to_representation` reads the row by hand: the same values, keys and

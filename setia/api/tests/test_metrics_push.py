@@ -143,6 +143,21 @@ def test_a_missing_key_is_a_rejected_row_and_a_bad_body_a_400(
     assert Job.objects.count() == 1
 
 
+@pytest.mark.parametrize("headers", [{}, {"Idempotency-Key": "day-31"}])
+def test_a_refused_body_leaves_no_file_with_or_without_a_key(
+    stores, service, django_capture_on_commit_callbacks, settings, tmp_path, headers
+):
+    settings.PRIVATE_ROOT = tmp_path
+    capture = django_capture_on_commit_callbacks
+
+    other_type = push(service, capture, BODY, "text/plain", **headers)
+    no_header = push(service, capture, "", **headers)
+
+    assert (other_type.status_code, no_header.status_code) == (415, 400)
+    assert list((tmp_path / "metrics-push").iterdir()) == []
+    assert Job.objects.count() == 0
+
+
 def test_pushing_again_changes_nothing_and_a_key_replays_the_job(
     stores, service, django_capture_on_commit_callbacks
 ):

@@ -480,7 +480,7 @@ def actuals(
     # The owner's team for the owned GMV: at the period's end, or now for the month under way.
     moment = min(end, timezone.now()) - datetime.timedelta(microseconds=1)
     segments = _segments(start, end, rollup)
-    if segments and segments[0].start < end:
+    if segments:
         rolled_from = max(start, segments[0].start)
         found = _rolled(
             timezone.localtime(rolled_from).date(),

@@ -2,6 +2,7 @@
 checkpoints and the manager's home. Views read; `actions` writes; `kpis` counts."""
 
 import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -246,10 +247,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = kpis.actuals(*kpis.month_bounds(month), codes=kpis.codes_of(targets))
     visible = Customer.objects.visible_to(request.user).alive()
     at_risk = visible.filter(status=Customer.Status.AT_RISK)
-    counts = cache.get_or_set(
-        f"cadence:home:{request.user.pk}:{month:%Y-%m}",
-        lambda: _home_counts(visible, month, moment),
-        HOME_COUNTS_SECONDS,
+    counts: dict = cast(
+        dict,
+        cache.get_or_set(
+            f"cadence:home:{request.user.pk}:{month:%Y-%m}",
+            lambda: _home_counts(visible, month, moment),
+            HOME_COUNTS_SECONDS,
+        ),
     )
     context = {
         "month": month,

@@ -5,10 +5,13 @@ SETIA_REQUIRE_BROWSER=1, which turns that skip into a failure.
 """
 
 import os
+import re
 import shutil
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from setia.test import TEST_PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,3 +54,19 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def log_in(page, email: str, landing: str = r"/(work|cadence)/$") -> None:
+    """Log in through the login form as `email` (a user made by `setia.test.make_user`) and
+    wait for the page people land on (executives on "my day", managers on their home)."""
+    page.goto("/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(landing))
+
+
+def log_out(page) -> None:
+    """Log out from the top bar and wait for the login page."""
+    page.locator(".topbar").get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))

@@ -23,6 +23,10 @@ from setia.work.schedule.models import Task
 _sequence = itertools.count(1)
 
 
+# Every user `make_user` makes logs in with it (the browser tests type it).
+TEST_PASSWORD = "password-for-tests"
+
+
 def make_team(name: str | None = None) -> Team:
     return Team.objects.create(name=name or f"Team {next(_sequence)}")
 
@@ -31,7 +35,7 @@ def make_user(role: str, *, team: Team | None = None, email: str | None = None, 
     number = next(_sequence)
     user = User.objects.create_user(
         email or f"{role}{number}@example.test",
-        "password-for-tests",
+        TEST_PASSWORD,
         full_name=fields.pop("full_name", f"{role.title()} {number}"),
         team=team,
         **fields,

@@ -1,5 +1,3 @@
-import uuid
-
 from django import forms
 from django.conf import settings
 from django.utils.text import capfirst
@@ -8,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from setia.campaigns import captions
 from setia.campaigns.models import Campaign, Milestone, Promotion
 from setia.campaigns.statuses import Channel
-from setia.customers.forms import FlexibleDateField
+from setia.customers.forms import FlexibleDateField, merchant_named
 from setia.customers.models import Category, Customer
 from setia.lib.text import MEDIUM_TEXT, at_most
 from setia.segments.models import Segment
@@ -99,28 +97,11 @@ class PromotionForm(forms.ModelForm):
         self.order_fields(["merchant", *self.Meta.fields])
 
     def clean_merchant(self):
-        text = " ".join(self.cleaned_data["merchant"].split())
-        try:
-            matches = self.customers.filter(code=uuid.UUID(text))
-        except ValueError:
-            matches = self.customers.filter(name__iexact=text)
         # Editing keeps the promotion's merchant even when another one has the same name.
-        current = [m for m in matches[:50] if m.pk == self.instance.customer_id]
-        found = current or list(matches[:2])
-        if not found:
-            raise forms.ValidationError(
-                _("No merchant you may see is named “%(name)s”.") % {"name": text}
-            )
-        if len(found) > 1:
-            raise forms.ValidationError(
-                _(
-                    "Several merchants are named “%(name)s”: type the code in the address of "
-                    "the merchant's page instead."
-                )
-                % {"name": text}
-            )
-        self.instance.customer = found[0]
-        return text
+        self.instance.customer = merchant_named(
+            self.customers, self.cleaned_data["merchant"], keep=self.instance.customer_id
+        )
+        return " ".join(self.cleaned_data["merchant"].split())
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,7 @@
+import uuid
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import Team, User
@@ -254,3 +257,29 @@ class SubscriptionForm(VersionedForm):
 
     def model_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def merchant_named(customers: QuerySet, text: str, *, keep: int | None = None) -> Customer:
+    """The one customer of `customers` whose code, or name in any case, is `text` (a form's
+    merchant box); when several share the name, `keep` (a customer id: the record's merchant
+    when editing) is the one. ValidationError, in the user's language, for none or several."""
+    text = " ".join(text.split())
+    try:
+        matches = customers.filter(code=uuid.UUID(text))
+    except ValueError:
+        matches = customers.filter(name__iexact=text)
+    found = list(matches.filter(pk=keep)) if keep is not None else []
+    found = found or list(matches[:2])
+    if not found:
+        raise forms.ValidationError(
+            _("No merchant you may see is named “%(name)s”.") % {"name": text}
+        )
+    if len(found) > 1:
+        raise forms.ValidationError(
+            _(
+                "Several merchants are named “%(name)s”: type the code in the address of "
+                "the merchant's page instead."
+            )
+            % {"name": text}
+        )
+    return found[0]

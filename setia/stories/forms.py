@@ -1,11 +1,9 @@
-import uuid
-
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from setia.accounts.models import User
-from setia.customers.forms import FlexibleDateField
+from setia.customers.forms import FlexibleDateField, merchant_named
 from setia.customers.models import Customer
 from setia.lib.text import MEDIUM_TEXT, at_most
 from setia.stories.models import Coverage, Publication, Question, Questionnaire, Story
@@ -36,26 +34,9 @@ class StoryForm(forms.ModelForm):
         self.order_fields(["merchant", *self.Meta.fields])
 
     def clean_merchant(self):
-        text = " ".join(self.cleaned_data["merchant"].split())
-        try:
-            matches = self.customers.filter(code=uuid.UUID(text))
-        except ValueError:
-            matches = self.customers.filter(name__iexact=text)
-        found = list(matches.select_related("category")[:2])
-        if not found:
-            raise forms.ValidationError(
-                _("No merchant you may see is named “%(name)s”.") % {"name": text}
-            )
-        if len(found) > 1:
-            raise forms.ValidationError(
-                _(
-                    "Several merchants are named “%(name)s”: type the code in the address of "
-                    "the merchant's page instead."
-                )
-                % {"name": text}
-            )
-        self.instance.customer = found[0]
-        return text
+        customers = self.customers.select_related("category")
+        self.instance.customer = merchant_named(customers, self.cleaned_data["merchant"])
+        return " ".join(self.cleaned_data["merchant"].split())
 
 
 class MoveForm(forms.Form):

@@ -7,22 +7,10 @@ import pytest
 
 from setia.accounts.models import Role
 from setia.announcements.models import Acknowledgement
+from setia.browser import log_in, log_out
 from setia.test import make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, email, landing):
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("password-for-tests")
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(landing))
-
-
-def _log_out(page):
-    page.locator(".topbar").get_by_role("button", name="Log out").click()
-    page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
 def test_a_manager_publishes_and_an_executive_acknowledges(page):
@@ -31,7 +19,7 @@ def test_a_manager_publishes_and_an_executive_acknowledges(page):
     rina = make_user(Role.EXECUTIVE, team=team, email="rina@example.test", language="en")
 
     # the manager publishes a process change for Tim Barat
-    _log_in(page, "maya@example.test", r"/cadence/$")
+    log_in(page, "maya@example.test", r"/cadence/$")
     page.goto("/announcements/")
     page.locator("main").get_by_role("link", name="New announcement").click()
     form = page.locator("main form").first
@@ -48,10 +36,10 @@ def test_a_manager_publishes_and_an_executive_acknowledges(page):
     assert "Daily checkpoint by 10:00" in page.locator("h1").inner_text()
     # the manager is not in the team: no banner for them
     assert page.locator("[data-announcement-banner]").count() == 0
-    _log_out(page)
+    log_out(page)
 
     # the executive sees the banner on every page, with the full text one click away
-    _log_in(page, "rina@example.test", r"/work/$")
+    log_in(page, "rina@example.test", r"/work/$")
     banner = page.locator("[data-announcement-banner]")
     assert "Daily checkpoint by 10:00" in banner.inner_text()
     page.goto("/customers/")
@@ -69,10 +57,10 @@ def test_a_manager_publishes_and_an_executive_acknowledges(page):
     page.goto("/work/")
     assert banner.count() == 0
     assert Acknowledgement.objects.filter(user=rina).count() == 1
-    _log_out(page)
+    log_out(page)
 
     # the manager's read report names her
-    _log_in(page, "maya@example.test", r"/cadence/$")
+    log_in(page, "maya@example.test", r"/cadence/$")
     page.goto("/announcements/")
     page.get_by_role("link", name="Daily checkpoint by 10:00").click()
     page.locator("main").get_by_role("link", name="Read report").click()

@@ -6,22 +6,10 @@ import re
 import pytest
 
 from setia.accounts.models import Role
+from setia.browser import log_in, log_out
 from setia.test import make_customer, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, email, landing):
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("password-for-tests")
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(landing))
-
-
-def _log_out(page):
-    page.locator(".topbar").get_by_role("button", name="Log out").click()
-    page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
 def test_a_manager_sets_a_target_and_sees_the_calls_on_their_home_and_weekly_update(page):
@@ -32,7 +20,7 @@ def test_a_manager_sets_a_target_and_sees_the_calls_on_their_home_and_weekly_upd
     make_customer(team=team, name="Batik Lestari")
 
     # the manager lands on their home and sets the team's calls target for this month
-    _log_in(page, "maya@example.test", r"/cadence/$")
+    log_in(page, "maya@example.test", r"/cadence/$")
     page.locator("main").get_by_role("link", name="Set a target").first.click()
     form = page.locator("main form").first
     form.get_by_label("KPI").select_option("calls")
@@ -41,10 +29,10 @@ def test_a_manager_sets_a_target_and_sees_the_calls_on_their_home_and_weekly_upd
     form.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/cadence/targets/\?month="))
     assert "0 / 4 · 0%" in page.locator("#targets").inner_text()
-    _log_out(page)
+    log_out(page)
 
     # an executive of the team logs two calls from the customers list
-    _log_in(page, "rina@example.test", r"/work/$")
+    log_in(page, "rina@example.test", r"/work/$")
     page.goto("/customers/")
     for name in ("Kopi Senja", "Batik Lestari"):
         page.get_by_role("row", name=name).get_by_role("link", name="Call").click()
@@ -54,10 +42,10 @@ def test_a_manager_sets_a_target_and_sees_the_calls_on_their_home_and_weekly_upd
     # and sees the team's progress on the targets page
     page.goto("/cadence/targets/")
     assert "2 / 4 · 50%" in page.locator("#targets").inner_text()
-    _log_out(page)
+    log_out(page)
 
     # the manager's home shows the progress, with a bar a browser draws
-    _log_in(page, "maya@example.test", r"/cadence/$")
+    log_in(page, "maya@example.test", r"/cadence/$")
     block = page.locator("#home-targets")
     assert "Tim Barat" in block.inner_text()
     assert "2 / 4 · 50%" in block.inner_text()

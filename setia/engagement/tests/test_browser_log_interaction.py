@@ -5,26 +5,19 @@ import re
 import pytest
 
 from setia.accounts.models import Role
+from setia.browser import log_in
 from setia.engagement.models import Interaction
 from setia.test import make_customer, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page, email):
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("password-for-tests")
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/work/$"))  # executives and interns land on "my day"
-    page.goto("/customers/")
-
-
 def test_an_intern_logs_a_call_from_the_list_and_a_note_from_the_360_page(page):
     team = make_team("Tim Barat")
     make_user(Role.INTERN, team=team, email="intan@example.test", language="en")
     customer = make_customer(team=team, name="Kopi Senja")
-    _log_in(page, "intan@example.test")
+    log_in(page, "intan@example.test", r"/work/$")  # interns land on "my day"
+    page.goto("/customers/")
 
     # from the list: "Call" on the row, "No answer", then Save
     page.get_by_role("row", name="Kopi Senja").get_by_role("link", name="Call").click()

@@ -5,19 +5,11 @@ import re
 import pytest
 
 from setia.accounts.models import Role
+from setia.browser import log_in
 from setia.engagement.models import RetentionOffer
 from setia.test import make_customer, make_subscription, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, email):
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("password-for-tests")
-    page.locator("main").get_by_role("button", name="Log in").click()
-    # executives land on "my day", managers on their home
-    page.wait_for_url(re.compile(r"/(work|cadence)/$"))
 
 
 def test_an_executive_proposes_an_offer_and_a_manager_approves_it(page):
@@ -28,7 +20,7 @@ def test_an_executive_proposes_an_offer_and_a_manager_approves_it(page):
     make_subscription(customer, monthly_price=1_000_000)
 
     # the executive proposes 30% for 6 months from the 360 page
-    _log_in(page, "rina@example.test")
+    log_in(page, "rina@example.test")
     page.goto(f"/customers/{customer.code}/")
     page.locator("#retention-offers").get_by_role("link", name="Propose").click()
     page.get_by_label("What the customer asked").fill("50% for a year, or they move")
@@ -43,7 +35,7 @@ def test_an_executive_proposes_an_offer_and_a_manager_approves_it(page):
 
     # the manager approves it
     offer = RetentionOffer.objects.get()
-    _log_in(page, "maya@example.test")
+    log_in(page, "maya@example.test")
     page.goto(f"/engagement/offers/{offer.code}/")
     page.locator("#approval").get_by_role("button", name="Approve", exact=True).click()
     page.locator("#offer-status").get_by_text("Approved, offered").wait_for()

@@ -5,20 +5,12 @@ import re
 import pytest
 
 from setia.accounts.models import Role
+from setia.browser import log_in
 from setia.customers.models import Customer
 from setia.quality.actions import flag_duplicates, record_snapshot
 from setia.test import make_contact, make_customer, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, email):
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("password-for-tests")
-    page.locator("main").get_by_role("button", name="Log in").click()
-    # executives land on "my day", managers on their home
-    page.wait_for_url(re.compile(r"/(work|cadence)/$"))
 
 
 def test_an_executive_merges_a_duplicate_and_a_manager_undoes_it(page, browser, live_server):
@@ -33,7 +25,7 @@ def test_an_executive_merges_a_duplicate_and_a_manager_undoes_it(page, browser, 
     record_snapshot()
 
     # when the executive opens the list, the completeness figure arrives after the page
-    _log_in(page, "rina@example.test")
+    log_in(page, "rina@example.test")
     page.goto("/customers/")
     page.locator("#completeness-figure").wait_for()
     assert "Data completeness" in page.locator("#completeness-figure").inner_text()
@@ -56,7 +48,7 @@ def test_an_executive_merges_a_duplicate_and_a_manager_undoes_it(page, browser, 
     # when a manager undoes the merge from the merged pairs
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     manager_page = context.new_page()
-    _log_in(manager_page, "maya@example.test")
+    log_in(manager_page, "maya@example.test")
     manager_page.goto("/quality/duplicates/?status=merged")
     manager_page.once("dialog", lambda dialog: dialog.accept())
     manager_page.get_by_role("button", name="Undo merge").click()
